@@ -1,0 +1,60 @@
+/** Thrown for a bad environment variable; main.ts prints it and exits non-zero. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function readString(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+export function readOptionalString(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function readInt(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function readNumber(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const { min = 0, max = Number.MAX_VALUE } = range;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected a number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function readOptionalUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL`);
+  }
+  return raw;
+}
+

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed (stdout and stderr), for diagnosing a failed test. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  /** Entry file relative to the project root, e.g. `subgraphs/crm/main.ts`. */
+  entry: string;
+  env?: Record<string, string | undefined>;
+  args?: string[];
+  timeoutMs?: number;
+  /** Called with every output line (the supervisor prefixes and prints them). */
+  onLine?(line: string, stream: 'stdout' | 'stderr'): void;
+}
+
+/**
+ * Starts a TypeScript entry as its own Node process and resolves once it prints its
+ * `{"msg":"listening","url":…}` line (PORT=0 in tests, so the URL carries the real port).
+ */
+export function startService(options: StartOptions): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry, ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (graceMs = 5000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timeout = setTimeout(() => {
+      void stop(0);
+      reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 60_000} ms:\n${lines.join('\n')}`));
+    }, options.timeoutMs ?? 60_000);
+    const watch = (stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr') => {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        if (lines.length > 2000) lines.shift();
+        options.onLine?.(line, kind);
+        if (kind !== 'stdout' || !line.includes('"msg":"listening"')) return;
+        try {
+          const { url } = JSON.parse(line) as { url: string };
+          clearTimeout(timeout);
+          resolve({ name: options.name, url, child, output: () => lines.join('\n'), stop });
+        } catch {
+          // not our line
+        }
+      });
+    };
+    watch(child.stdout!, 'stdout');
+    watch(child.stderr!, 'stderr');
+    child.once('exit', (code, signal) => {
+      clearTimeout(timeout);
+      reject(new Error(`${options.name} exited (${code ?? signal}) before listening:\n${lines.join('\n')}`));
+    });
+  });
+}

@@ -1,0 +1,5 @@
+/**
+ * GraphQL type → the model its resolvers receive as parent, as `<path from __generated__>#<Type>`.
+ * Read by the root codegen.ts.
+ */
+export const mappers: Record<string, string> = {};

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { BaseContext } from './context.js';
+import { isKnownSubgraphError } from './errors.js';
+
+export interface SubgraphServerOptions<C extends BaseContext> {
+  /** Subgraph name as in schema/supergraph.yaml, e.g. `crm`. */
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: unknown;
+  production: boolean;
+  /** Builds the per-request context (loaders, clients) from the base context. */
+  createContext(base: BaseContext): C | Promise<C>;
+  /** Throws when the backing system is unreachable; drives `/readyz`. */
+  checkReady?(): Promise<void>;
+  /** Counters shown at `/debug/counters` outside production (statement counts, …). */
+  debugCounters?(): Record<string, number>;
+  resetDebugCounters?(): void;
+  /** Releases the subgraph's own resources (database, HTTP pools) after the server closes. */
+  onClose?(): Promise<void>;
+  plugins?: ApolloServerPlugin<C>[];
+}
+
+export interface SubgraphServer {
+  app: FastifyInstance;
+  /** Listens and resolves with the base URL (`http://host:port`). */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Masks errors that are not in the registry outside development, so internal messages
+ * (SQL, stack traces, upstream bodies) never reach a client. The log keeps the detail.
+ */
+function formatErrorFor(name: string, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const graphQLValidation = typeof formatted.extensions?.code === 'string' && !formatted.extensions.code.startsWith('INTERNAL');
+    if (isKnownSubgraphError(original) || isKnownSubgraphError(error) || graphQLValidation) return formatted;
+    console.error(JSON.stringify({ level: 'error', service: name, msg: 'unexpected error', error: String((original as Error)?.stack ?? original) }));
+    if (!production) return formatted;
+    return { message: 'Internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', subgraph: name } };
+  };
+}
+
+export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
+  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  const apollo = new ApolloServer<C>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: formatErrorFor(options.name, options.production),
+  });
+  await apollo.start();
+
+  const context = async (request: FastifyRequest): Promise<C> => {
+    const header = request.headers['x-request-id'];
+    const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
+    return options.createContext({ requestId, principal: null });
+  };
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo, { context }) });
+  app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await options.checkReady?.();
+      return { status: 'ready', subgraph: options.name };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', subgraph: options.name, reason: (error as Error).message });
+    }
+  });
+  if (!options.production) {
+    app.get('/debug/counters', async () => options.debugCounters?.() ?? {});
+    app.post('/debug/counters/reset', async () => {
+      options.resetDebugCounters?.();
+      return { reset: true };
+    });
+  }
+
+  return {
+    app,
+    async listen(port, host) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      return `http://${host}:${actualPort}`;
+    },
+    async close() {
+      await app.close();
+      await options.onClose?.();
+    },
+  };
+}

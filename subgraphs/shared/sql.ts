@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** The one query shape both PGlite and `pg` answer; every SQL statement goes through it. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction; statements inside are counted too. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Statements sent to the database since start (or the last reset): the batching proof. */
+  statementCount(): number;
+  resetStatementCount(): void;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` → a PostgreSQL server; unset → PGlite in `dataDir`. */
+  url?: string;
+  dataDir: string;
+  /** Per-statement timeout on the server, so a stuck query cannot hold a request forever. */
+  statementTimeoutMs?: number;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+}
+
+type RawQuery = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+
+function counted(run: RawQuery, onStatement: () => void): Queryable['query'] {
+  return <R>(text: string, params?: unknown[]) => {
+    onStatement();
+    return run(text, params) as Promise<{ rows: R[] }>;
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  // int8 as number: amounts are cents and sums stay far below 2^53.
+  const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: (value: string) => Number(value) } });
+  let statements = 0;
+  const bump = () => void statements++;
+  const query = counted((text, params) => db.query(text, params), bump);
+  return {
+    kind: 'pglite',
+    query,
+    exec: async (script) => {
+      bump();
+      await db.exec(script);
+    },
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: counted((text, params) => tx.query(text, params), bump),
+          exec: async (script) => {
+            bump();
+            await tx.exec(script);
+          },
+        }),
+      ),
+    statementCount: () => statements,
+    resetStatementCount: () => void (statements = 0),
+    close: () => db.close(),
+  };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types,
+    statement_timeout: options.statementTimeoutMs ?? 10_000,
+  });
+  // A dropped idle connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  let statements = 0;
+  const bump = () => void statements++;
+  const query = counted((text, params) => pool.query(text, params), bump);
+  return {
+    kind: 'postgres',
+    query,
+    exec: async (script) => {
+      bump();
+      await pool.query(script);
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: counted((text, params) => client.query(text, params), bump),
+          exec: async (script) => {
+            bump();
+            await client.query(script);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    statementCount: () => statements,
+    resetStatementCount: () => void (statements = 0),
+    close: () => pool.end(),
+  };
+}
