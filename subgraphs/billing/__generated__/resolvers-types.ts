@@ -23,7 +23,7 @@ export type Customer = {
   creditLimit: Maybe<Money>;
   id: Scalars['ID']['output'];
   /** This customer's invoices, newest first. */
-  invoices: InvoiceConnection;
+  invoices: Maybe<InvoiceConnection>;
 };
 
 
@@ -88,7 +88,7 @@ export type Order = {
   /** The invoice billing this order, if any. */
   invoice: Maybe<Invoice>;
   number: Scalars['String']['output'];
-  paymentStatus: PaymentStatus;
+  paymentStatus: Maybe<PaymentStatus>;
 };
 
 export type PageInfo = {
@@ -302,7 +302,7 @@ export type CustomerResolvers<ContextType = BillingContext, ParentType extends R
   balance?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   creditLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -341,7 +341,7 @@ export type OrderResolvers<ContextType = BillingContext, ParentType extends Reso
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  paymentStatus?: Resolver<Maybe<ResolversTypes['PaymentStatus']>, ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{

@@ -20,7 +20,7 @@ export type Customer = {
   __typename?: 'Customer';
   email: Scalars['String']['output'];
   /** Tickets this customer requested, newest first. */
-  tickets: TicketConnection;
+  tickets: Maybe<TicketConnection>;
 };
 
 
@@ -66,7 +66,7 @@ export type Order = {
   __typename?: 'Order';
   number: Scalars['String']['output'];
   /** Tickets about this order, newest first. */
-  tickets: TicketConnection;
+  tickets: Maybe<TicketConnection>;
 };
 
 
@@ -283,7 +283,7 @@ export type ResolversParentTypes = ResolversObject<{
 export type CustomerResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<CustomerTicketsArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, RequireFields<CustomerTicketsArgs, 'first'>>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -298,7 +298,7 @@ export type MutationResolvers<ContextType = SupportContext, ParentType extends R
 export type OrderResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<OrderTicketsArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, RequireFields<OrderTicketsArgs, 'first'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{

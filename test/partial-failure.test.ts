@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER_OVERVIEW, expectedOverview } from './helpers/expected.js';
+import { graphql, http } from './helpers/graphql.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+/** One dead system costs only its own fields: the rest of the answer arrives with a precise error. */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a subgraph killed mid-test', () => {
+  it('answers with the other systems’ data and an error naming the dead subgraph, then recovers', async () => {
+    const expected = expectedOverview('cus_0001');
+    const healthy = await graphql(stack.gatewayUrl, CUSTOMER_OVERVIEW, { id: 'cus_0001' });
+    expect(healthy.body).toEqual({ data: expected });
+
+    const erpPort = Number(new URL(stack.subgraphs.erp.url).port);
+    stack.subgraphs.erp.child.kill('SIGKILL');
+    await new Promise((resolve) => stack.subgraphs.erp.child.once('exit', resolve));
+
+    const degraded = await graphql(stack.gatewayUrl, CUSTOMER_OVERVIEW, { id: 'cus_0001' });
+    expect(degraded.status).toBe(200);
+    expect(degraded.body.data).toEqual({ customer: { ...expected.customer, orders: null } });
+    expect(degraded.body.errors).toHaveLength(1);
+    expect(degraded.body.errors![0]).toMatchObject({
+      path: ['customer', 'orders'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', system: 'erp' },
+    });
+
+    const ready = await http('GET', `${stack.gateway!.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.body.subgraphs).toContainEqual(expect.objectContaining({ name: 'erp', state: 'down' }));
+
+    await stack.restartSubgraph('erp', erpPort);
+    const recovered = await graphql(stack.gatewayUrl, CUSTOMER_OVERVIEW, { id: 'cus_0001' });
+    expect(recovered.body).toEqual({ data: expected });
+  });
+});
