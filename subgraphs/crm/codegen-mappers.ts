@@ -2,4 +2,6 @@
  * GraphQL type → the model its resolvers receive as parent, as `<path from __generated__>#<Type>`.
  * Read by the root codegen.ts.
  */
-export const mappers: Record<string, string> = {};
+export const mappers: Record<string, string> = {
+  Customer: '../models.js#CustomerModel',
+};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -53,7 +53,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
+    // Inline traces are for Apollo's hosted usage reporting, which bizgraph does not use.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: !options.production,
     formatError: formatErrorFor(options.name, options.production),
   });

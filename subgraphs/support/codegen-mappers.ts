@@ -2,4 +2,8 @@
  * GraphQL type → the model its resolvers receive as parent, as `<path from __generated__>#<Type>`.
  * Read by the root codegen.ts.
  */
-export const mappers: Record<string, string> = {};
+export const mappers: Record<string, string> = {
+  Ticket: '../models.js#TicketModel',
+  Customer: '../models.js#CustomerRef',
+  Order: '../models.js#OrderRef',
+};

@@ -43,7 +43,11 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
   const wait = (ms: number, signal: AbortSignal) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const cancel = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      signal.addEventListener('abort', cancel, { once: true });
     });
 
   async function deliver(url: string, event: CustomerUpdatedEvent, abort: AbortController): Promise<void> {

@@ -1,3 +1,4 @@
+import { readInt, readNumber } from '../../common/config.js';
 import {
   ACCOUNT_MANAGERS, COMPANY_SUFFIXES, COMPANY_WORDS, COUNTRIES, CURRENCY_BY_COUNTRY, FIRST_NAMES, LAST_NAMES,
   PHONE_PREFIX, PRODUCT_ADJECTIVES, PRODUCT_NOUNS, TICKET_SUBJECTS,
@@ -216,9 +217,13 @@ export function generateDataset(options: SeedOptions = {}): Dataset {
 
 /** Reads SEED and SEED_SCALE the same way in every process, so all systems agree. */
 export function datasetFromEnv(env: Record<string, string | undefined>): Dataset {
-  const seed = env.SEED ? Number(env.SEED) : DEFAULT_SEED;
-  const scale = env.SEED_SCALE ? Number(env.SEED_SCALE) : 1;
-  if (!Number.isInteger(seed)) throw new Error(`SEED: expected an integer, got "${env.SEED}"`);
-  if (!(scale > 0 && scale <= 20)) throw new Error(`SEED_SCALE: expected a number in (0, 20], got "${env.SEED_SCALE}"`);
-  return generateDataset({ seed, scale });
+  return generateDataset(readSeedOptions(env));
+}
+
+/** Validated SEED / SEED_SCALE; call at start-up so a bad value stops the process even when data exists. */
+export function readSeedOptions(env: Record<string, string | undefined>): Required<SeedOptions> {
+  return {
+    seed: readInt(env, 'SEED', DEFAULT_SEED, { min: 0, max: 2 ** 31 - 1 }),
+    scale: readNumber(env, 'SEED_SCALE', 1, { min: 0.01, max: 20 }),
+  };
 }

@@ -28,11 +28,11 @@ export function invoiceForOrder(orderNumber: string): SeedInvoice | undefined {
   return dataset.invoices.find((invoice) => invoice.orderNumber === orderNumber);
 }
 
-/** Invoiced minus paid over the customer's invoices that are not void, in the account currency. */
+/** Invoiced minus paid over the customer's invoices that are not void, in the account currency (billing converts no currencies). */
 export function balanceOf(customerId: string): { amount: string; currency: string } | null {
   const account = dataset.accounts.find((entry) => entry.crmRef === customerId);
   if (!account) return null;
-  const invoices = dataset.invoices.filter((invoice) => invoice.crmRef === customerId && invoice.statusCode !== 'V');
+  const invoices = dataset.invoices.filter((invoice) => invoice.crmRef === customerId && invoice.statusCode !== 'V' && invoice.currency === account.currency);
   const ids = new Set(invoices.map((invoice) => invoice.id));
   const invoiced = invoices.reduce((sum, invoice) => sum + invoice.amountCents, 0);
   const paid = dataset.payments.filter((payment) => ids.has(payment.invoiceId)).reduce((sum, payment) => sum + payment.amountCents, 0);

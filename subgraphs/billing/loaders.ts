@@ -1,0 +1,75 @@
+import DataLoader from 'dataloader';
+import type { BillingDb, InvoicePageQuery } from './db.js';
+import type { AccountModel, InvoiceModel, PaymentModel } from './models.js';
+
+/** One customer's page of invoices; keys with equal page arguments share one statement. */
+export interface CustomerInvoicesKey extends InvoicePageQuery {
+  crmRef: string;
+}
+
+export interface BillingLoaders {
+  invoiceById: DataLoader<string, InvoiceModel | null>;
+  invoiceByNumber: DataLoader<string, InvoiceModel | null>;
+  /** The invoice billing an order (by order number); also answers `Order.paymentStatus`. */
+  invoiceByOrderNumber: DataLoader<string, InvoiceModel | null>;
+  paymentsByInvoiceId: DataLoader<string, PaymentModel[]>;
+  paymentById: DataLoader<string, PaymentModel | null>;
+  /** Balance and credit limit by CRM reference; null when billing has no account. */
+  accountByCrmRef: DataLoader<string, AccountModel | null>;
+  /** `limit + 1` invoices per customer (the extra row tells `hasNextPage`). */
+  invoicesByCustomer: DataLoader<CustomerInvoicesKey, InvoiceModel[], string>;
+}
+
+function one<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): (T | null)[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => byKey.get(key) ?? null);
+}
+
+function many<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+  const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) byKey.get(keyOf(row))?.push(row);
+  return keys.map((key) => byKey.get(key) ?? []);
+}
+
+const pageGroup = (key: InvoicePageQuery) => `${key.limit}:${key.offset}:${key.status ?? ''}`;
+
+/** Built per request, so caching never outlives one operation. Each batch is ONE statement. */
+export function createLoaders(db: BillingDb): BillingLoaders {
+  // An invoice found by any key is cached under its id and number too.
+  const remember = (invoices: readonly (InvoiceModel | null)[]) => {
+    for (const invoice of invoices) {
+      if (!invoice) continue;
+      loaders.invoiceById.prime(invoice.id, invoice);
+      loaders.invoiceByNumber.prime(invoice.number, invoice);
+    }
+    return invoices;
+  };
+  const loaders: BillingLoaders = {
+    invoiceById: new DataLoader(async (ids) => remember(one(ids, await db.invoicesByIds(ids), (i) => i.id))),
+    invoiceByNumber: new DataLoader(async (numbers) => remember(one(numbers, await db.invoicesByNumbers(numbers), (i) => i.number))),
+    invoiceByOrderNumber: new DataLoader(async (numbers) =>
+      remember(one(numbers, await db.invoicesByOrderNumbers(numbers), (i) => i.orderNumber)),
+    ),
+    paymentsByInvoiceId: new DataLoader(async (ids) => many(ids, await db.paymentsByInvoiceIds(ids), (p) => p.invoiceId)),
+    paymentById: new DataLoader(async (ids) => one(ids, await db.paymentsByIds(ids), (p) => p.id)),
+    accountByCrmRef: new DataLoader(async (refs) => one(refs, await db.accountsByCrmRefs(refs), (a) => a.crmRef)),
+    invoicesByCustomer: new DataLoader(
+      async (keys) => {
+        // Group by the page arguments: one windowed statement per distinct group.
+        const groups = new Map<string, CustomerInvoicesKey[]>();
+        for (const key of keys) groups.set(pageGroup(key), [...(groups.get(pageGroup(key)) ?? []), key]);
+        const pages = new Map<string, InvoiceModel[]>();
+        await Promise.all(
+          [...groups.values()].map(async (group) => {
+            const refs = [...new Set(group.map((key) => key.crmRef))];
+            const rows = await db.invoicesByCustomers(refs, group[0]!);
+            many(refs, rows, (i) => i.crmRef).forEach((list, i) => pages.set(`${refs[i]}|${pageGroup(group[0]!)}`, list));
+          }),
+        );
+        return keys.map((key) => remember(pages.get(`${key.crmRef}|${pageGroup(key)}`) ?? []) as InvoiceModel[]);
+      },
+      { cacheKeyFn: (key) => `${key.crmRef}|${pageGroup(key)}` },
+    ),
+  };
+  return loaders;
+}

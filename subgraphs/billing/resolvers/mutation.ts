@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { badInput, subgraphError } from '../../shared/errors.js';
+import { parseAmountToCents } from '../../shared/money.js';
+import type { MutationResolvers, RecordPaymentInput } from '../__generated__/resolvers-types.js';
+import type { PaymentOutcome, PaymentRequest } from '../db.js';
+import type { PaymentModel } from '../models.js';
+import { BILLING_ORIGIN } from '../origin.js';
+
+const MAX_KEY_LENGTH = 200;
+
+/** Checks the input before any statement runs; the first bad field is reported. */
+export function validatePaymentInput(input: RecordPaymentInput): PaymentRequest {
+  if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > MAX_KEY_LENGTH) {
+    throw badInput(BILLING_ORIGIN, 'input.idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
+  }
+  if (!/^INV-\d{1,18}$/.test(input.invoiceNumber)) {
+    throw badInput(BILLING_ORIGIN, 'input.invoiceNumber', 'invoiceNumber must look like INV-200001');
+  }
+  const amountCents = parseAmountToCents(input.amount);
+  if (amountCents === null || amountCents <= 0) {
+    throw badInput(BILLING_ORIGIN, 'input.amount', 'amount must be a decimal greater than zero with at most two decimals');
+  }
+  if (!/^[A-Z]{3}$/.test(input.currency)) {
+    throw badInput(BILLING_ORIGIN, 'input.currency', 'currency must be three upper-case letters (ISO 4217)');
+  }
+  const { idempotencyKey, invoiceNumber, currency, method } = input;
+  // The fingerprint is over the request's meaning (cents, not the amount's spelling).
+  const fingerprint = createHash('sha256').update(JSON.stringify([invoiceNumber, amountCents, currency, method])).digest('hex');
+  return { idempotencyKey, fingerprint, invoiceNumber, amountCents, currency, method };
+}
+
+function paymentOrError(outcome: PaymentOutcome, request: PaymentRequest): PaymentModel {
+  switch (outcome.kind) {
+    case 'recorded':
+    case 'replayed':
+      return outcome.payment;
+    case 'key-reused':
+      throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different payment', BILLING_ORIGIN, { field: 'input.idempotencyKey' });
+    case 'invoice-not-found':
+      throw subgraphError('NOT_FOUND', `invoice ${request.invoiceNumber} does not exist`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
+    case 'invoice-void':
+      throw subgraphError('CONFLICT', `invoice ${request.invoiceNumber} is void`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
+    case 'currency-mismatch':
+      throw badInput(BILLING_ORIGIN, 'input.currency', `invoice ${request.invoiceNumber} is in ${outcome.invoiceCurrency}`);
+    case 'exceeds-amount-due':
+      throw badInput(BILLING_ORIGIN, 'input.amount', `amount exceeds the amount due (${outcome.amountDue})`);
+  }
+}
+
+export const Mutation: MutationResolvers = {
+  async recordPayment(_root, { input }, { db, loaders }) {
+    const request = validatePaymentInput(input);
+    const outcome = await db.recordPayment(request);
+    // Anything this request read before the write is stale now (amount due, status, balance).
+    if (outcome.kind === 'recorded') for (const loader of Object.values(loaders)) loader.clearAll();
+    return paymentOrError(outcome, request);
+  },
+};

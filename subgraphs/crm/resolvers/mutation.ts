@@ -1,0 +1,28 @@
+import { subgraphError, badInput } from '../../shared/errors.js';
+import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { ORIGIN } from '../models.js';
+import { validateExpectedVersion, validateUpdateInput } from '../validation.js';
+
+export const Mutation: MutationResolvers = {
+  async updateCustomer(_parent, { id, expectedVersion, input }, { crm, loaders }) {
+    const patch = validateUpdateInput(input);
+    const result = await crm.updateCustomer(id, validateExpectedVersion(expectedVersion), patch);
+    switch (result.kind) {
+      case 'updated':
+        loaders.forget(id);
+        loaders.prime(result.customer);
+        return result.customer;
+      case 'not_found':
+        throw subgraphError('NOT_FOUND', `no customer ${id}`, ORIGIN, { field: 'id' });
+      case 'conflict':
+        throw subgraphError('CONFLICT', 'the customer changed since it was read; read it again and retry', ORIGIN, {
+          field: 'expectedVersion',
+          currentVersion: result.currentVersion,
+        });
+      case 'duplicate_email':
+        throw badInput(ORIGIN, 'input.email', 'another customer already uses this email');
+      case 'invalid':
+        throw badInput(ORIGIN, `input.${result.field}`, result.message);
+    }
+  },
+};

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
+import { http } from '../../test/helpers/graphql.js';
+import type { SeedCustomer } from '../../systems/seed/types.js';
+
+/** The CRM stand-in and the crm subgraph as real processes over a throw-away data dir. */
+export interface CrmPair {
+  crm: ServiceProcess;
+  subgraph: ServiceProcess;
+  /** CRM API calls since the last `resetCalls()`, from the stand-in's own counter. */
+  calls(): Promise<{ requests: number; byRoute: Record<string, number> }>;
+  resetCalls(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCrmPair(crmEnv: Record<string, string> = {}): Promise<CrmPair> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-subgraph-'));
+  const started: ServiceProcess[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const crm = await startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, ...crmEnv } });
+    started.push(crm);
+    const subgraph = await startService({
+      name: 'crm-subgraph',
+      entry: 'subgraphs/crm/main.ts',
+      // Production mode: clients see exactly these errors, without development stack traces.
+      env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'production', CRM_API_URL: crm.url },
+    });
+    started.push(subgraph);
+    return {
+      crm,
+      subgraph,
+      calls: async () => (await http('GET', `${crm.url}/_stats`)).body,
+      resetCalls: async () => void (await http('POST', `${crm.url}/_stats/reset`)),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A seeded customer as `Customer` answers it (all fields, version of an untouched record). */
+export function customerJson(customer: SeedCustomer) {
+  const { id, name, email, phone, segment, country, accountManager, createdAt } = customer;
+  return { id, name, email, phone, segment, country, accountManager, createdAt, version: '"1"' };
+}
+
+export const CUSTOMER_FIELDS = 'id name email phone segment country accountManager createdAt version';

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { graphql, http } from '../../test/helpers/graphql.js';
+import { startCrmPair, type CrmPair } from './test-support.js';
+
+let pair: CrmPair | undefined;
+afterEach(async () => {
+  await pair?.stop();
+  pair = undefined;
+});
+
+const LOCATIONS = [{ line: 1, column: 3 }];
+
+describe('crm subgraph when the CRM misbehaves', () => {
+  it('answers UPSTREAM_ERROR naming the CRM when it is down', async () => {
+    pair = await startCrmPair();
+    await pair.crm.stop();
+    const response = await graphql(pair.subgraph.url, `{ customer(id: "cus_0001") { id } }`);
+    expect(response.body).toEqual({
+      data: { customer: null },
+      errors: [{
+        message: 'crm is unreachable',
+        locations: LOCATIONS,
+        path: ['customer'],
+        extensions: { code: 'UPSTREAM_ERROR', system: 'crm', subgraph: 'crm', reason: expect.any(String) },
+      }],
+    });
+    expect((await http('GET', `${pair.subgraph.url}/readyz`)).status).toBe(503);
+  });
+
+  it('answers UPSTREAM_RATE_LIMITED when the CRM keeps refusing', async () => {
+    // One call every ten seconds: the second call gets a Retry-After too long to wait out.
+    pair = await startCrmPair({ CRM_RATE_LIMIT_PER_SECOND: '0.1' });
+    const first = await graphql(pair.subgraph.url, `{ customer(id: "cus_0001") { id } }`);
+    expect(first.body).toEqual({ data: { customer: { id: 'cus_0001' } } });
+    const second = await graphql(pair.subgraph.url, `{ customer(id: "cus_0002") { id } }`);
+    expect(second.body).toEqual({
+      data: { customer: null },
+      errors: [{
+        message: 'crm is rate limiting requests',
+        locations: LOCATIONS,
+        path: ['customer'],
+        extensions: { code: 'UPSTREAM_RATE_LIMITED', system: 'crm', subgraph: 'crm', retryAfterSeconds: expect.any(Number) },
+      }],
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { orderKey, productKey } from '../../systems/erp/keys.js';
+import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
+
+/**
+ * The legacy ERP row shapes and their mapping to the subgraph's models (status codes → enums,
+ * integer keys → public ids). Used by db.ts and db-orders.ts only.
+ */
+export const STATUS_BY_CODE: Record<string, OrderStatus> = { D: 'DRAFT', A: 'APPROVED', S: 'SHIPPED', F: 'DELIVERED', X: 'CANCELLED' };
+export const CODE_BY_STATUS: Record<OrderStatus, string> = { DRAFT: 'D', APPROVED: 'A', SHIPPED: 'S', DELIVERED: 'F', CANCELLED: 'X' };
+
+export const ORDER_COLUMNS = 'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, o.currency_cd, o.total_cents';
+export const PRODUCT_COLUMNS = 'p.product_id, p.sku, p.descr, p.list_price_cents, p.list_currency_cd, p.qty_on_hand';
+/** Newest first, with the surrogate key as tie-breaker so pages never overlap. */
+export const NEWEST_FIRST = 'o.placed_at DESC, o.order_id DESC';
+
+export interface OrderRow {
+  order_id: number;
+  order_no: string;
+  cust_ref: string;
+  status_cd: string;
+  placed_at: Date | string;
+  currency_cd: string;
+  total_cents: number;
+}
+export interface ProductRow {
+  product_id: number;
+  sku: string;
+  descr: string;
+  list_price_cents: number;
+  list_currency_cd: string;
+  qty_on_hand: number;
+}
+export interface LineRow {
+  order_id: number;
+  line_no: number;
+  product_id: number;
+  qty: number;
+  unit_price_cents: number;
+  currency_cd: string;
+}
+
+export function toOrder(row: OrderRow): OrderModel {
+  const status = STATUS_BY_CODE[row.status_cd];
+  if (!status) throw new Error(`orders.status_cd '${row.status_cd}' of order ${row.order_no} is not a known code`);
+  return {
+    id: orderKey(row.order_id),
+    number: row.order_no,
+    status,
+    placedAt: new Date(row.placed_at).toISOString(),
+    customerId: row.cust_ref,
+    currency: row.currency_cd,
+    totalCents: Number(row.total_cents),
+  };
+}
+
+export function toProduct(row: ProductRow): ProductModel {
+  return {
+    id: productKey(row.product_id),
+    sku: row.sku,
+    name: row.descr,
+    priceCents: row.list_price_cents,
+    currency: row.list_currency_cd,
+    stock: row.qty_on_hand,
+  };
+}
+
+export function toLine(row: LineRow): OrderLineModel {
+  return {
+    orderId: orderKey(row.order_id),
+    lineNumber: row.line_no,
+    productId: productKey(row.product_id),
+    quantity: row.qty,
+    unitPriceCents: row.unit_price_cents,
+    currency: row.currency_cd,
+  };
+}

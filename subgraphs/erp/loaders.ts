@@ -1,0 +1,89 @@
+import DataLoader from 'dataloader';
+import { readPage, toConnection, type Connection, type PageArgs } from '../shared/connection.js';
+import type { ErpDb } from './db.js';
+import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
+import { ERP_ORIGIN } from './origin.js';
+
+export interface CustomerOrdersArgs extends PageArgs {
+  status?: OrderStatus | null;
+}
+
+export interface ErpLoaders {
+  orderById: DataLoader<string, OrderModel | null>;
+  orderByNumber: DataLoader<string, OrderModel | null>;
+  linesByOrderId: DataLoader<string, OrderLineModel[]>;
+  productById: DataLoader<string, ProductModel | null>;
+  productBySku: DataLoader<string, ProductModel | null>;
+  /** One page of one customer's orders; batched with every other customer asking for the same page. */
+  customerOrders(customerId: string, args: CustomerOrdersArgs): Promise<Connection<OrderModel>>;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
+  const index = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => index.get(key) ?? null);
+}
+
+/**
+ * Per-request loaders: every key asked for during one tick becomes ONE statement. An order
+ * loaded by number (or in a customer's page) also primes the by-id loader and vice versa.
+ */
+export function createLoaders(db: ErpDb): ErpLoaders {
+  const primeOrders = (orders: readonly OrderModel[]) => {
+    for (const order of orders) {
+      orderById.prime(order.id, order);
+      orderByNumber.prime(order.number, order);
+    }
+  };
+  const orderById: DataLoader<string, OrderModel | null> = new DataLoader(async (ids) => {
+    const orders = await db.ordersByIds(ids);
+    for (const order of orders) orderByNumber.prime(order.number, order);
+    return byKey(ids, orders, (order) => order.id);
+  });
+  const orderByNumber: DataLoader<string, OrderModel | null> = new DataLoader(async (numbers) => {
+    const orders = await db.ordersByNumbers(numbers);
+    for (const order of orders) orderById.prime(order.id, order);
+    return byKey(numbers, orders, (order) => order.number);
+  });
+  const linesByOrderId = new DataLoader<string, OrderLineModel[]>(async (orderIds) => {
+    const lines = await db.linesByOrderIds(orderIds);
+    const grouped = new Map<string, OrderLineModel[]>();
+    for (const line of lines) {
+      const list = grouped.get(line.orderId) ?? [];
+      list.push(line);
+      grouped.set(line.orderId, list);
+    }
+    return orderIds.map((id) => grouped.get(id) ?? []);
+  });
+  const productById: DataLoader<string, ProductModel | null> = new DataLoader(async (ids) => {
+    const products = await db.productsByIds(ids);
+    for (const product of products) productBySku.prime(product.sku, product);
+    return byKey(ids, products, (product) => product.id);
+  });
+  const productBySku: DataLoader<string, ProductModel | null> = new DataLoader(async (skus) => {
+    const products = await db.productsBySkus(skus);
+    for (const product of products) productById.prime(product.id, product);
+    return byKey(skus, products, (product) => product.sku);
+  });
+
+  // Connection arguments differ between fields of one query; customers asking for the same
+  // page (first, after, status) share one loader, so each distinct page is one statement.
+  const pageLoaders = new Map<string, DataLoader<string, OrderModel[]>>();
+  const customerOrders = async (customerId: string, args: CustomerOrdersArgs) => {
+    const page = readPage(args, ERP_ORIGIN);
+    const status = args.status ?? null;
+    const groupKey = `${page.limit}:${page.offset}:${status ?? ''}`;
+    let loader = pageLoaders.get(groupKey);
+    if (!loader) {
+      loader = new DataLoader<string, OrderModel[]>(async (customerIds) => {
+        const grouped = await db.ordersOfCustomers(customerIds, page, status);
+        return customerIds.map((id) => grouped.get(id) ?? []);
+      });
+      pageLoaders.set(groupKey, loader);
+    }
+    const rows = await loader.load(customerId);
+    primeOrders(rows);
+    return toConnection(rows, page);
+  };
+
+  return { orderById, orderByNumber, linesByOrderId, productById, productBySku, customerOrders };
+}

@@ -1,0 +1,45 @@
+/**
+ * What the erp resolvers receive as parents: clean names, public ids, enum statuses and integer
+ * cents. db.ts builds them from the legacy rows; nothing outside db.ts sees a legacy column.
+ */
+export type OrderStatus = 'DRAFT' | 'APPROVED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+
+export interface ProductModel {
+  /** `prd_0001` */
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  /** Currency of the list price. */
+  currency: string;
+  stock: number;
+}
+
+export interface OrderModel {
+  /** `ord_000001` */
+  id: string;
+  /** `SO-100001` */
+  number: string;
+  status: OrderStatus;
+  /** ISO-8601 in UTC. */
+  placedAt: string;
+  /** CRM customer id (`cus_0001`). */
+  customerId: string;
+  currency: string;
+  totalCents: number;
+}
+
+export interface OrderLineModel {
+  orderId: string;
+  lineNumber: number;
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+  /** The order's currency, in which the line is priced. */
+  currency: string;
+}
+
+/** A Customer as this subgraph knows it: only its key (the CRM owns the rest). */
+export interface CustomerRef {
+  id: string;
+}

@@ -1,0 +1,30 @@
+import { money } from '../../shared/money.js';
+import type { CustomerResolvers, OrderLineResolvers, OrderResolvers, ProductResolvers } from '../__generated__/resolvers-types.js';
+
+export const Product: ProductResolvers = {
+  __resolveReference: (ref, { loaders }) => ('id' in ref ? loaders.productById.load(ref.id) : loaders.productBySku.load(ref.sku)),
+  price: (product) => money(product.priceCents, product.currency),
+};
+
+export const Order: OrderResolvers = {
+  __resolveReference: (ref, { loaders }) => ('id' in ref ? loaders.orderById.load(ref.id) : loaders.orderByNumber.load(ref.number)),
+  // The CRM owns customers: hand the gateway a reference to resolve there.
+  customer: (order) => ({ id: order.customerId }),
+  lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(order.id),
+  total: (order) => money(order.totalCents, order.currency),
+};
+
+export const OrderLine: OrderLineResolvers = {
+  product: async (line, _args, { loaders }) => {
+    const product = await loaders.productById.load(line.productId);
+    // order_lines.product_id is a foreign key, so a missing product means a broken database.
+    if (!product) throw new Error(`order line ${line.orderId}/${line.lineNumber} names missing product ${line.productId}`);
+    return product;
+  },
+  unitPrice: (line) => money(line.unitPriceCents, line.currency),
+};
+
+export const Customer: CustomerResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  orders: (customer, args, { loaders }) => loaders.customerOrders(customer.id, args),
+};

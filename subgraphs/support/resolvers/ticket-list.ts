@@ -1,0 +1,55 @@
+import { badInput } from '../../shared/errors.js';
+import { readPage, type Connection } from '../../shared/connection.js';
+import type { QueryTicketsArgs } from '../__generated__/resolvers-types.js';
+import type { TicketModel } from '../models.js';
+import { ORIGIN } from '../origin.js';
+import type { SupportClient } from '../support-client.js';
+
+/** The desk serves at most this many tickets per list page. */
+const DESK_PAGE_SIZE = 100;
+const END = 'end';
+
+/**
+ * Root-list cursors wrap the desk's own keyset cursor, so a page costs ⌈first/100⌉ desk calls
+ * wherever it starts and stays stable while new tickets arrive at the front. The cursor after the
+ * oldest ticket is `end`: nothing can come after it, as new tickets are always the newest.
+ */
+function encodeListCursor(deskCursor: string | null): string {
+  return Buffer.from(deskCursor === null ? END : `d:${deskCursor}`, 'utf8').toString('base64url');
+}
+
+function decodeListCursor(after: string): string | null {
+  const decoded = Buffer.from(after, 'base64url').toString('utf8');
+  if (decoded === END) return null;
+  if (decoded.startsWith('d:') && decoded.length > 2) return decoded.slice(2);
+  throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+}
+
+/** `Query.tickets`: walks the desk's cursor pages until `first` tickets are collected. */
+export async function listTickets(client: SupportClient, args: QueryTicketsArgs): Promise<Connection<TicketModel>> {
+  const { limit } = readPage({ first: args.first }, ORIGIN);
+  let cursor: string | undefined;
+  if (args.after != null) {
+    const deskCursor = decodeListCursor(args.after);
+    if (deskCursor === null) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    cursor = deskCursor;
+  }
+  const filters = { status: args.status ?? undefined, priority: args.priority ?? undefined };
+  if (limit === 0) {
+    // Nothing to return, but whether anything follows is still a fair question.
+    const probe = await client.listTickets({ limit: 1, cursor, ...filters });
+    return { nodes: [], pageInfo: { hasNextPage: probe.tickets.length > 0, endCursor: null } };
+  }
+  const nodes: TicketModel[] = [];
+  let next: string | null = null;
+  do {
+    const page = await client.listTickets({ limit: Math.min(DESK_PAGE_SIZE, limit - nodes.length), cursor, ...filters });
+    nodes.push(...page.tickets);
+    next = page.nextCursor;
+    cursor = next ?? undefined;
+  } while (next !== null && nodes.length < limit);
+  return {
+    nodes,
+    pageInfo: { hasNextPage: next !== null, endCursor: nodes.length > 0 ? encodeListCursor(next) : null },
+  };
+}

@@ -1,0 +1,131 @@
+import { badInput, subgraphError } from '../shared/errors.js';
+import { chunk, createRestClient, type RestResponse } from '../shared/rest-client.js';
+import type { TicketPriority, TicketStatus } from './__generated__/resolvers-types.js';
+import type { TicketModel } from './models.js';
+import { ORIGIN } from './origin.js';
+
+/** The desk's batch endpoints take at most this many keys per call. */
+export const DESK_BATCH_SIZE = 100;
+
+export interface SupportClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+export interface TicketPageQuery {
+  limit: number;
+  cursor?: string;
+  status?: TicketStatus;
+  priority?: TicketPriority;
+}
+
+export interface NewTicketInput {
+  requesterEmail: string;
+  subject: string;
+  description: string | null;
+  priority: TicketPriority;
+  orderNumber: string | null;
+}
+
+export interface TicketPatchInput {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+}
+
+/**
+ * The one seam to the support desk: only this module knows its URLs, parameters and key.
+ * Every batch read is one HTTP call per ≤ 100 keys.
+ */
+export interface SupportClient {
+  ticketsByIds(ids: readonly string[]): Promise<TicketModel[]>;
+  /** The desk matches requester emails case-insensitively. */
+  ticketsByRequesterEmails(emails: readonly string[]): Promise<TicketModel[]>;
+  ticketsByOrderNumbers(numbers: readonly string[]): Promise<TicketModel[]>;
+  /** One page of the desk's list, newest first; `nextCursor` is null on the last page. */
+  listTickets(query: TicketPageQuery): Promise<{ tickets: TicketModel[]; nextCursor: string | null }>;
+  /** A replay of `idempotencyKey` returns the first ticket; another body with it is CONFLICT. */
+  openTicket(idempotencyKey: string, input: NewTicketInput): Promise<{ ticket: TicketModel; replayed: boolean }>;
+  /** Null when the desk has no such ticket. */
+  updateTicket(id: string, patch: TicketPatchInput): Promise<TicketModel | null>;
+  checkHealth(): Promise<void>;
+  /** Desk calls made since start or the last reset (health checks excluded): the batching proof. */
+  callCount(): number;
+  resetCallCount(): void;
+  close(): Promise<void>;
+}
+
+interface DeskError {
+  error?: { code?: string; field?: string; message?: string };
+}
+
+export function createSupportClient(options: SupportClientOptions): SupportClient {
+  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  let calls = 0;
+  const call: typeof rest.call = (method, path, init) => {
+    calls++;
+    return rest.call(method, path, init);
+  };
+
+  const batch = async (param: string, keys: readonly string[]): Promise<TicketModel[]> => {
+    // Keys travel comma-separated; no desk id, email or order number holds a comma or is empty,
+    // so such a key matches nothing and must not split into others.
+    const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
+    const pages = await Promise.all(
+      chunk(usable, DESK_BATCH_SIZE).map((part) => call<{ data: TicketModel[] }>('GET', '/tickets', { query: { [param]: part.join(',') } })),
+    );
+    return pages.flatMap((page) => page.body.data);
+  };
+
+  /** The desk names the wrong field with the same name as our input field. */
+  const rejected = (response: RestResponse<unknown>) => {
+    const field = (response.body as DeskError).error?.field ?? 'input';
+    return badInput(ORIGIN, `input.${field}`, (response.body as DeskError).error?.message ?? 'the support desk rejected the input');
+  };
+
+  return {
+    ticketsByIds: (ids) => batch('ids', ids),
+    ticketsByRequesterEmails: (emails) => batch('requesterEmails', emails),
+    ticketsByOrderNumbers: (numbers) => batch('orderNumbers', numbers),
+
+    async listTickets({ limit, cursor, status, priority }) {
+      const { status: code, body } = await call<{ data: TicketModel[]; nextCursor: string | null }>('GET', '/tickets', {
+        query: { limit, cursor, status, priority },
+        expect: [400],
+      });
+      if (code === 400) {
+        // Only the cursor comes from a client unchecked (it wraps the desk's own cursor).
+        if ((body as DeskError).error?.field === 'cursor') throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+        throw subgraphError('UPSTREAM_ERROR', 'support answered HTTP 400', ORIGIN, { status: 400 });
+      }
+      return { tickets: body.data, nextCursor: body.nextCursor };
+    },
+
+    async openTicket(idempotencyKey, input) {
+      const response = await call<TicketModel>('POST', '/tickets', {
+        headers: { 'idempotency-key': idempotencyKey },
+        body: input,
+        expect: [400, 422],
+      });
+      if (response.status === 422) {
+        throw subgraphError('CONFLICT', 'this idempotencyKey was already used with different input', ORIGIN, { field: 'input.idempotencyKey' });
+      }
+      if (response.status === 400) throw rejected(response);
+      return { ticket: response.body, replayed: response.status === 200 };
+    },
+
+    async updateTicket(id, patch) {
+      const response = await call<TicketModel>('PATCH', `/tickets/${encodeURIComponent(id)}`, { body: patch, expect: [400, 404] });
+      if (response.status === 404) return null;
+      if (response.status === 400) throw rejected(response);
+      return response.body;
+    },
+
+    async checkHealth() {
+      await rest.call('GET', '/healthz');
+    },
+    callCount: () => calls,
+    resetCallCount: () => void (calls = 0),
+    close: () => rest.close(),
+  };
+}
