@@ -56,6 +56,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     // Inline traces are for Apollo's hosted usage reporting, which bizgraph does not use.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: !options.production,
+    // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
+    stopOnTerminationSignals: false,
     formatError: formatErrorFor(options.name, options.production),
   });
   await apollo.start();

@@ -1,0 +1,106 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../common/config.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The committed supergraph, resolved from the project root so the gateway runs from any cwd. */
+export const DEFAULT_SUPERGRAPH = resolve(ROOT, 'schema/supergraph.graphql');
+
+export interface SupergraphSource {
+  /** An absolute file path or an http(s) URL. */
+  location: string;
+  kind: 'file' | 'url';
+  /** Where the value came from, so a bad supergraph is reported against the setting that chose it. */
+  variable: '--supergraph' | 'BIZGRAPH_SUPERGRAPH';
+}
+
+export interface GatewayConfig {
+  /** @default 4000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** `NODE_ENV=production`: masks unexpected errors, no stack traces, no introspection. */
+  production: boolean;
+  /** `--supergraph PATH_OR_URL`, else `BIZGRAPH_SUPERGRAPH`. @default schema/supergraph.graphql */
+  supergraph: SupergraphSource;
+  /** `SUBGRAPH_<NAME>_URL` overrides, keyed by `<NAME>` (see `subgraphEnvName`); full GraphQL endpoints. */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** `SUBGRAPH_<NAME>_SYSTEM`: the business system that owns a subgraph. @default the subgraph name */
+  subgraphSystems: Readonly<Record<string, string>>;
+  /** Deadline of one subgraph fetch. @default 10000 */
+  subgraphTimeoutMs: number;
+  /** Keep-alive connections per subgraph origin. @default 64 */
+  subgraphConnections: number;
+}
+
+/** `SUBGRAPH_<NAME>_URL` naming: upper-cased, every non-alphanumeric becomes `_`. */
+export function subgraphEnvName(subgraph: string): string {
+  return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** Reads and validates every gateway setting once; a bad value throws `ConfigError` naming it. */
+export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayConfig {
+  return {
+    port: readInt(env, 'PORT', 4000, { min: 0, max: 65535 }),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    production: env.NODE_ENV === 'production',
+    supergraph: readSupergraphSource(env, argv),
+    subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),
+    subgraphSystems: readSuffixed(env, '_SYSTEM', (name, value) => value.trim() || fail(name, 'must not be blank')),
+    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
+    subgraphConnections: readInt(env, 'SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 4096 }),
+  };
+}
+
+function readSupergraphSource(env: Env, argv: readonly string[]): SupergraphSource {
+  const fromArgs = readFlag(argv, '--supergraph');
+  if (fromArgs !== undefined) return toSource(fromArgs, '--supergraph', process.cwd());
+  const fromEnv = readOptionalString(env, 'BIZGRAPH_SUPERGRAPH');
+  if (fromEnv !== undefined) return toSource(fromEnv, 'BIZGRAPH_SUPERGRAPH', process.cwd());
+  return { location: DEFAULT_SUPERGRAPH, kind: 'file', variable: 'BIZGRAPH_SUPERGRAPH' };
+}
+
+/** `--flag VALUE` or `--flag=VALUE`; a flag without a value is a configuration error. */
+function readFlag(argv: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1) || fail(flag, 'expected a path or URL');
+    if (arg !== flag) continue;
+    const value = argv[i + 1];
+    if (value === undefined || value === '' || value.startsWith('--')) fail(flag, 'expected a path or URL');
+    return value;
+  }
+  return undefined;
+}
+
+function toSource(value: string, variable: SupergraphSource['variable'], cwd: string): SupergraphSource {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { location: readHttpUrl(variable, value), kind: 'url', variable };
+  return { location: isAbsolute(value) ? value : resolve(cwd, value), kind: 'file', variable };
+}
+
+/** Collects `SUBGRAPH_<NAME><suffix>` variables, keyed by `<NAME>`. */
+function readSuffixed(env: Env, suffix: string, read: (variable: string, value: string) => string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith('SUBGRAPH_') || !variable.endsWith(suffix) || value === undefined || value === '') continue;
+    const name = variable.slice('SUBGRAPH_'.length, -suffix.length);
+    if (name) values[name] = read(variable, value);
+  }
+  return values;
+}
+
+function readHttpUrl(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(variable, `not a valid URL: "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(variable, `expected an http or https URL, got "${value}"`);
+  return value;
+}
+
+function fail(variable: string, message: string): never {
+  throw new ConfigError(variable, message);
+}

@@ -1,0 +1,102 @@
+import { STATUS_CODES } from 'node:http';
+import { Agent, request, type Dispatcher } from 'undici';
+
+/**
+ * The fetcher behind every subgraph call. @apollo/gateway's default (make-fetch-happen over
+ * minipass-fetch and agent-base) spends about a third of the gateway's CPU on a deep query;
+ * `undici.request()` over one keep-alive Agent roughly halves the gateway's CPU per request.
+ */
+export interface UndiciFetcherOptions {
+  /** Keep-alive connections per subgraph origin. */
+  connections: number;
+  /** Time allowed until response headers, and between body chunks (a backstop for the per-fetch deadline). */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The part of a WHATWG Response that `RemoteGraphQLDataSource` 2.14 reads: `ok`, `status`,
+ * `statusText`, `url` and `headers.get()` in `sendRequest`/`errorFromResponse`/`respond`, and
+ * `json()`/`text()` in `parseBody`. Nothing else is touched, so nothing else is built.
+ */
+export interface MinimalResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+export type MinimalFetch = (url: string, init?: FetchInit) => Promise<MinimalResponse>;
+
+export interface UndiciFetcher {
+  fetch: MinimalFetch;
+  /** Closes every pooled connection (gateway shutdown). */
+  close(): Promise<void>;
+}
+
+export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetcher {
+  const agent = new Agent({
+    connections: options.connections,
+    // 1 = keep-alive without pipelining: a slow answer never holds up the requests queued behind it.
+    pipelining: 1,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+  });
+  const fetch: MinimalFetch = async (url, init = {}) => {
+    const response = await request(url, {
+      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      dispatcher: agent,
+    });
+    return new UndiciResponse(url, response.statusCode, response.headers, response.body);
+  };
+  return { fetch, close: () => agent.close() };
+}
+
+class UndiciResponse implements MinimalResponse {
+  readonly headers: { get(name: string): string | null };
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    rawHeaders: Dispatcher.ResponseData['headers'],
+    private readonly body: Dispatcher.ResponseData['body'],
+  ) {
+    // undici lower-cases header names; repeated headers arrive as arrays.
+    this.headers = {
+      get(name: string): string | null {
+        const value = rawHeaders[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    };
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? '';
+  }
+
+  text(): Promise<string> {
+    return this.body.text();
+  }
+
+  json(): Promise<unknown> {
+    return this.body.json();
+  }
+}

@@ -1,0 +1,11 @@
+import { runService } from '../../common/process.js';
+import { readGatewayConfig } from './config.js';
+
+runService('gateway', async () => {
+  const config = readGatewayConfig(process.env, process.argv.slice(2));
+  // Loaded after the settings are validated: a bad variable fails at once, not after seconds of imports.
+  const { createGateway } = await import('./server.js');
+  const gateway = await createGateway(config);
+  const url = await gateway.listen(config.port, config.host);
+  return { url, server: gateway };
+});

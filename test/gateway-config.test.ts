@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../common/config.js';
+import { ROOT } from '../scripts/lib/processes.js';
+import { DEFAULT_SUPERGRAPH, readGatewayConfig, subgraphEnvName } from '../gateway/src/config.js';
+import { startGateway } from './fixtures/acme/harness.js';
+
+describe('readGatewayConfig', () => {
+  it('has documented defaults, the committed supergraph resolved from the project root', () => {
+    expect(readGatewayConfig({}, [])).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      production: false,
+      supergraph: { location: resolve(ROOT, 'schema/supergraph.graphql'), kind: 'file', variable: 'BIZGRAPH_SUPERGRAPH' },
+      subgraphUrls: {},
+      subgraphSystems: {},
+      subgraphTimeoutMs: 10_000,
+      subgraphConnections: 64,
+    });
+    expect(DEFAULT_SUPERGRAPH).toBe(resolve(ROOT, 'schema/supergraph.graphql'));
+  });
+
+  it('reads every setting, the --supergraph flag winning over BIZGRAPH_SUPERGRAPH', () => {
+    const config = readGatewayConfig(
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        NODE_ENV: 'production',
+        BIZGRAPH_SUPERGRAPH: '/elsewhere.graphql',
+        SUBGRAPH_INVENTORY_URL: 'http://127.0.0.1:9001/graphql',
+        SUBGRAPH_ORDER_HISTORY_URL: 'https://orders.example/graphql',
+        SUBGRAPH_REVIEWS_SYSTEM: 'feedback',
+        SUBGRAPH_TIMEOUT_MS: '250',
+        SUBGRAPH_CONNECTIONS: '8',
+      },
+      ['--supergraph', 'http://127.0.0.1:9000/supergraph.graphql'],
+    );
+    expect(config).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      production: true,
+      supergraph: { location: 'http://127.0.0.1:9000/supergraph.graphql', kind: 'url', variable: '--supergraph' },
+      subgraphUrls: { INVENTORY: 'http://127.0.0.1:9001/graphql', ORDER_HISTORY: 'https://orders.example/graphql' },
+      subgraphSystems: { REVIEWS: 'feedback' },
+      subgraphTimeoutMs: 250,
+      subgraphConnections: 8,
+    });
+  });
+
+  it('resolves a relative supergraph path from the working directory; accepts --supergraph=PATH', () => {
+    expect(readGatewayConfig({ BIZGRAPH_SUPERGRAPH: 'a/b.graphql' }, []).supergraph).toEqual({ location: resolve('a/b.graphql'), kind: 'file', variable: 'BIZGRAPH_SUPERGRAPH' });
+    expect(readGatewayConfig({}, ['--supergraph=/x.graphql']).supergraph).toEqual({ location: '/x.graphql', kind: 'file', variable: '--supergraph' });
+  });
+
+  it('names subgraph variables by upper-casing and replacing non-alphanumerics', () => {
+    expect(subgraphEnvName('order-history.v2')).toBe('ORDER_HISTORY_V2');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, [], 'PORT'],
+    [{ PORT: '70000' }, [], 'PORT'],
+    [{ SUBGRAPH_TIMEOUT_MS: '-1' }, [], 'SUBGRAPH_TIMEOUT_MS'],
+    [{ SUBGRAPH_TIMEOUT_MS: '0' }, [], 'SUBGRAPH_TIMEOUT_MS'],
+    [{ SUBGRAPH_CONNECTIONS: '1.5' }, [], 'SUBGRAPH_CONNECTIONS'],
+    [{ SUBGRAPH_INVENTORY_URL: 'not a url' }, [], 'SUBGRAPH_INVENTORY_URL'],
+    [{ SUBGRAPH_INVENTORY_URL: 'ftp://host/graphql' }, [], 'SUBGRAPH_INVENTORY_URL'],
+    [{ BIZGRAPH_SUPERGRAPH: 'ftp://host/supergraph.graphql' }, [], 'BIZGRAPH_SUPERGRAPH'],
+    [{}, ['--supergraph'], '--supergraph'],
+  ] as const)('rejects %j %j naming %s', (env, argv, variable) => {
+    let error: unknown;
+    try {
+      readGatewayConfig(env, argv);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+  });
+});
+
+describe('gateway process with a bad setting', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: expected an integer'],
+    [{ SUBGRAPH_TIMEOUT_MS: '-1' }, 'SUBGRAPH_TIMEOUT_MS: expected an integer'],
+    [{ SUBGRAPH_INVENTORY_URL: 'nope' }, 'SUBGRAPH_INVENTORY_URL: not a valid URL'],
+  ])('%j exits non-zero naming the variable', async (env, message) => {
+    await expect(startGateway(env)).rejects.toThrow(new RegExp(`exited \\(1\\) before listening:[\\s\\S]*invalid configuration: ${message}`));
+  });
+
+  it('exits non-zero when the supergraph is a subgraph SDL', async () => {
+    await expect(startGateway({}, ['--supergraph', 'test/fixtures/acme/inventory.graphql'])).rejects.toThrow(
+      /exited \(1\) before listening:[\s\S]*--supergraph: \S+inventory\.graphql is not a Federation 2 supergraph/,
+    );
+  });
+
+  it('exits non-zero when the supergraph file does not exist', async () => {
+    await expect(startGateway({}, ['--supergraph', 'test/fixtures/acme/missing.graphql'])).rejects.toThrow(
+      /exited \(1\) before listening:[\s\S]*--supergraph: cannot read supergraph \S+missing\.graphql/,
+    );
+  });
+});
