@@ -24,6 +24,12 @@ export function runService(service: string, start: () => Promise<{ url: string; 
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
+      if (process.env.BIZGRAPH_EXIT_WITH_PARENT === '1') {
+        // Our parent holds the other end of stdin; end-of-file means it is gone.
+        process.stdin.on('end', () => shutdown('parent exited'));
+        process.stdin.on('error', () => shutdown('parent exited'));
+        process.stdin.resume();
+      }
     })
     .catch((error: unknown) => {
       const message = error instanceof ConfigError ? `invalid configuration: ${error.message}` : String((error as Error)?.stack ?? error);

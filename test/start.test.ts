@@ -14,12 +14,15 @@ import { graphql } from './helpers/graphql.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-start-'));
 const ENDPOINT = 'http://127.0.0.1:4000/graphql';
 
+const supervisors: ChildProcess[] = [];
+
 function startSupervisor(): { child: ChildProcess; ready: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
     env: { ...process.env, BIZGRAPH_DATA_DIR: dataDir, PORT: '', NODE_ENV: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  supervisors.push(child);
   let output = '';
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -39,7 +42,11 @@ async function interrupt(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  // A failed assertion must not leave the stack holding the default ports.
+  await Promise.all(supervisors.filter((child) => child.exitCode === null && child.signalCode === null).map(interrupt));
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('npm start', () => {
   it('starts the stack, stops on Ctrl-C, and a second start reuses the data', async () => {
@@ -65,5 +72,5 @@ describe('npm start', () => {
     const count = await graphql(ENDPOINT, '{ customers(first: 1000) { nodes { id } } }');
     expect(count.body.data!.customers.nodes).toHaveLength(dataset.customers.length);
     expect(await interrupt(second.child)).toBe(0);
-  });
+  }, 300_000);
 });

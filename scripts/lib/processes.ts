@@ -32,8 +32,10 @@ export interface StartOptions {
 export function startService(options: StartOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry, ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The child watches this stdin pipe and exits when it closes, so a supervisor or test
+    // runner that dies (even by SIGKILL) never leaves orphaned services holding ports.
+    env: { ...process.env, ...options.env, BIZGRAPH_EXIT_WITH_PARENT: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

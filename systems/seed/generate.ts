@@ -106,15 +106,16 @@ function makeBilling(random: Random, orders: SeedOrder[], customers: SeedCustome
   const invoices: SeedInvoice[] = [];
   const payments: SeedPayment[] = [];
   const methods: PaymentMethodCode[] = ['CC', 'BT', 'BT', 'DD', 'CK'];
-  const addInvoice = (order: Pick<SeedOrder, 'number' | 'customerId' | 'placedAt' | 'totalCents' | 'currency'>, forcePaid: boolean) => {
+  type Settlement = 'random' | 'paid' | 'unpaid';
+  const addInvoice = (order: Pick<SeedOrder, 'number' | 'customerId' | 'placedAt' | 'totalCents' | 'currency'>, settlement: Settlement) => {
     const n = invoices.length + 1;
     const issued = Date.parse(order.placedAt) + DAY;
     const due = issued + 30 * DAY;
     const invoiceId = `inv_${pad(n, 6)}`;
     const roll = random.next();
     let paidCents = 0;
-    if (forcePaid || roll < 0.7) paidCents = order.totalCents;
-    else if (roll < 0.8) paidCents = Math.floor(order.totalCents / 2);
+    if (settlement === 'paid' || (settlement === 'random' && roll < 0.7)) paidCents = order.totalCents;
+    else if (settlement === 'random' && roll < 0.8) paidCents = Math.floor(order.totalCents / 2);
     const split = paidCents > 0 && random.chance(0.25) ? [Math.floor(paidCents / 2), paidCents - Math.floor(paidCents / 2)] : paidCents > 0 ? [paidCents] : [];
     split.forEach((amountCents, i) => {
       payments.push({
@@ -126,7 +127,7 @@ function makeBilling(random: Random, orders: SeedOrder[], customers: SeedCustome
       });
     });
     let statusCode: BillingStatusCode = paidCents >= order.totalCents ? 'P' : due < SEED_NOW ? 'D' : 'O';
-    if (paidCents === 0 && random.chance(0.02)) statusCode = 'V';
+    if (paidCents === 0 && settlement === 'random' && random.chance(0.02)) statusCode = 'V';
     invoices.push({
       id: invoiceId,
       number: `INV-${200000 + n}`,
@@ -141,16 +142,19 @@ function makeBilling(random: Random, orders: SeedOrder[], customers: SeedCustome
   };
   for (const order of orders) {
     if (order.statusCode === 'D' || order.statusCode === 'X') continue;
-    addInvoice(order, order.customerId === customers[0]!.id && order.statusCode === 'F');
+    // The first customer's delivered orders are paid and its approved order is not, so its
+    // history shows payments and a non-zero balance.
+    const first = order.customerId === customers[0]!.id;
+    addInvoice(order, first && order.statusCode === 'F' ? 'paid' : first && order.statusCode === 'A' ? 'unpaid' : 'random');
   }
   // Orphans on purpose: order numbers the ERP never issued and CRM references that do not exist.
   const orphanOrders = ['SO-990001', 'SO-990002', 'SO-990003'];
   const orphanRefs = ['cus_9901', 'cus_9902'];
-  orphanOrders.forEach((number) => addInvoice({ number, customerId: customers[1]!.id, placedAt: iso(SEED_NOW - 90 * DAY), totalCents: 12345, currency: 'EUR' }, false));
+  orphanOrders.forEach((number) => addInvoice({ number, customerId: customers[1]!.id, placedAt: iso(SEED_NOW - 90 * DAY), totalCents: 12345, currency: 'EUR' }, 'random'));
   // Orders that were never invoiced (drafts, cancellations) carry the orphan references, so
   // every order still has at most one invoice.
   const uninvoiced = orders.filter((order) => order.statusCode === 'D' || order.statusCode === 'X').slice(1);
-  orphanRefs.forEach((ref, i) => addInvoice({ number: uninvoiced[i]!.number, customerId: ref, placedAt: iso(SEED_NOW - 60 * DAY), totalCents: 5000, currency: 'EUR' }, false));
+  orphanRefs.forEach((ref, i) => addInvoice({ number: uninvoiced[i]!.number, customerId: ref, placedAt: iso(SEED_NOW - 60 * DAY), totalCents: 5000, currency: 'EUR' }, 'random'));
   const accounts: SeedAccount[] = customers.map((customer) => ({
     crmRef: customer.id,
     currency: CURRENCY_BY_COUNTRY[customer.country] ?? 'EUR',

@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SUBGRAPH_ERROR_CODES as GATEWAY_MIRROR_OF_SUBGRAPH_CODES, GATEWAY_ERROR_CODES } from '../gateway/src/errors.js';
+import { ROOT } from '../scripts/lib/processes.js';
+import { SUBGRAPH_ERROR_CODES } from '../subgraphs/shared/errors.js';
+
+/** The README stays true: every command, variable and error code it names exists, and the registry is documented. */
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+
+function section(title: string): string {
+  const start = readme.indexOf(`## ${title}`);
+  expect(start, `README has a "${title}" section`).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 3);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+function sourceText(): string {
+  const texts: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (entry === 'node_modules' || entry === '__generated__' || entry.startsWith('.')) continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts')) texts.push(readFileSync(path, 'utf8'));
+    }
+  };
+  for (const dir of ['common', 'gateway', 'subgraphs', 'systems', 'scripts', 'test/helpers']) walk(join(ROOT, dir));
+  return texts.join('\n');
+}
+
+describe('README', () => {
+  it('documents exactly the error codes bizgraph raises', () => {
+    const table = section('Errors');
+    const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!);
+    const raisedByGateway = ['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT'];
+    const known = new Set<string>([...SUBGRAPH_ERROR_CODES, ...GATEWAY_ERROR_CODES, 'INTERNAL_SERVER_ERROR']);
+    for (const code of documented) expect(known, `${code} is in a registry`).toContain(code);
+    for (const code of [...SUBGRAPH_ERROR_CODES, ...raisedByGateway]) expect(documented, `${code} is documented`).toContain(code);
+  });
+
+  it('keeps the gateway’s copy of the subgraph codes equal to the subgraph registry', () => {
+    expect([...GATEWAY_MIRROR_OF_SUBGRAPH_CODES].sort()).toEqual([...SUBGRAPH_ERROR_CODES].sort());
+  });
+
+  it('names only npm scripts that exist', () => {
+    const named = new Set([...readme.matchAll(/npm run (?:-s )?([a-z:]+)/g)].map((match) => match[1]!));
+    expect(named.size).toBeGreaterThan(3);
+    for (const script of named) expect(scripts, `npm run ${script}`).toContain(script);
+    expect(scripts).toEqual(expect.arrayContaining(['start', 'test']));
+  });
+
+  it('names only environment variables the code reads', () => {
+    const code = sourceText();
+    const variables = [...section('Configuration').matchAll(/`([A-Z][A-Z0-9_]+(?:<NAME>[A-Z_]*)?)`/g)].map((match) => match[1]!);
+    expect(variables.length).toBeGreaterThan(15);
+    for (const variable of variables) {
+      // SUBGRAPH_<NAME>_URL and its examples (SUBGRAPH_ERP_URL) are read by prefix and suffix.
+      const perSubgraph = /^SUBGRAPH_(?:<NAME>|[A-Z0-9]+)(_URL|_SYSTEM)$/.exec(variable);
+      const found = perSubgraph ? code.includes("'SUBGRAPH_'") && code.includes(`'${perSubgraph[1]}'`) : code.includes(variable);
+      expect(found, `${variable} is read somewhere`).toBe(true);
+    }
+  });
+});
