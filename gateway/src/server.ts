@@ -13,6 +13,7 @@ import { createHealth } from './health.js';
 import { errorLogPlugin } from './plugins/error-log.js';
 import { registerRequestIdEcho, requestIdFor } from './request-id.js';
 import { loadSupergraph } from './supergraph.js';
+import { listenAndDescribe } from '../../common/listen.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -74,12 +75,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   return {
     app,
-    async listen(port, host) {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    },
+    listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
       health.setReady(false);
       await app.close();

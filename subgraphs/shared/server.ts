@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { BaseContext } from './context.js';
 import { isKnownSubgraphError } from './errors.js';
+import { listenAndDescribe } from '../../common/listen.js';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   /** Subgraph name as in schema/supergraph.yaml, e.g. `crm`. */
@@ -87,12 +88,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
 
   return {
     app,
-    async listen(port, host) {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host}:${actualPort}`;
-    },
+    listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
       await app.close();
       await options.onClose?.();

@@ -8,6 +8,7 @@ import {
   decodeCursor, encodeCursor, isInvalid, parseFilter, parseKeyList, parseLimit, parsePatch, type CustomerPatch, type Invalid,
 } from './validation.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
+import { listenAndDescribe } from '../../common/listen.js';
 
 export interface CrmSystem {
   app: FastifyInstance;
@@ -189,12 +190,7 @@ export async function createCrmSystem(config: CrmSystemConfig): Promise<CrmSyste
 
   return {
     app,
-    async listen(port, host) {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host}:${actualPort}`;
-    },
+    listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
       await webhooks.close();
       await app.close();

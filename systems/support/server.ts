@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { SupportSystemConfig } from './config.js';
 import { registerTicketRoutes } from './routes.js';
 import { TicketStore } from './store.js';
+import { listenAndDescribe } from '../../common/listen.js';
 
 export interface SupportSystem {
   app: FastifyInstance;
@@ -62,12 +63,7 @@ export async function createSupportSystem(config: Omit<SupportSystemConfig, 'por
 
   return {
     app,
-    async listen(port, host) {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host}:${actualPort}`;
-    },
+    listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
       await app.close();
       await store.flush();
