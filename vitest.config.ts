@@ -7,6 +7,6 @@ export default defineConfig({
     // Cross-process tests start real servers; two workers match the machine's two cores.
     maxWorkers: 2,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
   },
 });

@@ -78,11 +78,16 @@ async function main(): Promise<void> {
   console.log(`
 bizgraph is up: ${endpoint}
 
-Try (the first customer always has orders, invoices and tickets):
-  curl -s ${endpoint} -H 'content-type: application/json' \\
+Get a token from the dev issuer (presets: sales, finance, support, admin, portal; or --scopes "…"):
+  npm run -s token -- --preset sales
+
+Try (the first customer always has orders, invoices and tickets; admin may read every field):
+  TOKEN=$(npm run -s token -- --preset admin)
+  curl -s ${endpoint} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
     -d '{"query":"{ customer(id: \\"cus_0001\\") { name email orders(first: 3) { nodes { number status total { amount currency } invoice { number status } } } tickets(first: 3) { nodes { subject status } } balance { amount currency } } }"}'
 
-Health: ${gateway.url}/readyz · Ctrl-C stops everything; data stays in ${env.BIZGRAPH_DATA_DIR ?? '.data'}/.
+Health: ${gateway.url}/readyz · audit trail: ${env.AUDIT_LOG ?? `${env.BIZGRAPH_DATA_DIR ?? '.data'}/audit.log`}
+Ctrl-C stops everything; data stays in ${env.BIZGRAPH_DATA_DIR ?? '.data'}/.
 `);
 }
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCounters, resetCounters } from './helpers/counters.js';
 import { CUSTOMER_OVERVIEW, dataset, expectedOverview, INVOICE_STATUS } from './helpers/expected.js';
-import { graphql } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
 
 /** Cross-subgraph reads through the gateway over real HTTP, with exact answers and upstream counts. */
 let stack: Stack;

@@ -7,7 +7,9 @@ import { startGateway } from './fixtures/acme/harness.js';
 
 describe('readGatewayConfig', () => {
   it('has documented defaults, the committed supergraph resolved from the project root', () => {
-    expect(readGatewayConfig({}, [])).toEqual({
+    const config = readGatewayConfig({}, []);
+    // The auth settings have their own tests (test/auth-config.test.ts).
+    expect(config).toMatchObject({
       port: 4000,
       host: '127.0.0.1',
       production: false,
@@ -16,6 +18,9 @@ describe('readGatewayConfig', () => {
       subgraphSystems: {},
       subgraphTimeoutMs: 10_000,
       subgraphConnections: 64,
+      authzMode: 'filter',
+      limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10 },
+      audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },
     });
     expect(DEFAULT_SUPERGRAPH).toBe(resolve(ROOT, 'schema/supergraph.graphql'));
   });
@@ -32,10 +37,13 @@ describe('readGatewayConfig', () => {
         SUBGRAPH_REVIEWS_SYSTEM: 'feedback',
         SUBGRAPH_TIMEOUT_MS: '250',
         SUBGRAPH_CONNECTIONS: '8',
+        // Production refuses the embedded dev issuer.
+        JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+        AUTHZ_MODE: 'reject',
       },
       ['--supergraph', 'http://127.0.0.1:9000/supergraph.graphql'],
     );
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       port: 0,
       host: '0.0.0.0',
       production: true,
@@ -44,6 +52,8 @@ describe('readGatewayConfig', () => {
       subgraphSystems: { REVIEWS: 'feedback' },
       subgraphTimeoutMs: 250,
       subgraphConnections: 8,
+      authzMode: 'reject',
+      auth: { jwks: { kind: 'remote', url: 'https://idp.example/.well-known/jwks.json' } },
     });
   });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from './helpers/expected.js';
-import { graphql } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
 
 /**
  * Writes through the gateway reach only the owning system; replays are idempotent even after the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_OVERVIEW, expectedOverview } from './helpers/expected.js';
-import { graphql, http } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { http } from './helpers/graphql.js';
+import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
 
 /** One dead system costs only its own fields: the rest of the answer arrives with a precise error. */
 let stack: Stack;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_OVERVIEW, expectedOverview } from './helpers/expected.js';
-import { graphql } from './helpers/graphql.js';
+import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './helpers/services.js';
-import { startStack, type Stack } from './helpers/stack.js';
 
 /** The same answers when ERP and billing live on a PostgreSQL server instead of embedded PGlite. */
 const available = await postgresAvailable();

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../scripts/lib/processes.js';
 import { CUSTOMER_OVERVIEW, dataset, expectedOverview } from './helpers/expected.js';
-import { graphql } from './helpers/graphql.js';
+import { graphql as anonymousGraphql } from './helpers/graphql.js';
+import { devToken } from './helpers/tokens.js';
 
 /**
  * `npm start` as a user runs it: the supervisor on the default ports, first start seeding, a
@@ -13,6 +14,9 @@ import { graphql } from './helpers/graphql.js';
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-start-'));
 const ENDPOINT = 'http://127.0.0.1:4000/graphql';
+/** The supervisor's gateway signs with the dev issuer key under `dataDir`; so does this token. */
+const graphql = async (url: string, query: string, variables?: Record<string, unknown>) =>
+  anonymousGraphql(url, query, variables, { authorization: `Bearer ${await devToken(dataDir, { preset: 'admin' })}` });
 
 const supervisors: ChildProcess[] = [];
 

@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../common/config.js';
+import { readAuthConfig, type AuthConfig } from './auth/config.js';
+import { readAuthzMode, type AuthzMode } from './authz/mode.js';
+import { readAuditConfig, type AuditConfig } from './audit/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,6 +35,29 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph origin. @default 64 */
   subgraphConnections: number;
+  /** `JWT_*` and `BIZGRAPH_DATA_DIR`: how callers are authenticated (see `auth/config.ts`). */
+  auth: AuthConfig;
+  /** `LIMIT_*`: what one request may ask for (enforced by `plugins/limits.ts` and `plugins/batch-cap.ts`). */
+  limits: OperationLimits;
+  /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
+  authzMode: AuthzMode;
+  /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
+  audit: AuditConfig;
+}
+
+export interface OperationLimits {
+  /** `LIMIT_MAX_DEPTH`: deepest field nesting; fragments do not add a level. @default 12 */
+  maxDepth: number;
+  /** `LIMIT_MAX_ALIASES`: aliased fields per operation (`__typename` aliases are free). @default 15 */
+  maxAliases: number;
+  /** `LIMIT_MAX_TOKENS`: lexical tokens of the document, checked while parsing. @default 2000 */
+  maxTokens: number;
+  /** `LIMIT_MAX_DIRECTIVES`: directive uses per operation. @default 50 */
+  maxDirectives: number;
+  /** `LIMIT_MAX_COST`: bound on the objects an answer may hold (each list multiplies by its `first`). @default 5000 */
+  maxCost: number;
+  /** `LIMIT_MAX_BATCH`: operations in one batched HTTP request (a JSON array body). @default 10 */
+  maxBatch: number;
 }
 
 /** `SUBGRAPH_<NAME>_URL` naming: upper-cased, every non-alphanumeric becomes `_`. */
@@ -50,6 +76,21 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     subgraphSystems: readSuffixed(env, '_SYSTEM', (name, value) => value.trim() || fail(name, 'must not be blank')),
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     subgraphConnections: readInt(env, 'SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 4096 }),
+    limits: readOperationLimits(env),
+    auth: readAuthConfig(env, env.NODE_ENV === 'production'),
+    authzMode: readAuthzMode(env),
+    audit: readAuditConfig(env, env.NODE_ENV === 'production'),
+  };
+}
+
+function readOperationLimits(env: Env): OperationLimits {
+  return {
+    maxDepth: readInt(env, 'LIMIT_MAX_DEPTH', 12, { min: 1, max: 1000 }),
+    maxAliases: readInt(env, 'LIMIT_MAX_ALIASES', 15, { min: 0, max: 10_000 }),
+    maxTokens: readInt(env, 'LIMIT_MAX_TOKENS', 2000, { min: 1, max: 1_000_000 }),
+    maxDirectives: readInt(env, 'LIMIT_MAX_DIRECTIVES', 50, { min: 0, max: 10_000 }),
+    maxCost: readInt(env, 'LIMIT_MAX_COST', 5000, { min: 1, max: 1_000_000_000 }),
+    maxBatch: readInt(env, 'LIMIT_MAX_BATCH', 10, { min: 1, max: 1000 }),
   };
 }
 

@@ -53,6 +53,53 @@ export function gatewayError(code: GatewayErrorCode, message: string, extensions
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
+/** Which operation limit a request broke (`extensions.limit` of `OPERATION_LIMIT_EXCEEDED`). */
+export type OperationLimit = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'batch';
+
+const LIMIT_MESSAGES: Record<OperationLimit, (max: number, found?: number) => string> = {
+  depth: (max, found) => `Operation depth${found === undefined ? '' : ` ${found}`} exceeds the limit of ${max}`,
+  aliases: (max, found) => `Operation uses ${found ?? 'more'} aliases; the limit is ${max}`,
+  tokens: (max) => `Operation has more than ${max} tokens`,
+  directives: (max, found) => `Operation uses ${found ?? 'more'} directives; the limit is ${max}`,
+  cost: (max, found) => `Operation cost${found === undefined ? '' : ` ${found}`} exceeds the limit of ${max}`,
+  batch: (max, found) => `Batch of ${found ?? 'more'} operations exceeds the limit of ${max}`,
+};
+
+/**
+ * `OPERATION_LIMIT_EXCEEDED` (HTTP 400) naming the limit and its numbers only: the client learns
+ * what to shrink, nothing about how the check works.
+ */
+export function operationLimitError(limit: OperationLimit, max: number, found?: number): GraphQLError {
+  return gatewayError('OPERATION_LIMIT_EXCEEDED', LIMIT_MESSAGES[limit](max, found), {
+    limit,
+    max,
+    ...(found === undefined ? {} : { found }),
+    http: { status: 400 },
+  });
+}
+
+/** graphql-js's own message when `parseOptions.maxTokens` aborts parsing ("more that" sic, 16.15). */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+
+/**
+ * Apollo Server re-codes every validation error as GRAPHQL_VALIDATION_FAILED and every parse
+ * error as GRAPHQL_PARSE_FAILED; a limit rule's error is still there as `originalError`.
+ */
+function limitViolation(error: unknown): GraphQLFormattedError | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const original = error.originalError;
+  if (original instanceof GraphQLError && original.extensions.code === 'OPERATION_LIMIT_EXCEEDED') {
+    const { http: _http, ...extensions } = original.extensions;
+    return { message: original.message, extensions };
+  }
+  const tokens = error.extensions.code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT_MESSAGE.exec(original?.message ?? error.message) : null;
+  if (tokens) return { message: LIMIT_MESSAGES.tokens(Number(tokens[1])), extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: Number(tokens[1]) } };
+  return undefined;
+}
+
+/** graphql-js suggestions (`Did you mean "email"?`) name fields and enum values introspection would hide. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
 /**
  * Apollo Server `formatError`: known errors pass through (without a stack trace); outside
  * production unexpected errors keep their detail; in production they become
@@ -60,12 +107,16 @@ export function gatewayError(code: GatewayErrorCode, message: string, extensions
  * The detail is logged with the request id by `plugins/error-log.ts`.
  */
 export function createFormatError(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    const limit = limitViolation(error);
+    if (limit) return limit;
     if (isKnownErrorCode(formatted.extensions?.code)) {
+      // In production, schema details that introspection would need a scope for are not suggested.
+      const message = production ? formatted.message.replace(SUGGESTION, '') : formatted.message;
       // A registry error is expected: its gateway stack trace would only be noise, even in development.
-      if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+      if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return message === formatted.message ? formatted : { ...formatted, message };
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
-      return { ...formatted, extensions };
+      return { ...formatted, message, extensions };
     }
     if (!production) return formatted;
     const { subgraph, system } = formatted.extensions ?? {};

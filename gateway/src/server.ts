@@ -11,8 +11,15 @@ import { createUndiciFetcher } from './datasource/undici-fetcher.js';
 import { createFormatError } from './errors.js';
 import { createHealth } from './health.js';
 import { errorLogPlugin } from './plugins/error-log.js';
+import { batchCap } from './plugins/batch-cap.js';
+import { introspectionPlugin } from './plugins/introspection.js';
+import { createOperationLimits } from './plugins/limits.js';
+import { createAudit } from './plugins/audit.js';
 import { registerRequestIdEcho, requestIdFor } from './request-id.js';
 import { loadSupergraph } from './supergraph.js';
+import { loadPolicy } from './authz/load.js';
+import { enforcePolicy } from './authz/enforce.js';
+import { createGatewayAuth } from './auth/gateway-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 
 export interface Gateway {
@@ -29,6 +36,8 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const supergraph = await loadSupergraph(config);
+  const policy = loadPolicy(supergraph.sdl, config.supergraph);
+  const auth = await createGatewayAuth(config.auth);
   const fetcher = createUndiciFetcher({
     connections: config.subgraphConnections,
     headersTimeoutMs: config.subgraphTimeoutMs,
@@ -37,24 +46,34 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const dataSources = new Map(
     supergraph.subgraphs.map((subgraph) => [
       subgraph.name,
-      new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch }),
+      new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
     ]),
   );
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraph.sdl,
+    // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
+    supergraphSdl: policy.executableSdl,
     // Every subgraph listed in the supergraph has its data source already (with its URL override).
     buildService: ({ name, url }) =>
-      dataSources.get(name) ?? new SubgraphDataSource({ subgraph: name, system: name, url: url ?? '', timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch }),
+      dataSources.get(name) ?? new SubgraphDataSource({ subgraph: name, system: name, url: url ?? '', timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
   });
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
   registerRequestIdEcho(app);
+  const limits = createOperationLimits(config.limits);
+  // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
+  const audit = createAudit(config.audit, policy, { maxTokens: config.limits.maxTokens });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
+    gateway: enforcePolicy(gateway, { policy, mode: config.authzMode }),
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin],
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    // Batches are capped per HTTP request by `batchCap` (preHandler below); each operation meets every limit.
+    allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: !config.production,
-    introspection: !config.production,
+    // plugins/introspection.ts decides, per principal: Apollo's switch can only refuse everyone.
+    introspection: true,
     formatError: createFormatError(config.production),
     // runService (common/process.ts) owns SIGINT/SIGTERM and closes the gateway itself.
     stopOnTerminationSignals: false,
@@ -63,14 +82,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     await apollo.start();
   } catch (error) {
     await fetcher.close();
+    await audit.close();
     const { variable, location } = config.supergraph;
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
 
   const health = createHealth({ supergraph: { hash: supergraph.hash, source: supergraph.source }, subgraphs: [...dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms) })) });
   health.register(app);
-  const context = async (request: FastifyRequest): Promise<GatewayContext> => ({ requestId: request.id, principal: null });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo, { context }) });
+  auth.registerRoutes(app);
+  // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
+  const context = async (request: FastifyRequest): Promise<GatewayContext> => ({
+    requestId: request.id,
+    principal: await auth.authenticator.authenticate(request.headers.authorization, request.id),
+  });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...audit.routeHooks, preHandler: batchCap(config.limits.maxBatch), handler: fastifyApolloHandler(apollo, { context: audit.context(context) }) });
   health.setReady(true);
 
   return {
@@ -80,6 +105,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       health.setReady(false);
       await app.close();
       await fetcher.close();
+      // After the server drained: every answered request's line is flushed.
+      await audit.close();
     },
   };
 }

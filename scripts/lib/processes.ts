@@ -49,8 +49,8 @@ export function startService(options: StartOptions): Promise<ServiceProcess> {
   return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => {
       void stop(0);
-      reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 60_000} ms:\n${lines.join('\n')}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 180_000} ms:\n${lines.join('\n')}`));
+    }, options.timeoutMs ?? 180_000);
     const watch = (stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr') => {
       createInterface({ input: stream }).on('line', (line) => {
         lines.push(line);

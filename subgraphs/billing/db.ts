@@ -42,6 +42,7 @@ interface InvoiceRow {
 interface PaymentRow {
   pmt_id: number;
   inv_id: number;
+  crm_ref: string;
   amount_cents: number;
   paid_at: Date | string;
   method_cd: string;
@@ -53,7 +54,7 @@ interface PaymentRow {
 const INVOICE_COLUMNS = `h.inv_id, h.inv_no, h.order_ref, h.crm_ref, h.status_cd, h.issued_on::text AS issued_on,
   h.due_on::text AS due_on, h.amount_cents, h.currency_cd,
   (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM pmt p WHERE p.inv_id = h.inv_id) AS paid_cents`;
-const PAYMENT_COLUMNS = `p.pmt_id, p.inv_id, p.amount_cents, p.paid_at, p.method_cd, h.currency_cd, p.request_fingerprint`;
+const PAYMENT_COLUMNS = `p.pmt_id, p.inv_id, h.crm_ref, p.amount_cents, p.paid_at, p.method_cd, h.currency_cd, p.request_fingerprint`;
 
 function toInvoice(row: InvoiceRow): InvoiceModel {
   return {
@@ -76,6 +77,7 @@ function toPayment(row: PaymentRow): PaymentModel {
   return {
     id: publicId('pay', row.pmt_id),
     invoiceId: publicId('inv', row.inv_id),
+    crmRef: row.crm_ref,
     amount: money(row.amount_cents, row.currency_cd),
     paidAt: new Date(row.paid_at).toISOString(),
     method: METHOD_BY_CODE[row.method_cd] ?? 'BANK_TRANSFER',
@@ -101,7 +103,7 @@ export interface PaymentRequest {
 /** What a payment attempt came to; the caller turns refusals into client errors. */
 export type PaymentOutcome =
   | { kind: 'recorded' | 'replayed'; payment: PaymentModel }
-  | { kind: 'key-reused' | 'invoice-not-found' | 'invoice-void' }
+  | { kind: 'key-reused' | 'invoice-not-found' | 'invoice-void' | 'forbidden' }
   | { kind: 'currency-mismatch'; invoiceCurrency: string }
   | { kind: 'exceeds-amount-due'; amountDue: string };
 
@@ -113,12 +115,20 @@ export interface BillingDb {
   invoicesByOrderNumbers(orderNumbers: readonly string[]): Promise<InvoiceModel[]>;
   /** Up to `limit + 1` invoices per customer reference, newest first, after `offset`. */
   invoicesByCustomers(crmRefs: readonly string[], page: InvoicePageQuery): Promise<InvoiceModel[]>;
-  /** `limit + 1` invoices across customers, newest first (the extra row tells `hasNextPage`). */
-  listInvoices(page: InvoicePageQuery): Promise<InvoiceModel[]>;
+  /**
+   * `limit + 1` invoices across customers, newest first (the extra row tells `hasNextPage`);
+   * with `customerId` (a portal principal) only that customer's, in the same one statement.
+   */
+  listInvoices(page: InvoicePageQuery, customerId: string | null): Promise<InvoiceModel[]>;
   paymentsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentModel[]>;
   paymentsByIds(ids: readonly string[]): Promise<PaymentModel[]>;
   accountsByCrmRefs(crmRefs: readonly string[]): Promise<AccountModel[]>;
-  recordPayment(request: PaymentRequest): Promise<PaymentOutcome>;
+  /**
+   * `customerId` set (a portal principal): a payment on, or a replay of a payment on, another
+   * customer's invoice is `forbidden` and writes nothing. Checked inside the transaction, on the
+   * locked row, so it costs no extra statement.
+   */
+  recordPayment(request: PaymentRequest, customerId: string | null): Promise<PaymentOutcome>;
   ping(): Promise<void>;
   statementCount(): number;
   resetStatementCount(): void;
@@ -172,11 +182,12 @@ function billingQueries(database: Database): BillingDb {
          ) h WHERE h.rn > $3::bigint AND h.rn <= $3::bigint + $4::bigint + 1 ORDER BY h.crm_ref, h.rn`,
         [crmRefs, statusCode(page.status), page.offset, page.limit],
       ),
-    listInvoices: (page) =>
+    listInvoices: (page, customerId) =>
       invoices(
-        `SELECT ${INVOICE_COLUMNS} FROM inv_header h WHERE ($1::text IS NULL OR h.status_cd = $1::text)
+        `SELECT ${INVOICE_COLUMNS} FROM inv_header h
+         WHERE ($1::text IS NULL OR h.status_cd = $1::text) AND ($4::text IS NULL OR h.crm_ref = $4::text)
          ORDER BY h.issued_on DESC, h.inv_id DESC LIMIT $2::bigint OFFSET $3::bigint`,
-        [statusCode(page.status), page.limit + 1, page.offset],
+        [statusCode(page.status), page.limit + 1, page.offset, customerId],
       ),
     paymentsByInvoiceIds: (invoiceIds) =>
       payments(
@@ -202,7 +213,7 @@ function billingQueries(database: Database): BillingDb {
         creditLimit: money(row.credit_limit_cents, row.currency_cd),
       }));
     },
-    recordPayment: (request) => database.transaction((tx) => recordPaymentIn(tx, request)),
+    recordPayment: (request, customerId) => database.transaction((tx) => recordPaymentIn(tx, request, customerId)),
     async ping() {
       await database.query('SELECT 1');
     },
@@ -217,7 +228,7 @@ function billingQueries(database: Database): BillingDb {
  * invoice row, check it, insert the payment and settle the invoice when fully paid. Refusals
  * return before anything is written.
  */
-async function recordPaymentIn(tx: Queryable, request: PaymentRequest): Promise<PaymentOutcome> {
+async function recordPaymentIn(tx: Queryable, request: PaymentRequest, customerId: string | null): Promise<PaymentOutcome> {
   // Two concurrent requests with one key queue here; the second then sees the first's row.
   await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [BILLING_MIGRATION_LOCK_KEY, request.idempotencyKey]);
   const previous = await tx.query<PaymentRow>(
@@ -225,14 +236,16 @@ async function recordPaymentIn(tx: Queryable, request: PaymentRequest): Promise<
     [request.idempotencyKey],
   );
   const first = previous.rows[0];
+  if (first && customerId !== null && first.crm_ref !== customerId) return { kind: 'forbidden' };
   if (first) return first.request_fingerprint === request.fingerprint ? { kind: 'replayed', payment: toPayment(first) } : { kind: 'key-reused' };
 
-  const locked = await tx.query<{ inv_id: number; status_cd: string; amount_cents: number; currency_cd: string }>(
-    'SELECT inv_id, status_cd, amount_cents, currency_cd FROM inv_header WHERE inv_no = $1 FOR UPDATE',
+  const locked = await tx.query<{ inv_id: number; crm_ref: string; status_cd: string; amount_cents: number; currency_cd: string }>(
+    'SELECT inv_id, crm_ref, status_cd, amount_cents, currency_cd FROM inv_header WHERE inv_no = $1 FOR UPDATE',
     [request.invoiceNumber],
   );
   const invoice = locked.rows[0];
   if (!invoice) return { kind: 'invoice-not-found' };
+  if (customerId !== null && invoice.crm_ref !== customerId) return { kind: 'forbidden' };
   if (invoice.status_cd === 'V') return { kind: 'invoice-void' };
   if (invoice.currency_cd !== request.currency) return { kind: 'currency-mismatch', invoiceCurrency: invoice.currency_cd };
   const paid = await tx.query<{ paid_cents: number }>('SELECT coalesce(sum(amount_cents), 0)::bigint AS paid_cents FROM pmt WHERE inv_id = $1', [invoice.inv_id]);
@@ -242,8 +255,8 @@ async function recordPaymentIn(tx: Queryable, request: PaymentRequest): Promise<
   const inserted = await tx.query<PaymentRow>(
     `INSERT INTO pmt (inv_id, amount_cents, paid_at, method_cd, idempotency_key, request_fingerprint)
      VALUES ($1, $2, now(), $3, $4, $5)
-     RETURNING pmt_id, inv_id, amount_cents, paid_at, method_cd, $6::text AS currency_cd, request_fingerprint`,
-    [invoice.inv_id, request.amountCents, CODE_BY_METHOD[request.method], request.idempotencyKey, request.fingerprint, invoice.currency_cd],
+     RETURNING pmt_id, inv_id, $7::text AS crm_ref, amount_cents, paid_at, method_cd, $6::text AS currency_cd, request_fingerprint`,
+    [invoice.inv_id, request.amountCents, CODE_BY_METHOD[request.method], request.idempotencyKey, request.fingerprint, invoice.currency_cd, invoice.crm_ref],
   );
   if (request.amountCents === dueCents) await tx.query(`UPDATE inv_header SET status_cd = 'P' WHERE inv_id = $1`, [invoice.inv_id]);
   return { kind: 'recorded', payment: toPayment(inserted.rows[0]!) };

@@ -29,6 +29,8 @@ export interface PaymentModel {
   id: string;
   /** Public id of the invoice paid. */
   invoiceId: string;
+  /** CRM customer id of the invoice paid: the owner the row-level rule checks. */
+  crmRef: string;
   amount: Money;
   paidAt: string;
   method: PaymentMethod;

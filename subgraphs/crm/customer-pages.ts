@@ -26,11 +26,17 @@ function decode(after: string | null | undefined): { crmCursor?: string; end: bo
   throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
 }
 
-/** Walks the CRM's cursor pages (≤ 100 customers a call) until `first` customers are collected. */
-export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise<Connection<CustomerModel>> {
+/** Validates `first` and `country`; returns `first` with its default. */
+function readFirst(args: CustomersArgs): number {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(ORIGIN, 'first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
   if (args.country != null && !/^[A-Z]{2}$/.test(args.country)) throw badInput(ORIGIN, 'country', 'country must be an ISO 3166-1 alpha-2 code such as DE');
+  return first;
+}
+
+/** Walks the CRM's cursor pages (≤ 100 customers a call) until `first` customers are collected. */
+export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise<Connection<CustomerModel>> {
+  const first = readFirst(args);
   const start = decode(args.after);
   if (start.end) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
 
@@ -49,4 +55,22 @@ export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise
     cursor = page.data.length === 0 ? null : page.nextCursor;
   } while (cursor !== null && nodes.length < first);
   return { nodes, pageInfo: { hasNextPage: cursor !== null, endCursor: nodes.length > 0 ? encode(cursor) : null } };
+}
+
+/**
+ * `customers` for a principal restricted to one customer: a list of at most that one record,
+ * filtered like the CRM would. Every cursor this hands out is the end of the list, so any valid
+ * `after` answers an empty page.
+ */
+export async function ownCustomerPage(
+  load: (id: string) => Promise<CustomerModel | null>,
+  customerId: string,
+  args: CustomersArgs,
+): Promise<Connection<CustomerModel>> {
+  const first = readFirst(args);
+  decode(args.after); // validates it: a cursor this field never handed out is BAD_USER_INPUT
+  const own = args.after == null ? await load(customerId) : null;
+  const matching = own && (args.segment == null || own.segment === args.segment) && (args.country == null || own.country === args.country) ? [own] : [];
+  const nodes = matching.slice(0, first);
+  return { nodes, pageInfo: { hasNextPage: matching.length > nodes.length, endCursor: nodes.length > 0 ? encode(null) : null } };
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { graphql } from '../../test/helpers/graphql.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
 
@@ -13,10 +12,8 @@ const READ = `query($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} } }`;
 const LOCATIONS = [{ line: 2, column: 3 }];
 
 let pair: CrmPair;
-let url: string;
 beforeAll(async () => {
   pair = await startCrmPair();
-  url = pair.subgraph.url;
 });
 afterAll(() => pair?.stop());
 beforeEach(() => pair.resetCalls());
@@ -28,24 +25,24 @@ const error = (code: string, message: string, extra: Record<string, unknown>) =>
 
 describe('updateCustomer', () => {
   it('lets the first of two interleaved writers win and refuses the stale one', async () => {
-    const [readA, readB] = await Promise.all([graphql(url, READ, { id: 'cus_0042' }), graphql(url, READ, { id: 'cus_0042' })]);
+    const [readA, readB] = await Promise.all([pair.query(READ, { id: 'cus_0042' }), pair.query(READ, { id: 'cus_0042' })]);
     const version = readA.body.data!.customer.version;
     expect(readB.body.data!.customer.version).toBe(version);
 
-    const a = await graphql(url, UPDATE, { id: 'cus_0042', v: version, input: { name: 'Writer A', country: 'NL' } });
+    const a = await pair.query(UPDATE, { id: 'cus_0042', v: version, input: { name: 'Writer A', country: 'NL' } });
     expect(a.body).toEqual({ data: { updateCustomer: { ...customerJson(byId('cus_0042')), name: 'Writer A', country: 'NL', version: '"2"' } } });
 
-    const b = await graphql(url, UPDATE, { id: 'cus_0042', v: version, input: { name: 'Writer B' } });
+    const b = await pair.query(UPDATE, { id: 'cus_0042', v: version, input: { name: 'Writer B' } });
     expect(b.body).toEqual(
       error('CONFLICT', 'the customer changed since it was read; read it again and retry', { field: 'expectedVersion', currentVersion: '"2"' }),
     );
 
-    const stored = await graphql(url, READ, { id: 'cus_0042' });
+    const stored = await pair.query(READ, { id: 'cus_0042' });
     expect(stored.body).toEqual({ data: { customer: a.body.data!.updateCustomer } });
   });
 
   it('normalizes the email and clears nullable fields', async () => {
-    const response = await graphql(url, UPDATE, { id: 'cus_0043', v: '"1"', input: { email: '  New.Address@Example.COM ', phone: null, accountManager: null } });
+    const response = await pair.query(UPDATE, { id: 'cus_0043', v: '"1"', input: { email: '  New.Address@Example.COM ', phone: null, accountManager: null } });
     expect(response.body).toEqual({
       data: { updateCustomer: { ...customerJson(byId('cus_0043')), email: 'new.address@example.com', phone: null, accountManager: null, version: '"2"' } },
     });
@@ -53,7 +50,7 @@ describe('updateCustomer', () => {
 
   it('answers the written customer from the request cache afterwards', async () => {
     const query = `mutation { updateCustomer(id: "cus_0044", expectedVersion: "\\"1\\"", input: { segment: ENTERPRISE, name: "Cached" }) { id version } }`;
-    const response = await graphql(url, query);
+    const response = await pair.query(query);
     expect(response.body).toEqual({ data: { updateCustomer: { id: 'cus_0044', version: '"2"' } } });
     expect(await pair.calls()).toEqual({ requests: 1, byRoute: { 'PATCH /customers/:id': 1 } });
   });
@@ -67,21 +64,21 @@ describe('updateCustomer', () => {
       [{}, 'input', 'input must change at least one field'],
     ];
     for (const [input, field, message] of cases) {
-      const response = await graphql(url, UPDATE, { id: 'cus_0045', v: '"1"', input });
+      const response = await pair.query(UPDATE, { id: 'cus_0045', v: '"1"', input });
       expect(response.body).toEqual(error('BAD_USER_INPUT', message, { field }));
     }
-    const wildcard = await graphql(url, UPDATE, { id: 'cus_0045', v: '*', input: { name: 'Sneaky' } });
+    const wildcard = await pair.query(UPDATE, { id: 'cus_0045', v: '*', input: { name: 'Sneaky' } });
     expect(wildcard.body).toEqual(error('BAD_USER_INPUT', 'expectedVersion must be a version read from Customer.version', { field: 'expectedVersion' }));
     expect(await pair.calls()).toEqual({ requests: 0, byRoute: {} });
   });
 
   it('refuses an email another customer uses', async () => {
-    const response = await graphql(url, UPDATE, { id: 'cus_0046', v: '"1"', input: { email: byId('cus_0047').email } });
+    const response = await pair.query(UPDATE, { id: 'cus_0046', v: '"1"', input: { email: byId('cus_0047').email } });
     expect(response.body).toEqual(error('BAD_USER_INPUT', 'another customer already uses this email', { field: 'input.email' }));
   });
 
   it('answers NOT_FOUND for an unknown id', async () => {
-    const response = await graphql(url, UPDATE, { id: 'cus_9999', v: '"1"', input: { name: 'Nobody' } });
+    const response = await pair.query(UPDATE, { id: 'cus_9999', v: '"1"', input: { name: 'Nobody' } });
     expect(response.body).toEqual(error('NOT_FOUND', 'no customer cus_9999', { field: 'id' }));
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { graphql, http } from '../../test/helpers/graphql.js';
+import { http } from '../../test/helpers/graphql.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
 
@@ -17,50 +17,50 @@ beforeEach(() => pair.resetCalls());
 
 describe('crm subgraph reads', () => {
   it('answers customer(id) with every field from the CRM', async () => {
-    const response = await graphql(url, `{ customer(id: "cus_0001") { ${CUSTOMER_FIELDS} } }`);
+    const response = await pair.query(`{ customer(id: "cus_0001") { ${CUSTOMER_FIELDS} } }`);
     expect(response.body).toEqual({ data: { customer: customerJson(byId('cus_0001')) } });
   });
 
   it('answers null for an unknown id', async () => {
-    const response = await graphql(url, `{ customer(id: "cus_9999") { id } }`);
+    const response = await pair.query(`{ customer(id: "cus_9999") { id } }`);
     expect(response.body).toEqual({ data: { customer: null } });
   });
 
   it('finds a customer by email, case-insensitively', async () => {
     const email = byId('cus_0002').email.toUpperCase();
-    const response = await graphql(url, `query($email: String!) { customerByEmail(email: $email) { id email } }`, { email });
+    const response = await pair.query(`query($email: String!) { customerByEmail(email: $email) { id email } }`, { email });
     expect(response.body).toEqual({ data: { customerByEmail: { id: 'cus_0002', email: byId('cus_0002').email } } });
   });
 
   it('pages customers with endCursor', async () => {
     const query = `query($after: String) { customers(first: 3, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
-    const first = await graphql(url, query);
+    const first = await pair.query(query);
     expect(first.body.data!.customers.nodes).toEqual([{ id: 'cus_0001' }, { id: 'cus_0002' }, { id: 'cus_0003' }]);
     expect(first.body.data!.customers.pageInfo.hasNextPage).toBe(true);
-    const second = await graphql(url, query, { after: first.body.data!.customers.pageInfo.endCursor });
+    const second = await pair.query(query, { after: first.body.data!.customers.pageInfo.endCursor });
     expect(second.body.data!.customers.nodes).toEqual([{ id: 'cus_0004' }, { id: 'cus_0005' }, { id: 'cus_0006' }]);
     expect(await pair.calls()).toEqual({ requests: 2, byRoute: { 'GET /customers': 2 } });
   });
 
   it('walks the CRM pages, at most 100 customers a call, to the end of the list', async () => {
-    const response = await graphql(url, `{ customers(first: 1000) { nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    const response = await pair.query(`{ customers(first: 1000) { nodes { id } pageInfo { hasNextPage endCursor } } }`);
     const { nodes, pageInfo } = response.body.data!.customers;
     expect(nodes.map((n: { id: string }) => n.id)).toEqual(customers.map((c) => c.id));
     expect(pageInfo.hasNextPage).toBe(false);
     expect(await pair.calls()).toEqual({ requests: 4, byRoute: { 'GET /customers': 4 } });
 
-    const after = await graphql(url, `query($after: String) { customers(after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`, { after: pageInfo.endCursor });
+    const after = await pair.query(`query($after: String) { customers(after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`, { after: pageInfo.endCursor });
     expect(after.body).toEqual({ data: { customers: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
   });
 
   it('filters by segment and country', async () => {
-    const response = await graphql(url, `{ customers(first: 1000, segment: ENTERPRISE, country: "DE") { nodes { id } } }`);
+    const response = await pair.query(`{ customers(first: 1000, segment: ENTERPRISE, country: "DE") { nodes { id } } }`);
     const expected = customers.filter((c) => c.segment === 'ENTERPRISE' && c.country === 'DE').map((c) => ({ id: c.id }));
     expect(response.body).toEqual({ data: { customers: { nodes: expected } } });
   });
 
   it('rejects a cursor it did not hand out', async () => {
-    const response = await graphql(url, `{ customers(first: 2, after: "bogus") { nodes { id } } }`);
+    const response = await pair.query(`{ customers(first: 2, after: "bogus") { nodes { id } } }`);
     expect(response.body).toEqual({
       data: null,
       errors: [{
@@ -78,7 +78,7 @@ describe('crm subgraph entity batching', () => {
 
   it('resolves 250 customers by id with 3 CRM calls', async () => {
     const ids = customers.slice(0, 249).map((c) => c.id).concat('cus_9999');
-    const response = await graphql(url, entities, { r: ids.map((id) => ({ __typename: 'Customer', id })) });
+    const response = await pair.query(entities, { r: ids.map((id) => ({ __typename: 'Customer', id })) });
     const expected = customers.slice(0, 249).map((c) => ({ id: c.id, name: c.name }));
     expect(response.body).toEqual({ data: { _entities: [...expected, null] } });
     expect(await pair.calls()).toEqual({ requests: 3, byRoute: { 'GET /customers': 3 } });
@@ -86,7 +86,7 @@ describe('crm subgraph entity batching', () => {
 
   it('resolves 150 customers by email with 2 CRM calls', async () => {
     const chosen = customers.slice(100, 250);
-    const response = await graphql(url, entities, { r: chosen.map((c) => ({ __typename: 'Customer', email: c.email })) });
+    const response = await pair.query(entities, { r: chosen.map((c) => ({ __typename: 'Customer', email: c.email })) });
     expect(response.body).toEqual({ data: { _entities: chosen.map((c) => ({ id: c.id, name: c.name })) } });
     expect(await pair.calls()).toEqual({ requests: 2, byRoute: { 'GET /customers': 2 } });
   });

@@ -2,13 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
-import { http } from '../../test/helpers/graphql.js';
+import { graphql, http, type GraphQLResponse } from '../../test/helpers/graphql.js';
+import { HARNESS_PRINCIPAL, internalAuthorization } from '../../test/helpers/tokens.js';
+import type { Principal } from '../shared/context.js';
 import type { SeedCustomer } from '../../systems/seed/types.js';
 
 /** The CRM stand-in and the crm subgraph as real processes over a throw-away data dir. */
 export interface CrmPair {
   crm: ServiceProcess;
   subgraph: ServiceProcess;
+  /** A direct subgraph call with the gateway's internal token for `principal` (default: every scope; null: anonymous). */
+  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<D>>;
   /** CRM API calls since the last `resetCalls()`, from the stand-in's own counter. */
   calls(): Promise<{ requests: number; byRoute: Record<string, number> }>;
   resetCalls(): Promise<void>;
@@ -35,6 +39,7 @@ export async function startCrmPair(crmEnv: Record<string, string> = {}): Promise
     return {
       crm,
       subgraph,
+      query: async (query, variables, principal = HARNESS_PRINCIPAL) => graphql(subgraph.url, query, variables, await internalAuthorization(dataDir, 'crm', principal)),
       calls: async () => (await http('GET', `${crm.url}/_stats`)).body,
       resetCalls: async () => void (await http('POST', `${crm.url}/_stats/reset`)),
       stop,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { graphql, http } from '../../test/helpers/graphql.js';
+import { http } from '../../test/helpers/graphql.js';
 import { startCrmPair, type CrmPair } from './test-support.js';
 
 let pair: CrmPair | undefined;
@@ -14,7 +14,7 @@ describe('crm subgraph when the CRM misbehaves', () => {
   it('answers UPSTREAM_ERROR naming the CRM when it is down', async () => {
     pair = await startCrmPair();
     await pair.crm.stop();
-    const response = await graphql(pair.subgraph.url, `{ customer(id: "cus_0001") { id } }`);
+    const response = await pair.query(`{ customer(id: "cus_0001") { id } }`);
     expect(response.body).toEqual({
       data: { customer: null },
       errors: [{
@@ -30,9 +30,9 @@ describe('crm subgraph when the CRM misbehaves', () => {
   it('answers UPSTREAM_RATE_LIMITED when the CRM keeps refusing', async () => {
     // One call every ten seconds: the second call gets a Retry-After too long to wait out.
     pair = await startCrmPair({ CRM_RATE_LIMIT_PER_SECOND: '0.1' });
-    const first = await graphql(pair.subgraph.url, `{ customer(id: "cus_0001") { id } }`);
+    const first = await pair.query(`{ customer(id: "cus_0001") { id } }`);
     expect(first.body).toEqual({ data: { customer: { id: 'cus_0001' } } });
-    const second = await graphql(pair.subgraph.url, `{ customer(id: "cus_0002") { id } }`);
+    const second = await pair.query(`{ customer(id: "cus_0002") { id } }`);
     expect(second.body).toEqual({
       data: { customer: null },
       errors: [{

@@ -1,4 +1,7 @@
-import { readInt, readString, type Env } from '../../common/config.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../common/config.js';
+import type { GatewayJwksSource } from './internal-auth.js';
 
 /** Common settings every subgraph reads. */
 export interface SubgraphBaseConfig {
@@ -6,13 +9,37 @@ export interface SubgraphBaseConfig {
   host: string;
   production: boolean;
   dataDir: string;
+  /**
+   * `GATEWAY_JWKS_URL`: the gateway's internal-token key (http(s) URL such as
+   * `http://127.0.0.1:4000/.well-known/internal-jwks.json`, `file:` URL or path).
+   * @default `<dataDir>/keys/gateway-internal.jwks.json`, written by a gateway sharing the data dir
+   */
+  gatewayJwks: GatewayJwksSource;
 }
 
 export function readSubgraphBaseConfig(env: Env, defaultPort: number): SubgraphBaseConfig {
+  const dataDir = readString(env, 'BIZGRAPH_DATA_DIR', '.data');
   return {
     port: readInt(env, 'PORT', defaultPort, { min: 0, max: 65535 }),
     host: readString(env, 'HOST', '127.0.0.1'),
     production: env.NODE_ENV === 'production',
-    dataDir: readString(env, 'BIZGRAPH_DATA_DIR', '.data'),
+    dataDir,
+    gatewayJwks: readGatewayJwks(env, dataDir),
   };
+}
+
+/** The internal-token key source alone (`createSubgraphServer` reads it when not given one). */
+export function readGatewayJwks(env: Env, dataDir = readString(env, 'BIZGRAPH_DATA_DIR', '.data')): GatewayJwksSource {
+  const value = readOptionalString(env, 'GATEWAY_JWKS_URL');
+  if (value === undefined) return { kind: 'file', path: resolve(join(dataDir, 'keys', 'gateway-internal.jwks.json')) };
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) return { kind: 'file', path: isAbsolute(value) ? value : resolve(value) };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('GATEWAY_JWKS_URL', `not a valid URL: "${value}"`);
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') return { kind: 'url', url: url.href };
+  if (url.protocol === 'file:') return { kind: 'file', path: fileURLToPath(url) };
+  throw new ConfigError('GATEWAY_JWKS_URL', `expected an http(s) URL, a file: URL or a path, got "${value}"`);
 }

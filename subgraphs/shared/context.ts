@@ -1,6 +1,6 @@
 /**
- * The verified caller. Issue "JWT-scoped permissions" fills it from the gateway's internal token;
- * until then every request is anonymous. Subgraphs read it from the context and never reshape.
+ * The verified caller, from the gateway's internal token (`internal-auth.ts`): subject, scopes and,
+ * for portal callers, `customerId` and `email`. Subgraphs read it from the context and never reshape.
  */
 export interface Principal {
   subject: string;
@@ -13,5 +13,6 @@ export interface Principal {
 /** What every subgraph's per-request context starts from. */
 export interface BaseContext {
   requestId: string;
+  /** null: an anonymous caller at the gateway (the internal token says `anon: true`). */
   principal: Principal | null;
 }

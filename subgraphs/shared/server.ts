@@ -4,10 +4,12 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import type { BaseContext } from './context.js';
+import { readGatewayJwks } from './config.js';
+import type { BaseContext, Principal } from './context.js';
 import { isKnownSubgraphError } from './errors.js';
+import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
@@ -26,6 +28,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   /** Releases the subgraph's own resources (database, HTTP pools) after the server closes. */
   onClose?(): Promise<void>;
   plugins?: ApolloServerPlugin<C>[];
+  /** The gateway's internal-token key (`config.gatewayJwks`). @default read from process.env */
+  gatewayJwks?: GatewayJwksSource;
 }
 
 export interface SubgraphServer {
@@ -63,12 +67,23 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   });
   await apollo.start();
 
+  // Only the gateway may call /graphql: its internal token is checked before Apollo sees the request.
+  const verifier = createInternalTokenVerifier(options.name, options.gatewayJwks ?? readGatewayJwks(process.env));
+  const principals = new WeakMap<FastifyRequest, Principal | null>();
+  const requireInternalToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await verifier.verify(request.headers.authorization);
+    if (result.ok) return void principals.set(request, result.principal);
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer error="invalid_token"')
+      .send({ errors: [{ message: `Unauthenticated: ${result.reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+  };
   const context = async (request: FastifyRequest): Promise<C> => {
     const header = request.headers['x-request-id'];
     const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
-    return options.createContext({ requestId, principal: null });
+    return options.createContext({ requestId, principal: principals.get(request) ?? null });
   };
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo, { context }) });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }) });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
   app.get('/readyz', async (_request, reply) => {
     try {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst, ticketsOf } from '../../test/helpers/expected.js';
-import { graphql } from '../../test/helpers/graphql.js';
 import type { SeedTicket } from '../../systems/seed/types.js';
 import { startSupport, type SupportProcesses } from './testing.js';
 
@@ -12,7 +11,7 @@ afterAll(async () => {
   await support?.stop();
 });
 
-const query = (text: string, variables?: Record<string, unknown>) => graphql(support.subgraph.url, text, variables);
+const query = (text: string, variables?: Record<string, unknown>) => support.query(text, variables);
 const allNewestFirst = newestFirst(dataset.tickets, (ticket) => ticket.createdAt);
 const ids = (tickets: SeedTicket[]) => tickets.map((ticket) => ({ id: ticket.id }));
 

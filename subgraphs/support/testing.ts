@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
-import { http } from '../../test/helpers/graphql.js';
+import { graphql, http, type GraphQLResponse } from '../../test/helpers/graphql.js';
+import { HARNESS_PRINCIPAL, internalAuthorization } from '../../test/helpers/tokens.js';
+import type { Principal } from '../shared/context.js';
 
 /** Test-only: the support desk stand-in and the support subgraph as real processes. */
 export const DESK_KEY = 'subgraph-test-key';
@@ -13,6 +15,8 @@ export interface SupportProcesses {
   subgraph: ServiceProcess;
   startDesk(): Promise<ServiceProcess>;
   startSubgraph(): Promise<ServiceProcess>;
+  /** A direct subgraph call with the gateway's internal token for `principal` (default: every scope; null: anonymous). */
+  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<D>>;
   /** Desk requests since the last reset, by route. */
   deskCalls(): Promise<{ requests: number; byRoute: Record<string, number> }>;
   resetDeskCalls(): Promise<void>;
@@ -29,6 +33,8 @@ export async function startSupport(): Promise<SupportProcesses> {
   state.startDesk = async () => (state.desk = await startService({ name: 'support-system', entry: 'systems/support/main.ts', env }));
   state.startSubgraph = async () =>
     (state.subgraph = await startService({ name: 'support', entry: 'subgraphs/support/main.ts', env: { ...env, SUPPORT_API_URL: state.desk.url } }));
+  state.query = async (query, variables, principal = HARNESS_PRINCIPAL) =>
+    graphql(state.subgraph.url, query, variables, await internalAuthorization(dataDir, 'support', principal));
   state.deskCalls = async () => (await http('GET', `${state.desk.url}/_stats`)).body;
   state.resetDeskCalls = async () => void (await http('POST', `${state.desk.url}/_stats/reset`));
   state.deskTicketCount = async () => (await http('GET', `${state.desk.url}/healthz`)).body.tickets;

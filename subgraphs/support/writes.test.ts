@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLA_HOURS } from '../../systems/seed/generate.js';
 import { dataset } from '../../test/helpers/expected.js';
-import { graphql, http } from '../../test/helpers/graphql.js';
+import { http } from '../../test/helpers/graphql.js';
 import { startSupport, type SupportProcesses } from './testing.js';
 
 let support: SupportProcesses;
@@ -25,7 +25,7 @@ const input = {
   priority: 'URGENT',
   orderNumber: 'SO-100001',
 };
-const open = (variables: Record<string, unknown>) => graphql(support.subgraph.url, OPEN, { input: variables });
+const open = (variables: Record<string, unknown>) => support.query(OPEN, { input: variables });
 
 describe('support subgraph writes', () => {
   let first: Record<string, unknown>;
@@ -91,7 +91,7 @@ describe('support subgraph writes', () => {
 
   it('updates status and priority, recomputing the SLA', async () => {
     const seed = dataset.tickets.find((ticket) => ticket.id === 'tkt_00003')!;
-    const response = await graphql(support.subgraph.url, UPDATE, { id: 'tkt_00003', input: { status: 'SOLVED', priority: 'HIGH' } });
+    const response = await support.query(UPDATE, { id: 'tkt_00003', input: { status: 'SOLVED', priority: 'HIGH' } });
     expect(response.body).toEqual({
       data: {
         updateTicket: {
@@ -106,14 +106,14 @@ describe('support subgraph writes', () => {
   });
 
   it('answers NOT_FOUND on id for an unknown ticket', async () => {
-    const response = await graphql(support.subgraph.url, UPDATE, { id: 'tkt_99999', input: { status: 'OPEN' } });
+    const response = await support.query(UPDATE, { id: 'tkt_99999', input: { status: 'OPEN' } });
     expect(response.body.data).toEqual({ updateTicket: null });
     expect(response.body.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id', system: 'support', subgraph: 'support' });
   });
 
   it('answers UPSTREAM_ERROR naming the support system when the desk is down', async () => {
     await support.desk.stop();
-    const response = await graphql(support.subgraph.url, '{ ticket(id: "tkt_00001") { id } }');
+    const response = await support.query('{ ticket(id: "tkt_00001") { id } }');
     expect(response.body.data).toEqual({ ticket: null });
     expect(response.body.errors).toHaveLength(1);
     expect(response.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', system: 'support', subgraph: 'support' });

@@ -5,6 +5,8 @@ import { startService, type ServiceProcess } from '../../scripts/lib/processes.j
 import { DEFAULT_SEED } from '../../systems/seed/generate.js';
 import { graphql, http, type GraphQLResponse } from './graphql.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './services.js';
+import { HARNESS_PRINCIPAL, internalAuthorization } from './tokens.js';
+import type { Principal } from '../../subgraphs/shared/context.js';
 
 /**
  * Test support for the SQL subgraphs (erp, billing): the two database backends every SQL test
@@ -38,7 +40,8 @@ export const SEED_ENV = { SEED: String(DEFAULT_SEED), SEED_SCALE: '1' };
 export interface SqlSubgraphHarness {
   url: string;
   env: Record<string, string>;
-  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<D>>;
+  /** A direct call with the gateway's internal token for `principal` (default: every scope; null: anonymous). */
+  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<D>>;
   /** SQL statements since the last reset, from `GET /debug/counters`. */
   statements(): Promise<number>;
   resetStatements(): Promise<void>;
@@ -72,7 +75,7 @@ export async function startSqlSubgraph(name: SqlSubgraphName, backend: SqlBacken
     const harness: SqlSubgraphHarness = {
       url: service.url,
       env,
-      query: (query, variables) => graphql(`${harness.url}/graphql`, query, variables),
+      query: async (query, variables, principal = HARNESS_PRINCIPAL) => graphql(`${harness.url}/graphql`, query, variables, await internalAuthorization(dataDir, name, principal)),
       async statements() {
         const { body } = await http<{ sqlStatements: number }>('GET', `${harness.url}/debug/counters`);
         return body.sqlStatements;

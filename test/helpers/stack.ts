@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
+import type { Principal } from '../../subgraphs/shared/context.js';
+import { graphql, type GraphQLResponse } from './graphql.js';
+import { devToken, HARNESS_PRINCIPAL, internalAuthorization, type DevTokenOptions } from './tokens.js';
 
 export type SubgraphName = 'crm' | 'erp' | 'billing' | 'support';
 export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['crm', 'erp', 'billing', 'support'];
@@ -16,6 +19,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Skip the gateway (subgraph-only tests). */
   withoutGateway?: boolean;
+  /** A dev-issuer user token every `stack.query` carries, e.g. `{ preset: 'admin' }`; unset → anonymous. */
+  token?: DevTokenOptions;
 }
 
 export interface Stack {
@@ -25,10 +30,35 @@ export interface Stack {
   subgraphs: Record<SubgraphName, ServiceProcess>;
   gateway?: ServiceProcess;
   gatewayUrl: string;
+  /** POSTs an operation to the gateway, with the stack's `token` (if any) and any extra headers. */
+  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
+  /** Calls one subgraph directly with the gateway's internal token for `principal` (default: every scope; null: anonymous). */
+  subgraphQuery<D = Record<string, any>>(name: SubgraphName, query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<D>>;
   /** Starts one subgraph again (after a kill) with the same settings, on a new port unless `port` is given. */
   restartSubgraph(name: SubgraphName, port?: number): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
+
+/** Data dir of every running stack's gateway, by base URL: `graphqlAs` signs with the right dev issuer. */
+const gatewayDataDirs = new Map<string, string>();
+
+/**
+ * A drop-in for `graphql()` from ./graphql.js that calls any gateway started by `startStack` with a
+ * dev-issuer token (other URLs get no token). Once the schema declares policies, a gateway test
+ * switches with one line: `import { graphqlAsAdmin as graphql } from './helpers/stack.js';`.
+ */
+export function graphqlAs(token: DevTokenOptions) {
+  const tokens = new Map<string, Promise<string>>();
+  return async <D = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<D>> => {
+    const dataDir = [...gatewayDataDirs].find(([base]) => url === base || url.startsWith(`${base}/`))?.[1];
+    if (dataDir === undefined) return graphql<D>(url, query, variables, headers);
+    if (!tokens.has(dataDir)) tokens.set(dataDir, devToken(dataDir, token));
+    return graphql<D>(url, query, variables, { authorization: `Bearer ${await tokens.get(dataDir)}`, ...headers });
+  };
+}
+
+/** `graphql()` as the `admin` preset: every scope. */
+export const graphqlAsAdmin = graphqlAs({ preset: 'admin' });
 
 export const SUBGRAPH_ENTRIES: Record<SubgraphName, string> = {
   crm: 'subgraphs/crm/main.ts',
@@ -52,6 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return service;
   };
   const stopAll = async () => {
+    for (const [base, dir] of gatewayDataDirs) if (dir === dataDir) gatewayDataDirs.delete(base);
     await Promise.all(started.map((service) => service.stop()));
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
@@ -75,13 +106,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphs[name].url}/graphql`]));
       gateway = await track(startService({ name: 'gateway', entry: 'gateway/src/main.ts', env: { ...env, ...urls } }));
     }
+    const gatewayUrl = gateway ? `${gateway.url}/graphql` : '';
+    if (gateway) gatewayDataDirs.set(gateway.url, dataDir);
+    const authorization: Record<string, string> = options.token ? { authorization: `Bearer ${await devToken(dataDir, options.token)}` } : {};
     return {
       dataDir,
       env,
       systems: { crm: crmSystem, support: supportSystem },
       subgraphs,
       gateway,
-      gatewayUrl: gateway ? `${gateway.url}/graphql` : '',
+      gatewayUrl,
+      query: (query, variables, headers = {}) => graphql(gatewayUrl, query, variables, { ...authorization, ...headers }),
+      subgraphQuery: async (name, query, variables, principal = HARNESS_PRINCIPAL) =>
+        graphql(`${subgraphs[name].url}/graphql`, query, variables, await internalAuthorization(dataDir, name, principal)),
       async restartSubgraph(name, port) {
         const service = await startSubgraph(name, port);
         subgraphs[name] = service;

@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
 import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { log } from '../log.js';
@@ -12,6 +13,8 @@ export interface SubgraphDataSourceOptions extends SubgraphOrigin {
   /** Deadline of one fetch, headers and body included. */
   timeoutMs: number;
   fetch: MinimalFetch;
+  /** Signs the internal token every call carries (audience = this subgraph). */
+  internalTokens: InternalTokenSigner;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -38,27 +41,32 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly origin: SubgraphOrigin;
   private readonly timeoutMs: number;
   private readonly rawFetch: MinimalFetch;
+  private readonly internalTokens: InternalTokenSigner;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: withDeadline(options.fetch, options.timeoutMs) });
     this.origin = { subgraph: options.subgraph, system: options.system };
     this.timeoutMs = options.timeoutMs;
     this.rawFetch = options.fetch;
+    this.internalTokens = options.internalTokens;
   }
 
   /**
-   * Headers every call carries, from the typed context (null for probes). The security issue adds
-   * the internal token for `context.principal` here; nothing else needs to change.
+   * Headers every call carries, from the typed context (null for probes): the internal token for
+   * the caller (anonymous callers get one too; the probe calls as the gateway itself), which
+   * subgraphs require, and the request id. The caller's own `Authorization` never travels on.
    */
-  protected outboundHeaders(context: GatewayContext | null): Record<string, string> {
-    return context?.requestId ? { 'x-request-id': context.requestId } : {};
+  protected async outboundHeaders(context: GatewayContext | null): Promise<Record<string, string>> {
+    const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
+    const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
+    return { authorization: `Bearer ${token}`, ...(context?.requestId ? { 'x-request-id': context.requestId } : {}) };
   }
 
-  override willSendRequest(options: ProcessOptions): void {
+  override async willSendRequest(options: ProcessOptions): Promise<void> {
     const headers = options.request.http?.headers;
     if (!headers) return;
     const context = 'incomingRequestContext' in options ? options.context : null;
-    for (const [name, value] of Object.entries(this.outboundHeaders(context))) headers.set(name, value);
+    for (const [name, value] of Object.entries(await this.outboundHeaders(context))) headers.set(name, value);
   }
 
   override async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -86,7 +94,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       response = await this.rawFetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.outboundHeaders(null) },
+        headers: { 'content-type': 'application/json', ...(await this.outboundHeaders(null)) },
         body: '{"query":"{__typename}"}',
         signal: AbortSignal.timeout(timeoutMs),
       });

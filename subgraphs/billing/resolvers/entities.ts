@@ -1,24 +1,40 @@
 import { readPage, toConnection } from '../../shared/connection.js';
+import { assertCustomer, ownRow } from '../../shared/row-rules.js';
 import type { CustomerResolvers, OrderResolvers } from '../__generated__/resolvers-types.js';
-import { paymentStatusOf } from '../models.js';
+import { paymentStatusOf, type InvoiceModel } from '../models.js';
 import { BILLING_ORIGIN } from '../origin.js';
+
+const ownerOf = (invoice: InvoiceModel) => invoice.crmRef;
 
 /** Orders belong to the ERP; billing contributes their invoice, keyed by order number. */
 export const Order: OrderResolvers = {
   __resolveReference: (ref) => ({ number: ref.number }),
-  invoice: (order, _args, { loaders }) => loaders.invoiceByOrderNumber.load(order.number),
+  // The invoice's own customer reference decides, after loading (billing does not know the order's owner).
+  invoice: async (order, _args, { principal, loaders }) =>
+    ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, BILLING_ORIGIN, 'invoice'),
   // Same loader as `invoice`, so both fields together cost one statement per batch.
-  paymentStatus: async (order, _args, { loaders }) => paymentStatusOf(await loaders.invoiceByOrderNumber.load(order.number)),
+  paymentStatus: async (order, _args, { principal, loaders }) =>
+    paymentStatusOf(ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, BILLING_ORIGIN, 'invoice')),
 };
 
-/** Customers belong to the CRM; billing contributes invoices and the account, keyed by crm_ref. */
+/**
+ * Customers belong to the CRM; billing contributes invoices and the account, keyed by crm_ref.
+ * The customer id is the owner, so another customer's fields are refused without a statement.
+ */
 export const Customer: CustomerResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
-  async invoices(customer, args, { loaders }) {
+  async invoices(customer, args, { principal, loaders }) {
+    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'invoices');
     const page = readPage(args, BILLING_ORIGIN);
     const rows = await loaders.invoicesByCustomer.load({ crmRef: customer.id, ...page, status: args.status ?? null });
     return toConnection(rows, page);
   },
-  balance: async (customer, _args, { loaders }) => (await loaders.accountByCrmRef.load(customer.id))?.balance ?? null,
-  creditLimit: async (customer, _args, { loaders }) => (await loaders.accountByCrmRef.load(customer.id))?.creditLimit ?? null,
+  balance: async (customer, _args, { principal, loaders }) => {
+    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'balance');
+    return (await loaders.accountByCrmRef.load(customer.id))?.balance ?? null;
+  },
+  creditLimit: async (customer, _args, { principal, loaders }) => {
+    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'credit limit');
+    return (await loaders.accountByCrmRef.load(customer.id))?.creditLimit ?? null;
+  },
 };

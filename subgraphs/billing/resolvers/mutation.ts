@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badInput, subgraphError } from '../../shared/errors.js';
 import { parseAmountToCents } from '../../shared/money.js';
+import { forbidden, restrictedCustomer } from '../../shared/row-rules.js';
 import type { MutationResolvers, RecordPaymentInput } from '../__generated__/resolvers-types.js';
 import type { PaymentOutcome, PaymentRequest } from '../db.js';
 import type { PaymentModel } from '../models.js';
@@ -38,6 +39,8 @@ function paymentOrError(outcome: PaymentOutcome, request: PaymentRequest): Payme
       throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different payment', BILLING_ORIGIN, { field: 'input.idempotencyKey' });
     case 'invoice-not-found':
       throw subgraphError('NOT_FOUND', `invoice ${request.invoiceNumber} does not exist`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
+    case 'forbidden':
+      throw forbidden(BILLING_ORIGIN, 'invoice', { field: 'input.invoiceNumber' });
     case 'invoice-void':
       throw subgraphError('CONFLICT', `invoice ${request.invoiceNumber} is void`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
     case 'currency-mismatch':
@@ -48,9 +51,10 @@ function paymentOrError(outcome: PaymentOutcome, request: PaymentRequest): Payme
 }
 
 export const Mutation: MutationResolvers = {
-  async recordPayment(_root, { input }, { db, loaders }) {
+  async recordPayment(_root, { input }, { principal, db, loaders }) {
     const request = validatePaymentInput(input);
-    const outcome = await db.recordPayment(request);
+    // The invoice's owner is checked on the locked row inside the write's transaction.
+    const outcome = await db.recordPayment(request, restrictedCustomer(principal));
     // Anything this request read before the write is stale now (amount due, status, balance).
     if (outcome.kind === 'recorded') for (const loader of Object.values(loaders)) loader.clearAll();
     return paymentOrError(outcome, request);

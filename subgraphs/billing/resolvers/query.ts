@@ -1,12 +1,15 @@
 import { readPage, toConnection } from '../../shared/connection.js';
+import { ownRow, restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { BILLING_ORIGIN } from '../origin.js';
 
 export const Query: QueryResolvers = {
-  invoice: (_root, { number }, { loaders }) => loaders.invoiceByNumber.load(number),
-  async invoices(_root, args, { db }) {
+  // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
+  invoice: async (_root, { number }, { principal, loaders }) =>
+    ownRow(principal, await loaders.invoiceByNumber.load(number), (invoice) => invoice.crmRef, BILLING_ORIGIN, 'invoice'),
+  async invoices(_root, args, { principal, db }) {
     const page = readPage(args, BILLING_ORIGIN);
-    const rows = await db.listInvoices({ ...page, status: args.status ?? null });
+    const rows = await db.listInvoices({ ...page, status: args.status ?? null }, restrictedCustomer(principal));
     return toConnection(rows, page);
   },
 };

@@ -25,7 +25,8 @@ export type Customer = {
   /** ISO 3166-1 alpha-2 country code. */
   country: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
-  email: Scalars['String']['output'];
+  /** Nullable on purpose: callers without pii:read get null here and keep the rest of the customer. */
+  email: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   phone: Maybe<Scalars['String']['output']>;
@@ -71,7 +72,10 @@ export type Query = {
   __typename?: 'Query';
   /** The customer with this id, or null when the CRM has none. */
   customer: Maybe<Customer>;
-  /** The customer with this email, or null. */
+  /**
+   * The customer with this email, or null. Needs pii:read too: an answer confirms which customer
+   * owns an email address, which is as revealing as reading Customer.email.
+   */
   customerByEmail: Maybe<Customer>;
   /** Customers in CRM order (by id). */
   customers: CustomerConnection;
@@ -234,7 +238,7 @@ export type CustomerResolvers<ContextType = CrmContext, ParentType extends Resol
   accountManager?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

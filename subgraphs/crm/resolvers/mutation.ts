@@ -1,10 +1,13 @@
 import { subgraphError, badInput } from '../../shared/errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { ORIGIN } from '../models.js';
+import { assertMayChangeCustomer } from '../row-rules.js';
 import { validateExpectedVersion, validateUpdateInput } from '../validation.js';
 
 export const Mutation: MutationResolvers = {
-  async updateCustomer(_parent, { id, expectedVersion, input }, { crm, loaders }) {
+  async updateCustomer(_parent, { id, expectedVersion, input }, { principal, crm, loaders }) {
+    // Before validation too: another customer's record is refused whatever the input says.
+    assertMayChangeCustomer(principal, id);
     const patch = validateUpdateInput(input);
     const result = await crm.updateCustomer(id, validateExpectedVersion(expectedVersion), patch);
     switch (result.kind) {

@@ -1,22 +1,31 @@
 import { readPage, toConnection } from '../../shared/connection.js';
+import { assertCustomer, ownRow, restrictedCustomer } from '../../shared/row-rules.js';
 import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.js';
 import { ERP_ORIGIN } from '../origin.js';
 import { validateCreateOrder } from '../validate-order.js';
 
 export const Query: QueryResolvers = {
+  // Products are a public catalogue: no row-level rule.
   product: (_root, { sku }, { loaders }) => loaders.productBySku.load(sku),
   products: async (_root, args, { db }) => {
     const page = readPage(args, ERP_ORIGIN);
     return toConnection(await db.listProducts(page), page);
   },
-  order: (_root, { number }, { loaders }) => loaders.orderByNumber.load(number),
-  orders: async (_root, args, { db }) => {
+  // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
+  order: async (_root, { number }, { principal, loaders }) =>
+    ownRow(principal, await loaders.orderByNumber.load(number), (order) => order.customerId, ERP_ORIGIN, 'order'),
+  orders: async (_root, args, { principal, db }) => {
     const page = readPage(args, ERP_ORIGIN);
-    return toConnection(await db.listOrders(page, args.status ?? null), page);
+    return toConnection(await db.listOrders(page, args.status ?? null, restrictedCustomer(principal)), page);
   },
 };
 
 export const Mutation: MutationResolvers = {
-  // Validation throws before any statement runs; the write itself is one transaction.
-  createOrder: (_root, { input }, { db }) => db.createOrder(validateCreateOrder(input)),
+  // Validation and the row-level rule throw before any statement runs; the write is one transaction.
+  // A replay answers the first order only for the same request fingerprint, which includes the
+  // customer: another customer's order can never come back through a reused key.
+  createOrder: (_root, { input }, { principal, db }) => {
+    assertCustomer(principal, input.customerId, ERP_ORIGIN, 'orders', { field: 'input.customerId' });
+    return db.createOrder(validateCreateOrder(input));
+  },
 };

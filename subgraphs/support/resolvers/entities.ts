@@ -1,9 +1,11 @@
 import { readPage, sliceConnection } from '../../shared/connection.js';
 import type { CustomerResolvers, OrderResolvers, TicketResolvers } from '../__generated__/resolvers-types.js';
 import { ORIGIN } from '../origin.js';
+import { assertRequester, ownTicket, ticketFilter } from '../row-rules.js';
 
 export const Ticket: TicketResolvers = {
-  __resolveReference: (reference, { loaders }) => loaders.ticketById.load(reference.id),
+  // Loaded in one batch with the other references, then checked one by one (by requester email).
+  __resolveReference: async (reference, { principal, loaders }) => ownTicket(principal, await loaders.ticketById.load(reference.id)),
   // The desk knows requesters only by email; the CRM resolves the rest of the customer.
   customer: (ticket) => (ticket.requesterEmail ? { email: ticket.requesterEmail } : null),
   order: (ticket) => (ticket.orderNumber ? { number: ticket.orderNumber } : null),
@@ -14,8 +16,10 @@ export const Ticket: TicketResolvers = {
  * call per 100 parents, then each parent is filtered and paged in memory.
  */
 export const Customer: CustomerResolvers = {
-  tickets: async (customer, args, { loaders }) => {
+  tickets: async (customer, args, { principal, loaders }) => {
     const page = readPage(args, ORIGIN);
+    // The email is the owner: another requester's tickets are refused without a desk call.
+    assertRequester(principal, customer.email ?? '', 'tickets');
     if (!customer.email) return sliceConnection([], page);
     const all = await loaders.ticketsByRequesterEmail.load(customer.email);
     return sliceConnection(args.status ? all.filter((ticket) => ticket.status === args.status) : all, page);
@@ -23,9 +27,11 @@ export const Customer: CustomerResolvers = {
 };
 
 export const Order: OrderResolvers = {
-  tickets: async (order, args, { loaders }) => {
+  // Anyone may ask about an order; a portal principal sees only the tickets it requested.
+  tickets: async (order, args, { principal, loaders }) => {
     const page = readPage(args, ORIGIN);
+    const visible = ticketFilter(principal);
     if (!order.number) return sliceConnection([], page);
-    return sliceConnection(await loaders.ticketsByOrderNumber.load(order.number), page);
+    return sliceConnection(visible(await loaders.ticketsByOrderNumber.load(order.number)), page);
   },
 };

@@ -1,9 +1,13 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { listTickets } from './ticket-list.js';
+import { ownTicket, requesterOf } from '../row-rules.js';
+import { listRequesterTickets, listTickets } from './ticket-list.js';
 
 export const Query: QueryResolvers = {
-  ticket: (_root, { id }, { loaders }) => loaders.ticketById.load(id),
-  tickets: async (_root, args, { client, loaders }) => {
+  ticket: async (_root, { id }, { principal, loaders }) => ownTicket(principal, await loaders.ticketById.load(id)),
+  tickets: async (_root, args, { principal, client, loaders }) => {
+    // A portal principal lists only the tickets it requested; it never walks the desk's list.
+    const requester = requesterOf(principal);
+    if (requester !== undefined) return listRequesterTickets(loaders, requester, args);
     const connection = await listTickets(client, args);
     loaders.prime(connection.nodes);
     return connection;

@@ -1,6 +1,7 @@
 import { badInput } from '../../shared/errors.js';
-import { readPage, type Connection } from '../../shared/connection.js';
+import { readPage, sliceConnection, type Connection } from '../../shared/connection.js';
 import type { QueryTicketsArgs } from '../__generated__/resolvers-types.js';
+import type { SupportLoaders } from '../loaders.js';
 import type { TicketModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 import type { SupportClient } from '../support-client.js';
@@ -52,4 +53,17 @@ export async function listTickets(client: SupportClient, args: QueryTicketsArgs)
     nodes,
     pageInfo: { hasNextPage: next !== null, endCursor: nodes.length > 0 ? encodeListCursor(next) : null },
   };
+}
+
+/**
+ * `Query.tickets` for a principal restricted to one requester: that requester's tickets from one
+ * batched desk call, filtered and paged in memory (offset cursors, like the per-customer lists).
+ */
+export async function listRequesterTickets(loaders: SupportLoaders, requesterEmail: string, args: QueryTicketsArgs): Promise<Connection<TicketModel>> {
+  const page = readPage(args, ORIGIN);
+  const all = await loaders.ticketsByRequesterEmail.load(requesterEmail);
+  const matching = all.filter(
+    (ticket) => (args.status == null || ticket.status === args.status) && (args.priority == null || ticket.priority === args.priority),
+  );
+  return sliceConnection(matching, page);
 }

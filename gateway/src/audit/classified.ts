@@ -1,0 +1,172 @@
+import {
+  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getDirectiveValues, getNamedType, getVariableValues, isAbstractType,
+  isLeafType, isObjectType,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLAbstractType, type GraphQLNamedType,
+  type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+
+/** A classified field the response delivered: its schema coordinate, its tags, how many non-null values. */
+export interface ClassifiedDelivery {
+  coordinate: string;
+  tags: string[];
+  count: number;
+}
+
+/** The classification tags of a schema coordinate (`Type.field`); empty or undefined when unclassified. */
+export type TagLookup = (coordinate: string) => readonly string[] | undefined;
+
+export interface DeliveredInput {
+  /** The API schema the operation was validated against. */
+  schema: GraphQLSchema;
+  /** The operation as the client sent it (before any authorization rewrite): the final answer has its shape. */
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Readonly<Record<string, unknown>> | undefined;
+  /** The final `data` sent to the client. */
+  data: unknown;
+  tagsOf: TagLookup;
+}
+
+type Collected = Map<string, { name: string; nodes: FieldNode[] }>;
+
+/**
+ * The classified fields a response actually delivered: the `data` is walked together with the
+ * operation, each response key mapped back to its schema coordinate (aliases, named and inline
+ * fragments, `@skip`/`@include`, lists at any depth). A field counts once per non-null value.
+ * Objects of an interface or union type are matched to their concrete type by `__typename` when
+ * selected, else by the exact set of response keys each possible type would produce; if several
+ * types still fit, each one's classified fields are counted (over-reporting, never under-reporting).
+ * A field on an object type also carries the tags of the same field on the interfaces it implements.
+ */
+export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[] {
+  const { schema, document, operation, data } = input;
+  const root = schema.getRootType(operation.operation);
+  if (!root || !isRecord(data)) return [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const variables = coerceVariables(schema, operation, input.variables);
+  const counts = new Map<string, ClassifiedDelivery>();
+  const tagCache = new Map<string, readonly string[]>();
+  // Collected fields per (selection owner, runtime type): a list of 1000 objects collects once.
+  const collectedCache = new WeakMap<object, Map<string, Collected>>();
+
+  const included = (node: FieldNode | SelectionSetNode['selections'][number]): boolean => {
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  };
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (condition === undefined || condition === type.name) return true;
+    const conditionType = schema.getType(condition);
+    return !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
+  };
+
+  const collect = (type: GraphQLObjectType, owner: object, sets: readonly SelectionSetNode[]): Collected => {
+    let byType = collectedCache.get(owner);
+    if (!byType) collectedCache.set(owner, (byType = new Map()));
+    const cached = byType.get(type.name);
+    if (cached) return cached;
+    const fields: Collected = new Map();
+    const visited = new Set<string>();
+    const visit = (set: SelectionSetNode) => {
+      for (const selection of set.selections) {
+        if (!included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          const entry = fields.get(key);
+          if (entry) entry.nodes.push(selection);
+          else fields.set(key, { name: selection.name.value, nodes: [selection] });
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (applies(selection.typeCondition?.name.value, type)) visit(selection.selectionSet);
+        } else {
+          const fragment = fragments.get(selection.name.value);
+          if (!fragment || visited.has(fragment.name.value) || !applies(fragment.typeCondition.name.value, type)) continue;
+          visited.add(fragment.name.value);
+          visit(fragment.selectionSet);
+        }
+      }
+    };
+    sets.forEach(visit);
+    byType.set(type.name, fields);
+    return fields;
+  };
+
+  const tagsFor = (type: GraphQLObjectType, field: string): readonly string[] => {
+    const coordinate = `${type.name}.${field}`;
+    let tags = tagCache.get(coordinate);
+    if (!tags) {
+      const all = new Set(input.tagsOf(coordinate) ?? []);
+      for (const iface of type.getInterfaces()) for (const tag of input.tagsOf(`${iface.name}.${field}`) ?? []) all.add(tag);
+      tags = [...all].sort();
+      tagCache.set(coordinate, tags);
+    }
+    return tags;
+  };
+
+  const runtimeTypes = (type: GraphQLAbstractType, owner: object, sets: readonly SelectionSetNode[], value: Record<string, unknown>) => {
+    const candidates = schema.getPossibleTypes(type);
+    const keys = Object.keys(value);
+    const fitting: GraphQLObjectType[] = [];
+    const notRuledOut: GraphQLObjectType[] = [];
+    for (const candidate of candidates) {
+      const fields = collect(candidate, owner, sets);
+      let typename: boolean | undefined;
+      for (const [key, field] of fields) {
+        if (field.name === '__typename' && typeof value[key] === 'string') typename = value[key] === candidate.name;
+      }
+      if (typename === true) return [candidate];
+      if (typename === false) continue;
+      notRuledOut.push(candidate);
+      if (fields.size === keys.length && keys.every((key) => fields.has(key))) fitting.push(candidate);
+    }
+    return fitting.length > 0 ? fitting : notRuledOut;
+  };
+
+  const visitValue = (type: GraphQLNamedType, owner: object, sets: readonly SelectionSetNode[], value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visitValue(type, owner, sets, item);
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (isObjectType(type)) visitObject(type, owner, sets, value);
+    else if (isAbstractType(type)) for (const runtime of runtimeTypes(type, owner, sets, value)) visitObject(runtime, owner, sets, value);
+  };
+
+  const visitObject = (type: GraphQLObjectType, owner: object, sets: readonly SelectionSetNode[], value: Record<string, unknown>): void => {
+    const definitions = type.getFields();
+    for (const [key, { name, nodes }] of collect(type, owner, sets)) {
+      const fieldValue = value[key];
+      const definition = definitions[name];
+      // Introspection fields (`__typename`, `__schema`, `__type`) are not in the type's fields.
+      if (fieldValue === null || fieldValue === undefined || !definition) continue;
+      const tags = tagsFor(type, name);
+      if (tags.length > 0) {
+        const coordinate = `${type.name}.${name}`;
+        const entry = counts.get(coordinate);
+        if (entry) entry.count++;
+        else counts.set(coordinate, { coordinate, tags: [...tags], count: 1 });
+      }
+      const named = getNamedType(definition.type);
+      if (isLeafType(named)) continue;
+      const subSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+      visitValue(named, nodes, subSets, fieldValue);
+    }
+  };
+
+  visitObject(root, operation, [operation.selectionSet], data);
+  return [...counts.values()].sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0));
+}
+
+/** The values `@skip`/`@include` saw; variables that did not coerce failed the request before execution anyway. */
+function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, raw: DeliveredInput['variables']) {
+  try {
+    return getVariableValues(schema, operation.variableDefinitions ?? [], { ...raw }).coerced ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

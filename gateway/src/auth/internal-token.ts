@@ -1,0 +1,81 @@
+import { SignJWT, type JSONWebKeySet } from 'jose';
+import type { GatewayPrincipal } from '../context.js';
+import { keyFiles, loadOrCreateSigningKey, type SigningKey } from './key-files.js';
+
+/** `iss` of every internal token; subgraphs accept no other. */
+export const INTERNAL_ISSUER = 'bizgraph-gateway';
+/** Lifetime of an internal token: short, because a leaked one works against a subgraph directly. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/** A cached token is replaced this long before it expires, so none expires in flight. */
+const RENEW_BEFORE_SECONDS = 10;
+/** Distinct (principal, audience) pairs kept; the oldest go first beyond it. */
+const MAX_CACHED = 10_000;
+
+/** Who the gateway's readiness probe calls as: itself, with no scopes. */
+export const GATEWAY_SERVICE_PRINCIPAL: GatewayPrincipal = { subject: INTERNAL_ISSUER, scopes: [] };
+
+let signatures = 0;
+/** Internal tokens signed by this process since it started (tests read it to prove the cache works). */
+export function internalSignatureCount(): number {
+  return signatures;
+}
+
+export interface InternalTokenSigner {
+  /** A token for `audience` (a subgraph name) on behalf of `principal` (`null`: anonymous caller). */
+  tokenFor(principal: GatewayPrincipal | null, audience: string): Promise<string>;
+  /** The public key subgraphs verify with (also written to `<dataDir>/keys/gateway-internal.jwks.json`). */
+  jwks: JSONWebKeySet;
+}
+
+export interface InternalTokenOptions {
+  dataDir: string;
+  /** Milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Signs the short-lived tokens the gateway sends to subgraphs (EdDSA with the gateway's own key,
+ * created under the data dir on first use). Tokens are cached per principal and audience and
+ * reused until shortly before they expire, so in steady state a request costs a map lookup, not a
+ * signature; concurrent requests for a missing token share one signing.
+ */
+export async function createInternalTokenSigner(options: InternalTokenOptions): Promise<InternalTokenSigner> {
+  const key = await loadOrCreateSigningKey(keyFiles(options.dataDir, 'gateway-internal'), 'EdDSA');
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { token: Promise<string>; renewAt: number }>();
+  return {
+    jwks: key.jwks,
+    tokenFor(principal, audience) {
+      const cacheKey = JSON.stringify([audience, principal?.subject, principal?.scopes, principal?.customerId, principal?.email]);
+      const cached = cache.get(cacheKey);
+      const issuedAt = Math.floor(now() / 1000);
+      if (cached && issuedAt < cached.renewAt) return cached.token;
+      const token = sign(key, principal, audience, issuedAt);
+      // Re-inserted so Map order is signing order: the longest-lived entry is the first to evict.
+      cache.delete(cacheKey);
+      cache.set(cacheKey, { token, renewAt: issuedAt + INTERNAL_TOKEN_TTL_SECONDS - RENEW_BEFORE_SECONDS });
+      if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+      token.catch(() => cache.delete(cacheKey));
+      return token;
+    },
+  };
+}
+
+function sign(key: SigningKey, principal: GatewayPrincipal | null, audience: string, issuedAt: number): Promise<string> {
+  signatures++;
+  const claims: Record<string, unknown> = principal
+    ? {
+        ...(principal.scopes.length ? { scope: principal.scopes.join(' ') } : {}),
+        ...(principal.customerId !== undefined ? { customer_id: principal.customerId } : {}),
+        ...(principal.email !== undefined ? { email: principal.email } : {}),
+      }
+    : { anon: true };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setIssuer(INTERNAL_ISSUER)
+    .setAudience(audience)
+    .setSubject(principal?.subject ?? 'anonymous')
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + INTERNAL_TOKEN_TTL_SECONDS)
+    .sign(key.privateKey);
+}

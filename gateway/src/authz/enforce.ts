@@ -1,0 +1,98 @@
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { gatewayError } from '../errors.js';
+import { createAccessChecker, policyScopes, principalKey, principalScopes } from './access.js';
+import { InliningLimitError } from './fragments.js';
+import type { AuthzMode } from './mode.js';
+import type { SupergraphPolicy } from './policy.js';
+import { activeDenials, answerDenials } from './response.js';
+import { rewriteOperation, type Rewrite } from './rewrite.js';
+
+export interface EnforceOptions {
+  policy: SupergraphPolicy;
+  /** `filter`: remove denied fields and answer them with null + error; `reject`: refuse the request (403). */
+  mode: AuthzMode;
+  /** Rewrites kept per schema (operation × caller rights). @default 2000 */
+  cacheSize?: number;
+}
+
+/** Coordinates denied to each request (by its context object), for the audit trail. */
+const deniedByContext = new WeakMap<object, readonly string[]>();
+
+/** The coordinates removed from (filter) or refused in (reject) this request; empty when none. */
+export function deniedCoordinates(context: object): readonly string[] {
+  return deniedByContext.get(context) ?? [];
+}
+
+/**
+ * Wraps the gateway Apollo Server runs so that every operation meets the supergraph's policy
+ * before @apollo/gateway plans it: the wrapped executor is the only way into the query planner,
+ * which keys its plan cache by the `queryHash` it is given — a rewritten operation gets the hash
+ * of its own text, so callers with different rights never share a plan.
+ */
+export function enforcePolicy(gateway: GatewayInterface, options: EnforceOptions): GatewayInterface {
+  return {
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+    async load(loadOptions) {
+      const loaded = await gateway.load(loadOptions);
+      return { ...loaded, executor: loaded.executor && authorizingExecutor(loaded.executor, options) };
+    },
+  };
+}
+
+function authorizingExecutor(executor: GatewayExecutor, { policy, mode, cacheSize = 2000 }: EnforceOptions): GatewayExecutor {
+  const relevant = policyScopes(policy);
+  const caches = new WeakMap<GraphQLSchema, Map<string, Rewrite | null>>();
+
+  const rewriteFor = (requestContext: GatewayGraphQLRequestContext<GatewayContext>): Rewrite | null => {
+    const { schema, document, operation, queryHash } = requestContext;
+    const principal = principalScopes(requestContext.context.principal ?? null);
+    const key = `${queryHash}\u0000${requestContext.operationName ?? ''}\u0000${principalKey(principal, relevant)}`;
+    let cache = caches.get(schema);
+    if (!cache) caches.set(schema, (cache = new Map()));
+    if (cache.has(key)) {
+      const hit = cache.get(key)!;
+      // Re-inserted: the Map's order makes the first key the least recently used.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const rewrite = rewriteOperation(schema, document, operation, createAccessChecker(policy, schema, principal));
+    cache.set(key, rewrite);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    return rewrite;
+  };
+
+  return async (requestContext) => {
+    const context = requestContext as GatewayGraphQLRequestContext<GatewayContext>;
+    // Without a resolved operation the gateway answers with its own error; nothing to authorize.
+    if (!context.operation || !policy.hasSecurityFeatures) return executor(requestContext);
+    let rewrite: Rewrite | null;
+    try {
+      rewrite = rewriteFor(context);
+    } catch (error) {
+      if (error instanceof InliningLimitError) return { errors: [gatewayError('OPERATION_LIMIT_EXCEEDED', error.message)] };
+      throw error;
+    }
+    if (!rewrite) return executor(requestContext);
+    const variables = requestContext.request.variables;
+    const denials = activeDenials(rewrite, variables);
+    const coordinates = [...new Set(denials.map((denial) => denial.coordinate))].sort();
+    if (coordinates.length > 0) deniedByContext.set(context.context, coordinates);
+    if (mode === 'reject' && coordinates.length > 0) {
+      return {
+        errors: [gatewayError('FORBIDDEN', `Not authorized to read ${coordinates.join(', ')}`, { denied: coordinates, http: { status: 403 } })],
+      };
+    }
+    const result = await executor({
+      ...requestContext,
+      document: rewrite.document,
+      operation: rewrite.operation,
+      source: rewrite.source,
+      queryHash: rewrite.queryHash,
+    });
+    return answerDenials(result, denials, rewrite);
+  };
+}

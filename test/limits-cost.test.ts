@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildSchema, getIntrospectionQuery, getOperationAST, parse, print, validate, type GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../common/config.js';
+import { ROOT } from '../scripts/lib/processes.js';
+import { readGatewayConfig, type OperationLimits } from '../gateway/src/config.js';
+import { createOperationLimits, hasVariablePageArgument, inlinePageVariables } from '../gateway/src/plugins/limits.js';
+import { CUSTOMER_OVERVIEW } from './helpers/expected.js';
+
+/**
+ * The default limits against bizgraph's own operations (the README's four-system query, the
+ * benchmark's big pages) and a pathological one, as pure validation over the committed supergraph.
+ */
+const SCHEMA = buildSchema(readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
+const DEFAULTS = readGatewayConfig({}, []).limits;
+
+const ORDERS_500 = /* GraphQL */ `{ orders(first: 500) { nodes { number customer { id name } invoice { number } } } }`;
+const DASHBOARD_20 = /* GraphQL */ `{
+  customers(first: 20) {
+    nodes {
+      id name email
+      orders(first: 5) { nodes { number status total { amount } invoice { number status } paymentStatus } }
+      tickets(first: 5) { nodes { subject status } }
+      balance { amount currency }
+    }
+  }
+}`;
+/** 100 customers × 100 orders: ten thousand orders in one request. */
+const PATHOLOGICAL = /* GraphQL */ `{ customers(first: 100) { nodes { orders(first: 100) { nodes { number } } } } }`;
+
+function errorsOf(query: string, limits: OperationLimits = DEFAULTS): readonly GraphQLError[] {
+  return validate(SCHEMA, parse(query, createOperationLimits(limits).parseOptions), createOperationLimits(limits).validationRules);
+}
+
+/** What one limit measures for a query: its error's `found` when the limit is set to 0 or 1. */
+function measure(query: string, limit: 'depth' | 'cost'): unknown {
+  const limits = { ...DEFAULTS, ...(limit === 'depth' ? { maxDepth: 1 } : { maxCost: 1 }) };
+  return errorsOf(query, limits).find((error) => error.extensions.limit === limit)?.extensions.found;
+}
+
+describe('default operation limits', () => {
+  it('are depth 12, aliases 15, tokens 2000, directives 50, cost 5000, batch 10', () => {
+    expect(DEFAULTS).toEqual({ maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10 });
+  });
+
+  it.each([
+    ['LIMIT_MAX_DEPTH', '0'],
+    ['LIMIT_MAX_ALIASES', '-1'],
+    ['LIMIT_MAX_TOKENS', 'lots'],
+    ['LIMIT_MAX_DIRECTIVES', '1.5'],
+    ['LIMIT_MAX_COST', '0'],
+    ['LIMIT_MAX_BATCH', '1001'],
+  ])('refuse %s=%s, naming the variable', (variable, value) => {
+    expect(() => readGatewayConfig({ [variable]: value }, [])).toThrow(ConfigError);
+    expect(() => readGatewayConfig({ [variable]: value }, [])).toThrow(new RegExp(`^${variable}: expected an integer between`));
+  });
+
+  it('read every LIMIT_* setting', () => {
+    const env = { LIMIT_MAX_DEPTH: '8', LIMIT_MAX_ALIASES: '0', LIMIT_MAX_TOKENS: '500', LIMIT_MAX_DIRECTIVES: '5', LIMIT_MAX_COST: '100000', LIMIT_MAX_BATCH: '1' };
+    expect(readGatewayConfig(env, []).limits).toEqual({ maxDepth: 8, maxAliases: 0, maxTokens: 500, maxDirectives: 5, maxCost: 100_000, maxBatch: 1 });
+  });
+
+  it("let the README's four-system query, the benchmark pages and the dashboard through", () => {
+    for (const query of [CUSTOMER_OVERVIEW, ORDERS_500, DASHBOARD_20, '{ customers(first: 1000) { nodes { id } } }']) {
+      expect(errorsOf(query)).toEqual([]);
+    }
+    expect([CUSTOMER_OVERVIEW, ORDERS_500, DASHBOARD_20].map((query) => measure(query, 'cost'))).toEqual([20, 2000, 660]);
+    expect([CUSTOMER_OVERVIEW, ORDERS_500, DASHBOARD_20].map((query) => measure(query, 'depth'))).toEqual([5, 4, 6]);
+  });
+
+  it('let the standard introspection query through (its __schema is left out of depth and cost)', () => {
+    expect(errorsOf(getIntrospectionQuery())).toEqual([]);
+  });
+
+  it('refuse ten thousand orders in one request', () => {
+    expect(errorsOf(PATHOLOGICAL).map((error) => ({ message: error.message, extensions: error.extensions }))).toEqual([
+      {
+        message: 'Operation cost 20200 exceeds the limit of 5000',
+        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200, http: { status: 400 } },
+      },
+    ]);
+  });
+});
+
+describe('cost with page sizes from variables', () => {
+  const VARIABLE_PAGES = /* GraphQL */ `
+    query Pages($customers: Int!, $orders: Int = 100) {
+      customers(first: $customers) { nodes { id ...History } }
+    }
+    fragment History on Customer { orders(first: $orders) { nodes { number } } }
+  `;
+
+  it('reads a variable page as 1 at validation, which runs before variables are known', () => {
+    expect(errorsOf(VARIABLE_PAGES)).toEqual([]);
+    expect(hasVariablePageArgument(parse(VARIABLE_PAGES))).toBe(true);
+    expect(hasVariablePageArgument(parse(PATHOLOGICAL))).toBe(false);
+  });
+
+  it("writes the request's values (or the variable's default) into the operation for the per-request check", () => {
+    const document = parse(VARIABLE_PAGES);
+    const inlined = inlinePageVariables(document, getOperationAST(document)!, { customers: 100 });
+    expect(print(inlined)).toBe(
+      [
+        'query Pages($customers: Int!, $orders: Int = 100) {',
+        '  customers(first: 100) {',
+        '    nodes {',
+        '      id',
+        '      ...History',
+        '    }',
+        '  }',
+        '}',
+        '',
+        'fragment History on Customer {',
+        '  orders(first: 100) {',
+        '    nodes {',
+        '      number',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    const errors = validate(SCHEMA, inlined, createOperationLimits(DEFAULTS).validationRules);
+    expect(errors.map((error) => error.extensions.limit)).toEqual(['cost']);
+  });
+
+  it('leaves a value that is not an integer for execution to refuse', () => {
+    const document = parse(VARIABLE_PAGES);
+    const inlined = inlinePageVariables(document, getOperationAST(document)!, { customers: 'many', orders: 2.5 });
+    expect(validate(SCHEMA, inlined, createOperationLimits(DEFAULTS).validationRules)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCounters, resetCounters, type UpstreamCounts } from './helpers/counters.js';
+import { CUSTOMER_OVERVIEW, expectedOverview, ordersOf } from './helpers/expected.js';
+import { graphql } from './helpers/graphql.js';
+import { startStack, type Stack } from './helpers/stack.js';
+import { bearer } from './helpers/tokens.js';
+
+/**
+ * The default limits on the whole stack: the README's query and the benchmark's 500-order page
+ * pass; ten thousand orders are refused before any system is asked, also when the page sizes
+ * arrive as variables (which validation, cached per document, cannot see).
+ */
+const PATHOLOGICAL = /* GraphQL */ `
+  query Everything($customers: Int!, $orders: Int!) {
+    customers(first: $customers) { nodes { id orders(first: $orders) { nodes { number } } } }
+  }
+`;
+const NOTHING_UPSTREAM: UpstreamCounts = { crmRequests: {}, supportRequests: {}, erpStatements: 0, billingStatements: 0 };
+const TOO_COSTLY = {
+  status: 400,
+  body: { errors: [{ message: 'Operation cost 20200 exceeds the limit of 5000', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200 } }] },
+};
+
+let stack: Stack;
+let admin: Record<string, string>;
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await bearer(stack.dataDir, { preset: 'admin' });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('default operation limits on the stack', () => {
+  it("let the README's four-system query through", async () => {
+    const { status, body } = await graphql(stack.gatewayUrl, CUSTOMER_OVERVIEW, { id: 'cus_0001' }, admin);
+    expect({ status, body }).toEqual({ status: 200, body: { data: expectedOverview('cus_0001') } });
+  });
+
+  it('let 500 orders with their customer and invoice through, the page size a variable', async () => {
+    const query = /* GraphQL */ `query ($first: Int!) { orders(first: $first) { nodes { number customer { id name } invoice { number } } } }`;
+    const response = await graphql(stack.gatewayUrl, query, { first: 500 }, admin);
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.orders.nodes).toHaveLength(500);
+  });
+
+  it('refuse ten thousand orders with literal page sizes, asking no system', async () => {
+    await resetCounters(stack);
+    const literal = '{ customers(first: 100) { nodes { id orders(first: 100) { nodes { number } } } } }';
+    const { status, body } = await graphql(stack.gatewayUrl, literal, undefined, admin);
+    expect({ status, body }).toEqual(TOO_COSTLY);
+    expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
+  });
+
+  it('refuse ten thousand orders with page sizes from variables, asking no system', async () => {
+    await resetCounters(stack);
+    const { status, body } = await graphql(stack.gatewayUrl, PATHOLOGICAL, { customers: 100, orders: 100 }, admin);
+    expect({ status, body }).toEqual(TOO_COSTLY);
+    expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
+  });
+
+  it('answer the same operation with small page sizes', async () => {
+    const { status, body } = await graphql(stack.gatewayUrl, PATHOLOGICAL, { customers: 2, orders: 1 }, admin);
+    const firstOrder = (id: string) => ({ id, orders: { nodes: ordersOf(id).slice(0, 1).map(({ number }) => ({ number })) } });
+    expect({ status, body }).toEqual({ status: 200, body: { data: { customers: { nodes: [firstOrder('cus_0001'), firstOrder('cus_0002')] } } } });
+  });
+});
