@@ -4,6 +4,7 @@ import { ConfigError, readInt, readOptionalString, readString, type Env } from '
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
 import { readAuditConfig, type AuditConfig } from './audit/config.js';
+import { readPersistedConfig, type PersistedConfig } from './persisted/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   authzMode: AuthzMode;
   /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
   audit: AuditConfig;
+  /** `PERSISTED_OPERATIONS` (off | apq | safelist), `PERSISTED_MANIFEST`, `REDIS_URL` (see `persisted/config.ts`). @default apq, in memory */
+  persisted: PersistedConfig;
 }
 
 export interface OperationLimits {
@@ -80,6 +83,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     auth: readAuthConfig(env, env.NODE_ENV === 'production'),
     authzMode: readAuthzMode(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
+    persisted: readPersistedConfig(env),
   };
 }
 

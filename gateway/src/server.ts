@@ -21,6 +21,7 @@ import { loadPolicy } from './authz/load.js';
 import { enforcePolicy } from './authz/enforce.js';
 import { createGatewayAuth } from './auth/gateway-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
+import { createPersistedOperations } from './persisted/index.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -62,11 +63,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const limits = createOperationLimits(config.limits);
   // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
   const audit = createAudit(config.audit, policy, { maxTokens: config.limits.maxTokens });
+  // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
+  const persisted = createPersistedOperations(config.persisted);
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: enforcePolicy(gateway, { policy, mode: config.authzMode }),
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins],
+    persistedQueries: persisted.persistedQueries,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Batches are capped per HTTP request by `batchCap` (preHandler below); each operation meets every limit.
@@ -83,6 +87,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   } catch (error) {
     await fetcher.close();
     await audit.close();
+    await persisted.close();
     const { variable, location } = config.supergraph;
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
@@ -105,6 +110,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       health.setReady(false);
       await app.close();
       await fetcher.close();
+      await persisted.close();
       // After the server drained: every answered request's line is flushed.
       await audit.close();
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import pg from 'pg';
 
 /**
@@ -19,6 +20,34 @@ export async function postgresAvailable(): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+export const REDIS_URL = process.env.BIZGRAPH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Like `postgresAvailable()` for the Redis server on the standard port: a PING answered +PONG within 2 s. */
+export async function redisAvailable(): Promise<boolean> {
+  const { hostname, port } = new URL(REDIS_URL);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port || 6379) });
+      const timer = setTimeout(() => socket.destroy(new Error('no answer within 2 s')), 2000);
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        clearTimeout(timer);
+        socket.destroy();
+        if (data.toString().startsWith('+PONG')) resolve();
+        else reject(new Error(`unexpected answer ${JSON.stringify(data.toString().slice(0, 80))}`));
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    return true;
+  } catch (error) {
+    if (REQUIRE_SERVICES) throw new Error(`Redis is required (BIZGRAPH_REQUIRE_SERVICES=1) but unreachable at ${REDIS_URL}: ${(error as Error).message}`);
+    return false;
   }
 }
 
