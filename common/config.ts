@@ -58,3 +58,12 @@ export function readOptionalUrl(env: Env, name: string, protocols: readonly stri
   return raw;
 }
 
+
+/** A switch: `on` or `off` (unset or empty → `fallback`); anything else names the variable. */
+export function readOnOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(name, `expected "on" or "off", got "${raw}"`);
+}

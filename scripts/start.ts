@@ -61,7 +61,8 @@ async function main(): Promise<void> {
 
   console.log('bizgraph: starting (the first start migrates and seeds the databases, about 20 s)…');
   const systems: ServiceSpec[] = [];
-  if (!crmApiUrl) systems.push({ name: 'crm-system', entry: 'systems/crm/main.ts', port: 4101 });
+  // The stand-in tells the crm subgraph about changes (cache invalidation); a company's own CRM is configured there.
+  if (!crmApiUrl) systems.push({ name: 'crm-system', entry: 'systems/crm/main.ts', port: 4101, env: { CRM_WEBHOOK_URL: 'http://127.0.0.1:4001/webhooks/crm' } });
   if (!supportApiUrl) systems.push({ name: 'support-system', entry: 'systems/support/main.ts', port: 4104 });
   await Promise.all(systems.map((spec, i) => start(spec, i)));
 

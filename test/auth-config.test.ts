@@ -23,6 +23,7 @@ describe('readAuthConfig', () => {
       emailClaim: 'email',
       clockToleranceSeconds: 30,
       maxTokenBytes: 8192,
+      verifiedTokenCacheSize: 10_000,
       jwksCooldownSeconds: 30,
       dataDir: '.data',
     });
@@ -38,6 +39,7 @@ describe('readAuthConfig', () => {
       JWT_EMAIL_CLAIM: 'upn',
       JWT_CLOCK_TOLERANCE_SECONDS: '5',
       JWT_MAX_BYTES: '4096',
+      JWT_VERIFIED_CACHE_SIZE: '0',
       JWT_JWKS_COOLDOWN_SECONDS: '60',
       BIZGRAPH_DATA_DIR: '/var/lib/bizgraph',
     };
@@ -50,6 +52,7 @@ describe('readAuthConfig', () => {
       emailClaim: 'upn',
       clockToleranceSeconds: 5,
       maxTokenBytes: 4096,
+      verifiedTokenCacheSize: 0,
       jwksCooldownSeconds: 60,
       dataDir: '/var/lib/bizgraph',
     });

@@ -18,6 +18,7 @@ describe('readGatewayConfig', () => {
       subgraphSystems: {},
       subgraphTimeoutMs: 10_000,
       subgraphConnections: 64,
+      subgraphCompression: false,
       authzMode: 'filter',
       limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10 },
       audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },
@@ -37,6 +38,7 @@ describe('readGatewayConfig', () => {
         SUBGRAPH_REVIEWS_SYSTEM: 'feedback',
         SUBGRAPH_TIMEOUT_MS: '250',
         SUBGRAPH_CONNECTIONS: '8',
+        SUBGRAPH_COMPRESSION: 'on',
         // Production refuses the embedded dev issuer.
         JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
         AUTHZ_MODE: 'reject',
@@ -52,6 +54,7 @@ describe('readGatewayConfig', () => {
       subgraphSystems: { REVIEWS: 'feedback' },
       subgraphTimeoutMs: 250,
       subgraphConnections: 8,
+      subgraphCompression: true,
       authzMode: 'reject',
       auth: { jwks: { kind: 'remote', url: 'https://idp.example/.well-known/jwks.json' } },
     });
@@ -72,6 +75,7 @@ describe('readGatewayConfig', () => {
     [{ SUBGRAPH_TIMEOUT_MS: '-1' }, [], 'SUBGRAPH_TIMEOUT_MS'],
     [{ SUBGRAPH_TIMEOUT_MS: '0' }, [], 'SUBGRAPH_TIMEOUT_MS'],
     [{ SUBGRAPH_CONNECTIONS: '1.5' }, [], 'SUBGRAPH_CONNECTIONS'],
+    [{ SUBGRAPH_COMPRESSION: 'gzip' }, [], 'SUBGRAPH_COMPRESSION'],
     [{ SUBGRAPH_INVENTORY_URL: 'not a url' }, [], 'SUBGRAPH_INVENTORY_URL'],
     [{ SUBGRAPH_INVENTORY_URL: 'ftp://host/graphql' }, [], 'SUBGRAPH_INVENTORY_URL'],
     [{ BIZGRAPH_SUPERGRAPH: 'ftp://host/supergraph.graphql' }, [], 'BIZGRAPH_SUPERGRAPH'],

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { SUBGRAPH_ERROR_CODES as GATEWAY_MIRROR_OF_SUBGRAPH_CODES, GATEWAY_ERROR_CODES } from '../gateway/src/errors.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { SUBGRAPH_ERROR_CODES } from '../subgraphs/shared/errors.js';
+import { CUSTOMER_CACHE_TYPES } from '../subgraphs/crm/customer-cache.js';
+import { typeEnvName } from '../subgraphs/shared/entity-cache/config.js';
+import { TICKET_CACHE_TYPES } from '../subgraphs/support/ticket-cache.js';
 
 /** The README stays true: every command, variable and error code it names exists, and the registry is documented. */
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -53,12 +56,19 @@ describe('README', () => {
 
   it('names only environment variables the code reads', () => {
     const code = sourceText();
-    const variables = [...section('Configuration').matchAll(/`([A-Z][A-Z0-9_]+(?:<NAME>[A-Z_]*)?)`/g)].map((match) => match[1]!);
+    const variables = [...section('Configuration').matchAll(/`([A-Z][A-Z0-9_]+(?:<(?:NAME|TYPE)>[A-Z_]*)?)`/g)].map((match) => match[1]!);
+    const cachedTypes = [...Object.keys(CUSTOMER_CACHE_TYPES), ...Object.keys(TICKET_CACHE_TYPES)].map(typeEnvName);
     expect(variables.length).toBeGreaterThan(15);
     for (const variable of variables) {
       // SUBGRAPH_<NAME>_URL and its examples (SUBGRAPH_ERP_URL) are read by prefix and suffix.
       const perSubgraph = /^SUBGRAPH_(?:<NAME>|[A-Z0-9]+)(_URL|_SYSTEM)$/.exec(variable);
-      const found = perSubgraph ? code.includes("'SUBGRAPH_'") && code.includes(`'${perSubgraph[1]}'`) : code.includes(variable);
+      // ENTITY_CACHE_TTL_<TYPE>_SECONDS and its examples are built from the cached types' names.
+      const perType = /^ENTITY_CACHE_TTL_(<TYPE>|[A-Z_]+)_SECONDS$/.exec(variable);
+      const found = perSubgraph
+        ? code.includes("'SUBGRAPH_'") && code.includes(`'${perSubgraph[1]}'`)
+        : perType
+          ? code.includes('`ENTITY_CACHE_TTL_${typeEnvName(type)}_SECONDS`') && (perType[1] === '<TYPE>' || cachedTypes.includes(perType[1]!))
+          : code.includes(variable);
       expect(found, `${variable} is read somewhere`).toBe(true);
     }
   });

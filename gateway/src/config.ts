@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../common/config.js';
+import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
 import { readAuditConfig, type AuditConfig } from './audit/config.js';
 import { readPersistedConfig, type PersistedConfig } from './persisted/config.js';
+import { readResponseCacheConfig, type ResponseCacheConfig } from './response-cache/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph origin. @default 64 */
   subgraphConnections: number;
+  /** `SUBGRAPH_COMPRESSION` (`on`|`off`): ask subgraphs for gzip/brotli answers. Pays over a network, not on loopback. @default off */
+  subgraphCompression: boolean;
   /** `JWT_*` and `BIZGRAPH_DATA_DIR`: how callers are authenticated (see `auth/config.ts`). */
   auth: AuthConfig;
   /** `LIMIT_*`: what one request may ask for (enforced by `plugins/limits.ts` and `plugins/batch-cap.ts`). */
@@ -46,6 +49,8 @@ export interface GatewayConfig {
   audit: AuditConfig;
   /** `PERSISTED_OPERATIONS` (off | apq | safelist), `PERSISTED_MANIFEST`, `REDIS_URL` (see `persisted/config.ts`). @default apq, in memory */
   persisted: PersistedConfig;
+  /** `RESPONSE_CACHE` (on | off), `RESPONSE_CACHE_MAX_TTL_SECONDS`, `REDIS_URL` (see `response-cache/config.ts`). @default off */
+  responseCache: ResponseCacheConfig;
 }
 
 export interface OperationLimits {
@@ -79,11 +84,13 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     subgraphSystems: readSuffixed(env, '_SYSTEM', (name, value) => value.trim() || fail(name, 'must not be blank')),
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     subgraphConnections: readInt(env, 'SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 4096 }),
+    subgraphCompression: readOnOff(env, 'SUBGRAPH_COMPRESSION', false),
     limits: readOperationLimits(env),
     auth: readAuthConfig(env, env.NODE_ENV === 'production'),
     authzMode: readAuthzMode(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
     persisted: readPersistedConfig(env),
+    responseCache: readResponseCacheConfig(env),
   };
 }
 

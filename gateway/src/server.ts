@@ -22,6 +22,8 @@ import { enforcePolicy } from './authz/enforce.js';
 import { createGatewayAuth } from './auth/gateway-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { createPersistedOperations } from './persisted/index.js';
+import { staleMarkerPlugin } from './freshness/stale-marker.js';
+import { createResponseCache } from './response-cache/index.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -43,6 +45,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     connections: config.subgraphConnections,
     headersTimeoutMs: config.subgraphTimeoutMs,
     bodyTimeoutMs: config.subgraphTimeoutMs,
+    compression: config.subgraphCompression,
   });
   const dataSources = new Map(
     supergraph.subgraphs.map((subgraph) => [
@@ -65,11 +68,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const audit = createAudit(config.audit, policy, { maxTokens: config.limits.maxTokens });
   // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
   const persisted = createPersistedOperations(config.persisted);
+  const responseCache = createResponseCache(config.responseCache, { supergraphHash: supergraph.hash, production: config.production });
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: enforcePolicy(gateway, { policy, mode: config.authzMode }),
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), ...responseCache.plugins],
     persistedQueries: persisted.persistedQueries,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -88,6 +92,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     await fetcher.close();
     await audit.close();
     await persisted.close();
+    await responseCache.close();
     const { variable, location } = config.supergraph;
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
@@ -95,6 +100,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const health = createHealth({ supergraph: { hash: supergraph.hash, source: supergraph.source }, subgraphs: [...dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms) })) });
   health.register(app);
   auth.registerRoutes(app);
+  responseCache.registerRoutes(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
   const context = async (request: FastifyRequest): Promise<GatewayContext> => ({
     requestId: request.id,
@@ -111,6 +117,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await app.close();
       await fetcher.close();
       await persisted.close();
+      await responseCache.close();
       // After the server drained: every answered request's line is flushed.
       await audit.close();
     },

@@ -1,4 +1,6 @@
 import type { BaseContext } from '../shared/context.js';
+import type { EntityCache } from '../shared/entity-cache/cache.js';
+import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
 import type { CrmClient } from './crm-client.js';
 import type { CrmLoaders } from './loaders.js';
 
@@ -6,4 +8,8 @@ import type { CrmLoaders } from './loaders.js';
 export interface CrmContext extends BaseContext {
   crm: CrmClient;
   loaders: CrmLoaders;
+  /** Shared by every request (and, with Redis, every replica); writes replace or invalidate entries. */
+  cache: EntityCache;
+  /** Entities this request served from the cache because the CRM failed. */
+  staleIfError: StaleIfErrorReport;
 }

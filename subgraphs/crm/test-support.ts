@@ -19,7 +19,8 @@ export interface CrmPair {
   stop(): Promise<void>;
 }
 
-export async function startCrmPair(crmEnv: Record<string, string> = {}): Promise<CrmPair> {
+/** `subgraphEnv` adds to the subgraph's environment; the entity cache is off unless it says `ENTITY_CACHE: 'on'`. */
+export async function startCrmPair(crmEnv: Record<string, string> = {}, subgraphEnv: Record<string, string> = {}): Promise<CrmPair> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-subgraph-'));
   const started: ServiceProcess[] = [];
   const stop = async () => {
@@ -33,7 +34,7 @@ export async function startCrmPair(crmEnv: Record<string, string> = {}): Promise
       name: 'crm-subgraph',
       entry: 'subgraphs/crm/main.ts',
       // Production mode: clients see exactly these errors, without development stack traces.
-      env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'production', CRM_API_URL: crm.url },
+      env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'production', CRM_API_URL: crm.url, ENTITY_CACHE: 'off', ...subgraphEnv },
     });
     started.push(subgraph);
     return {

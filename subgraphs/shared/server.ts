@@ -6,11 +6,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { readCacheMaxAge, cacheHintPlugins } from './cache-hints.js';
 import { readGatewayJwks } from './config.js';
 import type { BaseContext, Principal } from './context.js';
 import { isKnownSubgraphError } from './errors.js';
 import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
+import { registerCompression } from './compression.js';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   /** Subgraph name as in schema/supergraph.yaml, e.g. `crm`. */
@@ -30,6 +32,11 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   plugins?: ApolloServerPlugin<C>[];
   /** The gateway's internal-token key (`config.gatewayJwks`). @default read from process.env */
   gatewayJwks?: GatewayJwksSource;
+  /**
+   * `max-age` (seconds) of the cache hint sent with every query answer (see `cache-hints.ts`); 0 = never cacheable.
+   * @default `CACHE_MAX_AGE_SECONDS` from process.env, else this subgraph's entry in `DEFAULT_CACHE_MAX_AGE_SECONDS`
+   */
+  cacheMaxAgeSeconds?: number;
 }
 
 export interface SubgraphServer {
@@ -56,10 +63,13 @@ function formatErrorFor(name: string, production: boolean) {
 
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  registerCompression(app);
+  // Read before anything starts: a bad CACHE_MAX_AGE_SECONDS stops the subgraph naming it.
+  const cacheMaxAge = options.cacheMaxAgeSeconds ?? readCacheMaxAge(process.env, options.name);
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     // Inline traces are for Apollo's hosted usage reporting, which bizgraph does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...cacheHintPlugins<C>(cacheMaxAge), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: !options.production,
     // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
     stopOnTerminationSignals: false,

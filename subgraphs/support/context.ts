@@ -1,4 +1,6 @@
 import type { BaseContext } from '../shared/context.js';
+import type { EntityCache } from '../shared/entity-cache/cache.js';
+import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
 import type { SupportLoaders } from './loaders.js';
 import type { SupportClient } from './support-client.js';
 
@@ -6,4 +8,8 @@ import type { SupportClient } from './support-client.js';
 export interface SupportContext extends BaseContext {
   client: SupportClient;
   loaders: SupportLoaders;
+  /** Shared by every request (and, with Redis, every replica); writes replace or invalidate entries. */
+  cache: EntityCache;
+  /** Entities this request served from the cache because the desk failed. */
+  staleIfError: StaleIfErrorReport;
 }

@@ -25,14 +25,15 @@ export interface SupportProcesses {
   stop(): Promise<void>;
 }
 
-export async function startSupport(): Promise<SupportProcesses> {
+/** `subgraphEnv` adds to the subgraph's environment; the entity cache is off unless it says `ENTITY_CACHE: 'on'`. */
+export async function startSupport(subgraphEnv: Record<string, string> = {}): Promise<SupportProcesses> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-subgraph-'));
   const env = { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, SUPPORT_API_KEY: DESK_KEY, SEED: undefined, SEED_SCALE: undefined, NODE_ENV: 'test' };
   const state = {} as SupportProcesses;
   state.dataDir = dataDir;
   state.startDesk = async () => (state.desk = await startService({ name: 'support-system', entry: 'systems/support/main.ts', env }));
   state.startSubgraph = async () =>
-    (state.subgraph = await startService({ name: 'support', entry: 'subgraphs/support/main.ts', env: { ...env, SUPPORT_API_URL: state.desk.url } }));
+    (state.subgraph = await startService({ name: 'support', entry: 'subgraphs/support/main.ts', env: { ...env, SUPPORT_API_URL: state.desk.url, ENTITY_CACHE: 'off', ...subgraphEnv } }));
   state.query = async (query, variables, principal = HARNESS_PRINCIPAL) =>
     graphql(state.subgraph.url, query, variables, await internalAuthorization(dataDir, 'support', principal));
   state.deskCalls = async () => (await http('GET', `${state.desk.url}/_stats`)).body;

@@ -74,7 +74,8 @@ export const SUBGRAPH_ENTRIES: Record<SubgraphName, string> = {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ownsDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bizgraph-test-'));
-  const env: Record<string, string> = { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'test', ...options.env };
+  // Entity caches off unless a test turns them on: upstream-call counts stay deterministic.
+  const env: Record<string, string> = { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'test', ENTITY_CACHE: 'off', ...options.env };
   const started: ServiceProcess[] = [];
   const track = async (promise: Promise<ServiceProcess>) => {
     const service = await promise;

@@ -4,6 +4,7 @@ import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { GatewayPrincipal } from '../context.js';
 import { log } from '../log.js';
 import type { AuthConfig } from './config.js';
+import { createVerifiedTokenCache } from './verified-tokens.js';
 
 /**
  * Asymmetric algorithms only: `none` and HMAC are refused before any key is looked up, so a token
@@ -29,6 +30,11 @@ export function createAuthenticator(config: AuthConfig, getKey: JWTVerifyGetKey)
     clockTolerance: config.clockToleranceSeconds,
     requiredClaims: ['sub', 'exp'],
   };
+  const verified = createVerifiedTokenCache({
+    maxEntries: config.verifiedTokenCacheSize,
+    maxAgeMs: 60_000,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+  });
   return {
     async authenticate(authorization, requestId) {
       if (authorization === undefined) return null;
@@ -37,13 +43,18 @@ export function createAuthenticator(config: AuthConfig, getKey: JWTVerifyGetKey)
       const token = BEARER.exec(authorization)?.[1];
       if (!token) throw refuse('expected "Authorization: Bearer <token>"', requestId);
       if (Buffer.byteLength(token) > config.maxTokenBytes) throw refuse('token too large', requestId);
+      const known = verified.get(token);
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, getKey, verifyOptions));
       } catch (error) {
         throw refuse(reasonFor(error), requestId, error);
       }
-      return principalFrom(payload, config, requestId);
+      const principal = principalFrom(payload, config, requestId);
+      // `exp` is a required claim, checked by jwtVerify above.
+      verified.set(token, principal, payload.exp!);
+      return principal;
     },
   };
 }

@@ -32,6 +32,8 @@ export interface AuthConfig {
   clockToleranceSeconds: number;
   /** `JWT_MAX_BYTES`: longer tokens are refused before they are parsed. @default 8192 */
   maxTokenBytes: number;
+  /** `JWT_VERIFIED_CACHE_SIZE`: verified tokens remembered (until their expiry, 60 s at most) to skip re-checking their signature; 0 turns it off. @default 10000 */
+  verifiedTokenCacheSize: number;
   /** `JWT_JWKS_COOLDOWN_SECONDS`: least time between two fetches of a remote JWKS. @default 30 */
   jwksCooldownSeconds: number;
   /** `BIZGRAPH_DATA_DIR`: the dev issuer's and the gateway's internal keys live in `<dataDir>/keys`. @default '.data' */
@@ -57,6 +59,7 @@ export function readAuthConfig(env: Env, production: boolean): AuthConfig {
     emailClaim: readString(env, 'JWT_EMAIL_CLAIM', 'email'),
     clockToleranceSeconds: readInt(env, 'JWT_CLOCK_TOLERANCE_SECONDS', 30, { min: 0, max: 3600 }),
     maxTokenBytes: readInt(env, 'JWT_MAX_BYTES', 8192, { min: 256, max: 65_536 }),
+    verifiedTokenCacheSize: readInt(env, 'JWT_VERIFIED_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 }),
     jwksCooldownSeconds: readInt(env, 'JWT_JWKS_COOLDOWN_SECONDS', 30, { min: 0, max: 86_400 }),
     dataDir: readString(env, 'BIZGRAPH_DATA_DIR', '.data'),
   };

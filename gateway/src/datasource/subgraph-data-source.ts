@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
 import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
+import { recordStaleEntities } from '../freshness/stale-marker.js';
 import { log } from '../log.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
@@ -78,6 +79,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         throw this.failure(error, 'incomingRequestContext' in options ? options.context : null);
       }
       response = error.body;
+    }
+    if (response.extensions?.staleIfError !== undefined && 'incomingRequestContext' in options) {
+      recordStaleEntities(options.context, response.extensions.staleIfError, this.origin);
     }
     return response.errors ? { ...response, errors: response.errors.map((e) => this.withOrigin(e)) } : response;
   }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
 import { deliveredClassified, type TagLookup } from '../audit/classified.js';
+import { mayDeliverClassified } from '../audit/classified-selection.js';
 import type { AuditConfig } from '../audit/config.js';
 import { clip, describeOperation, describeRawOperation, errorCodesOf, outcomeOf, roundMs, type AuditLine } from '../audit/line.js';
 import { openAuditSink } from '../audit/sink.js';
@@ -131,7 +132,7 @@ function operationLine(requestContext: GraphQLRequestContextWillSendResponse<Gat
   const errorCodes = errorCodesOf(result.errors);
   const hasData = typeof result.data === 'object' && result.data !== null;
   const classified =
-    tagsOf && hasData && document && operation
+    tagsOf && hasData && document && operation && mayDeliverClassified(schema, document, tagsOf)
       ? deliveredClassified({ schema, document, operation, variables: request.variables, data: result.data, tagsOf })
       : [];
   // Before the operation is resolved (a validation error) the parsed document may still name it.

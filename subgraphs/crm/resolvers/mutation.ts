@@ -1,11 +1,12 @@
 import { subgraphError, badInput } from '../../shared/errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { customerChanged, customerWritten } from '../customer-cache.js';
 import { ORIGIN } from '../models.js';
 import { assertMayChangeCustomer } from '../row-rules.js';
 import { validateExpectedVersion, validateUpdateInput } from '../validation.js';
 
 export const Mutation: MutationResolvers = {
-  async updateCustomer(_parent, { id, expectedVersion, input }, { principal, crm, loaders }) {
+  async updateCustomer(_parent, { id, expectedVersion, input }, { principal, crm, loaders, cache }) {
     // Before validation too: another customer's record is refused whatever the input says.
     assertMayChangeCustomer(principal, id);
     const patch = validateUpdateInput(input);
@@ -14,10 +15,15 @@ export const Mutation: MutationResolvers = {
       case 'updated':
         loaders.forget(id);
         loaders.prime(result.customer);
+        // Every replica reads the new record from now on (shared store), not a stale one until its TTL.
+        await customerWritten(cache, result.customer);
         return result.customer;
       case 'not_found':
+        await customerChanged(cache, id);
         throw subgraphError('NOT_FOUND', `no customer ${id}`, ORIGIN, { field: 'id' });
       case 'conflict':
+        // The client may have read the version from the cache: the next read must ask the CRM.
+        await customerChanged(cache, id);
         throw subgraphError('CONFLICT', 'the customer changed since it was read; read it again and retry', ORIGIN, {
           field: 'expectedVersion',
           currentVersion: result.currentVersion,
