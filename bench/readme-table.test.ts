@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { extractReadmeBlock, renderReadmeTable, replaceReadmeBlock } from './readme-table.js';
+import type { BenchResults, RunFigures } from './types.js';
+
+const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
+  gateway, workload, ok: true, requests: 30000, sent: 30050, seconds: 15, reqPerSec: 2000, p50Ms: 20, p99Ms: 60, cpuMsPerRequest: 0.5, peakRssMb: 110,
+  upstreamPerRequest: { crm: 1, support: 0, erp: 0, billing: 0, total: 1 }, errors: { non2xx: 0, graphqlErrors: 0, transport: 0 }, ...figures,
+});
+
+const results: BenchResults = {
+  format: 'bizgraph-bench/1',
+  startedAt: '2026-11-26T10:00:00.000Z',
+  finishedAt: '2026-11-26T10:06:30.000Z',
+  machine: { cpuModel: 'AMD EPYC', cores: 2, memoryBytes: 8 * 1024 ** 3, os: 'Debian GNU/Linux 12 (bookworm)', node: 'v20.20.2' },
+  commit: { sha: '0123456789abcdef0123456789abcdef01234567', dirty: false },
+  seed: { seed: 20261126, scale: 1 },
+  settings: {
+    connections: 50, warmupSeconds: 5, durationSeconds: 15, gatewayCore: 0, othersCore: 1,
+    pinning: { available: true, failures: [] }, crmRateLimitPerSecond: 1_000_000, nodeEnv: 'development',
+  },
+  gateways: [],
+  workloads: [
+    { id: 'a', label: '(a) customer', query: '{ customer }' },
+    { id: 'b', label: '(b) dashboard', query: '{ customers }' },
+  ],
+  runs: [
+    run('bizgraph', 'a', { reqPerSec: 2400.4, p50Ms: 18.25, p99Ms: 41, cpuMsPerRequest: 0.412 }),
+    run('plain', 'a', { reqPerSec: 1000, p50Ms: 45, p99Ms: 120, cpuMsPerRequest: 1.2, peakRssMb: 140.6 }),
+    run('plain', 'b', { reqPerSec: 100, errors: { non2xx: 2, graphqlErrors: 1, transport: 0 } }),
+    run('bizgraph', 'b', { ok: false, failure: 'expected 20 customers, got 19' }),
+  ],
+  comparisons: [
+    { workload: 'a', cpuRatio: 0.412 / 1.2, reqPerSecRatio: 2.4004, p99Ms: { bizgraph: 41, plain: 120 } },
+    { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null },
+  ],
+  warmSpeedupOnB: null,
+};
+
+describe('README benchmark block', () => {
+  it('renders the runs, the comparison with its targets, the machine and how to reproduce', () => {
+    expect(renderReadmeTable(results)).toBe(EXPECTED);
+  });
+
+  it('replaces only the text between the markers, and finds it again', () => {
+    const readme = 'intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\nrest\n';
+    const next = replaceReadmeBlock(readme, 'new table')!;
+    expect(next).toBe('intro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\nrest\n');
+    expect(extractReadmeBlock(next)).toBe('new table');
+  });
+
+  it('leaves a README without markers alone', () => {
+    expect(replaceReadmeBlock('no markers here\n', 'table')).toBeUndefined();
+    expect(extractReadmeBlock('<!-- bench:end --> before <!-- bench:start -->')).toBeUndefined();
+  });
+});
+
+const EXPECTED = `| workload      | gateway               |        req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway peak RSS MB | upstream calls/req |            errors |
+|---------------|-----------------------|-------------:|-------:|-------:|-------------------:|--------------------:|-------------------:|------------------:|
+| (a) customer  | plain @apollo/gateway |         1000 |   45.0 |  120.0 |               1.20 |                 141 |               1.00 |                 0 |
+| (a) customer  | bizgraph, caches off  |         2400 |   18.3 |   41.0 |               0.41 |                 110 |               1.00 |                 0 |
+| (b) dashboard | plain @apollo/gateway |          100 |   20.0 |   60.0 |               0.50 |                 110 |               1.00 | 2 HTTP, 1 GraphQL |
+| (b) dashboard | bizgraph, caches off  | not measured |      – |      – |                  – |                   – |                  – |                 – |
+
+| workload      | CPU/req, bizgraph ÷ plain (target ≤ 0.5) | req/s, bizgraph ÷ plain (target ≥ 2×) | p99 ms, bizgraph vs plain (target lower) |
+|---------------|------------------------------------------|---------------------------------------|------------------------------------------|
+| (a) customer  | 0.34 ✓                                   | 2.40× ✓                               | 41.0 vs 120.0 ✓                          |
+| (b) dashboard | –                                        | –                                     | –                                        |
+
+Caches warm on (b): not measured.
+
+- bizgraph, caches off on (b) was not measured: expected 20 customers, got 19
+
+Measured 2026-11-26 on AMD EPYC, 2 cores, 8.0 GiB, Debian GNU/Linux 12 (bookworm), Node v20.20.2 · commit 0123456789ab · seed 20261126, scale 1 · 50 connections, 5 s warm-up + 15 s per run · gateway pinned to core 0, everything else to core 1.
+
+Reproduce with \`npm run bench\` (6.5 minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`;

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderComparisonTable, renderFailures, renderRunsTable, renderWarmLine } from './table.js';
+import type { BenchResults } from './types.js';
+
+/**
+ * The README's benchmark section, generated from a results file and never typed: `npm run bench`
+ * rewrites the text between the markers, and test/bench-readme.test.ts fails when it drifts from
+ * `bench/results/latest.json`.
+ */
+export const README_START = '<!-- bench:start -->';
+export const README_END = '<!-- bench:end -->';
+export const LATEST_RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+
+const GiB = 1024 ** 3;
+
+export function describeRun(results: BenchResults): string {
+  const { machine, commit, seed, settings } = results;
+  return [
+    `Measured ${results.startedAt.slice(0, 10)} on ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / GiB).toFixed(1)} GiB, ${machine.os}, Node ${machine.node}`,
+    `commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (uncommitted changes)' : ''}`,
+    `seed ${seed.seed}, scale ${seed.scale}`,
+    `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run`,
+    settings.pinning.available && settings.pinning.failures.length === 0
+      ? `gateway pinned to core ${settings.gatewayCore}, everything else to core ${settings.othersCore}`
+      : 'CPU pinning incomplete (see the JSON)',
+  ].join(' · ');
+}
+
+function minutes(results: BenchResults): string {
+  return ((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 60_000).toFixed(1);
+}
+
+/** The Markdown between the README markers (without them), a pure function of the results. */
+export function renderReadmeTable(results: BenchResults): string {
+  const failures = renderFailures(results.runs);
+  return [
+    renderRunsTable(results),
+    '',
+    renderComparisonTable(results),
+    '',
+    renderWarmLine(results),
+    ...(failures.length ? ['', ...failures] : []),
+    '',
+    `${describeRun(results)}.`,
+    '',
+    `Reproduce with \`npm run bench\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`,
+  ].join('\n');
+}
+
+/** The text between the markers, trimmed; undefined when the README has no (well-ordered) markers. */
+export function extractReadmeBlock(readme: string): string | undefined {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) return undefined;
+  return readme.slice(start + README_START.length, end).trim();
+}
+
+/** The README with the block replaced; undefined when the markers are absent (then nothing is written). */
+export function replaceReadmeBlock(readme: string, block: string): string | undefined {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) return undefined;
+  return `${readme.slice(0, start + README_START.length)}\n${block}\n${readme.slice(end)}`;
+}
+
+export function readResults(file = LATEST_RESULTS): BenchResults {
+  return JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+}

@@ -1,0 +1,103 @@
+import { parseBenchArgs, UsageError, type BenchArgs } from './args.js';
+import { measure } from './measure.js';
+import { renderReadmeTable } from './readme-table.js';
+import { describeCommit, describeMachine, fileStamp, MARKERS_HINT, updateReadme, writeJson } from './results.js';
+import { CRM_RATE_LIMIT_PER_SECOND, GATEWAY_CORE, log, measureOn, NODE_ENV, OTHERS_CORE, SEED, startSession, type Session } from './setup.js';
+import { runSoak } from './soak.js';
+import { compareWithPlain, warmSpeedup } from './stats.js';
+import { formatErrors, GATEWAY_LABELS } from './table.js';
+import type { BenchResults, GatewayId, GatewayInfo, RunFigures } from './types.js';
+import { WORKLOADS } from './workloads.js';
+
+/**
+ * `npm run bench`: starts the stand-ins, two subgraph sets and three gateways with fixed seed data,
+ * measures each gateway alone on its own core on workloads (a), (b) and (c), prints the table, and
+ * writes bench/results/<timestamp>.json, latest.json and the README block.
+ * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
+ */
+const GATEWAYS: readonly GatewayInfo[] = [
+  { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
+  { id: 'bizgraph', label: GATEWAY_LABELS.bizgraph, entityCache: 'off', responseCache: 'off', warmed: false },
+  { id: 'bizgraph-warm', label: GATEWAY_LABELS['bizgraph-warm'], entityCache: 'on', responseCache: 'on', warmed: true },
+];
+
+async function compare(args: BenchArgs, session: Session): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const runs: RunFigures[] = [];
+  for (const gateway of GATEWAYS) {
+    await measureOn(session, gateway.id, async () => {
+      for (const workload of WORKLOADS) {
+        log(`${gateway.label} · ${workload.label}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
+        const run = await measure(session.target(gateway.id), workload, session.token, args);
+        runs.push(run);
+        log(run.ok ? summary(run) : `  NOT MEASURED: ${run.failure}`);
+      }
+    });
+  }
+  const results: BenchResults = {
+    format: 'bizgraph-bench/1',
+    startedAt: session.startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: describeMachine(),
+    commit: describeCommit(),
+    seed: SEED,
+    settings: {
+      connections: args.connections,
+      warmupSeconds: args.warmupSeconds,
+      durationSeconds: args.durationSeconds,
+      gatewayCore: GATEWAY_CORE,
+      othersCore: OTHERS_CORE,
+      pinning: session.pinning.log,
+      crmRateLimitPerSecond: CRM_RATE_LIMIT_PER_SECOND,
+      nodeEnv: NODE_ENV,
+    },
+    gateways: [...GATEWAYS],
+    workloads: WORKLOADS.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
+    runs,
+    comparisons: compareWithPlain(runs, WORKLOADS.map((workload) => workload.id)),
+    warmSpeedupOnB: warmSpeedup(runs, 'b'),
+  };
+  log(`measuring took ${((Date.parse(results.finishedAt) - Date.parse(startedAt)) / 1000).toFixed(0)} s`);
+  const file = writeJson(`${fileStamp(results.startedAt)}.json`, results);
+  const failed = runs.filter((run) => !run.ok).length;
+  console.log(`\n${renderReadmeTable(results)}\n`);
+  log(`wrote ${file}`);
+  if (args.custom || failed > 0) {
+    log(`latest.json and the README were left alone: ${failed ? `${failed} run(s) failed their answer check` : 'durations were overridden'}`);
+  } else {
+    log(`wrote ${writeJson('latest.json', results)}`);
+    const readme = updateReadme(results);
+    log(readme === 'no markers' ? `README.md not changed: ${MARKERS_HINT}` : `README.md ${readme}`);
+  }
+  for (const failure of session.pinning.log.failures) log(`pinning failed: ${failure}`);
+  return failed > 0 ? 1 : 0;
+}
+
+function summary(run: RunFigures): string {
+  const upstream = run.upstreamPerRequest;
+  return (
+    `  ${run.reqPerSec.toFixed(0)} req/s · p50 ${run.p50Ms.toFixed(1)} ms · p99 ${run.p99Ms.toFixed(1)} ms · ` +
+    `CPU ${run.cpuMsPerRequest?.toFixed(2) ?? '?'} ms/req · RSS ${run.peakRssMb?.toFixed(0) ?? '?'} MB · ` +
+    `upstream ${upstream?.total.toFixed(2) ?? '?'}/req (crm ${upstream?.crm.toFixed(2)}, support ${upstream?.support.toFixed(2)}, ` +
+    `erp ${upstream?.erp.toFixed(2)}, billing ${upstream?.billing.toFixed(2)}) · errors ${formatErrors(run.errors)}`
+  );
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : GATEWAYS.map((gateway) => gateway.id);
+  const session = await startSession(gateways);
+  try {
+    return args.mode === 'soak' ? await runSoak(args, session) : await compare(args, session);
+  } finally {
+    await session.stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? error.message : `bench failed: ${String((error as Error)?.stack ?? error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

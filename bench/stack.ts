@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keyFiles, loadOrCreateSigningKey } from '../gateway/src/auth/key-files.js';
+import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
+import type { GatewayId } from './types.js';
+
+/**
+ * The processes the benchmark measures, modelled on test/helpers/stack.ts: one pair of REST
+ * stand-ins; one set of four subgraphs per cache state (each set with its own embedded databases,
+ * so each PGlite has a process of its own); the requested gateways. Every process listens on a free
+ * port and is stopped by `stop()`, and exits by itself if the benchmark dies (startService).
+ */
+export type SubgraphName = 'crm' | 'erp' | 'billing' | 'support';
+export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['crm', 'erp', 'billing', 'support'];
+export type CacheState = 'off' | 'on';
+
+export interface BenchStack {
+  dataDir: string;
+  systems: { crm: ServiceProcess; support: ServiceProcess };
+  subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
+  gateways: Partial<Record<GatewayId, ServiceProcess>>;
+  /** Every process started, for pinning. */
+  all(): ServiceProcess[];
+  stop(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  gateways: readonly GatewayId[];
+  /** SEED, SEED_SCALE, rate limits, NODE_ENV: given to every process. */
+  env: Record<string, string>;
+  onProgress?(message: string): void;
+}
+
+/** Which subgraph set each gateway calls: the baseline shares bizgraph's cache-off set. */
+export const GATEWAY_SUBGRAPHS: Record<GatewayId, CacheState> = { bizgraph: 'off', plain: 'off', 'bizgraph-warm': 'on' };
+
+const GATEWAY_ENTRIES: Record<GatewayId, { entry: string; env: Record<string, string> }> = {
+  bizgraph: { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off' } },
+  'bizgraph-warm': { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'on' } },
+  plain: { entry: 'bench/plain-gateway.ts', env: {} },
+};
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-bench-'));
+  const started: ServiceProcess[] = [];
+  const progress = options.onProgress ?? (() => undefined);
+  const track = async (promise: Promise<ServiceProcess>) => {
+    const service = await promise;
+    started.push(service);
+    progress(`${service.name} listening at ${service.url} (pid ${service.child.pid})`);
+    return service;
+  };
+  const stop = async () => {
+    await Promise.all(started.map((service) => service.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  // The gateways' internal-token key, made before any process starts: both bizgraph gateways and the
+  // plain one sign with it, and both subgraph sets (on their own data dirs) verify with it.
+  const internalKey = keyFiles(dataDir, 'gateway-internal');
+  await loadOrCreateSigningKey(internalKey, 'EdDSA');
+  const env: Record<string, string> = { ...options.env, PORT: '0', BIZGRAPH_DATA_DIR: dataDir, GATEWAY_JWKS_URL: internalKey.jwksFile };
+  try {
+    const [crm, support] = await Promise.all([
+      track(startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env })),
+      track(startService({ name: 'support-system', entry: 'systems/support/main.ts', env })),
+    ]);
+    const states = [...new Set(options.gateways.map((id) => GATEWAY_SUBGRAPHS[id]))];
+    const subgraphs: BenchStack['subgraphs'] = {};
+    for (const state of states) {
+      const setEnv = { ...env, BIZGRAPH_DATA_DIR: join(dataDir, `subgraphs-cache-${state}`), ENTITY_CACHE: state, CRM_API_URL: crm.url, SUPPORT_API_URL: support.url };
+      const list = await Promise.all(
+        SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv }))),
+      );
+      subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
+    }
+    const gateways: BenchStack['gateways'] = {};
+    for (const id of options.gateways) {
+      const set = subgraphs[GATEWAY_SUBGRAPHS[id]]!;
+      const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
+      const { entry, env: own } = GATEWAY_ENTRIES[id];
+      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...own } }));
+    }
+    return { dataDir, systems: { crm, support }, subgraphs, gateways, all: () => [...started], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

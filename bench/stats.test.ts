@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { compareWithPlain, cpuMsPerRequest, ratio, soakVerdict, sumRoutes, upstreamPerRequest, warmSpeedup } from './stats.js';
+import type { RunFigures } from './types.js';
+
+const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
+  gateway, workload, ok: true, requests: 1000, sent: 1050, seconds: 10, reqPerSec: 100, p50Ms: 10, p99Ms: 40, cpuMsPerRequest: 2,
+  peakRssMb: 120, upstreamPerRequest: null, errors: { non2xx: 0, graphqlErrors: 0, transport: 0 }, ...figures,
+});
+
+describe('benchmark arithmetic', () => {
+  it('sums a stand-in’s routes without its /_stats control routes', () => {
+    expect(sumRoutes({ 'GET /customers': 40, 'POST /customers/batch': 7, 'GET /_stats': 12, 'POST /_stats/reset': 1 })).toBe(47);
+  });
+
+  it('turns counter deltas into calls per request, per system and in total', () => {
+    const before = { crm: 100, support: 50, erp: 1000, billing: 10 };
+    const after = { crm: 300, support: 250, erp: 1400, billing: 410 };
+    expect(upstreamPerRequest(before, after, 200)).toEqual({ crm: 1, support: 1, erp: 2, billing: 2, total: 6 });
+    expect(upstreamPerRequest(before, after, 0).total).toBe(0);
+  });
+
+  it('divides the gateway CPU delta by the requests, or gives null without a reading', () => {
+    expect(cpuMsPerRequest(1000, 4000, 1500)).toBe(2);
+    expect(cpuMsPerRequest(undefined, 4000, 1500)).toBeNull();
+    expect(cpuMsPerRequest(1000, 4000, 0)).toBeNull();
+    expect(ratio(3, 0)).toBeNull();
+    expect(ratio(3, 4)).toBe(0.75);
+  });
+
+  it('compares bizgraph caches-off with plain per workload, ignoring failed runs', () => {
+    const runs = [
+      run('plain', 'a', { cpuMsPerRequest: 3, reqPerSec: 1000, p99Ms: 90 }),
+      run('bizgraph', 'a', { cpuMsPerRequest: 1, reqPerSec: 2500, p99Ms: 30 }),
+      run('plain', 'b', { cpuMsPerRequest: 8 }),
+      run('bizgraph', 'b', { ok: false, failure: 'errors' }),
+    ];
+    expect(compareWithPlain(runs, ['a', 'b'])).toEqual([
+      { workload: 'a', cpuRatio: 1 / 3, reqPerSecRatio: 2.5, p99Ms: { bizgraph: 30, plain: 90 } },
+      { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null },
+    ]);
+  });
+
+  it('gives the warm speed-up on a workload as warm req/s over caches-off req/s', () => {
+    expect(warmSpeedup([run('bizgraph', 'b', { reqPerSec: 200 }), run('bizgraph-warm', 'b', { reqPerSec: 1300 })], 'b')).toBe(6.5);
+    expect(warmSpeedup([run('bizgraph', 'b', { reqPerSec: 200 })], 'b')).toBeNull();
+  });
+
+  it('calls a soak flat when the last third’s mean RSS is within 10 % of the first third’s', () => {
+    const samples = [100, 104, 98, 101, 103, 99, 105, 106, 107].map((rssMb, i) => ({ atSeconds: (i + 1) * 30, rssMb, reqPerSec: 50 }));
+    expect(soakVerdict(samples)).toEqual({ firstThirdMeanMb: 302 / 3, lastThirdMeanMb: 106, growthPercent: ((106 - 302 / 3) / (302 / 3)) * 100, flat: true, peakMb: 107, under200Mb: true });
+  });
+
+  it('calls a soak growing when RSS climbs by more than 10 %, and flags a peak of 200 MB or more', () => {
+    const samples = [120, 140, 160, 180, 200, 220].map((rssMb, i) => ({ atSeconds: (i + 1) * 30, rssMb, reqPerSec: 50 }));
+    const verdict = soakVerdict(samples)!;
+    expect(verdict.firstThirdMeanMb).toBe(130);
+    expect(verdict.lastThirdMeanMb).toBe(210);
+    expect(verdict.flat).toBe(false);
+    expect(verdict.under200Mb).toBe(false);
+    expect(soakVerdict([])).toBeNull();
+  });
+});

@@ -1,0 +1,91 @@
+import type { Comparison, RunFigures, UpstreamPerRequest, WorkloadId } from './types.js';
+
+/** Pure arithmetic of the benchmark: per-request figures, ratios against the baseline, soak verdict. */
+
+/** Raw upstream counters at one instant: stand-in HTTP requests and SQL statements. */
+export interface UpstreamCounts {
+  crm: number;
+  support: number;
+  erp: number;
+  billing: number;
+}
+
+/** Sum of a stand-in's `/_stats` byRoute, without the `/_stats` control routes themselves. */
+export function sumRoutes(byRoute: Record<string, number>): number {
+  return Object.entries(byRoute).reduce((sum, [route, count]) => (route.includes('/_stats') ? sum : sum + count), 0);
+}
+
+export function upstreamPerRequest(before: UpstreamCounts, after: UpstreamCounts, requests: number): UpstreamPerRequest {
+  const per = (key: keyof UpstreamCounts) => (requests > 0 ? (after[key] - before[key]) / requests : 0);
+  const figures = { crm: per('crm'), support: per('support'), erp: per('erp'), billing: per('billing') };
+  return { ...figures, total: figures.crm + figures.support + figures.erp + figures.billing };
+}
+
+export function cpuMsPerRequest(cpuMsBefore: number | undefined, cpuMsAfter: number | undefined, requests: number): number | null {
+  if (cpuMsBefore === undefined || cpuMsAfter === undefined || requests <= 0) return null;
+  return (cpuMsAfter - cpuMsBefore) / requests;
+}
+
+/** a ÷ b, or null when either is missing or b is zero. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
+  return a / b;
+}
+
+function find(runs: readonly RunFigures[], gateway: RunFigures['gateway'], workload: WorkloadId): RunFigures | undefined {
+  return runs.find((run) => run.gateway === gateway && run.workload === workload && run.ok);
+}
+
+/** bizgraph (caches off) against plain Apollo Gateway, per workload both were measured on. */
+export function compareWithPlain(runs: readonly RunFigures[], workloads: readonly WorkloadId[]): Comparison[] {
+  return workloads.map((workload) => {
+    const ours = find(runs, 'bizgraph', workload);
+    const plain = find(runs, 'plain', workload);
+    return {
+      workload,
+      cpuRatio: ratio(ours?.cpuMsPerRequest, plain?.cpuMsPerRequest),
+      reqPerSecRatio: ratio(ours?.reqPerSec, plain?.reqPerSec),
+      p99Ms: ours && plain ? { bizgraph: ours.p99Ms, plain: plain.p99Ms } : null,
+    };
+  });
+}
+
+export function warmSpeedup(runs: readonly RunFigures[], workload: WorkloadId): number | null {
+  return ratio(find(runs, 'bizgraph-warm', workload)?.reqPerSec, find(runs, 'bizgraph', workload)?.reqPerSec);
+}
+
+export interface SoakSample {
+  /** Seconds since the soak started. */
+  atSeconds: number;
+  rssMb: number;
+  /** Requests completed per second over the interval that ended here. */
+  reqPerSec: number;
+}
+
+export interface SoakVerdict {
+  firstThirdMeanMb: number;
+  lastThirdMeanMb: number;
+  /** (last − first) ÷ first, in percent. */
+  growthPercent: number;
+  /** Growth at most `FLAT_GROWTH_PERCENT`. */
+  flat: boolean;
+  peakMb: number;
+  /** Peak below the issue's 200 MB target. */
+  under200Mb: boolean;
+}
+
+/** RSS may wobble with GC; more than this much growth from the first to the last third is a trend. */
+export const FLAT_GROWTH_PERCENT = 10;
+
+export function soakVerdict(samples: readonly SoakSample[]): SoakVerdict | null {
+  if (samples.length === 0) return null;
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const mean = (list: readonly SoakSample[]) => list.reduce((sum, sample) => sum + sample.rssMb, 0) / list.length;
+  const first = mean(samples.slice(0, third));
+  const last = mean(samples.slice(-third));
+  const growthPercent = ((last - first) / first) * 100;
+  const peakMb = Math.max(...samples.map((sample) => sample.rssMb));
+  return { firstThirdMeanMb: first, lastThirdMeanMb: last, growthPercent, flat: growthPercent <= FLAT_GROWTH_PERCENT, peakMb, under200Mb: peakMb < 200 };
+}
+
+export const MB = 1024 * 1024;

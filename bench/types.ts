@@ -1,0 +1,109 @@
+/** The shape of `bench/results/*.json`: the one source of the README's table. */
+
+export type GatewayId = 'bizgraph' | 'bizgraph-warm' | 'plain';
+export type WorkloadId = 'a' | 'b' | 'c';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  os: string;
+  node: string;
+}
+
+export interface Commit {
+  sha: string;
+  dirty: boolean;
+}
+
+export interface GatewayInfo {
+  id: GatewayId;
+  label: string;
+  /** Cache state as configured: the subgraphs' ENTITY_CACHE and the gateway's RESPONSE_CACHE. */
+  entityCache: 'on' | 'off';
+  responseCache: 'on' | 'off' | 'none';
+  warmed: boolean;
+}
+
+export interface WorkloadInfo {
+  id: WorkloadId;
+  label: string;
+  query: string;
+}
+
+/** Upstream work per gateway request, counted where it lands. */
+export interface UpstreamPerRequest {
+  crm: number;
+  support: number;
+  erp: number;
+  billing: number;
+  total: number;
+}
+
+export interface RunErrors {
+  /** HTTP status outside 2xx. */
+  non2xx: number;
+  /** 2xx answers whose body carries GraphQL `errors`. */
+  graphqlErrors: number;
+  /** Connection errors and timeouts seen by autocannon (its `errors`, which include timeouts). */
+  transport: number;
+}
+
+export interface RunFigures {
+  gateway: GatewayId;
+  workload: WorkloadId;
+  /** False when the answer check failed: no figures were measured. */
+  ok: boolean;
+  failure?: string;
+  /** Requests answered within the run (req/s and latency are over these). */
+  requests: number;
+  /** Requests sent, including those still in flight at the end: CPU and upstream figures are per sent request. */
+  sent: number;
+  seconds: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Gateway utime + stime over the run, per sent request; null when /proc was unreadable. */
+  cpuMsPerRequest: number | null;
+  peakRssMb: number | null;
+  upstreamPerRequest: UpstreamPerRequest | null;
+  errors: RunErrors;
+}
+
+export interface Comparison {
+  workload: WorkloadId;
+  /** bizgraph (caches off) ÷ plain: the target is ≤ 0.5 (goal ⅓). */
+  cpuRatio: number | null;
+  /** bizgraph (caches off) ÷ plain: the target is ≥ 2. */
+  reqPerSecRatio: number | null;
+  p99Ms: { bizgraph: number; plain: number } | null;
+}
+
+export interface BenchSettings {
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Process the gateway under test runs on, and where everything else runs. */
+  gatewayCore: number;
+  othersCore: number;
+  pinning: { available: boolean; failures: string[] };
+  /** CRM stand-in rate limit: raised so the bench measures gateways, not the stand-in's 429s. */
+  crmRateLimitPerSecond: number;
+  nodeEnv: string;
+}
+
+export interface BenchResults {
+  format: 'bizgraph-bench/1';
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  commit: Commit;
+  seed: { seed: number; scale: number };
+  settings: BenchSettings;
+  gateways: GatewayInfo[];
+  workloads: WorkloadInfo[];
+  runs: RunFigures[];
+  comparisons: Comparison[];
+  /** bizgraph warm ÷ bizgraph caches off on workload (b): the target is ≥ 5. */
+  warmSpeedupOnB: number | null;
+}

@@ -1,0 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { extractReadmeBlock, LATEST_RESULTS, README_END, README_START, readResults, renderReadmeTable } from '../bench/readme-table.js';
+
+/**
+ * The README's benchmark table is generated, never typed: it must be exactly what
+ * `renderReadmeTable` makes of the committed bench/results/latest.json (`npm run bench` writes both).
+ */
+describe('README benchmark table', () => {
+  it('is the rendering of bench/results/latest.json, between the bench markers', () => {
+    expect(existsSync(LATEST_RESULTS), `${LATEST_RESULTS} is missing: run npm run bench`).toBe(true);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = extractReadmeBlock(readme);
+    expect(block, `README.md needs ${README_START} … ${README_END}`).toBeDefined();
+    expect(block).toBe(renderReadmeTable(readResults()));
+  });
+});
