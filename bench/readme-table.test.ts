@@ -54,12 +54,12 @@ describe('README benchmark block', () => {
   });
 });
 
-const EXPECTED = `| workload      | gateway               |        req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway peak RSS MB | upstream calls/req |            errors |
-|---------------|-----------------------|-------------:|-------:|-------:|-------------------:|--------------------:|-------------------:|------------------:|
-| (a) customer  | plain @apollo/gateway |         1000 |   45.0 |  120.0 |               1.20 |                 141 |               1.00 |                 0 |
-| (a) customer  | bizgraph, caches off  |         2400 |   18.3 |   41.0 |               0.41 |                 110 |               1.00 |                 0 |
-| (b) dashboard | plain @apollo/gateway |          100 |   20.0 |   60.0 |               0.50 |                 110 |               1.00 | 2 HTTP, 1 GraphQL |
-| (b) dashboard | bizgraph, caches off  | not measured |      – |      – |                  – |                   – |                  – |                 – |
+const EXPECTED = `| workload      | gateway               |        req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway core busy % | gateway peak RSS MB | upstream calls/req |            errors |
+|---------------|-----------------------|-------------:|-------:|-------:|-------------------:|--------------------:|--------------------:|-------------------:|------------------:|
+| (a) customer  | plain @apollo/gateway |         1000 |   45.0 |  120.0 |               1.20 |                 120 |                 141 |               1.00 |                 0 |
+| (a) customer  | bizgraph, caches off  |         2400 |   18.3 |   41.0 |               0.41 |                  99 |                 110 |               1.00 |                 0 |
+| (b) dashboard | plain @apollo/gateway |          100 |   20.0 |   60.0 |               0.50 |                   5 |                 110 |               1.00 | 2 HTTP, 1 GraphQL |
+| (b) dashboard | bizgraph, caches off  | not measured |      – |      – |                  – |                   – |                   – |                  – |                 – |
 
 | workload      | CPU/req, bizgraph ÷ plain (target ≤ 0.5) | req/s, bizgraph ÷ plain (target ≥ 2×) | p99 ms, bizgraph vs plain (target lower) |
 |---------------|------------------------------------------|---------------------------------------|------------------------------------------|

@@ -33,6 +33,16 @@ function sortRuns(runs: readonly RunFigures[]): RunFigures[] {
   return [...runs].sort((a, b) => a.workload.localeCompare(b.workload) || GATEWAY_ORDER.indexOf(a.gateway) - GATEWAY_ORDER.indexOf(b.gateway));
 }
 
+/**
+ * How much of its one core the gateway used (CPU per request × requests per second): well under
+ * 100 % means the subgraphs, not the gateway, set the pace of that run, and req/s then compares
+ * the subgraphs more than the gateways.
+ */
+export function gatewayBusyPercent(run: Pick<RunFigures, 'cpuMsPerRequest' | 'reqPerSec'>): number | null {
+  if (run.cpuMsPerRequest === null || run.reqPerSec === null) return null;
+  return (run.cpuMsPerRequest * run.reqPerSec) / 10;
+}
+
 /** Per (workload, gateway): req/s, latency, gateway CPU and memory, upstream calls, errors. */
 export function renderRunsTable(results: Pick<BenchResults, 'runs' | 'workloads'>): string {
   const labels = new Map(results.workloads.map((workload) => [workload.id, workload.label]));
@@ -45,16 +55,17 @@ export function renderRunsTable(results: Pick<BenchResults, 'runs' | 'workloads'
           fixed(run.p50Ms, 1),
           fixed(run.p99Ms, 1),
           fixed(run.cpuMsPerRequest, 2),
+          fixed(gatewayBusyPercent(run), 0),
           fixed(run.peakRssMb, 0),
           fixed(run.upstreamPerRequest?.total, 2),
           formatErrors(run.errors),
         ]
-      : ['not measured', '–', '–', '–', '–', '–', '–']),
+      : ['not measured', '–', '–', '–', '–', '–', '–', '–']),
   ]);
   return markdownTable(
-    ['workload', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'gateway CPU ms/req', 'gateway peak RSS MB', 'upstream calls/req', 'errors'],
+    ['workload', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'gateway CPU ms/req', 'gateway core busy %', 'gateway peak RSS MB', 'upstream calls/req', 'errors'],
     rows,
-    [false, false, true, true, true, true, true, true, true],
+    [false, false, true, true, true, true, true, true, true, true],
   );
 }
 
