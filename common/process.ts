@@ -1,4 +1,5 @@
 import { ConfigError } from './config.js';
+import { createLogger, errorText, initProcessLogger, type Logger } from './logger.js';
 
 export interface Closeable {
   close(): Promise<void>;
@@ -9,14 +10,23 @@ export interface Closeable {
  * closes cleanly on SIGINT/SIGTERM, and turns a bad setting into a one-line message + exit 1.
  */
 export function runService(service: string, start: () => Promise<{ url: string; server: Closeable }>): void {
+  let logger: Logger;
+  try {
+    // First: every later line (and the `listening` line) goes through this process's logger.
+    logger = initProcessLogger(service);
+  } catch (error) {
+    // A bad LOG_LEVEL: said at the default level, then the process stops like any bad setting.
+    createLogger(service, { env: {} }).fatal(`invalid configuration: ${(error as Error).message}`);
+    process.exit(1);
+  }
   start()
     .then(({ url, server }) => {
-      console.log(JSON.stringify({ level: 'info', service, msg: 'listening', url }));
+      logger.info({ url }, 'listening');
       let closing = false;
       const shutdown = (signal: string) => {
         if (closing) return;
         closing = true;
-        console.log(JSON.stringify({ level: 'info', service, msg: 'shutting down', signal }));
+        logger.info({ signal }, 'shutting down');
         server.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -32,8 +42,8 @@ export function runService(service: string, start: () => Promise<{ url: string; 
       }
     })
     .catch((error: unknown) => {
-      const message = error instanceof ConfigError ? `invalid configuration: ${error.message}` : String((error as Error)?.stack ?? error);
-      console.error(JSON.stringify({ level: 'fatal', service, msg: message }));
+      const message = error instanceof ConfigError ? `invalid configuration: ${error.message}` : errorText(error);
+      logger.fatal(message);
       process.exit(1);
     });
 }

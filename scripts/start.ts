@@ -1,10 +1,12 @@
 import { readOptionalUrl } from '../common/config.js';
+import { createLineFormatter, readLogFormat } from './lib/log-format.js';
 import { startService, type ServiceProcess } from './lib/processes.js';
 
 /**
  * `npm start`: the whole stack on embedded defaults as separate processes under one supervisor.
  * Stand-ins start only when CRM_API_URL / SUPPORT_API_URL are unset; each child's output is
- * prefixed with its name; Ctrl-C stops every child before exiting.
+ * prefixed with its name (JSON log lines made readable on a terminal or with LOG_FORMAT=pretty);
+ * Ctrl-C stops every child before exiting.
  */
 interface ServiceSpec {
   name: string;
@@ -16,6 +18,8 @@ interface ServiceSpec {
 const COLORS = [36, 33, 35, 32, 34, 91, 96];
 const useColor = process.stdout.isTTY;
 const width = 15;
+// Read before anything starts; a bad LOG_FORMAT stops `npm start` naming it (see main's catch).
+let formatLine: (line: string) => string = (line) => line;
 
 function prefix(name: string, index: number): string {
   const label = `[${name}]`.padEnd(width);
@@ -39,7 +43,7 @@ async function start(spec: ServiceSpec, index: number): Promise<ServiceProcess> 
     entry: spec.entry,
     env: { ...spec.env, PORT: String(spec.port) },
     timeoutMs: 180_000,
-    onLine: (line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${tag} ${line}\n`),
+    onLine: (line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${formatLine(line).replace(/^/gm, `${tag} `)}\n`),
   });
   children.push(service);
   service.child.once('exit', (code, signal) => {
@@ -51,6 +55,7 @@ async function start(spec: ServiceSpec, index: number): Promise<ServiceProcess> 
 
 async function main(): Promise<void> {
   const env = process.env;
+  formatLine = createLineFormatter({ format: readLogFormat(env, process.stdout.isTTY === true), color: useColor });
   const crmApiUrl = readOptionalUrl(env, 'CRM_API_URL', ['http:', 'https:']);
   const supportApiUrl = readOptionalUrl(env, 'SUPPORT_API_URL', ['http:', 'https:']);
   const gatewayPort = env.PORT ? Number(env.PORT) : 4000;

@@ -261,7 +261,10 @@ describe('audit sinks', () => {
     // The failed write is reported asynchronously; once it is, later requests add no complaint.
     for (let attempt = 0; complaints().length === 0 && attempt < 250; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await graphql(gateways.broken!.url, query, undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
-    expect(complaints().map((line) => JSON.parse(line))).toEqual([
+    // Every log line also carries `time` (and `traceId` inside a request's trace): see common/logger.ts.
+    const logged = complaints().map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const line of logged) expect(line.time).toMatch(ISO_TIME);
+    expect(logged.map(({ time: _time, traceId: _traceId, ...rest }) => rest)).toEqual([
       { level: 'error', service: 'gateway', msg: 'audit log cannot be written: audit lines are dropped from now on', target: '/dev/full', error: 'ENOSPC: no space left on device, write' },
     ]);
   });

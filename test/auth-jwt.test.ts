@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDevIssuer, signUserToken, type UserTokenClaims } from '../gateway/src/auth/dev-issuer.js';
 import type { SigningKey } from '../gateway/src/auth/key-files.js';
 import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
+import { withoutTraceId } from './helpers/graphql.js';
 import { devToken } from './helpers/tokens.js';
 
 /**
@@ -44,6 +45,13 @@ async function post(authorization?: string): Promise<{ status: number; text: str
   });
   return { status: response.statusCode, text: await response.body.text(), headers: response.headers };
 }
+
+/** The parsed answer without its per-request trace id. */
+const answerOf = (text: string) => {
+  const body: unknown = JSON.parse(text);
+  withoutTraceId(body);
+  return body;
+};
 
 const now = () => Math.floor(Date.now() / 1000);
 const claims = (overrides: Partial<UserTokenClaims> = {}): UserTokenClaims => ({
@@ -116,7 +124,7 @@ describe('gateway authentication', () => {
     const authorization = await header();
     const response = await post(authorization);
     expect(response.status).toBe(401);
-    expect(JSON.parse(response.text)).toEqual({ errors: [{ message: `Invalid bearer token: ${reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(answerOf(response.text)).toEqual({ errors: [{ message: `Invalid bearer token: ${reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(response.headers['www-authenticate']).toBe(`Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`);
     const credential = authorization.replace(/^\S+ /, '');
     if (credential.length > 8) {
@@ -128,7 +136,7 @@ describe('gateway authentication', () => {
   it('accepts a valid dev-issuer token (200)', async () => {
     const response = await post(`Bearer ${await devToken(dataDir, { preset: 'sales' })}`);
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.text)).toEqual({ data: { __typename: 'Query' } });
+    expect(answerOf(response.text)).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('accepts the scheme in any case (bEaReR)', async () => {
@@ -144,7 +152,7 @@ describe('gateway authentication', () => {
   it('serves a request without Authorization as anonymous (200)', async () => {
     const response = await post();
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.text)).toEqual({ data: { __typename: 'Query' } });
+    expect(answerOf(response.text)).toEqual({ data: { __typename: 'Query' } });
   });
 
   it("serves the dev issuer's public keys at /.well-known/jwks.json, and no private part", async () => {

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
-import { http } from './helpers/graphql.js';
+import { http, withoutTraceId } from './helpers/graphql.js';
 import { eventually, freePort, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 
 const QUERY = '{ products { id name reviews { id } } }';
@@ -34,7 +34,9 @@ async function query(gatewayUrl: string, text = QUERY): Promise<{ status: number
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
   });
-  return { status: response.statusCode, body: await response.body.json() };
+  const body: unknown = await response.body.json();
+  withoutTraceId(body);
+  return { status: response.statusCode, body };
 }
 
 async function readiness(gatewayUrl: string) {
@@ -69,8 +71,8 @@ describe('gateway when a subgraph fails', () => {
     const ready = await readiness(gateway.url);
     expect(ready.status).toBe(200);
     expect(ready.body.subgraphs).toEqual([
-      { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up' },
-      { name: 'reviews', url: `${inventory.url}/hang`, state: 'down', error: 'no answer within 1000 ms' },
+      { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed' },
+      { name: 'reviews', url: `${inventory.url}/hang`, state: 'down', error: 'no answer within 1000 ms', breaker: 'closed' },
     ]);
   });
 

@@ -125,8 +125,8 @@ describe('gateway on the ACME supergraph', () => {
       status: 'ready',
       supergraph: { hash: SUPERGRAPH_HASH, source: resolve(ROOT, ACME_SUPERGRAPH) },
       subgraphs: [
-        { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up' },
-        { name: 'reviews', url: `${reviews.url}/graphql`, state: 'up' },
+        { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed' },
+        { name: 'reviews', url: `${reviews.url}/graphql`, state: 'up', breaker: 'closed' },
       ],
     });
   });

@@ -37,7 +37,7 @@ describe('README', () => {
   it('documents exactly the error codes bizgraph raises', () => {
     const table = section('Errors');
     const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!);
-    const raisedByGateway = ['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'OPERATION_LIMIT_EXCEEDED'];
+    const raisedByGateway = ['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'CIRCUIT_OPEN', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'OPERATION_LIMIT_EXCEEDED'];
     const known = new Set<string>([...SUBGRAPH_ERROR_CODES, ...GATEWAY_ERROR_CODES, 'INTERNAL_SERVER_ERROR']);
     for (const code of documented) expect(known, `${code} is in a registry`).toContain(code);
     for (const code of [...SUBGRAPH_ERROR_CODES, ...raisedByGateway]) expect(documented, `${code} is documented`).toContain(code);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
+import { readResilienceConfig, type ResilienceConfig } from './datasource/resilience-config.js';
 import { readAuditConfig, type AuditConfig } from './audit/config.js';
 import { readPersistedConfig, type PersistedConfig } from './persisted/config.js';
 import { readResponseCacheConfig, type ResponseCacheConfig } from './response-cache/config.js';
@@ -33,8 +34,10 @@ export interface GatewayConfig {
   subgraphUrls: Readonly<Record<string, string>>;
   /** `SUBGRAPH_<NAME>_SYSTEM`: the business system that owns a subgraph. @default the subgraph name */
   subgraphSystems: Readonly<Record<string, string>>;
-  /** Deadline of one subgraph fetch. @default 10000 */
+  /** `SUBGRAPH_TIMEOUT_MS`: deadline of one subgraph attempt (= `resilience.defaults.timeoutMs`). @default 10000 */
   subgraphTimeoutMs: number;
+  /** `REQUEST_DEADLINE_MS`, `SUBGRAPH_[<NAME>_]{TIMEOUT_MS,RETRIES,RETRY_BUDGET_PERCENT,BREAKER_FAILURES,BREAKER_HALF_OPEN_MS,MAX_CONCURRENCY,MAX_QUEUE}` (see `datasource/resilience-config.ts`). */
+  resilience: ResilienceConfig;
   /** Keep-alive connections per subgraph origin. @default 64 */
   subgraphConnections: number;
   /** `SUBGRAPH_COMPRESSION` (`on`|`off`): ask subgraphs for gzip/brotli answers. Pays over a network, not on loopback. @default off */
@@ -75,6 +78,7 @@ export function subgraphEnvName(subgraph: string): string {
 
 /** Reads and validates every gateway setting once; a bad value throws `ConfigError` naming it. */
 export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayConfig {
+  const resilience = readResilienceConfig(env);
   return {
     port: readInt(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: readString(env, 'HOST', '127.0.0.1'),
@@ -82,7 +86,8 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     supergraph: readSupergraphSource(env, argv),
     subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),
     subgraphSystems: readSuffixed(env, '_SYSTEM', (name, value) => value.trim() || fail(name, 'must not be blank')),
-    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
+    subgraphTimeoutMs: resilience.defaults.timeoutMs,
+    resilience,
     subgraphConnections: readInt(env, 'SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 4096 }),
     subgraphCompression: readOnOff(env, 'SUBGRAPH_COMPRESSION', false),
     limits: readOperationLimits(env),

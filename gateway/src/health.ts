@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { BreakerState } from './observability/events.js';
 
 export interface ProbeTarget {
   name: string;
   url: string;
   /** Resolves when the subgraph answers a trivial query; rejects with a short reason otherwise. */
   probe(timeoutMs: number): Promise<void>;
+  /** The circuit breaker's state now (read on every /readyz, never cached); absent → not listed. */
+  breaker?(): BreakerState;
 }
 
 export interface SubgraphState {
@@ -12,6 +15,8 @@ export interface SubgraphState {
   url: string;
   state: 'up' | 'down';
   error?: string;
+  /** The gateway's circuit breaker for it: `open` fails fetches fast, `half-open` lets one call test it. */
+  breaker?: BreakerState;
 }
 
 export interface HealthOptions {
@@ -32,7 +37,9 @@ export interface Health {
 /**
  * `/healthz` (the process is alive) and `/readyz` (a supergraph is loaded and serving). Each
  * subgraph's state is listed in the body, but a dead subgraph never turns /readyz into 503:
- * one dead system must not take every gateway replica out of the load balancer.
+ * one dead system must not take every gateway replica out of the load balancer. Probes bypass
+ * the circuit breaker (they call the subgraph directly), so /readyz shows a subgraph `up` again
+ * as soon as it is, while its breaker may still be `open` until its half-open call succeeds.
  */
 export function createHealth(options: HealthOptions): Health {
   const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
@@ -61,7 +68,11 @@ export function createHealth(options: HealthOptions): Health {
       app.get('/healthz', async () => ({ status: 'ok' }));
       app.get('/readyz', async (_request, reply) => {
         if (!ready) return reply.code(503).send({ status: 'unavailable', reason: 'no supergraph is serving' });
-        const subgraphs = await Promise.all(options.subgraphs.map(probe));
+        const probed = await Promise.all(options.subgraphs.map(probe));
+        const subgraphs = probed.map((state, i) => {
+          const breaker = options.subgraphs[i]!.breaker?.();
+          return breaker ? { ...state, breaker } : state;
+        });
         return { status: 'ready', supergraph: options.supergraph, subgraphs };
       });
     },

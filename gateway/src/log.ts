@@ -1,6 +1,9 @@
-/** One JSON line per event on stderr, like every other bizgraph process. */
-export function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, service: 'gateway', msg, ...fields });
-  if (level === 'info') console.log(line);
-  else console.error(line);
+import { processLogger } from '../../common/logger.js';
+
+/**
+ * One JSON line per event through the process's pino logger (common/logger.ts): `level`, `time`,
+ * `service`, `msg`, the active trace id, and `fields`.
+ */
+export function log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  processLogger('gateway')[level](fields, msg);
 }

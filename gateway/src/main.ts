@@ -1,5 +1,9 @@
 import { runService } from '../../common/process.js';
+import { startTracing } from '../../common/tracing.js';
 import { readGatewayConfig } from './config.js';
+
+// Before anything else: every request of this process gets a trace id and `traceparent` travels on.
+const tracing = startTracing('gateway');
 
 runService('gateway', async () => {
   const config = readGatewayConfig(process.env, process.argv.slice(2));
@@ -7,5 +11,5 @@ runService('gateway', async () => {
   const { createGateway } = await import('./server.js');
   const gateway = await createGateway(config);
   const url = await gateway.listen(config.port, config.host);
-  return { url, server: gateway };
+  return { url, server: tracing.closing(gateway) };
 });

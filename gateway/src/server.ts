@@ -4,10 +4,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ConfigError } from '../../common/config.js';
-import type { GatewayConfig } from './config.js';
+import { subgraphEnvName, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './datasource/subgraph-data-source.js';
 import { createUndiciFetcher } from './datasource/undici-fetcher.js';
+import { longestTimeoutMs, policyFor } from './datasource/resilience-config.js';
+import { startRequestClock } from './datasource/deadline.js';
 import { createFormatError } from './errors.js';
 import { createHealth } from './health.js';
 import { errorLogPlugin } from './plugins/error-log.js';
@@ -23,7 +25,12 @@ import { createGatewayAuth } from './auth/gateway-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { createPersistedOperations } from './persisted/index.js';
 import { staleMarkerPlugin } from './freshness/stale-marker.js';
+import { provenancePlugin } from './freshness/provenance.js';
 import { createResponseCache } from './response-cache/index.js';
+import { createGatewayMetrics } from './metrics/index.js';
+import { registerGatewayRequestSpans, traceIdPlugin } from './tracing/index.js';
+import { processLogger } from '../../common/logger.js';
+import { graphqlRequestLogPlugin, registerRequestLog } from '../../common/request-log.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -43,14 +50,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const auth = await createGatewayAuth(config.auth);
   const fetcher = createUndiciFetcher({
     connections: config.subgraphConnections,
-    headersTimeoutMs: config.subgraphTimeoutMs,
-    bodyTimeoutMs: config.subgraphTimeoutMs,
+    headersTimeoutMs: longestTimeoutMs(config.resilience),
+    bodyTimeoutMs: longestTimeoutMs(config.resilience),
     compression: config.subgraphCompression,
   });
+  // Per-subgraph timeout, retries, breaker and bulkhead; every request shares one deadline.
+  const resilienceOf = (name: string) => ({ policy: policyFor(config.resilience, subgraphEnvName(name)), requestDeadlineMs: config.resilience.requestDeadlineMs });
   const dataSources = new Map(
     supergraph.subgraphs.map((subgraph) => [
       subgraph.name,
-      new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
+      new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
     ]),
   );
   const gateway = new ApolloGateway({
@@ -58,22 +67,27 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     supergraphSdl: policy.executableSdl,
     // Every subgraph listed in the supergraph has its data source already (with its URL override).
     buildService: ({ name, url }) =>
-      dataSources.get(name) ?? new SubgraphDataSource({ subgraph: name, system: name, url: url ?? '', timeoutMs: config.subgraphTimeoutMs, fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
+      dataSources.get(name) ?? new SubgraphDataSource({ subgraph: name, system: name, url: url ?? '', ...resilienceOf(name), fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
   });
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
+  // First hook: the rest of each /graphql request (Apollo, plugins, subgraph fetches) runs inside its span.
+  registerGatewayRequestSpans(app);
   registerRequestIdEcho(app);
+  // After the spans: one log line per request, with its trace id.
+  registerRequestLog(app, { logger: processLogger('gateway') });
   const limits = createOperationLimits(config.limits);
   // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
   const audit = createAudit(config.audit, policy, { maxTokens: config.limits.maxTokens });
   // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
   const persisted = createPersistedOperations(config.persisted);
   const responseCache = createResponseCache(config.responseCache, { supergraphHash: supergraph.hash, production: config.production });
+  const metrics = createGatewayMetrics({ subgraphs: supergraph.subgraphs.map((subgraph) => subgraph.name), responseCache: responseCache.counters, maxTokens: config.limits.maxTokens });
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: enforcePolicy(gateway, { policy, mode: config.authzMode }),
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), ...responseCache.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), provenancePlugin(), ...responseCache.plugins, metrics.plugin, traceIdPlugin(), graphqlRequestLogPlugin()],
     persistedQueries: persisted.persistedQueries,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -93,20 +107,23 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     await audit.close();
     await persisted.close();
     await responseCache.close();
+    metrics.close();
     const { variable, location } = config.supergraph;
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
 
-  const health = createHealth({ supergraph: { hash: supergraph.hash, source: supergraph.source }, subgraphs: [...dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms) })) });
+  const health = createHealth({ supergraph: { hash: supergraph.hash, source: supergraph.source }, subgraphs: [...dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms), breaker: () => source.breakerState })) });
   health.register(app);
   auth.registerRoutes(app);
   responseCache.registerRoutes(app);
+  metrics.registerRoutes(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
-  const context = async (request: FastifyRequest): Promise<GatewayContext> => ({
-    requestId: request.id,
-    principal: await auth.authenticator.authenticate(request.headers.authorization, request.id),
-  });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...audit.routeHooks, preHandler: batchCap(config.limits.maxBatch), handler: fastifyApolloHandler(apollo, { context: audit.context(context) }) });
+  const context = async (request: FastifyRequest): Promise<GatewayContext> => {
+    // REQUEST_DEADLINE_MS counts from the request's arrival, authentication included.
+    const arrivedAt = Date.now();
+    return startRequestClock({ requestId: request.id, principal: await auth.authenticator.authenticate(request.headers.authorization, request.id) }, arrivedAt);
+  };
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...audit.routeHooks, preHandler: batchCap(config.limits.maxBatch), handler: fastifyApolloHandler(apollo, { context: metrics.context(audit.context(context)) }) });
   health.setReady(true);
 
   return {
@@ -118,6 +135,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await fetcher.close();
       await persisted.close();
       await responseCache.close();
+      metrics.close();
       // After the server drained: every answered request's line is flushed.
       await audit.close();
     },

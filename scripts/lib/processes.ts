@@ -8,8 +8,10 @@ export interface ServiceProcess {
   name: string;
   url: string;
   child: ChildProcess;
-  /** Everything the process printed (stdout and stderr), for diagnosing a failed test. */
+  /** Everything the process printed (stdout and stderr; the last 20,000 lines), for diagnosing a failed test. */
   output(): string;
+  /** The JSON log lines it printed (the same window), parsed; other lines are skipped. */
+  logLines(): Record<string, unknown>[];
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -54,13 +56,14 @@ export function startService(options: StartOptions): Promise<ServiceProcess> {
     const watch = (stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr') => {
       createInterface({ input: stream }).on('line', (line) => {
         lines.push(line);
-        if (lines.length > 2000) lines.shift();
+        // One log line per request: room for a load test's worth without holding a whole soak.
+        if (lines.length > 20_000) lines.shift();
         options.onLine?.(line, kind);
         if (kind !== 'stdout' || !line.includes('"msg":"listening"')) return;
         try {
           const { url } = JSON.parse(line) as { url: string };
           clearTimeout(timeout);
-          resolve({ name: options.name, url, child, output: () => lines.join('\n'), stop });
+          resolve({ name: options.name, url, child, output: () => lines.join('\n'), logLines: () => parseLogLines(lines), stop });
         } catch {
           // not our line
         }
@@ -73,4 +76,17 @@ export function startService(options: StartOptions): Promise<ServiceProcess> {
       reject(new Error(`${options.name} exited (${code ?? signal}) before listening:\n${lines.join('\n')}`));
     });
   });
+}
+
+function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
+  const parsed: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    if (!line.startsWith('{"level":')) continue;
+    try {
+      parsed.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a line cut short by a crash
+    }
+  }
+  return parsed;
 }

@@ -1,4 +1,5 @@
 import type { BaseContext } from '../shared/context.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { BillingDb } from './db.js';
 import type { BillingLoaders } from './loaders.js';
 
@@ -6,4 +7,6 @@ import type { BillingLoaders } from './loaders.js';
 export interface BillingContext extends BaseContext {
   db: BillingDb;
   loaders: BillingLoaders;
+  /** Which system answered what in this request; records only when the gateway asks (`bizgraph-provenance`). */
+  provenance: ProvenanceRecorder;
 }

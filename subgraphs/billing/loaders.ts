@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { BillingDb, InvoicePageQuery } from './db.js';
 import type { AccountModel, InvoiceModel, PaymentModel } from './models.js';
 
@@ -33,8 +34,13 @@ function many<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) =>
 
 const pageGroup = (key: InvoicePageQuery) => `${key.limit}:${key.offset}:${key.status ?? ''}`;
 
-/** Built per request, so caching never outlives one operation. Each batch is ONE statement. */
-export function createLoaders(db: BillingDb): BillingLoaders {
+/**
+ * Built per request, so caching never outlives one operation. Each batch is ONE statement,
+ * recorded for provenance (when asked for) with the time it ran.
+ */
+export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): BillingLoaders {
+  const rows = <T>(list: readonly T[]) => list.length;
+  const read = <T>(type: string, work: () => Promise<T[]>) => provenance.read(type, rows, work);
   // An invoice found by any key is cached under its id and number too.
   const remember = (invoices: readonly (InvoiceModel | null)[]) => {
     for (const invoice of invoices) {
@@ -45,14 +51,14 @@ export function createLoaders(db: BillingDb): BillingLoaders {
     return invoices;
   };
   const loaders: BillingLoaders = {
-    invoiceById: new DataLoader(async (ids) => remember(one(ids, await db.invoicesByIds(ids), (i) => i.id))),
-    invoiceByNumber: new DataLoader(async (numbers) => remember(one(numbers, await db.invoicesByNumbers(numbers), (i) => i.number))),
+    invoiceById: new DataLoader(async (ids) => remember(one(ids, await read('Invoice', () => db.invoicesByIds(ids)), (i) => i.id))),
+    invoiceByNumber: new DataLoader(async (numbers) => remember(one(numbers, await read('Invoice', () => db.invoicesByNumbers(numbers)), (i) => i.number))),
     invoiceByOrderNumber: new DataLoader(async (numbers) =>
-      remember(one(numbers, await db.invoicesByOrderNumbers(numbers), (i) => i.orderNumber)),
+      remember(one(numbers, await read('Invoice', () => db.invoicesByOrderNumbers(numbers)), (i) => i.orderNumber)),
     ),
-    paymentsByInvoiceId: new DataLoader(async (ids) => many(ids, await db.paymentsByInvoiceIds(ids), (p) => p.invoiceId)),
-    paymentById: new DataLoader(async (ids) => one(ids, await db.paymentsByIds(ids), (p) => p.id)),
-    accountByCrmRef: new DataLoader(async (refs) => one(refs, await db.accountsByCrmRefs(refs), (a) => a.crmRef)),
+    paymentsByInvoiceId: new DataLoader(async (ids) => many(ids, await read('Payment', () => db.paymentsByInvoiceIds(ids)), (p) => p.invoiceId)),
+    paymentById: new DataLoader(async (ids) => one(ids, await read('Payment', () => db.paymentsByIds(ids)), (p) => p.id)),
+    accountByCrmRef: new DataLoader(async (refs) => one(refs, await read('Customer', () => db.accountsByCrmRefs(refs)), (a) => a.crmRef)),
     invoicesByCustomer: new DataLoader(
       async (keys) => {
         // Group by the page arguments: one windowed statement per distinct group.
@@ -62,8 +68,8 @@ export function createLoaders(db: BillingDb): BillingLoaders {
         await Promise.all(
           [...groups.values()].map(async (group) => {
             const refs = [...new Set(group.map((key) => key.crmRef))];
-            const rows = await db.invoicesByCustomers(refs, group[0]!);
-            many(refs, rows, (i) => i.crmRef).forEach((list, i) => pages.set(`${refs[i]}|${pageGroup(group[0]!)}`, list));
+            const found = await read('Invoice', () => db.invoicesByCustomers(refs, group[0]!));
+            many(refs, found, (i) => i.crmRef).forEach((list, i) => pages.set(`${refs[i]}|${pageGroup(group[0]!)}`, list));
           }),
         );
         return keys.map((key) => remember(pages.get(`${key.crmRef}|${pageGroup(key)}`) ?? []) as InvoiceModel[]);

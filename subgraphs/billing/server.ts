@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
+import { processLogger } from '../../common/logger.js';
+import { createProvenanceRecorder, provenancePlugin } from '../shared/provenance.js';
 import { createSubgraphServer, type SubgraphServer } from '../shared/server.js';
 import type { BillingConfig } from './config.js';
 import type { BillingContext } from './context.js';
 import { openBillingDb } from './db.js';
 import { createLoaders } from './loaders.js';
+import { BILLING_ORIGIN } from './origin.js';
 import { resolvers } from './resolvers/index.js';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -12,16 +15,18 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** Opens, migrates and (when empty) seeds billing's database, then builds the server; no listen. */
 export async function createSubgraph(config: BillingConfig): Promise<SubgraphServer> {
   const { db, appliedMigrations, seeded, seedMs } = await openBillingDb(config);
-  console.log(
-    JSON.stringify({ level: 'info', service: 'billing-subgraph', msg: 'database ready', backend: db.kind, appliedMigrations, seeded, seedMs: seeded ? seedMs : undefined }),
-  );
+  processLogger('billing-subgraph').info({ backend: db.kind, appliedMigrations, seeded, seedMs: seeded ? seedMs : undefined }, 'database ready');
   try {
     return await createSubgraphServer<BillingContext>({
       name: 'billing',
       typeDefs,
       resolvers,
       production: config.production,
-      createContext: (base) => ({ ...base, db, loaders: createLoaders(db) }),
+      createContext: (base) => {
+        const provenance = createProvenanceRecorder(BILLING_ORIGIN);
+        return { ...base, db, provenance, loaders: createLoaders(db, provenance) };
+      },
+      plugins: [provenancePlugin<BillingContext>()],
       checkReady: () => db.ping(),
       debugCounters: () => ({ sqlStatements: db.statementCount() }),
       resetDebugCounters: () => db.resetStatementCount(),

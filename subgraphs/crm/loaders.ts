@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import { CRM_BATCH_LIMIT, type CrmClient } from './crm-client.js';
 import { CUSTOMER, CUSTOMER_BY_EMAIL } from './customer-cache.js';
 import type { CustomerModel } from './models.js';
@@ -24,13 +25,14 @@ export interface CrmLoaders {
  * Below them sits the shared entity cache: only keys it cannot answer reach the CRM, still in
  * one call per 100. Row-level rules run above, on whatever these return.
  */
-export function createLoaders(crm: CrmClient, cache: EntityCache, report: StaleIfErrorReport): CrmLoaders {
+export function createLoaders(crm: CrmClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): CrmLoaders {
   const customerById: DataLoader<string, CustomerModel | null> = new DataLoader(
     async (ids) => {
       const results = await cache.loadMany<CustomerModel>(CUSTOMER, ids, async (missing) => {
         const found = new Map((await crm.customersByIds(missing)).map((customer) => [customer.id, customer]));
         return new Map(missing.map((id) => [id, found.get(id) ?? null]));
       }, report);
+      provenance.loaded(CUSTOMER, results);
       return results.map((result) => {
         if (result instanceof Error) return result;
         if (result.value) customerByEmail.prime(normalizeEmail(result.value.email), result.value);
@@ -50,6 +52,8 @@ export function createLoaders(crm: CrmClient, cache: EntityCache, report: StaleI
       await cache.setMany(CUSTOMER, customers.map((customer) => [customer.id, customer] as const));
       return new Map(missing.map((email) => [email, fetched.get(email)?.id ?? null]));
     }, report);
+    // Mappings answered from the cache lead to `customerById`, which records its own loads.
+    provenance.loaded(CUSTOMER, ids.filter((result) => !(result instanceof Error) && result.meta.source === 'system'));
     for (const customer of fetched.values()) customerById.prime(customer.id, customer);
     return Promise.all(
       ids.map(async (result, i) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { createEntityCache, entityCacheDebugCounters } from '../shared/entity-cache/cache.js';
 import { createStaleIfErrorReport, staleIfErrorPlugin } from '../shared/entity-cache/report.js';
+import { createProvenanceRecorder, provenancePlugin } from '../shared/provenance.js';
 import { createSubgraphServer, type SubgraphServer } from '../shared/server.js';
 import type { CrmSubgraphConfig } from './config.js';
 import type { CrmContext } from './context.js';
@@ -27,9 +28,10 @@ export async function createSubgraph(config: CrmSubgraphConfig): Promise<Subgrap
     production: config.production,
     createContext: (base) => {
       const staleIfError = createStaleIfErrorReport();
-      return { ...base, crm, cache, staleIfError, loaders: createLoaders(crm, cache, staleIfError) };
+      const provenance = createProvenanceRecorder(ORIGIN);
+      return { ...base, crm, cache, staleIfError, provenance, loaders: createLoaders(crm, cache, staleIfError, provenance) };
     },
-    plugins: [staleIfErrorPlugin<CrmContext>()],
+    plugins: [staleIfErrorPlugin<CrmContext>(), provenancePlugin<CrmContext>()],
     checkReady: () => crm.health(),
     debugCounters: () => ({ crmCalls: crm.calls(), ...entityCacheDebugCounters(cache), ...webhook?.counters() }),
     resetDebugCounters: () => {

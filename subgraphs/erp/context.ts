@@ -1,4 +1,5 @@
 import type { BaseContext } from '../shared/context.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { ErpDb } from './db.js';
 import type { ErpLoaders } from './loaders.js';
 
@@ -6,4 +7,6 @@ import type { ErpLoaders } from './loaders.js';
 export interface ErpContext extends BaseContext {
   db: ErpDb;
   loaders: ErpLoaders;
+  /** Which system answered what in this request; records only when the gateway asks (`bizgraph-provenance`). */
+  provenance: ProvenanceRecorder;
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { readPage, toConnection, type Connection, type PageArgs } from '../shared/connection.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { ErpDb } from './db.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
 import { ERP_ORIGIN } from './origin.js';
@@ -26,8 +27,10 @@ function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => 
 /**
  * Per-request loaders: every key asked for during one tick becomes ONE statement. An order
  * loaded by number (or in a customer's page) also primes the by-id loader and vice versa.
+ * Each statement is recorded for provenance (when asked for) with the time it ran.
  */
-export function createLoaders(db: ErpDb): ErpLoaders {
+export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoaders {
+  const rows = <T>(list: readonly T[]) => list.length;
   const primeOrders = (orders: readonly OrderModel[]) => {
     for (const order of orders) {
       orderById.prime(order.id, order);
@@ -35,17 +38,17 @@ export function createLoaders(db: ErpDb): ErpLoaders {
     }
   };
   const orderById: DataLoader<string, OrderModel | null> = new DataLoader(async (ids) => {
-    const orders = await db.ordersByIds(ids);
+    const orders = await provenance.read('Order', rows, () => db.ordersByIds(ids));
     for (const order of orders) orderByNumber.prime(order.number, order);
     return byKey(ids, orders, (order) => order.id);
   });
   const orderByNumber: DataLoader<string, OrderModel | null> = new DataLoader(async (numbers) => {
-    const orders = await db.ordersByNumbers(numbers);
+    const orders = await provenance.read('Order', rows, () => db.ordersByNumbers(numbers));
     for (const order of orders) orderById.prime(order.id, order);
     return byKey(numbers, orders, (order) => order.number);
   });
   const linesByOrderId = new DataLoader<string, OrderLineModel[]>(async (orderIds) => {
-    const lines = await db.linesByOrderIds(orderIds);
+    const lines = await provenance.read('OrderLine', rows, () => db.linesByOrderIds(orderIds));
     const grouped = new Map<string, OrderLineModel[]>();
     for (const line of lines) {
       const list = grouped.get(line.orderId) ?? [];
@@ -55,12 +58,12 @@ export function createLoaders(db: ErpDb): ErpLoaders {
     return orderIds.map((id) => grouped.get(id) ?? []);
   });
   const productById: DataLoader<string, ProductModel | null> = new DataLoader(async (ids) => {
-    const products = await db.productsByIds(ids);
+    const products = await provenance.read('Product', rows, () => db.productsByIds(ids));
     for (const product of products) productBySku.prime(product.sku, product);
     return byKey(ids, products, (product) => product.id);
   });
   const productBySku: DataLoader<string, ProductModel | null> = new DataLoader(async (skus) => {
-    const products = await db.productsBySkus(skus);
+    const products = await provenance.read('Product', rows, () => db.productsBySkus(skus));
     for (const product of products) productById.prime(product.id, product);
     return byKey(skus, products, (product) => product.sku);
   });
@@ -75,7 +78,9 @@ export function createLoaders(db: ErpDb): ErpLoaders {
     let loader = pageLoaders.get(groupKey);
     if (!loader) {
       loader = new DataLoader<string, OrderModel[]>(async (customerIds) => {
-        const grouped = await db.ordersOfCustomers(customerIds, page, status);
+        const grouped = await provenance.read('Order', (found) => [...found.values()].reduce((n, list) => n + list.length, 0), () =>
+          db.ordersOfCustomers(customerIds, page, status),
+        );
         return customerIds.map((id) => grouped.get(id) ?? []);
       });
       pageLoaders.set(groupKey, loader);

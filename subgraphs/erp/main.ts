@@ -1,11 +1,16 @@
+import { processLogger } from '../../common/logger.js';
 import { runService } from '../../common/process.js';
+import { startTracing } from '../../common/tracing.js';
 import { readErpConfig } from './config.js';
 import { createSubgraph } from './server.js';
+
+// Before anything else: every request of this process gets a trace id and `traceparent` travels on.
+const tracing = startTracing('erp-subgraph');
 
 runService('erp-subgraph', async () => {
   const config = readErpConfig(process.env);
   const server = await createSubgraph(config);
   const { kind, migrated, seeded, seedMs } = server.startup;
-  console.log(JSON.stringify({ level: 'info', service: 'erp-subgraph', msg: 'database ready', kind, migrated, seeded, seedMs }));
-  return { url: await server.listen(config.port, config.host), server };
+  processLogger('erp-subgraph').info({ kind, migrated, seeded, seedMs }, 'database ready');
+  return { url: await server.listen(config.port, config.host), server: tracing.closing(server) };
 });

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
+import { createProvenanceRecorder, provenancePlugin } from '../shared/provenance.js';
 import { createSubgraphServer, type SubgraphServer } from '../shared/server.js';
 import type { ErpConfig } from './config.js';
 import type { ErpContext } from './context.js';
 import { openErpDatabase, type OpenedErpDb } from './db.js';
 import { createLoaders } from './loaders.js';
+import { ERP_ORIGIN } from './origin.js';
 import { resolvers } from './resolvers/index.js';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -23,7 +25,11 @@ export async function createSubgraph(config: ErpConfig): Promise<ErpSubgraph> {
       typeDefs,
       resolvers,
       production: config.production,
-      createContext: (base) => ({ ...base, db, loaders: createLoaders(db) }),
+      createContext: (base) => {
+        const provenance = createProvenanceRecorder(ERP_ORIGIN);
+        return { ...base, db, provenance, loaders: createLoaders(db, provenance) };
+      },
+      plugins: [provenancePlugin<ErpContext>()],
       checkReady: () => db.ping(),
       debugCounters: () => ({ sqlStatements: db.statementCount() }),
       resetDebugCounters: () => db.resetStatementCount(),

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { subgraphError, type ErrorOrigin } from './errors.js';
+import { traceRestCall } from './tracing.js';
 
 export interface RestClientOptions {
   baseUrl: string;
@@ -57,7 +58,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     for (const [key, value] of Object.entries(init.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let response;
     try {
-      response = await request(url, {
+      response = await traceRestCall(system, method, url, (traceHeaders) => request(url, {
         method: method as 'GET',
         dispatcher,
         headers: {
@@ -65,10 +66,11 @@ export function createRestClient(options: RestClientOptions): RestClient {
           'x-api-key': options.apiKey,
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...init.headers,
+          ...traceHeaders,
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.timeout(timeoutMs),
-      });
+      }));
     } catch (error) {
       throw subgraphError('UPSTREAM_ERROR', `${system} is unreachable`, options.origin, { reason: (error as Error).name });
     }

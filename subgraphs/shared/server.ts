@@ -13,6 +13,10 @@ import { isKnownSubgraphError } from './errors.js';
 import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { registerCompression } from './compression.js';
+import { createSubgraphMetrics } from './metrics.js';
+import { registerSubgraphRequestSpans } from './tracing.js';
+import { errorText, processLogger } from '../../common/logger.js';
+import { graphqlRequestLogPlugin, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   /** Subgraph name as in schema/supergraph.yaml, e.g. `crm`. */
@@ -55,7 +59,7 @@ function formatErrorFor(name: string, production: boolean) {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const graphQLValidation = typeof formatted.extensions?.code === 'string' && !formatted.extensions.code.startsWith('INTERNAL');
     if (isKnownSubgraphError(original) || isKnownSubgraphError(error) || graphQLValidation) return formatted;
-    console.error(JSON.stringify({ level: 'error', service: name, msg: 'unexpected error', error: String((original as Error)?.stack ?? original) }));
+    processLogger(`${name}-subgraph`).error({ subgraph: name, error: errorText(original) }, 'unexpected error');
     if (!production) return formatted;
     return { message: 'Internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', subgraph: name } };
   };
@@ -63,13 +67,18 @@ function formatErrorFor(name: string, production: boolean) {
 
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
+  registerSubgraphRequestSpans(app, options.name);
+  // After the spans: one log line per request, with its trace id and the gateway's request id.
+  registerRequestLog(app, { logger: processLogger(`${options.name}-subgraph`), requestId: (request) => requestIdHeader(request) ?? request.id });
   registerCompression(app);
   // Read before anything starts: a bad CACHE_MAX_AGE_SECONDS stops the subgraph naming it.
   const cacheMaxAge = options.cacheMaxAgeSeconds ?? readCacheMaxAge(process.env, options.name);
+  const metrics = createSubgraphMetrics<C>({ name: options.name, debugCounters: options.debugCounters });
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     // Inline traces are for Apollo's hosted usage reporting, which bizgraph does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...cacheHintPlugins<C>(cacheMaxAge), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...cacheHintPlugins<C>(cacheMaxAge), ...(options.plugins ?? []), metrics.plugin, graphqlRequestLogPlugin<C>()],
     includeStacktraceInErrorResponses: !options.production,
     // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
     stopOnTerminationSignals: false,
@@ -95,6 +104,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   };
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }) });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
+  metrics.registerRoutes(app);
   app.get('/readyz', async (_request, reply) => {
     try {
       await options.checkReady?.();

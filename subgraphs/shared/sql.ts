@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { traceStatement } from './tracing.js';
 
 /** The one query shape both PGlite and `pg` answer; every SQL statement goes through it. */
 export interface Queryable {
@@ -36,10 +37,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 type RawQuery = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
 
-function counted(run: RawQuery, onStatement: () => void): Queryable['query'] {
+function counted(run: RawQuery, onStatement: () => void, engine: Database['kind']): Queryable['query'] {
   return <R>(text: string, params?: unknown[]) => {
     onStatement();
-    return run(text, params) as Promise<{ rows: R[] }>;
+    return traceStatement(engine, text, () => run(text, params)) as Promise<{ rows: R[] }>;
   };
 }
 
@@ -49,7 +50,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: (value: string) => Number(value) } });
   let statements = 0;
   const bump = () => void statements++;
-  const query = counted((text, params) => db.query(text, params), bump);
+  const query = counted((text, params) => db.query(text, params), bump, 'pglite');
   return {
     kind: 'pglite',
     query,
@@ -60,7 +61,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     transaction: (work) =>
       db.transaction((tx) =>
         work({
-          query: counted((text, params) => tx.query(text, params), bump),
+          query: counted((text, params) => tx.query(text, params), bump, 'pglite'),
           exec: async (script) => {
             bump();
             await tx.exec(script);
@@ -88,7 +89,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on('error', () => undefined);
   let statements = 0;
   const bump = () => void statements++;
-  const query = counted((text, params) => pool.query(text, params), bump);
+  const query = counted((text, params) => pool.query(text, params), bump, 'postgres');
   return {
     kind: 'postgres',
     query,
@@ -101,7 +102,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       try {
         await client.query('BEGIN');
         const result = await work({
-          query: counted((text, params) => client.query(text, params), bump),
+          query: counted((text, params) => client.query(text, params), bump, 'postgres'),
           exec: async (script) => {
             bump();
             await client.query(script);

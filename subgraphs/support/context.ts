@@ -1,4 +1,5 @@
 import type { BaseContext } from '../shared/context.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
 import type { SupportLoaders } from './loaders.js';
@@ -12,4 +13,6 @@ export interface SupportContext extends BaseContext {
   cache: EntityCache;
   /** Entities this request served from the cache because the desk failed. */
   staleIfError: StaleIfErrorReport;
+  /** Which system answered what in this request; records only when the gateway asks (`bizgraph-provenance`). */
+  provenance: ProvenanceRecorder;
 }

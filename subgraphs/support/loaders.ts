@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
+import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { TicketModel } from './models.js';
 import { DESK_BATCH_SIZE, type SupportClient } from './support-client.js';
 import { normaliseEmail, TICKET, TICKETS_BY_ORDER, TICKETS_BY_REQUESTER } from './ticket-cache.js';
@@ -33,13 +34,14 @@ function groupBy(tickets: readonly TicketModel[], key: (ticket: TicketModel) => 
  * Under the loaders sits the shared entity cache: only keys it cannot answer reach the desk, still
  * in one call per 100 keys. Row-level rules run above, on whatever these return.
  */
-export function createLoaders(client: SupportClient, cache: EntityCache, report: StaleIfErrorReport): SupportLoaders {
+export function createLoaders(client: SupportClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): SupportLoaders {
   const ticketById = new DataLoader<string, TicketModel | null>(
     async (ids) => {
       const results = await cache.loadMany<TicketModel>(TICKET, ids, async (missing) => {
         const byId = new Map((await client.ticketsByIds(missing)).map((ticket) => [ticket.id, ticket]));
         return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
       }, report);
+      provenance.loaded(TICKET, results);
       return results.map((result) => (result instanceof Error ? result : result.value));
     },
     { maxBatchSize: DESK_BATCH_SIZE },
@@ -60,6 +62,8 @@ export function createLoaders(client: SupportClient, cache: EntityCache, report:
         const groups = groupBy(tickets, keyOf);
         return new Map(missing.map((key) => [key, (groups.get(key) ?? []).map((ticket) => ticket.id)]));
       }, report);
+      // A list is as old as its cached ids; tickets loaded by id below record their own age.
+      provenance.loaded(TICKET, lists);
       prime([...fetched.values()]);
       return Promise.all(
         lists.map(async (result, i) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { createEntityCache, entityCacheDebugCounters } from '../shared/entity-cache/cache.js';
 import { createStaleIfErrorReport, staleIfErrorPlugin } from '../shared/entity-cache/report.js';
+import { createProvenanceRecorder, provenancePlugin } from '../shared/provenance.js';
 import { createSubgraphServer, type SubgraphServer } from '../shared/server.js';
 import type { SupportSubgraphConfig } from './config.js';
 import type { SupportContext } from './context.js';
@@ -24,9 +25,10 @@ export async function createSubgraph(config: SupportSubgraphConfig): Promise<Sub
       production: config.production,
       createContext: (base) => {
         const staleIfError = createStaleIfErrorReport();
-        return { ...base, client, cache, staleIfError, loaders: createLoaders(client, cache, staleIfError) };
+        const provenance = createProvenanceRecorder(ORIGIN);
+        return { ...base, client, cache, staleIfError, provenance, loaders: createLoaders(client, cache, staleIfError, provenance) };
       },
-      plugins: [staleIfErrorPlugin<SupportContext>()],
+      plugins: [staleIfErrorPlugin<SupportContext>(), provenancePlugin<SupportContext>()],
       checkReady: () => client.checkHealth(),
       debugCounters: () => ({ supportCalls: client.callCount(), ...entityCacheDebugCounters(cache) }),
       resetDebugCounters: () => {

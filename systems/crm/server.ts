@@ -9,6 +9,8 @@ import {
 } from './validation.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
 import { listenAndDescribe } from '../../common/listen.js';
+import { errorText, processLogger } from '../../common/logger.js';
+import { DEFAULT_QUIET_ROUTES, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface CrmSystem {
   app: FastifyInstance;
@@ -151,6 +153,7 @@ export async function createCrmSystem(config: CrmSystemConfig): Promise<CrmSyste
   const limiter = createRateLimiter(config.rateLimitPerSecond);
   const stats: Stats = { requests: 0, byRoute: {} };
   const app = Fastify({ logger: false });
+  registerRequestLog(app, { logger: processLogger('crm-system'), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...CONTROL_ROUTES], requestId: requestIdHeader });
   // Callers that speak JSON Merge Patch (RFC 7396) send this media type for PATCH.
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
@@ -184,7 +187,7 @@ export async function createCrmSystem(config: CrmSystemConfig): Promise<CrmSyste
   app.setNotFoundHandler((request, reply) => fail(reply, 404, 'not_found', `no route ${request.method} ${request.url}`));
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) console.error(JSON.stringify({ level: 'error', service: 'crm-system', msg: error.message }));
+    if (status === 500) processLogger('crm-system').error({ error: errorText(error) }, error.message);
     return fail(reply, status, status === 500 ? 'internal' : 'validation', status === 500 ? 'internal error' : error.message, status === 400 ? { field: 'body' } : {});
   });
 

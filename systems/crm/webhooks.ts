@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
+import { processLogger } from '../../common/logger.js';
 
 export interface CustomerUpdatedEvent {
   event: 'customer.updated';
@@ -31,7 +32,7 @@ export function signWebhook(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-const defaultLog = (entry: Record<string, unknown>) => console.error(JSON.stringify({ level: 'warn', service: 'crm-system', ...entry }));
+const defaultLog = ({ msg, ...fields }: Record<string, unknown>) => processLogger('crm-system').warn(fields, String(msg));
 
 export function createWebhookSender(options: WebhookOptions): WebhookSender {
   const attempts = options.attempts ?? 3;

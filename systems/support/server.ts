@@ -3,6 +3,8 @@ import type { SupportSystemConfig } from './config.js';
 import { registerTicketRoutes } from './routes.js';
 import { TicketStore } from './store.js';
 import { listenAndDescribe } from '../../common/listen.js';
+import { errorText, processLogger } from '../../common/logger.js';
+import { DEFAULT_QUIET_ROUTES, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface SupportSystem {
   app: FastifyInstance;
@@ -28,6 +30,7 @@ function routeKey(request: FastifyRequest): string {
 export async function createSupportSystem(config: Omit<SupportSystemConfig, 'port' | 'host'>): Promise<SupportSystem> {
   const store = await TicketStore.open(config.storeDir, config.seedTickets);
   const app = Fastify({ logger: false });
+  registerRequestLog(app, { logger: processLogger('support-system'), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...PUBLIC_ROUTES], requestId: requestIdHeader });
   const stats = { requests: 0, byRoute: {} as Record<string, number> };
 
   app.addHook('onRequest', async (request, reply) => {
@@ -47,7 +50,7 @@ export async function createSupportSystem(config: Omit<SupportSystemConfig, 'por
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: { code: 'validation', field: 'body', message: error.message } });
     }
-    console.error(JSON.stringify({ level: 'error', service: 'support-system', msg: String(error.message) }));
+    processLogger('support-system').error({ error: errorText(error) }, String(error.message));
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }));

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -5,14 +6,23 @@ import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/int
 import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { recordStaleEntities } from '../freshness/stale-marker.js';
+import { forwardProvenanceHeader, recordProvenance } from '../freshness/provenance.js';
 import { log } from '../log.js';
+import type { BreakerState } from '../observability/events.js';
+import { deadlineAt } from './deadline.js';
+import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout, UpstreamStatusError } from './failures.js';
+import type { SubgraphPolicy } from './resilience-config.js';
+import { SubgraphResilience } from './resilience.js';
+import { traceSubgraphFetch } from '../tracing/subgraph-fetch.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
 export interface SubgraphDataSourceOptions extends SubgraphOrigin {
   /** The subgraph's GraphQL endpoint. */
   url: string;
-  /** Deadline of one fetch, headers and body included. */
-  timeoutMs: number;
+  /** Timeout, retries, breaker and bulkhead of this subgraph (`policyFor` in resilience-config.ts). */
+  policy: SubgraphPolicy;
+  /** `REQUEST_DEADLINE_MS`: no attempt of a client request starts or runs past it. */
+  requestDeadlineMs: number;
   fetch: MinimalFetch;
   /** Signs the internal token every call carries (audience = this subgraph). */
   internalTokens: InternalTokenSigner;
@@ -22,34 +32,42 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
 /**
- * A non-2xx answer whose body is still a GraphQL response (e.g. 400 for a query the subgraph
- * cannot validate, 500 from a failing context): its errors say more than the status, so
- * `errorFromResponse` hands the body to `process` to pass through instead.
+ * The abort signal of the attempt in progress. `RemoteGraphQLDataSource.process` calls the fetcher
+ * without a signal of its own, so each attempt runs inside this store and the fetcher reads it.
  */
-class GraphQLBodyOnErrorStatus extends GraphQLError {
-  constructor(readonly body: GatewayGraphQLResponse) {
-    super('GraphQL response with an error status');
-  }
-}
+const attemptSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Codes the resilience policies raise themselves: passed to the client as they are. */
+const POLICY_CODES: ReadonlySet<unknown> = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'CIRCUIT_OPEN']);
 
 /**
  * The one seam between the gateway and its subgraphs. Everything a subgraph call needs is
- * decided here: outbound headers (from the typed context), the fetcher, the deadline, and how
- * failures look to clients: `SUBGRAPH_UNAVAILABLE` / `SUBGRAPH_TIMEOUT` with the subgraph and
- * its system named, while the subgraph's own GraphQL errors pass through with their extensions.
+ * decided here: outbound headers (from the typed context), the fetcher, the resilience policies
+ * (timeout, deadline, retries for queries, breaker, bulkhead: `resilience.ts`), and how failures
+ * look to clients: `SUBGRAPH_UNAVAILABLE` / `SUBGRAPH_TIMEOUT` / `CIRCUIT_OPEN` with the subgraph
+ * and its system named, while the subgraph's own GraphQL errors pass through with their extensions.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly origin: SubgraphOrigin;
   private readonly timeoutMs: number;
+  private readonly requestDeadlineMs: number;
   private readonly rawFetch: MinimalFetch;
   private readonly internalTokens: InternalTokenSigner;
+  private readonly resilience: SubgraphResilience;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: withDeadline(options.fetch, options.timeoutMs) });
+    super({ url: options.url, fetcher: withAttemptSignal(traceSubgraphFetch(options.fetch, options), options.policy.timeoutMs) });
     this.origin = { subgraph: options.subgraph, system: options.system };
-    this.timeoutMs = options.timeoutMs;
+    this.timeoutMs = options.policy.timeoutMs;
+    this.requestDeadlineMs = options.requestDeadlineMs;
     this.rawFetch = options.fetch;
     this.internalTokens = options.internalTokens;
+    this.resilience = new SubgraphResilience(this.origin, options.policy);
+  }
+
+  /** The circuit breaker's state, for /readyz. */
+  get breakerState(): BreakerState {
+    return this.resilience.breakerState;
   }
 
   /**
@@ -68,28 +86,36 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers) return;
     const context = 'incomingRequestContext' in options ? options.context : null;
     for (const [name, value] of Object.entries(await this.outboundHeaders(context))) headers.set(name, value);
+    forwardProvenanceHeader(context, headers);
   }
 
   override async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
+    const incoming = 'incomingRequestContext' in options;
+    const context = incoming ? options.context : null;
+    // The client operation decides, not this fetch's text: a mutation's entity fetches are `query` documents.
+    const operationType = incoming ? (options.incomingRequestContext.operation?.operation ?? 'query') : 'query';
+    const call = { operationType, deadlineAt: deadlineAt(context, this.requestDeadlineMs), deadlineMs: this.requestDeadlineMs };
     let response: GatewayGraphQLResponse;
     try {
-      response = await super.process(options);
+      response = await this.resilience.execute(call, (signal) => attemptSignal.run(signal, () => super.process(options)));
     } catch (error) {
       if (!(error instanceof GraphQLBodyOnErrorStatus)) {
-        throw this.failure(error, 'incomingRequestContext' in options ? options.context : null);
+        throw this.failure(error, context);
       }
       response = error.body;
     }
     if (response.extensions?.staleIfError !== undefined && 'incomingRequestContext' in options) {
       recordStaleEntities(options.context, response.extensions.staleIfError, this.origin);
     }
+    recordProvenance(options, response.extensions?.provenance, this.origin);
     return response.errors ? { ...response, errors: response.errors.map((e) => this.withOrigin(e)) } : response;
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const body = await this.parseBody(response).catch(() => undefined);
     if (isGraphQLResponse(body)) return new GraphQLBodyOnErrorStatus(body);
-    return gatewayError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.origin.subgraph}" is unavailable`, { ...this.origin, reason: `HTTP ${response.status}` });
+    // Not a GraphQLError as the signature says, but `sendRequest` only throws it on to `process`.
+    return new UpstreamStatusError(response.status) as unknown as GraphQLError;
   }
 
   /** Readiness probe: `{__typename}` within `timeoutMs`; throws with a short reason when down. */
@@ -114,7 +140,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private failure(error: unknown, context: GatewayContext | null): GraphQLError {
     const { subgraph } = this.origin;
     const mapped =
-      error instanceof GraphQLError && error.extensions.code === 'SUBGRAPH_UNAVAILABLE'
+      error instanceof GraphQLError && POLICY_CODES.has(error.extensions.code)
         ? error
         : isTimeout(error)
           ? gatewayError('SUBGRAPH_TIMEOUT', `Subgraph "${subgraph}" did not answer within ${this.timeoutMs} ms`, { ...this.origin })
@@ -133,24 +159,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
-/** Wraps the shared fetcher with this subgraph's deadline (the gateway passes no signal of its own). */
-function withDeadline(fetch: MinimalFetch, timeoutMs: number): Fetcher {
-  const timed: MinimalFetch = (url, init = {}) => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+/**
+ * Gives each fetch the signal of its attempt (timeout and request deadline, from `resilience.ts`);
+ * a fetch outside an attempt still gets the subgraph's timeout.
+ */
+function withAttemptSignal(fetch: MinimalFetch, timeoutMs: number): Fetcher {
+  const timed: MinimalFetch = (url, init = {}) => fetch(url, { ...init, signal: init.signal ?? attemptSignal.getStore() ?? AbortSignal.timeout(timeoutMs) });
   // RemoteGraphQLDataSource reads only what MinimalResponse provides (see undici-fetcher.ts).
   return timed as unknown as Fetcher;
-}
-
-function isGraphQLResponse(body: unknown): body is GatewayGraphQLResponse {
-  return typeof body === 'object' && body !== null && ('data' in body || Array.isArray((body as { errors?: unknown }).errors));
-}
-
-function isTimeout(error: unknown): boolean {
-  const { name, code } = (error ?? {}) as { name?: string; code?: string };
-  return name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-}
-
-function describe(error: unknown): string {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (message) return code && !message.includes(code) ? `${code}: ${message}` : message;
-  return code ?? String(error);
 }

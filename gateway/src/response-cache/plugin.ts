@@ -4,6 +4,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { deniedCoordinates } from '../authz/enforce.js';
 import type { GatewayContext } from '../context.js';
 import { staleEntitiesOf } from '../freshness/stale-marker.js';
+import { provenanceRequested } from '../freshness/provenance.js';
 import type { ResponseCacheCounters } from './counters.js';
 import { cacheIdentity } from './identity.js';
 
@@ -44,6 +45,8 @@ export function responseCachePlugins(options: ResponseCachePluginOptions): Apoll
     extraCacheKeyData: async (requestContext) => ({ identity: identityOf(requestContext), supergraph: supergraphHash }),
     async shouldReadFromCache(requestContext) {
       if (identityOf(requestContext) === null) return false;
+      // Provenance describes this request's fetches: a stored answer would lie about fetch times.
+      if (provenanceRequested(requestContext.contextValue)) return false;
       consulted.add(requestContext.contextValue);
       return true;
     },

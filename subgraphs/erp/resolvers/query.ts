@@ -7,16 +7,17 @@ import { validateCreateOrder } from '../validate-order.js';
 export const Query: QueryResolvers = {
   // Products are a public catalogue: no row-level rule.
   product: (_root, { sku }, { loaders }) => loaders.productBySku.load(sku),
-  products: async (_root, args, { db }) => {
+  products: async (_root, args, { db, provenance }) => {
     const page = readPage(args, ERP_ORIGIN);
-    return toConnection(await db.listProducts(page), page);
+    return toConnection(await provenance.read('Product', (rows) => rows.length, () => db.listProducts(page)), page);
   },
   // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
   order: async (_root, { number }, { principal, loaders }) =>
     ownRow(principal, await loaders.orderByNumber.load(number), (order) => order.customerId, ERP_ORIGIN, 'order'),
-  orders: async (_root, args, { principal, db }) => {
+  orders: async (_root, args, { principal, db, provenance }) => {
     const page = readPage(args, ERP_ORIGIN);
-    return toConnection(await db.listOrders(page, args.status ?? null, restrictedCustomer(principal)), page);
+    const rows = await provenance.read('Order', (found) => found.length, () => db.listOrders(page, args.status ?? null, restrictedCustomer(principal)));
+    return toConnection(rows, page);
   },
 };
 

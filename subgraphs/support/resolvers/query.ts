@@ -4,11 +4,11 @@ import { listRequesterTickets, listTickets } from './ticket-list.js';
 
 export const Query: QueryResolvers = {
   ticket: async (_root, { id }, { principal, loaders }) => ownTicket(principal, await loaders.ticketById.load(id)),
-  tickets: async (_root, args, { principal, client, loaders }) => {
+  tickets: async (_root, args, { principal, client, loaders, provenance }) => {
     // A portal principal lists only the tickets it requested; it never walks the desk's list.
     const requester = requesterOf(principal);
     if (requester !== undefined) return listRequesterTickets(loaders, requester, args);
-    const connection = await listTickets(client, args);
+    const connection = await provenance.read('Ticket', (page) => page.nodes.length, () => listTickets(client, args));
     loaders.prime(connection.nodes);
     return connection;
   },

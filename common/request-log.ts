@@ -1,0 +1,182 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from './logger.js';
+import { currentTraceId } from './trace-id.js';
+
+export type RequestOutcome = 'ok' | 'partial' | 'error' | 'unauthenticated' | 'forbidden';
+
+/** What one GraphQL operation of the request adds to its line. */
+export interface OperationSummary {
+  operationName: string | null;
+  operationType: string | null;
+  clientName: string | null;
+  outcome: RequestOutcome;
+  errorCodes: string[];
+}
+
+interface RequestState {
+  started: number;
+  operations: OperationSummary[];
+  traceId?: string;
+  /** Error codes of an answer no operation covered (a 401 before Apollo ran), read in onSend. */
+  errorCodes?: string[];
+}
+
+export interface RequestLogOptions {
+  logger: Logger;
+  /** Routes logged at debug, not info: probes and scrapes would flood the log. */
+  quietRoutes?: readonly string[];
+  /** The id the line carries (none when it returns undefined). @default request.id (fastify's genReqId) */
+  requestId?(request: FastifyRequest): string | undefined;
+}
+
+const storage = new AsyncLocalStorage<RequestState>();
+const MAX_TEXT = 128;
+/** Answers larger than this are not parsed for error codes (refusals are small). */
+const MAX_PAYLOAD = 64 * 1024;
+
+/** The caller's `x-request-id` (≤128 characters), if it sent one. */
+export function requestIdHeader(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && header !== '' && header.length <= 128 ? header : undefined;
+}
+
+export const DEFAULT_QUIET_ROUTES = ['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/debug/counters', '/debug/counters/reset'];
+
+/**
+ * One log line per HTTP request, written when the response is sent (`msg: "request"`): method,
+ * path (never the query string), status, `durationMs`, `requestId`, `traceId`, and for GraphQL the
+ * operation's name, type, client name, outcome and error codes (`graphqlRequestLogPlugin` reports
+ * them; a batch lists its operations under `operations`). Register it after the request spans so
+ * its hooks run inside the request's trace.
+ */
+export function registerRequestLog(app: FastifyInstance, options: RequestLogOptions): void {
+  const quiet = new Set(options.quietRoutes ?? DEFAULT_QUIET_ROUTES);
+  const states = new WeakMap<FastifyRequest, RequestState>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const state: RequestState = { started: performance.now(), operations: [] };
+    states.set(request, state);
+    storage.run(state, done);
+  });
+  // Body parsing runs in the socket's async context: enter the request's again for the handler.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const state = states.get(request);
+    return state ? storage.run(state, done) : done();
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const state = states.get(request);
+    if (!state) return payload;
+    state.traceId ??= currentTraceId();
+    if (state.operations.length === 0 && reply.statusCode >= 400 && typeof payload === 'string' && payload.length <= MAX_PAYLOAD && payload.includes('"errors"')) {
+      state.errorCodes = errorCodesInBody(payload);
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const state = states.get(request);
+    if (!state) return;
+    states.delete(request);
+    const route = request.routeOptions.url;
+    const level = route !== undefined && quiet.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
+    if (!options.logger.isLevelEnabled(level)) return;
+    const traceId = currentTraceId() ?? state.traceId;
+    const requestId = options.requestId ? options.requestId(request) : request.id;
+    options.logger[level](
+      {
+        ...(requestId ? { requestId } : {}),
+        ...(traceId ? { traceId } : {}),
+        method: request.method,
+        path: request.url.split('?', 1)[0]!.slice(0, 512),
+        status: reply.statusCode,
+        durationMs: Math.round((performance.now() - state.started) * 100) / 100,
+        ...graphqlFields(state, reply.statusCode),
+      },
+      'request',
+    );
+  });
+}
+
+function graphqlFields(state: RequestState, status: number): Record<string, unknown> {
+  const [only, ...more] = state.operations;
+  if (only === undefined) {
+    return state.errorCodes ? { outcome: outcomeOf(status, false, Math.max(state.errorCodes.length, 1), state.errorCodes), errorCodes: state.errorCodes } : {};
+  }
+  if (more.length === 0) return compact(only);
+  const all = state.operations;
+  return {
+    outcome: all.every((o) => o.outcome === 'ok') ? 'ok' : all.some((o) => o.outcome === 'ok' || o.outcome === 'partial') ? 'partial' : 'error',
+    errorCodes: [...new Set(all.flatMap((o) => o.errorCodes))].sort(),
+    operations: all.map(compact),
+  };
+}
+
+/** Drops absent names, so a line holds only what is known. */
+function compact(summary: OperationSummary): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== null));
+}
+
+/**
+ * Reports each GraphQL operation to the line of its HTTP request (registerRequestLog); operations
+ * run without HTTP (`executeOperation`) are not logged.
+ */
+export function graphqlRequestLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ request, response, operation, operationName }) {
+          const state = storage.getStore();
+          if (!state) return;
+          state.traceId ??= currentTraceId();
+          const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+          const errorCodes = errorCodesOf(result.errors);
+          const hasData = typeof result.data === 'object' && result.data !== null;
+          state.operations.push({
+            operationName: clip(operation?.name?.value ?? operationName ?? request.operationName),
+            operationType: operation?.operation ?? null,
+            clientName: clip(request.http?.headers.get('apollographql-client-name')),
+            outcome: outcomeOf(response.http.status, hasData, result.errors?.length ?? 0, errorCodes),
+            errorCodes,
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The audit trail's rule (gateway/src/audit/line.ts `outcomeOf`, which common code may not import;
+ * test/logging.test.ts keeps the two equal): `unauthenticated` (401, or no data and
+ * UNAUTHENTICATED), `forbidden` (403, or no data and FORBIDDEN), `ok` (no errors), `partial`
+ * (data and errors), else `error`.
+ */
+export function outcomeOf(status: number | undefined, hasData: boolean, errorCount: number, codes: readonly string[]): RequestOutcome {
+  if (status === 401 || (!hasData && codes.includes('UNAUTHENTICATED'))) return 'unauthenticated';
+  if (status === 403 || (!hasData && codes.includes('FORBIDDEN'))) return 'forbidden';
+  if (errorCount === 0 && (status === undefined || status < 400)) return 'ok';
+  return hasData ? 'partial' : 'error';
+}
+
+function errorCodesOf(errors: readonly unknown[] | undefined): string[] {
+  const codes = new Set<string>();
+  for (const error of errors ?? []) {
+    const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+    if (typeof code === 'string' && code !== '') codes.add(code.slice(0, MAX_TEXT));
+  }
+  return [...codes].sort();
+}
+
+/** The codes of a GraphQL error answer; undefined for any other body (a REST error, HTML, …). */
+function errorCodesInBody(payload: string): string[] | undefined {
+  try {
+    const errors = (JSON.parse(payload) as { errors?: unknown }).errors;
+    return Array.isArray(errors) ? errorCodesOf(errors) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function clip(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, MAX_TEXT) : null;
+}
