@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // One graphql for all: Vite would give our sources graphql's ESM build while CommonJS packages
+    // (@apollo/*, @graphql-inspector/core) load its CommonJS build, and graphql refuses objects
+    // "from another module or realm". Node (tsx, the real processes) loads the CommonJS build too.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.data/**'],

@@ -8,6 +8,8 @@ export interface OperationFile {
   /** Shown in messages. */
   path: string;
   text: string;
+  /** The client whose operations these are (the subdirectory name under `npm run persist -- DIR`). */
+  clientName?: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface OperationFile {
  * Anonymous operations, duplicate operation or fragment names and unknown fragments are refused.
  */
 export function buildManifest(files: readonly OperationFile[]): Manifest {
-  const operations = new Map<string, { node: OperationDefinitionNode; source: string; path: string }>();
+  const operations = new Map<string, { node: OperationDefinitionNode; source: string; path: string; clientName?: string }>();
   const fragments = new Map<string, { node: FragmentDefinitionNode; source: string; path: string }>();
   for (const file of files) {
     let document: DocumentNode;
@@ -33,7 +35,7 @@ export function buildManifest(files: readonly OperationFile[]): Manifest {
         if (!name) throw new ManifestBuildError(`${file.path}: anonymous ${definition.operation}; every persisted operation needs a unique name`);
         const other = operations.get(name);
         if (other) throw new ManifestBuildError(`${file.path}: operation "${name}" is already defined in ${other.path}`);
-        operations.set(name, { node: definition, source, path: file.path });
+        operations.set(name, { node: definition, source, path: file.path, ...(file.clientName ? { clientName: file.clientName } : {}) });
       } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
         const name = definition.name.value;
         const other = fragments.get(name);
@@ -61,10 +63,10 @@ export function buildManifest(files: readonly OperationFile[]): Manifest {
   };
   const entries = [...operations.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, { node, source, path }]) => {
+    .map(([name, { node, source, path, clientName }]) => {
       const parts = [source, ...[...used(node, path, new Set())].sort().map((fragment) => fragments.get(fragment)!.source)];
       const body = parts.join('\n\n');
-      return { id: operationHash(body), name, body };
+      return { id: operationHash(body), name, body, ...(clientName ? { clientName } : {}) };
     });
   return { format: MANIFEST_FORMAT, operations: entries };
 }

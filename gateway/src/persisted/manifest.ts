@@ -11,6 +11,8 @@ export interface PersistedOperation {
   name: string;
   /** The exact text clients send; any other spelling has another hash and is refused. */
   body: string;
+  /** The client that sends it (its `apollographql-client-name`), for `schema:check`'s consumer impact. */
+  clientName?: string;
 }
 
 export interface Manifest {
@@ -50,6 +52,8 @@ export function readManifest(path: string): ReadonlyMap<string, string> {
   operations!.forEach((operation, index) => {
     const { id, name, body } = (operation ?? {}) as Partial<PersistedOperation>;
     if (typeof id !== 'string' || typeof name !== 'string' || typeof body !== 'string') fail(`operations[${index}] needs string "id", "name" and "body"`);
+    const { clientName } = operation as Partial<PersistedOperation>;
+    if (clientName !== undefined && (typeof clientName !== 'string' || !clientName)) fail(`operations[${index}] (${name}): "clientName" must be a non-empty string when present`);
     if (operationHash(body!) !== id) fail(`operations[${index}] (${name}): "id" is not the sha256 of "body"`);
     byHash.set(id!, body!);
   });
