@@ -18,137 +18,228 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type Customer = {
   __typename?: 'Customer';
-  /** Invoiced minus paid, over invoices that are not void; negative is a credit. Null when billing has no account. */
+  /**
+   * Invoiced minus paid, over invoices that are not void, in the billing account's currency
+   * (invoices in other currencies are not converted and not counted); negative is a credit. Null
+   * when billing has no account for the customer.
+   */
   balance: Maybe<Money>;
+  /**
+   * The most the customer may owe on open invoices, in the billing account's currency. Set by the
+   * credit-risk team, not by billing; null when billing has no account for the customer.
+   */
   creditLimit: Maybe<Money>;
+  /** The CRM's customer id, e.g. cus_0001; stable, and the key other systems reference the customer by. */
   id: Scalars['ID']['output'];
-  /** This customer's invoices, newest first. */
+  /** This customer's invoices, newest first (by issue date); null when billing cannot answer or the caller may not see them. */
   invoices: Maybe<InvoiceConnection>;
 };
 
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type CustomerInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<InvoiceStatus>;
 };
 
+/**
+ * A bill sent to a customer for one ERP order, with the payments received against it. Billing is
+ * the source of truth; it references the order by number and the customer by CRM id.
+ */
 export type Invoice = {
   __typename?: 'Invoice';
+  /** The invoiced total, in the invoice's currency. */
   amount: Money;
-  /** Amount minus payments received. */
+  /** Amount minus payments received, in the invoice's currency; 0.00 once paid in full. */
   amountDue: Money;
-  /** The CRM customer billed; null when the CRM has no such customer. */
+  /**
+   * The CRM customer billed; null when the CRM has no such customer (billing keeps the CRM id as a
+   * reference it cannot enforce).
+   */
   customer: Maybe<Customer>;
+  /** Payment due date. Billing keeps dates without a time of day: always midnight UTC. */
   dueAt: Scalars['DateTime']['output'];
+  /** Billing's invoice id, e.g. inv_000001; stable. */
   id: Scalars['ID']['output'];
+  /** Issue date. Billing keeps dates without a time of day: always midnight UTC. */
   issuedAt: Scalars['DateTime']['output'];
+  /** The invoice number printed on the invoice and quoted by customers, e.g. INV-200001; unique. */
   number: Scalars['String']['output'];
-  /** The ERP order this invoice bills; null when the ERP has no such order. */
+  /**
+   * The ERP order this invoice bills; null when the ERP has no such order (billing keeps the order
+   * number as text, and a few invoices name orders the ERP never issued).
+   */
   order: Maybe<Order>;
+  /** Payments received against this invoice, oldest first; empty when none. */
   payments: Array<Payment>;
+  /** Where the invoice stands. */
   status: InvoiceStatus;
 };
 
+/** One page of invoices, newest first. */
 export type InvoiceConnection = {
   __typename?: 'InvoiceConnection';
+  /** The invoices on this page; empty past the end of the list. */
   nodes: Array<Invoice>;
+  /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
 };
 
+/** Where an invoice stands in billing. The billing database stores one-letter codes (O, P, D, V). */
 export type InvoiceStatus =
+  /** Issued and not fully paid, not past its due date. */
   | 'OPEN'
+  /** Past its due date and not fully paid. */
   | 'OVERDUE'
+  /** Fully paid: payments cover the amount. */
   | 'PAID'
+  /** Cancelled: nothing is owed, it counts in no balance and takes no payments. */
   | 'VOID';
 
-/** A decimal amount with two decimals (negative for credits) and an ISO currency. */
+/**
+ * An amount of money: a decimal with exactly two decimals (negative for credits) and its ISO 4217
+ * currency. Systems keep integer cents; the amount is a string so no client rounds it as a float.
+ */
 export type Money = {
   __typename?: 'Money';
+  /** Decimal string with two decimals, e.g. 1234.50 or -20.00; negative for credits. */
   amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. EUR. */
   currency: Scalars['String']['output'];
 };
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Records a payment against an invoice; a payment that settles the invoice marks it PAID in the
-   * same transaction. Replaying the same `idempotencyKey` returns the first payment.
+   * same transaction. Replaying the same `idempotencyKey` returns the first payment. A void invoice
+   * fails with CONFLICT, an amount above the amount due with BAD_USER_INPUT.
    */
   recordPayment: Maybe<Payment>;
 };
 
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type MutationRecordPaymentArgs = {
   input: RecordPaymentInput;
 };
 
+/**
+ * A sales order in the ERP: who ordered what, at which prices, and where it stands. Billing adds its
+ * invoice and payment status, the support desk the tickets about it.
+ */
 export type Order = {
   __typename?: 'Order';
-  /** The invoice billing this order, if any. */
+  /**
+   * The invoice billing this order: the newest one that is not void, else the newest void one; null
+   * when billing has not invoiced the order.
+   */
   invoice: Maybe<Invoice>;
+  /** The order number customers and other systems quote, e.g. SO-100001; unique and stable. */
   number: Scalars['String']['output'];
+  /** How far the order is paid, from its invoice (see `invoice`); NOT_INVOICED when there is none. */
   paymentStatus: Maybe<PaymentStatus>;
 };
 
+/** Where a page of a list ends and whether another follows (cursor pagination). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Opaque cursor of the page's last item, for the next page's `after`; null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when a next page exists: ask again with `after` set to `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A payment received against one invoice. */
 export type Payment = {
   __typename?: 'Payment';
+  /** The amount received (greater than zero), in the invoice's currency. */
   amount: Money;
+  /** Billing's payment id, e.g. pay_000001; stable. */
   id: Scalars['ID']['output'];
+  /** The invoice this payment pays. */
   invoice: Invoice;
+  /** How the customer paid. */
   method: PaymentMethod;
+  /** When the payment was received. */
   paidAt: Scalars['DateTime']['output'];
 };
 
+/** How a customer paid. */
 export type PaymentMethod =
+  /** Transfer the customer initiated from its bank account. */
   | 'BANK_TRANSFER'
+  /** Card payment. */
   | 'CARD'
+  /** Paper cheque. */
   | 'CHEQUE'
+  /** Collected by us from the customer's bank account under a mandate. */
   | 'DIRECT_DEBIT';
 
+/** How far an order is paid, judged by billing from the order's invoice. */
 export type PaymentStatus =
+  /** Billing has no invoice for the order (yet). */
   | 'NOT_INVOICED'
+  /** Invoiced; payments cover the whole amount. */
   | 'PAID'
+  /** Invoiced; payments received cover part of the amount. */
   | 'PARTIALLY_PAID'
+  /** Invoiced; no payment received. */
   | 'UNPAID'
+  /** Every invoice of the order is void: nothing is owed. */
   | 'VOID';
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type Query = {
   __typename?: 'Query';
-  /** The invoice with this number (e.g. INV-200001), or null. */
+  /**
+   * The invoice with this number (e.g. INV-200001), or null when billing has none. Another
+   * customer's invoice is FORBIDDEN for a portal token.
+   */
   invoice: Maybe<Invoice>;
-  /** Invoices, newest first. */
+  /** Invoices, newest first (by issue date). A portal token sees its own customer's invoices only. */
   invoices: InvoiceConnection;
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryInvoiceArgs = {
   number: Scalars['String']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<InvoiceStatus>;
 };
 
+/**
+ * A payment to record. Bad values fail with BAD_USER_INPUT naming the field (e.g. `input.amount`)
+ * before anything is written.
+ */
 export type RecordPaymentInput = {
-  /** Decimal string with at most two decimals, greater than zero. */
+  /** Decimal string with at most two decimals, greater than zero and at most the invoice's amount due. */
   amount: Scalars['String']['input'];
-  /** Must match the invoice's currency. */
+  /** ISO 4217 code (three upper-case letters); must match the invoice's currency. */
   currency: Scalars['String']['input'];
-  /** Client-chosen key; a replay with the same key returns the first result. */
+  /** Client-chosen key (1 to 200 characters); a replay with the same key returns the first result. */
   idempotencyKey: Scalars['String']['input'];
+  /** Number of the invoice paid, e.g. INV-200001; an unknown number fails with NOT_FOUND. */
   invoiceNumber: Scalars['String']['input'];
+  /** How the customer paid. */
   method: PaymentMethod;
 };
 
@@ -262,7 +353,6 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Invoice: ResolverTypeWrapper<InvoiceModel>;
@@ -278,13 +368,13 @@ export type ResolversTypes = ResolversObject<{
   PaymentStatus: PaymentStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordPaymentInput: RecordPaymentInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Invoice: InvoiceModel;
@@ -297,7 +387,14 @@ export type ResolversParentTypes = ResolversObject<{
   Payment: PaymentModel;
   Query: Record<PropertyKey, never>;
   RecordPaymentInput: RecordPaymentInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type OwnerDirectiveArgs = {
+  team: Scalars['String']['input'];
+};
+
+export type OwnerDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = OwnerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CustomerResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -378,3 +475,6 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = BillingContext> = ResolversObject<{
+  owner?: OwnerDirectiveResolver<any, any, ContextType>;
+}>;

@@ -18,80 +18,121 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** A customer; the CRM is the source of truth for identity and contact data. */
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type Customer = {
   __typename?: 'Customer';
+  /**
+   * Full name of the sales employee responsible for the account; null when none is assigned.
+   * Assignments are made by sales operations, not by the CRM platform team.
+   */
   accountManager: Maybe<Scalars['String']['output']>;
-  /** ISO 3166-1 alpha-2 country code. */
+  /** Country of the customer's registered address: ISO 3166-1 alpha-2 code, e.g. DE. */
   country: Scalars['String']['output'];
+  /** When the customer record was created in the CRM. */
   createdAt: Scalars['DateTime']['output'];
-  /** Nullable on purpose: callers without pii:read get null here and keep the rest of the customer. */
+  /**
+   * The customer's contact email address, unique in the CRM; the support desk knows requesters by
+   * it. Personal data: callers without pii:read get null here and keep the rest of the customer.
+   */
   email: Maybe<Scalars['String']['output']>;
+  /** The CRM's customer id, e.g. cus_0001; stable, and the key other systems reference the customer by. */
   id: Scalars['ID']['output'];
+  /** Registered company name, as kept in the CRM. */
   name: Scalars['String']['output'];
+  /**
+   * Contact phone number as entered in the CRM (digits, spaces, + ( ) - . /); null when the CRM has
+   * none, or for callers without pii:read.
+   */
   phone: Maybe<Scalars['String']['output']>;
+  /** Commercial segment assigned in the CRM. */
   segment: CustomerSegment;
-  /** The CRM's entity tag; pass it back as `expectedVersion` when updating. */
+  /**
+   * The CRM's entity tag for the current state of the record, quotes included (e.g. "3"); it
+   * changes with every update. Pass it back as `expectedVersion` when updating.
+   */
   version: Scalars['String']['output'];
 };
 
+/** One page of customers, in CRM order (by id). */
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
+  /** The customers on this page; empty past the end of the list. */
   nodes: Array<Customer>;
+  /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
 };
 
+/** The commercial segment the CRM assigns a customer by size, used to filter and report on customers. */
 export type CustomerSegment =
   | 'ENTERPRISE'
   | 'MID_MARKET'
   | 'SMB';
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Changes a customer in the CRM. `expectedVersion` is the `version` the client read; a stale
-   * version fails with CONFLICT and changes nothing.
+   * version fails with CONFLICT and changes nothing. Returns the customer as changed, with its new
+   * version; the CRM then notifies its webhook subscribers.
    */
   updateCustomer: Maybe<Customer>;
 };
 
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type MutationUpdateCustomerArgs = {
   expectedVersion: Scalars['String']['input'];
   id: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
+/** Where a page of a list ends and whether another follows (cursor pagination). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Opaque cursor of the page's last item, for the next page's `after`; null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when a next page exists: ask again with `after` set to `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type Query = {
   __typename?: 'Query';
-  /** The customer with this id, or null when the CRM has none. */
+  /**
+   * The customer with this id (e.g. cus_0001), or null when the CRM has none. A portal token may
+   * read only its own customer: any other id is FORBIDDEN.
+   */
   customer: Maybe<Customer>;
   /**
    * The customer with this email, or null. Needs pii:read too: an answer confirms which customer
    * owns an email address, which is as revealing as reading Customer.email.
    */
   customerByEmail: Maybe<Customer>;
-  /** Customers in CRM order (by id). */
+  /**
+   * Customers in CRM order (by id), optionally filtered. A portal token's list holds its own
+   * customer only.
+   */
   customers: CustomerConnection;
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryCustomerByEmailArgs = {
   email: Scalars['String']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['String']['input']>;
@@ -99,12 +140,22 @@ export type QueryCustomersArgs = {
   segment?: InputMaybe<CustomerSegment>;
 };
 
+/**
+ * Changes to a customer record. A field left out stays unchanged; at least one field must be
+ * given. Bad values fail with BAD_USER_INPUT naming the field (e.g. `input.country`).
+ */
 export type UpdateCustomerInput = {
+  /** Full name of the new account manager (1 to 200 characters); null removes the assignment. */
   accountManager?: InputMaybe<Scalars['String']['input']>;
+  /** New country: ISO 3166-1 alpha-2 code in upper case, e.g. DE; null is refused. */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** New contact email address, stored in lower case; one another customer uses fails with BAD_USER_INPUT. Null is refused. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** New company name: 1 to 200 characters after trimming; null is refused. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** New phone number (digits, spaces, + ( ) - . /); null clears it. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** New commercial segment; null is refused. */
   segment?: InputMaybe<CustomerSegment>;
 };
 
@@ -205,7 +256,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'nodes'> & { nodes: Array<ResolversTypes['Customer']> }>;
   CustomerSegment: CustomerSegment;
@@ -216,12 +266,12 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   UpdateCustomerInput: UpdateCustomerInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerModel;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   CustomerConnection: Omit<CustomerConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Customer']> };
   DateTime: Scalars['DateTime']['output'];
@@ -231,7 +281,14 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   UpdateCustomerInput: UpdateCustomerInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type OwnerDirectiveArgs = {
+  team: Scalars['String']['input'];
+};
+
+export type OwnerDirectiveResolver<Result, Parent, ContextType = CrmContext, Args = OwnerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CustomerResolvers<ContextType = CrmContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -279,3 +336,6 @@ export type Resolvers<ContextType = CrmContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = CrmContext> = ResolversObject<{
+  owner?: OwnerDirectiveResolver<any, any, ContextType>;
+}>;

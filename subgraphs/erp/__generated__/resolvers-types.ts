@@ -18,126 +18,204 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * An order to place. Bad values fail with BAD_USER_INPUT naming the field, e.g.
+ * `input.lines.1.quantity`, before anything is written.
+ */
 export type CreateOrderInput = {
-  /** ISO currency of the order; EUR when omitted. */
+  /** ISO 4217 currency of the order: EUR, USD or GBP; EUR when omitted. */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** The CRM id of the ordering customer, e.g. cus_0001; a portal token may order only for its own. */
   customerId: Scalars['ID']['input'];
-  /** Client-chosen key; a replay with the same key returns the first result. */
+  /** Client-chosen key (1 to 200 characters); a replay with the same key returns the first result. */
   idempotencyKey: Scalars['String']['input'];
+  /** 1 to 50 lines, at most one per SKU; numbered in the order given. */
   lines: Array<OrderLineInput>;
 };
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type Customer = {
   __typename?: 'Customer';
+  /** The CRM's customer id, e.g. cus_0001; stable, and the key other systems reference the customer by. */
   id: Scalars['ID']['output'];
-  /** This customer's orders, newest first. */
+  /** This customer's orders in the ERP, newest first; null when the ERP cannot answer or the caller may not see this customer's orders (FORBIDDEN). */
   orders: Maybe<OrderConnection>;
 };
 
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
-/** A decimal amount with two decimals (negative for credits) and an ISO currency. */
+/**
+ * An amount of money: a decimal with exactly two decimals (negative for credits) and its ISO 4217
+ * currency. Systems keep integer cents; the amount is a string so no client rounds it as a float.
+ */
 export type Money = {
   __typename?: 'Money';
+  /** Decimal string with two decimals, e.g. 1234.50 or -20.00; negative for credits. */
   amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. EUR. */
   currency: Scalars['String']['output'];
 };
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Creates an approved order and reserves its stock in one transaction. Replaying the same
-   * `idempotencyKey` returns the first order and writes nothing.
+   * `idempotencyKey` returns the first order and writes nothing. A line without enough stock fails
+   * the whole order with INSUFFICIENT_STOCK naming the line; nothing is reserved then.
    */
   createOrder: Maybe<Order>;
 };
 
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type MutationCreateOrderArgs = {
   input: CreateOrderInput;
 };
 
+/**
+ * A sales order in the ERP: who ordered what, at which prices, and where it stands. Billing adds its
+ * invoice and payment status, the support desk the tickets about it.
+ */
 export type Order = {
   __typename?: 'Order';
-  /** The CRM customer who placed the order (nullable so a CRM outage nulls only this field). */
+  /**
+   * The CRM customer who placed the order; null when the CRM has no such customer (nullable so a
+   * CRM outage nulls only this field).
+   */
   customer: Maybe<Customer>;
+  /** The ERP's order id, e.g. ord_000001; stable. */
   id: Scalars['ID']['output'];
+  /** The order's lines, in line-number order. */
   lines: Array<OrderLine>;
+  /** The order number customers and other systems quote, e.g. SO-100001; unique and stable. */
   number: Scalars['String']['output'];
+  /** When the order was placed (entered in the ERP). */
   placedAt: Scalars['DateTime']['output'];
+  /** Where the order stands in fulfilment. */
   status: OrderStatus;
+  /** Sum of quantity × unit price over the lines, in the order's currency. */
   total: Money;
 };
 
+/** One page of orders, newest first. */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
+  /** The orders on this page; empty past the end of the list. */
   nodes: Array<Order>;
+  /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
 };
 
+/** One line of an order: a quantity of one product at the price it had when the order was placed. */
 export type OrderLine = {
   __typename?: 'OrderLine';
+  /** Position on the order, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The product ordered. */
   product: Product;
+  /** Units ordered (at least 1). */
   quantity: Scalars['Int']['output'];
+  /** Price of one unit when the order was placed, in the order's currency; later price changes do not alter it. */
   unitPrice: Money;
 };
 
+/** One line of an order to place. */
 export type OrderLineInput = {
+  /** Units to order and reserve: 1 to 10000, no more than the product's stock. */
   quantity: Scalars['Int']['input'];
+  /** SKU of an existing product (1 to 32 characters); an unknown SKU fails the order. */
   sku: Scalars['String']['input'];
 };
 
+/**
+ * Where an order stands in the ERP's fulfilment process. The legacy ERP stores one-letter codes
+ * (D, A, S, F, X); the subgraph maps them to these values.
+ */
 export type OrderStatus =
+  /** Approved and its stock reserved; not yet shipped. Orders created through the API start here. */
   | 'APPROVED'
+  /** Cancelled; it will not be shipped. */
   | 'CANCELLED'
+  /** Received by the customer. */
   | 'DELIVERED'
+  /** Entered but not yet approved. */
   | 'DRAFT'
+  /** Handed to the carrier. */
   | 'SHIPPED';
 
+/** Where a page of a list ends and whether another follows (cursor pagination). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Opaque cursor of the page's last item, for the next page's `after`; null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when a next page exists: ask again with `after` set to `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A product in the ERP's catalogue, with its list price and what is left in stock. */
 export type Product = {
   __typename?: 'Product';
+  /** The ERP's product id, e.g. prd_0001; stable. */
   id: Scalars['ID']['output'];
+  /** Product name as described in the ERP catalogue. */
   name: Scalars['String']['output'];
+  /** Current list price for one unit, in the catalogue's currency; orders copy it onto their lines when placed. */
   price: Money;
+  /** Stock keeping unit: the product's unique article code (e.g. SKU-10001), used to order it. */
   sku: Scalars['String']['output'];
-  /** Units in stock and not reserved by an order. */
+  /**
+   * Units on hand and not reserved by an order (count of units, never negative). Creating an order
+   * reserves stock at once; the warehouse team owns the stock figures.
+   */
   stock: Scalars['Int']['output'];
 };
 
+/** One page of products, in catalogue order (by product id). */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
+  /** The products on this page; empty past the end of the list. */
   nodes: Array<Product>;
+  /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
 };
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type Query = {
   __typename?: 'Query';
-  /** The order with this number (e.g. SO-100001), or null. */
+  /**
+   * The order with this number (e.g. SO-100001), or null when the ERP has none. Another customer's
+   * order is FORBIDDEN for a portal token.
+   */
   order: Maybe<Order>;
-  /** Orders, newest first. */
+  /** Orders, newest first (by placedAt). A portal token sees its own customer's orders only. */
   orders: Maybe<OrderConnection>;
+  /** The product with this SKU (e.g. SKU-10001), or null when the ERP has none. */
   product: Maybe<Product>;
+  /** The product catalogue in ERP order (by product id). Products are public to every erp:read caller: no row-level rule. */
   products: ProductConnection;
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryOrderArgs = {
   number: Scalars['String']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -145,11 +223,13 @@ export type QueryOrdersArgs = {
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryProductArgs = {
   sku: Scalars['String']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -261,7 +341,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   CreateOrderInput: CreateOrderInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Customer: ResolverTypeWrapper<CustomerRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -278,12 +357,12 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversTypes['Product']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   CreateOrderInput: CreateOrderInput;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Customer: CustomerRef;
   Int: Scalars['Int']['output'];
@@ -299,7 +378,14 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductModel;
   ProductConnection: Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Product']> };
   Query: Record<PropertyKey, never>;
+  String: Scalars['String']['output'];
 }>;
+
+export type OwnerDirectiveArgs = {
+  team: Scalars['String']['input'];
+};
+
+export type OwnerDirectiveResolver<Result, Parent, ContextType = ErpContext, Args = OwnerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CustomerResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -383,3 +469,6 @@ export type Resolvers<ContextType = ErpContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = ErpContext> = ResolversObject<{
+  owner?: OwnerDirectiveResolver<any, any, ContextType>;
+}>;

@@ -18,84 +18,130 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type Customer = {
   __typename?: 'Customer';
+  /**
+   * The customer's contact email address, unique in the CRM; the support desk knows requesters by
+   * it. Personal data: callers without pii:read get null here and keep the rest of the customer.
+   */
   email: Scalars['String']['output'];
-  /** Tickets this customer requested, newest first. */
+  /** Tickets this customer's email requested, newest first; null when the desk cannot answer or the caller may not see them. */
   tickets: Maybe<TicketConnection>;
 };
 
 
+/**
+ * A customer (a company that buys from us). The CRM is the source of truth for identity and
+ * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
+ */
 export type CustomerTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<TicketStatus>;
 };
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Opens a ticket in the support desk. Replaying the same `idempotencyKey` returns the first
-   * ticket and opens nothing new.
+   * ticket and opens nothing new. A portal token may open tickets only as its own email.
    */
   openTicket: Maybe<Ticket>;
-  /** Changes a ticket's status or priority. */
+  /**
+   * Changes a ticket's status or priority; fields left out stay unchanged. A priority change moves
+   * `slaDueAt` to the new priority's target. An unknown id fails with NOT_FOUND.
+   */
   updateTicket: Maybe<Ticket>;
 };
 
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type MutationOpenTicketArgs = {
   input: OpenTicketInput;
 };
 
 
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInput;
 };
 
+/**
+ * A ticket to open. Bad values fail with BAD_USER_INPUT naming the field (e.g.
+ * `input.requesterEmail`) before anything reaches the desk.
+ */
 export type OpenTicketInput = {
+  /** Full description of the problem, up to 10000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Client-chosen key; a replay with the same key returns the first result. */
+  /** Client-chosen key (1 to 200 characters); a replay with the same key returns the first result. */
   idempotencyKey: Scalars['String']['input'];
+  /** The ERP order the request is about, e.g. SO-100001. */
   orderNumber?: InputMaybe<Scalars['String']['input']>;
+  /** How urgent the request is; NORMAL when omitted. */
   priority?: InputMaybe<TicketPriority>;
+  /** Email address of the person asking; links the ticket to the CRM customer with that email. */
   requesterEmail: Scalars['String']['input'];
+  /** One-line summary, 1 to 200 characters after trimming. */
   subject: Scalars['String']['input'];
 };
 
+/**
+ * A sales order in the ERP: who ordered what, at which prices, and where it stands. Billing adds its
+ * invoice and payment status, the support desk the tickets about it.
+ */
 export type Order = {
   __typename?: 'Order';
+  /** The order number customers and other systems quote, e.g. SO-100001; unique and stable. */
   number: Scalars['String']['output'];
-  /** Tickets about this order, newest first. */
+  /** Tickets that name this order, newest first; a portal token sees only those it requested. */
   tickets: Maybe<TicketConnection>;
 };
 
 
+/**
+ * A sales order in the ERP: who ordered what, at which prices, and where it stands. Billing adds its
+ * invoice and payment status, the support desk the tickets about it.
+ */
 export type OrderTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Where a page of a list ends and whether another follows (cursor pagination). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Opaque cursor of the page's last item, for the next page's `after`; null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when a next page exists: ask again with `after` set to `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The ticket with this id (e.g. tkt_00001), or null when the desk has none. A portal token sees
+   * only tickets its email claim requested; any other is FORBIDDEN.
+   */
   ticket: Maybe<Ticket>;
-  /** Tickets, newest first. */
+  /** Tickets, newest first (by createdAt). A portal token's list holds the tickets it requested only. */
   tickets: TicketConnection;
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -103,43 +149,76 @@ export type QueryTicketsArgs = {
   status?: InputMaybe<TicketStatus>;
 };
 
+/**
+ * A support request from a customer's contact, kept in the support desk (the source of truth). The
+ * desk knows the requester only by email and may name the ERP order the request is about.
+ */
 export type Ticket = {
   __typename?: 'Ticket';
+  /** When the ticket was opened in the support desk. */
   createdAt: Scalars['DateTime']['output'];
   /** The requester, matched in the CRM by email; null when the CRM has no such customer. */
   customer: Maybe<Customer>;
+  /** The requester's full description of the problem (up to 10000 characters); null when none was given. */
   description: Maybe<Scalars['String']['output']>;
+  /** The support desk's ticket id, e.g. tkt_00001; stable. */
   id: Scalars['ID']['output'];
-  /** The order the ticket is about, if any. */
+  /** The ERP order the ticket is about; null when it names none, or when the ERP has no such order. */
   order: Maybe<Order>;
+  /** How urgent the ticket is; decides `slaDueAt`. */
   priority: TicketPriority;
-  /** When the first response is due under the support desk's SLA for this priority. */
+  /**
+   * When the first response is due under the support desk's SLA for this priority: createdAt plus
+   * the priority's target (see TicketPriority). The targets are set by customer care operations.
+   */
   slaDueAt: Scalars['DateTime']['output'];
+  /** Where the ticket stands in the desk's workflow. */
   status: TicketStatus;
+  /** One-line summary given when the ticket was opened (1 to 200 characters). */
   subject: Scalars['String']['output'];
 };
 
+/** One page of tickets, newest first. */
 export type TicketConnection = {
   __typename?: 'TicketConnection';
+  /** The tickets on this page; empty past the end of the list. */
   nodes: Array<Ticket>;
+  /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
 };
 
+/**
+ * How urgent a ticket is. The priority sets the first-response target (`Ticket.slaDueAt`): URGENT 4
+ * hours, HIGH 8, NORMAL 24, LOW 72 after the ticket was opened.
+ */
 export type TicketPriority =
+  /** First response due within 8 hours. */
   | 'HIGH'
+  /** First response due within 72 hours. */
   | 'LOW'
+  /** First response due within 24 hours; the default. */
   | 'NORMAL'
+  /** First response due within 4 hours. */
   | 'URGENT';
 
+/** Where a ticket stands in the support desk's workflow. */
 export type TicketStatus =
+  /** Finished; no further work. */
   | 'CLOSED'
+  /** Opened and not yet picked up by an agent. */
   | 'NEW'
+  /** An agent is working on it. */
   | 'OPEN'
+  /** Waiting for the requester's answer. */
   | 'PENDING'
+  /** An agent gave a solution; not yet closed. */
   | 'SOLVED';
 
+/** Changes to a ticket; fields left out (or null) stay unchanged. */
 export type UpdateTicketInput = {
+  /** New priority; moves `slaDueAt` to the new priority's target. */
   priority?: InputMaybe<TicketPriority>;
+  /** New workflow status. */
   status?: InputMaybe<TicketStatus>;
 };
 
@@ -247,7 +326,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerRef>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -262,12 +340,12 @@ export type ResolversTypes = ResolversObject<{
   TicketPriority: TicketPriority;
   TicketStatus: TicketStatus;
   UpdateTicketInput: UpdateTicketInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -280,7 +358,14 @@ export type ResolversParentTypes = ResolversObject<{
   Ticket: TicketModel;
   TicketConnection: Omit<TicketConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Ticket']> };
   UpdateTicketInput: UpdateTicketInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type OwnerDirectiveArgs = {
+  team: Scalars['String']['input'];
+};
+
+export type OwnerDirectiveResolver<Result, Parent, ContextType = SupportContext, Args = OwnerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CustomerResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -342,3 +427,6 @@ export type Resolvers<ContextType = SupportContext> = ResolversObject<{
   TicketConnection?: TicketConnectionResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = SupportContext> = ResolversObject<{
+  owner?: OwnerDirectiveResolver<any, any, ContextType>;
+}>;
