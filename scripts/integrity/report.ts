@@ -1,0 +1,66 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { Gauge, Registry } from 'prom-client';
+import { orphanRatio, type ReferenceResult } from './scan.js';
+
+/** Orphan examples per row of the text table; `--format json` lists them all. */
+const EXAMPLES = 3;
+
+const percent = (result: ReferenceResult) => `${(orphanRatio(result) * 100).toFixed(2)} %`;
+
+/** The text table: one row per reference. */
+export function formatTable(results: readonly ReferenceResult[]): string {
+  const rows = results.map((result) => {
+    const examples = result.orphans.slice(0, EXAMPLES).map((orphan) => `${orphan.source} → ${orphan.reference}`);
+    if (result.orphans.length > EXAMPLES) examples.push(`… ${result.orphans.length - EXAMPLES} more`);
+    return [result.name, `${result.source} → ${result.target}`, String(result.checked), String(result.orphans.length), percent(result), examples.join(', ')];
+  });
+  const header = ['reference', 'source → target', 'checked', 'orphans', 'orphan rate', 'examples (source → missing key)'];
+  const numeric = new Set([2, 3, 4]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export interface JsonReport {
+  gateway: string;
+  finishedAt: string;
+  references: Array<ReferenceResult & { orphanCount: number; orphanRatio: number }>;
+}
+
+/** `--format json`: every orphan, with counts and ratios. */
+export function jsonReport(results: readonly ReferenceResult[], gateway: string, finishedAt: Date): JsonReport {
+  return {
+    gateway,
+    finishedAt: finishedAt.toISOString(),
+    references: results.map((result) => ({ ...result, orphanCount: result.orphans.length, orphanRatio: orphanRatio(result) })),
+  };
+}
+
+/** The Prometheus exposition text of one completed scan. */
+export async function promText(results: readonly ReferenceResult[], finishedAt: Date): Promise<string> {
+  const registry = new Registry();
+  const labelNames = ['reference', 'source', 'target'] as const;
+  const references = new Gauge({ name: 'bizgraph_integrity_references', help: 'Cross-system references checked by the last integrity scan.', labelNames, registers: [registry] });
+  const orphans = new Gauge({ name: 'bizgraph_integrity_orphans', help: 'References whose target system does not know the referenced key.', labelNames, registers: [registry] });
+  const ratio = new Gauge({ name: 'bizgraph_integrity_orphan_ratio', help: 'Orphans divided by references checked (0 when none were checked).', labelNames, registers: [registry] });
+  const lastRun = new Gauge({ name: 'bizgraph_integrity_last_run_timestamp_seconds', help: 'When the last completed integrity scan finished (Unix time).', registers: [registry] });
+  for (const result of results) {
+    const labels = { reference: result.name, source: result.source, target: result.target };
+    references.set(labels, result.checked);
+    orphans.set(labels, result.orphans.length);
+    ratio.set(labels, orphanRatio(result));
+  }
+  lastRun.set(finishedAt.getTime() / 1000);
+  return registry.metrics();
+}
+
+/**
+ * Writes the file through a rename, as node_exporter's textfile collector asks: a scrape never
+ * reads a half-written file.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
