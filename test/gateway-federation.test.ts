@@ -123,7 +123,7 @@ describe('gateway on the ACME supergraph', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       status: 'ready',
-      supergraph: { hash: SUPERGRAPH_HASH, source: resolve(ROOT, ACME_SUPERGRAPH) },
+      supergraph: { hash: SUPERGRAPH_HASH, source: resolve(ROOT, ACME_SUPERGRAPH), loadedAt: expect.any(String), refused: null },
       subgraphs: [
         { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed' },
         { name: 'reviews', url: `${reviews.url}/graphql`, state: 'up', breaker: 'closed' },

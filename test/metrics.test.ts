@@ -39,6 +39,8 @@ describe('gateway /metrics', () => {
       bizgraph_gateway_subgraph_fetches_total: 'counter',
       bizgraph_gateway_subgraph_retries_total: 'counter',
       bizgraph_gateway_subgraph_breaker_state: 'gauge',
+      bizgraph_supergraph_info: 'gauge',
+      bizgraph_supergraph_reloads_total: 'counter',
     });
     expect(metrics.types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
     expect(metrics.types.get('process_cpu_seconds_total')).toBe('counter');

@@ -7,6 +7,7 @@ import { readResilienceConfig, type ResilienceConfig } from './datasource/resili
 import { readAuditConfig, type AuditConfig } from './audit/config.js';
 import { readPersistedConfig, type PersistedConfig } from './persisted/config.js';
 import { readResponseCacheConfig, type ResponseCacheConfig } from './response-cache/config.js';
+import { readUsageConfig, type UsageConfig } from '../../common/usage/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   production: boolean;
   /** `--supergraph PATH_OR_URL`, else `BIZGRAPH_SUPERGRAPH`. @default schema/supergraph.graphql */
   supergraph: SupergraphSource;
+  /** `SUPERGRAPH_POLL_INTERVAL_MS`: how often the supergraph file or URL is re-read for a new version (`0`: never, see `reload/`). @default 2000 */
+  supergraphPollIntervalMs: number;
   /** `SUBGRAPH_<NAME>_URL` overrides, keyed by `<NAME>` (see `subgraphEnvName`); full GraphQL endpoints. */
   subgraphUrls: Readonly<Record<string, string>>;
   /** `SUBGRAPH_<NAME>_SYSTEM`: the business system that owns a subgraph. @default the subgraph name */
@@ -54,6 +57,8 @@ export interface GatewayConfig {
   persisted: PersistedConfig;
   /** `RESPONSE_CACHE` (on | off), `RESPONSE_CACHE_MAX_TTL_SECONDS`, `REDIS_URL` (see `response-cache/config.ts`). @default off */
   responseCache: ResponseCacheConfig;
+  /** `USAGE_LOG` (path | `off`), `USAGE_DATABASE_URL`, `USAGE_FLUSH_INTERVAL_MS` (see `common/usage/config.ts`). @default `<BIZGRAPH_DATA_DIR>/usage.json`, every 10 s */
+  usage: UsageConfig;
 }
 
 export interface OperationLimits {
@@ -84,6 +89,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     host: readString(env, 'HOST', '127.0.0.1'),
     production: env.NODE_ENV === 'production',
     supergraph: readSupergraphSource(env, argv),
+    supergraphPollIntervalMs: readInt(env, 'SUPERGRAPH_POLL_INTERVAL_MS', 2000, { min: 0, max: 3_600_000 }),
     subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),
     subgraphSystems: readSuffixed(env, '_SYSTEM', (name, value) => value.trim() || fail(name, 'must not be blank')),
     subgraphTimeoutMs: resilience.defaults.timeoutMs,
@@ -96,6 +102,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
     persisted: readPersistedConfig(env),
     responseCache: readResponseCacheConfig(env),
+    usage: readUsageConfig(env),
   };
 }
 

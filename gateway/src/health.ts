@@ -19,9 +19,18 @@ export interface SubgraphState {
   breaker?: BreakerState;
 }
 
+/** The supergraph shown in /readyz: at least its version and source; with reloading, also when it was loaded and the last refusal. */
+export interface SupergraphStatus {
+  hash: string;
+  source: string;
+  [detail: string]: unknown;
+}
+
 export interface HealthOptions {
-  supergraph: { hash: string; source: string };
-  subgraphs: readonly ProbeTarget[];
+  /** A value, or a function read on every /readyz when the supergraph can be reloaded. */
+  supergraph: SupergraphStatus | (() => SupergraphStatus);
+  /** The subgraphs to probe; a function when they change with the supergraph (a removed subgraph is no longer probed). */
+  subgraphs: readonly ProbeTarget[] | (() => readonly ProbeTarget[]);
   /** @default 1000 */
   probeTimeoutMs?: number;
   /** How long one probe result is reused, so load balancers polling /readyz don't load subgraphs. @default 2000 */
@@ -46,9 +55,13 @@ export function createHealth(options: HealthOptions): Health {
   const cacheMs = options.cacheMs ?? 2000;
   const cache = new Map<string, { at: number; state: Promise<SubgraphState> }>();
   let ready = false;
+  const supergraph = typeof options.supergraph === 'function' ? options.supergraph : () => options.supergraph as SupergraphStatus;
+  const subgraphs = typeof options.subgraphs === 'function' ? options.subgraphs : () => options.subgraphs as readonly ProbeTarget[];
 
   const probe = (target: ProbeTarget): Promise<SubgraphState> => {
-    const cached = cache.get(target.name);
+    // By name and URL: a reload that moves a subgraph is probed at its new address at once.
+    const key = `${target.name}\u0000${target.url}`;
+    const cached = cache.get(key);
     if (cached && Date.now() - cached.at < cacheMs) return cached.state;
     const { name, url } = target;
     const state = target.probe(probeTimeoutMs).then(
@@ -56,7 +69,7 @@ export function createHealth(options: HealthOptions): Health {
       (error: unknown): SubgraphState => ({ name, url, state: 'down', error: (error as Error)?.message ?? String(error) }),
     );
     // In-flight probes are shared too, so a burst of /readyz calls sends one probe per subgraph.
-    cache.set(name, { at: Date.now(), state });
+    cache.set(key, { at: Date.now(), state });
     return state;
   };
 
@@ -68,12 +81,14 @@ export function createHealth(options: HealthOptions): Health {
       app.get('/healthz', async () => ({ status: 'ok' }));
       app.get('/readyz', async (_request, reply) => {
         if (!ready) return reply.code(503).send({ status: 'unavailable', reason: 'no supergraph is serving' });
-        const probed = await Promise.all(options.subgraphs.map(probe));
-        const subgraphs = probed.map((state, i) => {
-          const breaker = options.subgraphs[i]!.breaker?.();
+        // Read once per answer: the subgraphs listed are those of the version it names.
+        const [status, targets] = [supergraph(), subgraphs()];
+        const probed = await Promise.all(targets.map(probe));
+        const states = probed.map((state, i) => {
+          const breaker = targets[i]!.breaker?.();
           return breaker ? { ...state, breaker } : state;
         });
-        return { status: 'ready', supergraph: options.supergraph, subgraphs };
+        return { status: 'ready', supergraph: status, subgraphs: states };
       });
     },
   };

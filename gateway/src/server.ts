@@ -1,4 +1,3 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -18,9 +17,11 @@ import { introspectionPlugin } from './plugins/introspection.js';
 import { createOperationLimits } from './plugins/limits.js';
 import { createAudit } from './plugins/audit.js';
 import { registerRequestIdEcho, requestIdFor } from './request-id.js';
-import { loadSupergraph } from './supergraph.js';
+import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { loadPolicy } from './authz/load.js';
-import { enforcePolicy } from './authz/enforce.js';
+import { createVersionFactory } from './reload/version.js';
+import { createSupergraphVersions } from './reload/versions.js';
+import { pollSupergraph, type SupergraphPolling } from './reload/poll.js';
 import { createGatewayAuth } from './auth/gateway-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { createPersistedOperations } from './persisted/index.js';
@@ -31,6 +32,7 @@ import { createGatewayMetrics } from './metrics/index.js';
 import { registerGatewayRequestSpans, traceIdPlugin } from './tracing/index.js';
 import { processLogger } from '../../common/logger.js';
 import { graphqlRequestLogPlugin, registerRequestLog } from '../../common/request-log.js';
+import { createUsageLog } from './usage/index.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -56,19 +58,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   // Per-subgraph timeout, retries, breaker and bulkhead; every request shares one deadline.
   const resilienceOf = (name: string) => ({ policy: policyFor(config.resilience, subgraphEnvName(name)), requestDeadlineMs: config.resilience.requestDeadlineMs });
-  const dataSources = new Map(
-    supergraph.subgraphs.map((subgraph) => [
-      subgraph.name,
-      new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
-    ]),
-  );
-  const gateway = new ApolloGateway({
-    // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
-    supergraphSdl: policy.executableSdl,
-    // Every subgraph listed in the supergraph has its data source already (with its URL override).
-    buildService: ({ name, url }) =>
-      dataSources.get(name) ?? new SubgraphDataSource({ subgraph: name, system: name, url: url ?? '', ...resilienceOf(name), fetch: fetcher.fetch, internalTokens: auth.internalTokens }),
-  });
+  const createDataSource = (subgraph: SubgraphEndpoint) =>
+    new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens });
+  // Each supergraph version (policy, planner, data sources) is built and swapped as one (see reload/).
+  const factory = createVersionFactory({ config, createDataSource });
+  const versions = createSupergraphVersions({ supergraph, policy }, factory);
+  let polling: SupergraphPolling | undefined;
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
   // First hook: the rest of each /graphql request (Apollo, plugins, subgraph fetches) runs inside its span.
@@ -78,16 +73,22 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   registerRequestLog(app, { logger: processLogger('gateway') });
   const limits = createOperationLimits(config.limits);
   // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
-  const audit = createAudit(config.audit, policy, { maxTokens: config.limits.maxTokens });
+  const audit = createAudit(config.audit, (schema) => versions.versionOf(schema).policy, { maxTokens: config.limits.maxTokens });
   // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
   const persisted = createPersistedOperations(config.persisted);
-  const responseCache = createResponseCache(config.responseCache, { supergraphHash: supergraph.hash, production: config.production });
-  const metrics = createGatewayMetrics({ subgraphs: supergraph.subgraphs.map((subgraph) => subgraph.name), responseCache: responseCache.counters, maxTokens: config.limits.maxTokens });
+  const responseCache = createResponseCache(config.responseCache, { supergraphHash: (request) => versions.versionOf(request.schema).hash, production: config.production });
+  const metrics = createGatewayMetrics({
+    subgraphs: versions.subgraphNames,
+    supergraph: { activeVersion: () => versions.active().hash, reloads: () => ({ applied: polling?.status.applied ?? 0, refused: polling?.status.refusals ?? 0 }) },
+    responseCache: responseCache.counters,
+    maxTokens: config.limits.maxTokens,
+  });
+  const usage = createUsageLog(config.usage);
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
-    gateway: enforcePolicy(gateway, { policy, mode: config.authzMode }),
+    gateway: versions.gateway,
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), provenancePlugin(), ...responseCache.plugins, metrics.plugin, traceIdPlugin(), graphqlRequestLogPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), provenancePlugin(), ...responseCache.plugins, metrics.plugin, traceIdPlugin(), graphqlRequestLogPlugin(), usage.plugin],
     persistedQueries: persisted.persistedQueries,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -105,6 +106,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   } catch (error) {
     await fetcher.close();
     await audit.close();
+    await usage.close();
     await persisted.close();
     await responseCache.close();
     metrics.close();
@@ -112,7 +114,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
 
-  const health = createHealth({ supergraph: { hash: supergraph.hash, source: supergraph.source }, subgraphs: [...dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms), breaker: () => source.breakerState })) });
+  const health = createHealth({
+    supergraph: () => {
+      const { hash, source, loadedAt } = versions.active();
+      return { hash, source, loadedAt: loadedAt.toISOString(), refused: polling?.status.refused ?? null };
+    },
+    // The active version's subgraphs only: a removed one is no longer probed.
+    subgraphs: () => [...versions.active().dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms), breaker: () => source.breakerState })),
+  });
   health.register(app);
   auth.registerRoutes(app);
   responseCache.registerRoutes(app);
@@ -125,12 +134,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   };
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...audit.routeHooks, preHandler: batchCap(config.limits.maxBatch), handler: fastifyApolloHandler(apollo, { context: metrics.context(audit.context(context)) }) });
   health.setReady(true);
+  polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 
   return {
     app,
     listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
       health.setReady(false);
+      await polling?.close();
       await app.close();
       await fetcher.close();
       await persisted.close();
@@ -138,6 +149,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       metrics.close();
       // After the server drained: every answered request's line is flushed.
       await audit.close();
+      // After the drain too: the last counts are written.
+      await usage.close();
     },
   };
 }

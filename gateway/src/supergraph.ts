@@ -30,13 +30,22 @@ const JOIN_SPEC = /^https:\/\/specs\.apollo\.dev\/join\/v0\.(\d+)$/;
 /** Reads, checks and describes the supergraph; every failure names the setting that chose it. */
 export async function loadSupergraph(config: GatewayConfig): Promise<LoadedSupergraph> {
   const { supergraph } = config;
-  const sdl = await readSdl(supergraph);
-  const declared = listSubgraphs(sdl, supergraph);
-  const known = new Set(declared.map(({ name }) => subgraphEnvName(name)));
+  const sdl = await readSupergraphSdl(supergraph);
+  const loaded = describeSupergraph(sdl, config);
+  const known = new Set(loaded.subgraphs.map(({ name }) => subgraphEnvName(name)));
   for (const name of Object.keys(config.subgraphUrls)) {
     if (!known.has(name)) log('warn', 'override names no subgraph of the supergraph', { variable: `SUBGRAPH_${name}_URL` });
   }
-  const subgraphs = declared.map(({ name, url }) => {
+  return loaded;
+}
+
+/**
+ * Checks that `sdl` is a Federation 2 supergraph and lists its subgraphs with the URLs the gateway
+ * calls (`SUBGRAPH_<NAME>_URL` overrides win). Used at start and for every reloaded version.
+ */
+export function describeSupergraph(sdl: string, config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems'>): LoadedSupergraph {
+  const { supergraph } = config;
+  const subgraphs = listSubgraphs(sdl, supergraph).map(({ name, url }) => {
     const key = subgraphEnvName(name);
     const effective = config.subgraphUrls[key] ?? url;
     // Not fatal: the other subgraphs still serve; this one answers SUBGRAPH_UNAVAILABLE and shows down.
@@ -50,7 +59,8 @@ export function supergraphHash(sdl: string): string {
   return createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 }
 
-async function readSdl(source: SupergraphSource): Promise<string> {
+/** The supergraph's text from its file or URL; a failure names the setting that chose it. */
+export async function readSupergraphSdl(source: SupergraphSource): Promise<string> {
   if (source.kind === 'file') {
     try {
       return await readFile(source.location, 'utf8');

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
@@ -9,6 +9,10 @@ import YAML from 'yaml';
  * Offline composition of schema/supergraph.yaml (rover's format) into the committed
  * schema/supergraph.graphql. `--check` composes in memory and fails when the committed file is
  * stale or composition fails, so CI catches a subgraph change nobody composed.
+ *
+ * `--config PATH` composes another supergraph.yaml and `--out PATH` writes elsewhere (both relative
+ * to the working directory). The file is written to a temporary name beside it and renamed over
+ * it, so a gateway polling it (SUPERGRAPH_POLL_INTERVAL_MS) never reads half a supergraph.
  */
 const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG_PATH = resolve(SCHEMA_DIR, 'supergraph.yaml');
@@ -41,9 +45,51 @@ export function composeSupergraph(subgraphs: SubgraphEntry[]): { supergraphSdl?:
   return { supergraphSdl: result.supergraphSdl, errors: [] };
 }
 
+/** `--flag VALUE` or `--flag=VALUE`, resolved against the working directory; a flag without a value is an error. */
+function pathFlag(argv: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = arg.startsWith(`${flag}=`) ? arg.slice(flag.length + 1) : arg === flag ? argv[i + 1] : undefined;
+    if (value === undefined && arg !== flag) continue;
+    if (!value || value.startsWith('--')) throw new Error(`${flag}: expected a file path`);
+    return resolve(value);
+  }
+  return undefined;
+}
+
+/** Temp file + rename (atomic within one directory): readers see the old file or the new one, never a mix. */
+export function writeFileAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
 function main(): void {
-  const check = process.argv.includes('--check');
-  const { supergraphSdl, errors } = composeSupergraph(readSupergraphConfig());
+  const argv = process.argv.slice(2);
+  let configPath: string;
+  let outputPath: string;
+  try {
+    configPath = pathFlag(argv, '--config') ?? CONFIG_PATH;
+    outputPath = pathFlag(argv, '--out') ?? OUTPUT_PATH;
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const shown = relative(process.cwd(), outputPath) || outputPath;
+  const check = argv.includes('--check');
+  let composed: ReturnType<typeof composeSupergraph>;
+  try {
+    composed = composeSupergraph(readSupergraphConfig(configPath));
+  } catch (error) {
+    console.error(`--config: cannot read ${configPath}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const { supergraphSdl, errors } = composed;
   if (!supergraphSdl) {
     console.error(`composition failed:\n${errors.map((message) => `  - ${message}`).join('\n')}`);
     process.exit(1);
@@ -52,19 +98,19 @@ function main(): void {
   if (check) {
     let committed = '';
     try {
-      committed = readFileSync(OUTPUT_PATH, 'utf8');
+      committed = readFileSync(outputPath, 'utf8');
     } catch {
       // missing counts as stale
     }
     if (committed !== output) {
-      console.error('schema/supergraph.graphql is stale or was edited by hand: run `npm run compose` and commit the result');
+      console.error(`${shown} is stale or was edited by hand: run \`npm run compose\` and commit the result`);
       process.exit(1);
     }
-    console.log('schema/supergraph.graphql is up to date');
+    console.log(`${shown} is up to date`);
     return;
   }
-  writeFileSync(OUTPUT_PATH, output);
-  console.log(`wrote schema/supergraph.graphql (${output.length} bytes)`);
+  writeFileAtomically(outputPath, output);
+  console.log(`wrote ${shown} (${output.length} bytes)`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -6,6 +6,7 @@ import type { GatewayContext } from '../context.js';
 import type { ResponseCacheCounters } from '../response-cache/counters.js';
 import { createRequestMetrics, type RequestMetrics } from './requests.js';
 import { subscribeSubgraphMetrics } from './subgraphs.js';
+import { registerSupergraphMetrics, type SupergraphMetricsSource } from './supergraph.js';
 
 export interface GatewayMetrics {
   plugin: ApolloServerPlugin<GatewayContext>;
@@ -18,8 +19,10 @@ export interface GatewayMetrics {
 }
 
 export interface GatewayMetricsOptions {
-  /** Subgraph names of the served supergraph (events of other gateways in the process are ignored). */
-  subgraphs: readonly string[];
+  /** Subgraph names of the served supergraph, read live as it is reloaded (events of other gateways in the process are ignored). */
+  subgraphs: readonly string[] | (() => readonly string[]);
+  /** The active supergraph version and reload outcomes, read at each scrape. */
+  supergraph?: SupergraphMetricsSource;
   /** The response cache's live counters, read at each scrape. */
   responseCache: ResponseCacheCounters;
   /** Token limit for parsing the operation name of a request refused before Apollo Server. */
@@ -31,6 +34,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   const registry = new Registry();
   const requests = createRequestMetrics(registry, { maxTokens: options.maxTokens });
   responseCacheMetrics(registry, options.responseCache);
+  if (options.supergraph) registerSupergraphMetrics(registry, options.supergraph);
   const unsubscribe = subscribeSubgraphMetrics(registry, options.subgraphs);
   return {
     plugin: requests.plugin,

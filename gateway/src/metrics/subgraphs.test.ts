@@ -42,3 +42,26 @@ describe('per-subgraph metrics from the gateway event bus', () => {
     expect((await scrape(registry)).sum('bizgraph_gateway_subgraph_retries_total', { subgraph: 'crm' })).toBe(0);
   });
 });
+
+describe('per-subgraph metrics across supergraph reloads', () => {
+  it('adds the series of a new subgraph and drops the breaker gauge of a removed one', async () => {
+    const registry = new Registry();
+    let subgraphs: readonly string[] = ['crm', 'erp'];
+    unsubscribe = subscribeSubgraphMetrics(registry, () => subgraphs);
+    gatewayEvents.emit('breakerState', { subgraph: 'erp', state: 'open' });
+    subgraphs = ['crm', 'logistics'];
+
+    const metrics = await scrape(registry);
+    const breakers = metrics.samples.filter((sample) => sample.name === 'bizgraph_gateway_subgraph_breaker_state');
+    expect(breakers.map((sample) => [sample.labels.subgraph, sample.value])).toEqual([
+      ['crm', 0],
+      ['logistics', 0],
+    ]);
+    expect(metrics.sum('bizgraph_gateway_subgraph_retries_total', { subgraph: 'logistics' })).toBe(0);
+    gatewayEvents.emit('subgraphRetry', { subgraph: 'erp', attempt: 2 });
+    gatewayEvents.emit('subgraphRetry', { subgraph: 'logistics', attempt: 2 });
+    const after = await scrape(registry);
+    expect(after.sum('bizgraph_gateway_subgraph_retries_total', { subgraph: 'erp' })).toBe(0);
+    expect(after.sum('bizgraph_gateway_subgraph_retries_total', { subgraph: 'logistics' })).toBe(1);
+  });
+});

@@ -8,11 +8,14 @@ export const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, '
 /**
  * Per-subgraph fetch metrics from the data source's events (`observability/events.ts`): latency
  * and outcome of every attempt, retries, breaker state. The event bus is process-wide, so only
- * this gateway's subgraphs are counted. Returns the unsubscribe function, called on close.
+ * this gateway's subgraphs are counted: `subgraphs` is a list, or a function read on every event
+ * and scrape when the supergraph can be reloaded: an added subgraph gets its series, a removed
+ * one loses its breaker gauge and its late events are ignored.
+ * Returns the unsubscribe function, called on close.
  */
-export function subscribeSubgraphMetrics(registry: Registry, subgraphs: readonly string[]): () => void {
+export function subscribeSubgraphMetrics(registry: Registry, subgraphs: readonly string[] | (() => readonly string[])): () => void {
   const registers = [registry];
-  const mine = new Set(subgraphs);
+  const current = typeof subgraphs === 'function' ? subgraphs : () => subgraphs;
   const duration = new Histogram({
     name: 'bizgraph_gateway_subgraph_fetch_duration_seconds',
     help: 'Duration of each fetch attempt from the gateway to a subgraph, by subgraph and owning system.',
@@ -32,12 +35,28 @@ export function subscribeSubgraphMetrics(registry: Registry, subgraphs: readonly
     help: "State of the subgraph's circuit breaker: 0 closed, 0.5 half-open, 1 open.",
     labelNames: ['subgraph'],
     registers,
+    collect: () => void sync(),
   });
-  // Present from the start, so dashboards and rate() see every subgraph before its first event.
-  for (const subgraph of mine) {
-    retries.inc({ subgraph }, 0);
-    breaker.set({ subgraph }, BREAKER_STATE_VALUES.closed);
-  }
+  let listed: readonly string[] | undefined;
+  let names = new Set<string>();
+  /** Follows the subgraph list; does work only when the list object changed (once per reload). */
+  const sync = (): Set<string> => {
+    const now = current();
+    if (now === listed) return names;
+    const next = new Set(now);
+    for (const subgraph of names) if (!next.has(subgraph)) breaker.remove({ subgraph });
+    // Present from the start, so dashboards and rate() see every subgraph before its first event.
+    for (const subgraph of next) {
+      if (names.has(subgraph)) continue;
+      retries.inc({ subgraph }, 0);
+      breaker.set({ subgraph }, BREAKER_STATE_VALUES.closed);
+    }
+    listed = now;
+    names = next;
+    return names;
+  };
+  const mine = { has: (subgraph: string) => sync().has(subgraph) };
+  sync();
 
   const unsubscribe = [
     gatewayEvents.on('subgraphFetch', ({ subgraph, system, durationMs, outcome, operationType }) => {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
 import { deliveredClassified, type TagLookup } from '../audit/classified.js';
 import { mayDeliverClassified } from '../audit/classified-selection.js';
@@ -55,15 +56,25 @@ const MAX_PAYLOAD = 64 * 1024;
  *   whole after some of its operations ran (one malformed entry) has lines for those operations only.
  * Writes never block a request unless `AUDIT_FAIL_CLOSED=1`, and never fail one (see `audit/sink.ts`).
  */
-export function createAudit(config: AuditConfig, policy: SupergraphPolicy, options: { maxTokens: number }): Audit {
+export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((schema: GraphQLSchema | undefined) => SupergraphPolicy), options: { maxTokens: number }): Audit {
   if (config.sink.kind === 'off') {
     return { plugin: {}, context: (create) => create, routeHooks: {}, dropped: () => 0, close: async () => {} };
   }
   const sink = openAuditSink(config.sink);
   log('info', 'audit trail', { target: config.sink.kind === 'file' ? config.sink.path : 'stdout', failClosed: config.failClosed });
   const requests = new WeakMap<FastifyRequest, HttpAudit>();
-  const tagsOf: TagLookup = (coordinate) => policy.fields.get(coordinate)?.tags;
-  const anyClassified = [...policy.fields.values()].some((field) => field.tags.length > 0);
+  // A function when the supergraph is reloaded: the policy of the version the request ran on.
+  const policyOf = typeof policy === 'function' ? policy : () => policy;
+  const lookups = new WeakMap<SupergraphPolicy, TagLookup | undefined>();
+  /** The tag lookup of a policy that classifies anything, else undefined (computed once per policy). */
+  const classifiedTagsOf = (schema: GraphQLSchema | undefined): TagLookup | undefined => {
+    const current = policyOf(schema);
+    if (!lookups.has(current)) {
+      const anyClassified = [...current.fields.values()].some((field) => field.tags.length > 0);
+      lookups.set(current, anyClassified ? (coordinate) => current.fields.get(coordinate)?.tags : undefined);
+    }
+    return lookups.get(current);
+  };
 
   const startHttp = (): HttpAudit => ({ started: performance.now(), time: new Date().toISOString(), principal: null, lines: 0 });
 
@@ -76,7 +87,7 @@ export function createAudit(config: AuditConfig, policy: SupergraphPolicy, optio
           http.lines++;
           let written: Promise<boolean>;
           try {
-            written = sink.write(JSON.stringify(operationLine(requestContext, http, anyClassified ? tagsOf : undefined)));
+            written = sink.write(JSON.stringify(operationLine(requestContext, http, classifiedTagsOf(requestContext.schema))));
           } catch (error) {
             // A bug here must not cost the caller their answer (unless the audit must be complete).
             log('error', 'audit line could not be built', { requestId: requestContext.contextValue.requestId, error: String((error as Error).stack ?? error) });

@@ -5,7 +5,7 @@ import { log } from '../log.js';
 import { clientCacheHeaderPlugins } from './client-headers.js';
 import type { ResponseCacheConfig } from './config.js';
 import { createCounters, type ResponseCacheCounters } from './counters.js';
-import { responseCachePlugins } from './plugin.js';
+import { responseCachePlugins, type ResponseCachePluginOptions } from './plugin.js';
 import { createResponseStore } from './store.js';
 
 export interface ResponseCache {
@@ -19,7 +19,7 @@ export interface ResponseCache {
 }
 
 /** `RESPONSE_CACHE`: off by default; on, answers to queries are kept per caller identity (see `plugin.ts`). */
-export function createResponseCache(config: ResponseCacheConfig, options: { supergraphHash: string; production: boolean }): ResponseCache {
+export function createResponseCache(config: ResponseCacheConfig, options: { supergraphHash: ResponseCachePluginOptions['supergraphHash']; production: boolean }): ResponseCache {
   const counters = createCounters();
   const store = config.enabled ? createResponseStore(config, counters) : undefined;
   if (store) log('info', 'response cache', { store: store.kind, maxTtlSeconds: config.maxTtlSeconds });

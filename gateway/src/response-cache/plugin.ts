@@ -14,8 +14,11 @@ export const CACHE_STATUS_HEADER = 'bizgraph-response-cache';
 export interface ResponseCachePluginOptions {
   cache: KeyValueCache<string>;
   counters: ResponseCacheCounters;
-  /** Version of the supergraph (its SDL hash, policy included): answers never outlive a policy change. */
-  supergraphHash: string;
+  /**
+   * Version of the supergraph (its SDL hash, policy included): answers never outlive a policy change.
+   * A function when the supergraph is reloaded: the version the request runs on (see `reload/`).
+   */
+  supergraphHash: string | ((requestContext: GraphQLRequestContext<GatewayContext>) => string);
 }
 
 /**
@@ -34,7 +37,9 @@ export interface ResponseCachePluginOptions {
  * subgraphs are stored under the identity as well (`extraCacheKeyData`), never shared.
  */
 export function responseCachePlugins(options: ResponseCachePluginOptions): ApolloServerPlugin<GatewayContext>[] {
-  const { counters, supergraphHash } = options;
+  const { counters } = options;
+  const hash = options.supergraphHash;
+  const supergraphOf = typeof hash === 'function' ? hash : () => hash;
   /** Per operation (Apollo Server clones the context per operation of a batch): was the cache consulted? */
   const consulted = new WeakSet<object>();
   const identityOf = (requestContext: GraphQLRequestContext<GatewayContext>) => cacheIdentity(requestContext.contextValue);
@@ -42,7 +47,7 @@ export function responseCachePlugins(options: ResponseCachePluginOptions): Apoll
   const apollo = ApolloServerPluginResponseCache<GatewayContext>({
     cache: options.cache,
     sessionId: async (requestContext) => identityOf(requestContext),
-    extraCacheKeyData: async (requestContext) => ({ identity: identityOf(requestContext), supergraph: supergraphHash }),
+    extraCacheKeyData: async (requestContext) => ({ identity: identityOf(requestContext), supergraph: supergraphOf(requestContext) }),
     async shouldReadFromCache(requestContext) {
       if (identityOf(requestContext) === null) return false;
       // Provenance describes this request's fetches: a stored answer would lie about fetch times.

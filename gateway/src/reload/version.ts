@@ -1,0 +1,100 @@
+import { ApolloGateway } from '@apollo/gateway';
+import type { GatewayApolloConfig, GatewayExecutor } from '@apollo/server-gateway-interface';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayConfig } from '../config.js';
+import type { SubgraphDataSource } from '../datasource/subgraph-data-source.js';
+import { enforcePolicy } from '../authz/enforce.js';
+import { loadPolicy } from '../authz/load.js';
+import type { SupergraphPolicy } from '../authz/policy.js';
+import { describeSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
+
+/** A supergraph text that passed the checks needing no planner: Federation 2, subgraphs listed, policy readable. */
+export interface SupergraphCandidate {
+  supergraph: LoadedSupergraph;
+  policy: SupergraphPolicy;
+}
+
+/**
+ * Everything that belongs to one version of the supergraph, built together and swapped together:
+ * the schema Apollo Server validates against, the policy the authorization wrapper applies, the
+ * query planner (inside this version's own ApolloGateway) and the data sources it calls. A request
+ * is executed by the version whose `apiSchema` it was validated on, so it is never authorized on
+ * one version and planned on another, and a request in flight during a swap finishes on its own.
+ */
+export interface SupergraphVersion {
+  /** Short content hash of the supergraph text (the version shown in /readyz and metrics). */
+  hash: string;
+  /** File path or URL it was read from. */
+  source: string;
+  loadedAt: Date;
+  policy: SupergraphPolicy;
+  subgraphs: readonly SubgraphEndpoint[];
+  dataSources: ReadonlyMap<string, SubgraphDataSource>;
+  /** The API schema handed to Apollo Server (one object per version: the key to find a request's version). */
+  apiSchema: GraphQLSchema;
+  coreSupergraphSdl: string;
+  /** The policy-enforcing executor of this version's gateway. */
+  executor: GatewayExecutor;
+  /** Releases the version's gateway; requests already holding its executor still finish. */
+  stop(): Promise<void>;
+}
+
+export interface VersionFactory {
+  /** Cheap checks first (parse, join spec, policy): throws a ConfigError naming the setting and the reason. */
+  prepare(sdl: string): SupergraphCandidate;
+  /** Builds the planner and data sources; throws what @apollo/gateway refuses. Keeps `previous`'s data sources whose URL is unchanged. */
+  realize(candidate: SupergraphCandidate, apollo: GatewayApolloConfig, previous?: SupergraphVersion): Promise<SupergraphVersion>;
+}
+
+export interface VersionFactoryOptions {
+  config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems' | 'authzMode'>;
+  /** One data source per subgraph (resilience, internal tokens, the shared HTTP client). */
+  createDataSource(subgraph: SubgraphEndpoint): SubgraphDataSource;
+}
+
+export function createVersionFactory({ config, createDataSource }: VersionFactoryOptions): VersionFactory {
+  return {
+    prepare(sdl) {
+      const supergraph = describeSupergraph(sdl, config);
+      return { supergraph, policy: loadPolicy(sdl, config.supergraph) };
+    },
+    async realize({ supergraph, policy }, apollo, previous) {
+      const dataSources = new Map<string, SubgraphDataSource>();
+      for (const subgraph of supergraph.subgraphs) {
+        const kept = previous?.dataSources.get(subgraph.name);
+        // Kept when nothing changed, so its breaker state and statistics carry over the swap.
+        const reusable = kept && kept.url === subgraph.url && kept.origin.system === subgraph.system;
+        dataSources.set(subgraph.name, reusable ? kept : createDataSource(subgraph));
+      }
+      const gateway = new ApolloGateway({
+        // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
+        supergraphSdl: policy.executableSdl,
+        // Every subgraph listed in the supergraph has its data source already (with its URL override).
+        buildService: ({ name, url }) => dataSources.get(name) ?? createDataSource({ name, url: url ?? '', system: name }),
+      });
+      let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
+      const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
+      try {
+        const { executor } = await enforcePolicy(gateway, { policy, mode: config.authzMode }).load({ apollo });
+        if (!executor || !loaded) throw new Error('@apollo/gateway loaded no schema');
+        return {
+          hash: supergraph.hash,
+          source: supergraph.source,
+          loadedAt: new Date(),
+          policy,
+          subgraphs: supergraph.subgraphs,
+          dataSources,
+          apiSchema: loaded.apiSchema,
+          coreSupergraphSdl: loaded.coreSupergraphSdl,
+          executor,
+          stop: () => gateway.stop(),
+        };
+      } catch (error) {
+        await gateway.stop().catch(() => {});
+        throw error;
+      } finally {
+        unsubscribe();
+      }
+    },
+  };
+}
