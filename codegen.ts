@@ -3,12 +3,13 @@ import { mappers as billingMappers } from './subgraphs/billing/codegen-mappers.j
 import { mappers as crmMappers } from './subgraphs/crm/codegen-mappers.js';
 import { mappers as erpMappers } from './subgraphs/erp/codegen-mappers.js';
 import { mappers as supportMappers } from './subgraphs/support/codegen-mappers.js';
+import { mappers as logisticsMappers } from './subgraphs/logistics/codegen-mappers.js';
 
 /**
  * Resolver types for every subgraph, generated from its own SDL into `__generated__/`
  * (committed; `npm run codegen:check` fails when they drift from the schema).
  */
-export const SUBGRAPHS = ['crm', 'erp', 'billing', 'support'] as const;
+export const SUBGRAPHS = ['crm', 'erp', 'billing', 'support', 'logistics'] as const;
 
 /** Each subgraph maps GraphQL types to the models its resolvers return, in its own file. */
 const MAPPERS: Record<(typeof SUBGRAPHS)[number], Record<string, string>> = {
@@ -16,6 +17,7 @@ const MAPPERS: Record<(typeof SUBGRAPHS)[number], Record<string, string>> = {
   erp: erpMappers,
   billing: billingMappers,
   support: supportMappers,
+  logistics: logisticsMappers,
 };
 
 const config: CodegenConfig = {

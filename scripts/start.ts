@@ -1,10 +1,12 @@
 import { readOptionalUrl } from '../common/config.js';
 import { createLineFormatter, readLogFormat } from './lib/log-format.js';
 import { startService, type ServiceProcess } from './lib/processes.js';
+import { readTopology } from './lib/topology.js';
 
 /**
  * `npm start`: the whole stack on embedded defaults as separate processes under one supervisor.
- * Stand-ins start only when CRM_API_URL / SUPPORT_API_URL are unset; each child's output is
+ * The subgraphs are those of `schema/supergraph.yaml` (on their `routing_url` ports); a system
+ * stand-in (`systems/<name>/main.ts`) starts only when `<NAME>_API_URL` is unset; each child's output is
  * prefixed with its name (JSON log lines made readable on a terminal or with LOG_FORMAT=pretty);
  * Ctrl-C stops every child before exiting.
  */
@@ -56,8 +58,7 @@ async function start(spec: ServiceSpec, index: number): Promise<ServiceProcess> 
 async function main(): Promise<void> {
   const env = process.env;
   formatLine = createLineFormatter({ format: readLogFormat(env, process.stdout.isTTY === true), color: useColor });
-  const crmApiUrl = readOptionalUrl(env, 'CRM_API_URL', ['http:', 'https:']);
-  const supportApiUrl = readOptionalUrl(env, 'SUPPORT_API_URL', ['http:', 'https:']);
+  const topology = readTopology();
   const gatewayPort = env.PORT ? Number(env.PORT) : 4000;
   if (!Number.isInteger(gatewayPort) || gatewayPort < 0 || gatewayPort > 65535) throw new Error(`PORT: expected a port number, got "${env.PORT}"`);
 
@@ -66,17 +67,16 @@ async function main(): Promise<void> {
 
   console.log('bizgraph: starting (the first start migrates and seeds the databases, about 20 s)…');
   const systems: ServiceSpec[] = [];
-  // The stand-in tells the crm subgraph about changes (cache invalidation); a company's own CRM is configured there.
-  if (!crmApiUrl) systems.push({ name: 'crm-system', entry: 'systems/crm/main.ts', port: 4101, env: { CRM_WEBHOOK_URL: 'http://127.0.0.1:4001/webhooks/crm' } });
-  if (!supportApiUrl) systems.push({ name: 'support-system', entry: 'systems/support/main.ts', port: 4104 });
+  for (const { port, system, name } of topology) {
+    // Validated before anything starts: a bad URL stops `npm start` naming the variable.
+    if (!system || readOptionalUrl(env, system.apiUrlVariable, ['http:', 'https:'])) continue;
+    // The stand-in tells its subgraph about changes (cache invalidation); a company's own system is configured there.
+    const webhookUrl = env[system.webhookUrlVariable] || `http://127.0.0.1:${port}/webhooks/${name}`;
+    systems.push({ name: system.name, entry: system.entry, port: system.port, env: { [system.webhookUrlVariable]: webhookUrl } });
+  }
   await Promise.all(systems.map((spec, i) => start(spec, i)));
 
-  const subgraphs: ServiceSpec[] = [
-    { name: 'crm', entry: 'subgraphs/crm/main.ts', port: 4001 },
-    { name: 'erp', entry: 'subgraphs/erp/main.ts', port: 4002 },
-    { name: 'billing', entry: 'subgraphs/billing/main.ts', port: 4003 },
-    { name: 'support', entry: 'subgraphs/support/main.ts', port: 4004 },
-  ];
+  const subgraphs: ServiceSpec[] = topology.map(({ name, entry, port }) => ({ name, entry, port }));
   await Promise.all(subgraphs.map((spec, i) => start(spec, systems.length + i)));
   const gateway = await start({ name: 'gateway', entry: 'gateway/src/main.ts', port: gatewayPort }, systems.length + subgraphs.length);
 
@@ -91,6 +91,10 @@ Try (the first customer always has orders, invoices and tickets; admin may read 
   TOKEN=$(npm run -s token -- --preset admin)
   curl -s ${endpoint} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
     -d '{"query":"{ customer(id: \\"cus_0001\\") { name email orders(first: 3) { nodes { number status total { amount currency } invoice { number status } } } tickets(first: 3) { nodes { subject status } } balance { amount currency } } }"}'
+
+Shipments of an order (logistics):
+  curl -s ${endpoint} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
+    -d '{"query":"{ order(number: \\"SO-100001\\") { number status shipments { carrier trackingNumber status deliveredAt } } }"}'
 
 Health: ${gateway.url}/readyz · audit trail: ${env.AUDIT_LOG ?? `${env.BIZGRAPH_DATA_DIR ?? '.data'}/audit.log`}
 Ctrl-C stops everything; data stays in ${env.BIZGRAPH_DATA_DIR ?? '.data'}/.

@@ -57,7 +57,7 @@ describe('npm start', () => {
     const first = startSupervisor();
     const output = await first.ready;
     expect(output).toContain(ENDPOINT);
-    for (const name of ['crm-system', 'support-system', 'crm', 'erp', 'billing', 'support', 'gateway']) expect(output).toContain(`[${name}]`);
+    for (const name of ['crm-system', 'support-system', 'logistics-system', 'crm', 'erp', 'billing', 'support', 'logistics', 'gateway']) expect(output).toContain(`[${name}]`);
 
     const overview = await graphql(ENDPOINT, CUSTOMER_OVERVIEW, { id: 'cus_0001' });
     expect(overview.body).toEqual({ data: expectedOverview('cus_0001') });

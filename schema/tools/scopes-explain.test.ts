@@ -52,7 +52,7 @@ describe('scopes explain', () => {
 
   it('the sales preset reads Customer.name but not Customer.email, which misses pii:read', () => {
     const sales = principalFromPreset('sales', undefined, {});
-    expect(sales.scopes).toEqual(['crm:read', 'erp:read', 'support:read']);
+    expect(sales.scopes).toEqual(['crm:read', 'erp:read', 'support:read', 'logistics:read']);
     const explanation = explainAccess(shipped, sales);
     expect(explanation.read.Customer).toContain('name');
     expect(explanation.read.Customer).not.toContain('email');
@@ -69,7 +69,7 @@ describe('scopes explain', () => {
     expect(portal).toEqual({
       origin: 'preset portal',
       authenticated: true,
-      scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'],
+      scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write', 'logistics:read'],
       customerId: 'cus_0001',
       email: 'rosa.dubois.1@pioneer.example',
       notes: [],

@@ -4,6 +4,7 @@ import {
   PHONE_PREFIX, PRODUCT_ADJECTIVES, PRODUCT_NOUNS, TICKET_SUBJECTS,
 } from './names.js';
 import { createRandom, type Random } from './random.js';
+import { makeShipments } from './shipments.js';
 import type {
   BillingStatusCode, Dataset, ErpStatusCode, PaymentMethodCode, SeedAccount, SeedCustomer, SeedInvoice, SeedOrder,
   SeedPayment, SeedProduct, SeedTicket, TicketPriority, TicketStatus,
@@ -202,7 +203,7 @@ export interface SeedOptions {
   scale?: number;
 }
 
-/** The whole data set for all four systems, consistent across them and identical on every run. */
+/** The whole data set for all five systems, consistent across them and identical on every run. */
 export function generateDataset(options: SeedOptions = {}): Dataset {
   const seed = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? 1;
@@ -212,10 +213,12 @@ export function generateDataset(options: SeedOptions = {}): Dataset {
   const orders = makeOrders(random, Math.max(20, Math.round(3000 * scale)), customers, products);
   const billing = makeBilling(random, orders, customers);
   const { tickets, orphanEmails } = makeTickets(random, Math.max(10, Math.round(1200 * scale)), customers, orders);
+  // Its own random stream: adding shipments changed nothing the other systems were seeded with.
+  const logistics = makeShipments(createRandom((seed ^ 0x5b1b) >>> 0), orders, customers, SEED_NOW);
   return {
-    seed, scale, customers, products, orders, tickets,
+    seed, scale, customers, products, orders, tickets, shipments: logistics.shipments,
     invoices: billing.invoices, payments: billing.payments, accounts: billing.accounts,
-    orphans: { ...billing.orphans, ticketRequesterEmails: orphanEmails },
+    orphans: { ...billing.orphans, ticketRequesterEmails: orphanEmails, shipmentOrderNumbers: logistics.orphanOrderNumbers },
   };
 }
 

@@ -88,11 +88,38 @@ export interface SeedTicket {
   slaDueAt: string;
 }
 
+export type ShipmentStatus = 'LABEL_CREATED' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+
+/** One carrier scan of a shipment. */
+export interface SeedShipmentEvent {
+  status: ShipmentStatus;
+  at: string;
+  location: string | null;
+}
+
+export interface SeedShipment {
+  id: string;
+  trackingNumber: string;
+  carrier: string;
+  status: ShipmentStatus;
+  shippedAt: string | null;
+  estimatedDeliveryAt: string | null;
+  deliveredAt: string | null;
+  /** ERP order number (the logistics system has no link to the ERP beyond it). */
+  orderNumber: string;
+  /** CRM customer id the shipment goes to; the portal's row-level rule matches it. */
+  customerId: string;
+  /** Oldest first. */
+  events: SeedShipmentEvent[];
+}
+
 /** References that point nowhere, seeded on purpose so integrity checks have something to find. */
 export interface SeedOrphans {
   invoiceOrderNumbers: string[];
   invoiceCrmRefs: string[];
   ticketRequesterEmails: string[];
+  /** Order numbers of shipments the ERP never issued. */
+  shipmentOrderNumbers: string[];
 }
 
 export interface Dataset {
@@ -105,5 +132,6 @@ export interface Dataset {
   payments: SeedPayment[];
   accounts: SeedAccount[];
   tickets: SeedTicket[];
+  shipments: SeedShipment[];
   orphans: SeedOrphans;
 }

@@ -59,7 +59,7 @@ function auditEnv(dataDir: string, scale: number): Record<string, string | undef
 }
 
 /** The REST stand-in and its subgraph as real processes; calls are counted at the stand-in. */
-export async function startRestBatchingTarget(system: 'crm' | 'support', scale: number): Promise<BatchingTarget> {
+export async function startRestBatchingTarget(system: 'crm' | 'support' | 'logistics', scale: number): Promise<BatchingTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), `bizgraph-batching-${system}-`));
   const started: ServiceProcess[] = [];
   const stop = async () => {
@@ -67,13 +67,13 @@ export async function startRestBatchingTarget(system: 'crm' | 'support', scale: 
     rmSync(dataDir, { recursive: true, force: true });
   };
   // No latency and the default rate limit, pinned: the counts must not depend on the shell.
-  const systemEnv = system === 'crm' ? { CRM_LATENCY_MS: '0', CRM_RATE_LIMIT_PER_SECOND: '1000', CRM_WEBHOOK_URL: undefined } : { SUPPORT_LATENCY_MS: '0' };
+  const systemEnv = system === 'crm' ? { CRM_LATENCY_MS: '0', CRM_RATE_LIMIT_PER_SECOND: '1000', CRM_WEBHOOK_URL: undefined } : { [`${system.toUpperCase()}_LATENCY_MS`]: '0', LOGISTICS_WEBHOOK_URL: undefined };
   const env = { ...auditEnv(dataDir, scale), ...systemEnv };
   let standIn: ServiceProcess;
   let subgraph: ServiceProcess;
   try {
     started.push((standIn = await startService({ name: `${system}-system`, entry: `systems/${system}/main.ts`, env })));
-    const urlVariable = system === 'crm' ? 'CRM_API_URL' : 'SUPPORT_API_URL';
+    const urlVariable = `${system.toUpperCase()}_API_URL`;
     started.push((subgraph = await startService({ name: `${system}-subgraph`, entry: `subgraphs/${system}/main.ts`, env: { ...env, [urlVariable]: standIn.url } })));
   } catch (error) {
     await stop();

@@ -2,12 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
+import { readTopology } from '../../scripts/lib/topology.js';
 import type { Principal } from '../../subgraphs/shared/context.js';
 import { graphql, type GraphQLResponse } from './graphql.js';
 import { devToken, HARNESS_PRINCIPAL, internalAuthorization, type DevTokenOptions } from './tokens.js';
 
-export type SubgraphName = 'crm' | 'erp' | 'billing' | 'support';
-export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['crm', 'erp', 'billing', 'support'];
+/**
+ * The subgraphs of `schema/supergraph.yaml`, each with its system stand-in when `systems/<name>/`
+ * has one: a subgraph added by `npm run new:subgraph` joins every stack with no edit here. The
+ * type names the subgraphs tests address directly; at run time the list is whatever the file says.
+ */
+export type SubgraphName = 'crm' | 'erp' | 'billing' | 'support' | 'logistics';
+const TOPOLOGY = readTopology();
+export const SUBGRAPH_NAMES = TOPOLOGY.map((subgraph) => subgraph.name) as readonly SubgraphName[];
+/** Subgraphs whose business system runs as a stand-in process (`systems/<name>/main.ts`). */
+export type SystemName = 'crm' | 'support' | 'logistics';
 
 export interface StackOptions {
   /** Extra environment for every process (e.g. CRM_LATENCY_MS, SEED_SCALE). */
@@ -26,7 +35,8 @@ export interface StackOptions {
 export interface Stack {
   dataDir: string;
   env: Record<string, string>;
-  systems: { crm: ServiceProcess; support: ServiceProcess };
+  /** The stand-ins started (those whose `<NAME>_API_URL` the stack's env does not set), by subgraph name. */
+  systems: Record<SystemName, ServiceProcess> & Record<string, ServiceProcess>;
   subgraphs: Record<SubgraphName, ServiceProcess>;
   gateway?: ServiceProcess;
   gatewayUrl: string;
@@ -60,15 +70,10 @@ export function graphqlAs(token: DevTokenOptions) {
 /** `graphql()` as the `admin` preset: every scope. */
 export const graphqlAsAdmin = graphqlAs({ preset: 'admin' });
 
-export const SUBGRAPH_ENTRIES: Record<SubgraphName, string> = {
-  crm: 'subgraphs/crm/main.ts',
-  erp: 'subgraphs/erp/main.ts',
-  billing: 'subgraphs/billing/main.ts',
-  support: 'subgraphs/support/main.ts',
-};
+export const SUBGRAPH_ENTRIES = Object.fromEntries(TOPOLOGY.map((subgraph) => [subgraph.name, subgraph.entry])) as Record<SubgraphName, string>;
 
 /**
- * The whole stack as separate processes on free ports: stand-ins, four subgraphs, gateway.
+ * The whole stack as separate processes on free ports: stand-ins, every subgraph, gateway.
  * Every hop is real HTTP; every process is stopped (and the temp data dir removed) by `stop()`.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -88,16 +93,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const [crmSystem, supportSystem] = await Promise.all([
-      track(startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env })),
-      track(startService({ name: 'support-system', entry: 'systems/support/main.ts', env })),
-    ]);
-    const subgraphEnv: Record<SubgraphName, Record<string, string>> = {
-      crm: { ...env, CRM_API_URL: crmSystem.url },
-      support: { ...env, SUPPORT_API_URL: supportSystem.url },
-      erp: { ...env, ...(options.erpDatabaseUrl ? { ERP_DATABASE_URL: options.erpDatabaseUrl } : {}) },
-      billing: { ...env, ...(options.billingDatabaseUrl ? { BILLING_DATABASE_URL: options.billingDatabaseUrl } : {}) },
-    };
+    // A stand-in starts unless the stack's env points its subgraph at a system already.
+    const standIns = TOPOLOGY.flatMap(({ name, system }) => (system && !env[system.apiUrlVariable] ? [{ name, system }] : []));
+    const standInProcesses = await Promise.all(standIns.map(({ system }) => track(startService({ name: system.name, entry: system.entry, env }))));
+    const systems = Object.fromEntries(standIns.map(({ name }, i) => [name, standInProcesses[i]!])) as Stack['systems'];
+    const subgraphEnv: Record<string, Record<string, string>> = Object.fromEntries(
+      TOPOLOGY.map(({ name, system }) => [name, { ...env, ...(system && systems[name] ? { [system.apiUrlVariable]: systems[name].url } : {}) }]),
+    );
+    if (options.erpDatabaseUrl) subgraphEnv.erp = { ...subgraphEnv.erp, ERP_DATABASE_URL: options.erpDatabaseUrl };
+    if (options.billingDatabaseUrl) subgraphEnv.billing = { ...subgraphEnv.billing, BILLING_DATABASE_URL: options.billingDatabaseUrl };
     const startSubgraph = (name: SubgraphName, port?: number) =>
       track(startService({ name, entry: SUBGRAPH_ENTRIES[name], env: { ...subgraphEnv[name], ...(port ? { PORT: String(port) } : {}) } }));
     const list = await Promise.all(SUBGRAPH_NAMES.map((name) => startSubgraph(name)));
@@ -113,7 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       dataDir,
       env,
-      systems: { crm: crmSystem, support: supportSystem },
+      systems,
       subgraphs,
       gateway,
       gatewayUrl,

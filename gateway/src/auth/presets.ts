@@ -16,6 +16,8 @@ export const SCOPES = [
   'finance:read',
   'support:read',
   'support:write',
+  'logistics:read',
+  'logistics:write',
   'schema:introspect',
 ] as const;
 
@@ -36,8 +38,8 @@ export const DEFAULT_PORTAL_CUSTOMER = 'cus_0001';
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   sales: {
-    description: 'customer basics, orders and tickets; no personal data, no billing',
-    scopes: ['crm:read', 'erp:read', 'support:read'],
+    description: 'customer basics, orders, shipments and tickets; no personal data, no billing',
+    scopes: ['crm:read', 'erp:read', 'support:read', 'logistics:read'],
     customerBound: false,
   },
   finance: {
@@ -46,8 +48,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     customerBound: false,
   },
   support: {
-    description: 'customers with contact data, orders, tickets; opens and updates tickets',
-    scopes: ['crm:read', 'pii:read', 'erp:read', 'support:read', 'support:write'],
+    description: 'customers with contact data, orders, shipments, tickets; opens and updates tickets',
+    scopes: ['crm:read', 'pii:read', 'erp:read', 'support:read', 'support:write', 'logistics:read'],
     customerBound: false,
   },
   admin: {
@@ -57,7 +59,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   },
   portal: {
     description: "one customer's own records (customer_id and email claims)",
-    scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'],
+    scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write', 'logistics:read'],
     customerBound: true,
   },
 };

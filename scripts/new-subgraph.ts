@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { registerSubgraph, renderSubgraph, ScaffoldError, validateRequest, type ScaffoldRequest } from './scaffold/scaffold.js';
+
+/**
+ * `npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]`: writes a
+ * working subgraph from `scripts/scaffold/templates/`, registers it (supergraph.yaml, owners.yaml,
+ * codegen.ts, the known scopes) and runs codegen and compose. Bad arguments exit 2 with a message.
+ */
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const USAGE = 'usage: npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]';
+
+function readRequest(argv: string[]): ScaffoldRequest {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { name: { type: 'string' }, kind: { type: 'string' }, team: { type: 'string' }, port: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ScaffoldError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.name === undefined) throw new ScaffoldError(`--name is required\n${USAGE}`);
+  if (values.kind === undefined) throw new ScaffoldError(`--kind is required (rest or postgres)\n${USAGE}`);
+  return validateRequest(ROOT, { name: values.name, kind: values.kind, team: values.team, port: values.port });
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal}); fix the cause and run it again`);
+}
+
+function main(): void {
+  let request: ScaffoldRequest;
+  try {
+    request = readRequest(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ScaffoldError)) throw error;
+    console.error(`new:subgraph: ${error.message}`);
+    process.exit(2);
+  }
+  const files = renderSubgraph(ROOT, request);
+  registerSubgraph(ROOT, request);
+  console.log(`new:subgraph: wrote ${files.length} files under subgraphs/${request.name}/ (port ${request.port}, team ${request.team})`);
+  run('npm', ['run', '-s', 'codegen']);
+  run('npm', ['run', '-s', 'compose']);
+  const standIn = existsSync(`${ROOT}/systems/${request.name}/main.ts`) ? '' : request.kind === 'rest' ? ` (${request.envPrefix}_API_URL, default http://127.0.0.1:${request.port + 100})` : '';
+  console.log(`
+new:subgraph: ${request.name} is registered and composed.
+  test it:    npx vitest run subgraphs/${request.name}
+  check it:   npm run schema:check -- --subgraph ${request.name}
+  run it:     npm start${standIn}
+  scopes:     ${request.name}:read, ${request.name}:write (admin has them; add them to other presets in gateway/src/auth/presets.ts)`);
+}
+
+main();

@@ -1,0 +1,8 @@
+/**
+ * GraphQL type → the model its resolvers receive as parent, as `<path from __generated__>#<Type>`.
+ * Read by the root codegen.ts.
+ */
+export const mappers: Record<string, string> = {
+  Shipment: '../models.js#ShipmentModel',
+  Order: '../models.js#OrderRef',
+};

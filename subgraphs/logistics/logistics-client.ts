@@ -1,0 +1,61 @@
+import { chunk, createRestClient } from '../shared/rest-client.js';
+import type { ShipmentModel } from './models.js';
+import { ORIGIN } from './origin.js';
+
+/** The system's batch endpoints take at most this many keys per call. */
+export const BATCH_SIZE = 100;
+
+export interface LogisticsClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+/**
+ * The one seam to the logistics system's REST API: only this module knows its URLs, parameters
+ * and key. Every batch read is one HTTP call per ≤ 100 keys.
+ */
+export interface LogisticsClient {
+  shipmentsByIds(ids: readonly string[]): Promise<ShipmentModel[]>;
+  /** Every shipment of the orders, oldest first per order. */
+  shipmentsByOrderNumbers(numbers: readonly string[]): Promise<ShipmentModel[]>;
+  /** Every shipment to the customers (the portal's list). */
+  shipmentsByCustomerIds(ids: readonly string[]): Promise<ShipmentModel[]>;
+  /** `limit` (≤ 100) shipments after the first `offset`, oldest first. */
+  listShipments(limit: number, offset: number): Promise<{ shipments: ShipmentModel[]; hasMore: boolean }>;
+  checkHealth(): Promise<void>;
+  /** Calls made since start or the last reset (health checks excluded): the batching proof. */
+  callCount(): number;
+  resetCallCount(): void;
+  close(): Promise<void>;
+}
+
+export function createLogisticsClient(options: LogisticsClientOptions): LogisticsClient {
+  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  let calls = 0;
+  const call: typeof rest.call = (method, path, init) => {
+    calls++;
+    return rest.call(method, path, init);
+  };
+  const batch = async (param: string, keys: readonly string[]): Promise<ShipmentModel[]> => {
+    // Keys travel comma-separated: a key holding a comma matches nothing and must not split.
+    const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
+    const pages = await Promise.all(chunk(usable, BATCH_SIZE).map((part) => call<{ data: ShipmentModel[] }>('GET', '/shipments', { query: { [param]: part.join(',') } })));
+    return pages.flatMap((page) => page.body.data);
+  };
+  return {
+    shipmentsByIds: (ids) => batch('ids', ids),
+    shipmentsByOrderNumbers: (numbers) => batch('orderNumbers', numbers),
+    shipmentsByCustomerIds: (ids) => batch('customerIds', ids),
+    async listShipments(limit, offset) {
+      const { body } = await call<{ data: ShipmentModel[]; hasMore: boolean }>('GET', '/shipments', { query: { limit, offset } });
+      return { shipments: body.data, hasMore: body.hasMore };
+    },
+    async checkHealth() {
+      await rest.call('GET', '/healthz');
+    },
+    callCount: () => calls,
+    resetCallCount: () => void (calls = 0),
+    close: () => rest.close(),
+  };
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ShipmentStatus } from '../seed/types.js';
+import { STATUSES, type ShipmentStore } from './store.js';
+import type { WebhookSender } from './webhooks.js';
+
+/** Batch endpoints take at most this many keys per call, like a real carrier API. */
+export const MAX_BATCH_KEYS = 100;
+const BATCH_PARAMS = ['ids', 'orderNumbers', 'customerIds'] as const;
+const MAX_TEXT = 200;
+
+type Query = Record<string, string | string[] | undefined>;
+
+class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function fail(reply: FastifyReply, status: number, code: string, message: string, field?: string) {
+  return reply.code(status).send({ error: { code, ...(field === undefined ? {} : { field }), message } });
+}
+
+/** Accepts `ids=a,b` and `ids=a&ids=b`. */
+function readKeys(param: string, raw: string | string[]): string[] {
+  const keys = [...new Set((Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).map((key) => key.trim()).filter(Boolean))];
+  if (keys.length === 0) throw new ValidationError(param, `${param} needs at least one value`);
+  if (keys.length > MAX_BATCH_KEYS) throw new ValidationError(param, `${param} takes at most ${MAX_BATCH_KEYS} values`);
+  return keys;
+}
+
+function readInteger(query: Query, field: 'limit' | 'offset', fallback: number, max: number): number {
+  const raw = query[field];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= (field === 'limit' ? 1 : 0) && value <= max)) throw new ValidationError(field, `${field} must be an integer up to ${max}`);
+  return value;
+}
+
+function text(body: Record<string, unknown>, field: string, required: boolean): string | null {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    if (required) throw new ValidationError(field, `${field} is required`);
+    return null;
+  }
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > MAX_TEXT) throw new ValidationError(field, `${field} must be 1 to ${MAX_TEXT} characters`);
+  return value.trim();
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'expected a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** `{ status, location?, at? }`: a carrier scan; `at` defaults to now. */
+function parseEvent(raw: unknown): { status: ShipmentStatus; at: string; location: string | null } {
+  const body = objectBody(raw);
+  if (!STATUSES.includes(body.status as ShipmentStatus)) throw new ValidationError('status', `status must be one of ${STATUSES.join(', ')}`);
+  let at = new Date().toISOString();
+  if (body.at !== undefined) {
+    const ms = typeof body.at === 'string' ? Date.parse(body.at) : NaN;
+    if (!Number.isFinite(ms)) throw new ValidationError('at', 'at must be an ISO-8601 timestamp');
+    at = new Date(ms).toISOString();
+  }
+  return { status: body.status as ShipmentStatus, at, location: text(body, 'location', false) };
+}
+
+export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStore, webhooks: WebhookSender): void {
+  const guarded = <T>(reply: FastifyReply, work: () => T | Promise<T>) =>
+    Promise.resolve()
+      .then(work)
+      .catch((error: unknown) => {
+        if (error instanceof ValidationError) return fail(reply, 400, 'validation', error.message, error.field);
+        throw error;
+      });
+
+  app.get('/shipments', (request, reply) =>
+    guarded(reply, () => {
+      const query = request.query as Query;
+      const params = BATCH_PARAMS.filter((param) => query[param] !== undefined);
+      if (params.length > 1) throw new ValidationError(params[1]!, `use one of ${BATCH_PARAMS.join(', ')} per call`);
+      const param = params[0];
+      if (param === 'ids') return { data: store.byIds(readKeys(param, query[param]!)) };
+      if (param === 'orderNumbers') return { data: store.byOrderNumbers(readKeys(param, query[param]!)) };
+      if (param === 'customerIds') return { data: store.byCustomerIds(readKeys(param, query[param]!)) };
+      const page = store.list(readInteger(query, 'limit', 50, 100), readInteger(query, 'offset', 0, 1e9));
+      return { data: page.shipments, hasMore: page.hasMore };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/shipments/:id', async (request, reply) => store.get(request.params.id) ?? fail(reply, 404, 'not_found', `no shipment ${request.params.id}`));
+
+  app.post('/shipments', (request, reply) =>
+    guarded(reply, async () => {
+      const body = objectBody(request.body);
+      const shipment = await store.create({
+        orderNumber: text(body, 'orderNumber', true)!,
+        customerId: text(body, 'customerId', true)!,
+        carrier: text(body, 'carrier', true)!,
+        trackingNumber: text(body, 'trackingNumber', true)!,
+      });
+      return reply.code(201).send(shipment);
+    }),
+  );
+
+  // The carrier's status update: recorded, then announced to the subgraph (cache refresh).
+  app.post<{ Params: { id: string } }>('/shipments/:id/events', (request, reply) =>
+    guarded(reply, async () => {
+      const event = parseEvent(request.body);
+      const shipment = await store.addEvent(request.params.id, event);
+      if (!shipment) return fail(reply, 404, 'not_found', `no shipment ${request.params.id}`);
+      webhooks.send({ event: 'shipment.updated', shipmentId: shipment.id, orderNumber: shipment.orderNumber, status: shipment.status, occurredAt: event.at });
+      return shipment;
+    }),
+  );
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SeedShipment, SeedShipmentEvent, ShipmentStatus } from '../seed/types.js';
+
+/** A shipment as the API returns it: the seed's shape. */
+export type Shipment = SeedShipment;
+export type ShipmentEvent = SeedShipmentEvent;
+
+export const STATUSES: readonly ShipmentStatus[] = ['LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'];
+
+export interface NewShipment {
+  orderNumber: string;
+  customerId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
+interface StoreFile {
+  version: 1;
+  nextNumber: number;
+  shipments: Shipment[];
+}
+
+const shipmentId = (n: number) => `shp_${String(n).padStart(6, '0')}`;
+
+/**
+ * The carrier system's data: an in-memory index over one JSON file, written to a temp file and
+ * renamed over the old one before the caller gets an answer, so a restart keeps every write.
+ */
+export class ShipmentStore {
+  private byId = new Map<string, Shipment>();
+  private byOrder = new Map<string, Shipment[]>();
+  private byCustomer = new Map<string, Shipment[]>();
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string,
+    private data: StoreFile,
+  ) {
+    this.reindex();
+  }
+
+  static async open(storeDir: string, seed: () => Shipment[]): Promise<ShipmentStore> {
+    await mkdir(storeDir, { recursive: true });
+    const path = join(storeDir, 'shipments.json');
+    try {
+      return new ShipmentStore(path, JSON.parse(await readFile(path, 'utf8')) as StoreFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const shipments = seed();
+    const store = new ShipmentStore(path, { version: 1, nextNumber: shipments.length + 1, shipments });
+    await store.persist();
+    return store;
+  }
+
+  count(): number {
+    return this.data.shipments.length;
+  }
+
+  get(id: string): Shipment | undefined {
+    return this.byId.get(id);
+  }
+
+  byIds(ids: readonly string[]): Shipment[] {
+    return ids.flatMap((id) => this.byId.get(id) ?? []);
+  }
+
+  byOrderNumbers(numbers: readonly string[]): Shipment[] {
+    return numbers.flatMap((number) => this.byOrder.get(number) ?? []);
+  }
+
+  byCustomerIds(ids: readonly string[]): Shipment[] {
+    return ids.flatMap((id) => this.byCustomer.get(id) ?? []);
+  }
+
+  /** In id order (oldest first), `limit` after the first `offset`. */
+  list(limit: number, offset: number): { shipments: Shipment[]; hasMore: boolean } {
+    return { shipments: this.data.shipments.slice(offset, offset + limit), hasMore: this.data.shipments.length > offset + limit };
+  }
+
+  async create(input: NewShipment): Promise<Shipment> {
+    const now = new Date().toISOString();
+    const shipment: Shipment = {
+      id: shipmentId(this.data.nextNumber),
+      trackingNumber: input.trackingNumber,
+      carrier: input.carrier,
+      status: 'LABEL_CREATED',
+      shippedAt: null,
+      estimatedDeliveryAt: null,
+      deliveredAt: null,
+      orderNumber: input.orderNumber,
+      customerId: input.customerId,
+      events: [{ status: 'LABEL_CREATED', at: now, location: 'Warehouse' }],
+    };
+    await this.commit({ ...this.data, nextNumber: this.data.nextNumber + 1, shipments: [...this.data.shipments, shipment] });
+    return shipment;
+  }
+
+  /** A carrier scan: appends the event and moves the shipment to its status. */
+  async addEvent(id: string, event: ShipmentEvent): Promise<Shipment | undefined> {
+    const current = this.byId.get(id);
+    if (!current) return undefined;
+    const updated: Shipment = {
+      ...current,
+      status: event.status,
+      shippedAt: current.shippedAt ?? (event.status === 'IN_TRANSIT' ? event.at : null),
+      deliveredAt: event.status === 'DELIVERED' ? event.at : current.deliveredAt,
+      events: [...current.events, event],
+    };
+    await this.commit({ ...this.data, shipments: this.data.shipments.map((shipment) => (shipment.id === id ? updated : shipment)) });
+    return updated;
+  }
+
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  /** Indexes the new state and makes it durable; on a failed write the old state comes back. */
+  private async commit(next: StoreFile): Promise<void> {
+    const previous = this.data;
+    this.data = next;
+    this.reindex();
+    try {
+      await this.persist();
+    } catch (error) {
+      this.data = previous;
+      this.reindex();
+      throw error;
+    }
+  }
+
+  private reindex(): void {
+    this.byId = new Map(this.data.shipments.map((shipment) => [shipment.id, shipment]));
+    this.byOrder = groupBy(this.data.shipments, (shipment) => shipment.orderNumber);
+    this.byCustomer = groupBy(this.data.shipments, (shipment) => shipment.customerId);
+  }
+
+  private persist(): Promise<void> {
+    const snapshot = JSON.stringify(this.data);
+    const write = this.writing.catch(() => undefined).then(() => writeAtomically(this.path, snapshot));
+    this.writing = write;
+    return write;
+  }
+}
+
+function groupBy(shipments: readonly Shipment[], key: (shipment: Shipment) => string): Map<string, Shipment[]> {
+  const groups = new Map<string, Shipment[]>();
+  for (const shipment of shipments) {
+    const group = groups.get(key(shipment));
+    if (group) group.push(shipment);
+    else groups.set(key(shipment), [shipment]);
+  }
+  return groups;
+}
+
+async function writeAtomically(path: string, contents: string): Promise<void> {
+  const temp = `${path}.${randomUUID()}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(contents, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
