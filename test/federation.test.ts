@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCounters, resetCounters } from './helpers/counters.js';
 import { CUSTOMER_OVERVIEW, dataset, expectedOverview, INVOICE_STATUS } from './helpers/expected.js';
@@ -12,7 +13,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('one endpoint over four systems', () => {
+describe('one endpoint over five systems', () => {
   it('answers the README query with data from CRM, ERP, billing and the support desk', async () => {
     const first = await graphql(stack.gatewayUrl, '{ customers(first: 1) { nodes { id } } }');
     expect(first.body).toEqual({ data: { customers: { nodes: [{ id: 'cus_0001' }] } } });
@@ -25,6 +26,25 @@ describe('one endpoint over four systems', () => {
     expect(overview.orders.nodes).toHaveLength(3);
     expect(overview.tickets.nodes).toHaveLength(3);
     expect(overview.orders.nodes.some((order: { invoice: unknown }) => order.invoice !== null)).toBe(true);
+  });
+
+  it("answers the README's curl query with data from all five systems, shipments included", async () => {
+    // The very text a reader pastes: the JSON body of the first curl in "One query, five systems".
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## One query, five systems'));
+    const body = JSON.parse(/-d '(\{"query".*\})'/.exec(section)![1]!) as { query: string };
+    const response = await graphql(stack.gatewayUrl, body.query);
+    expect(response.body.errors).toBeUndefined();
+    const orders = response.body.data!.customer.orders.nodes as Array<{ number: string; shipments: Array<{ carrier: string; status: string }> }>;
+    expect(orders.map((order) => order.number)).toEqual(expectedOverview('cus_0001').customer.orders.nodes.map((order) => order.number));
+    for (const order of orders) {
+      const seeded = dataset.shipments.filter((shipment) => shipment.orderNumber === order.number);
+      expect(order.shipments.map(({ carrier, status }) => `${carrier} ${status}`).sort()).toEqual(seeded.map(({ carrier, status }) => `${carrier} ${status}`).sort());
+    }
+    // cus_0001's recent orders were shipped: logistics really contributed.
+    expect(orders.flatMap((order) => order.shipments).length).toBeGreaterThan(0);
+    expect(response.body.data!.customer.tickets.nodes).toHaveLength(3);
+    expect(response.body.data!.customer.balance).not.toBeNull();
   });
 
   it('answers null for an unknown id', async () => {

@@ -13,6 +13,7 @@ export const DEFAULT_CACHE_MAX_AGE_SECONDS: Readonly<Record<string, number>> = {
   support: 15,
   erp: 10,
   billing: 5,
+  logistics: 15,
 };
 
 /**
