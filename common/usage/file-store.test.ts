@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mergeIntoUsageFile, readUsageFile } from './file-store.js';
 import { readUsage } from './store.js';
-import type { UsageRecord } from './types.js';
+import { usageRecord } from './test-records.js';
 
-const record = (overrides: Partial<UsageRecord>): UsageRecord => ({
-  operationHash: 'aaa',
-  operationName: 'Contact',
-  clientName: 'web',
-  fields: ['Customer.phone', 'Query.customer'],
-  count: 1,
-  firstSeen: '2026-11-01T00:00:00.000Z',
-  lastSeen: '2026-11-01T00:00:00.000Z',
-  ...overrides,
-});
+const record = usageRecord;
 
 describe('usage file store', () => {
   let dir: string;

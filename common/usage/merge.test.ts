@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRecords } from './merge.js';
-import type { UsageRecord } from './types.js';
+import { usageRecord } from './test-records.js';
 
-const record = (overrides: Partial<UsageRecord>): UsageRecord => ({
-  operationHash: 'aaa',
-  operationName: 'Contact',
-  clientName: 'web',
-  fields: ['Customer.phone', 'Query.customer'],
-  count: 1,
-  firstSeen: '2026-11-01T00:00:00.000Z',
-  lastSeen: '2026-11-01T00:00:00.000Z',
-  ...overrides,
-});
+const record = usageRecord;
 
 describe('mergeRecords', () => {
   it('adds counts of one operation and client, keeping the earliest first and latest last seen and every field', () => {

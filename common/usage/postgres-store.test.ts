@@ -2,18 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/helpers/services.js';
 import { openPostgresUsageStore, readPostgresUsage } from './postgres-store.js';
 import { readUsage } from './store.js';
-import type { UsageRecord } from './types.js';
+import { usageRecord } from './test-records.js';
 
-const record = (overrides: Partial<UsageRecord>): UsageRecord => ({
-  operationHash: 'aaa',
-  operationName: 'Contact',
-  clientName: 'web',
-  fields: ['Customer.phone', 'Query.customer'],
-  count: 1,
-  firstSeen: '2026-11-01T00:00:00.000Z',
-  lastSeen: '2026-11-01T00:00:00.000Z',
-  ...overrides,
-});
+const record = usageRecord;
 
 const available = await postgresAvailable();
 

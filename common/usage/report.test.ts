@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fieldReport, fieldSummaries, formatTable, parseCoordinate, parseSince, seenSince } from './report.js';
-import type { UsageRecord } from './types.js';
+import { usageRecord } from './test-records.js';
 
-const record = (overrides: Partial<UsageRecord>): UsageRecord => ({
-  operationHash: 'aaa',
-  operationName: 'Contact',
-  clientName: 'web',
-  fields: ['Customer.phone', 'Query.customer'],
-  count: 1,
-  firstSeen: '2026-11-01T00:00:00.000Z',
-  lastSeen: '2026-11-01T00:00:00.000Z',
-  ...overrides,
-});
+const record = usageRecord;
 
 const records = [
   record({ clientName: 'web', count: 5, lastSeen: '2026-11-20T00:00:00.000Z' }),
