@@ -6,7 +6,8 @@ import { issueDevToken } from '../gateway/src/auth/dev-token.js';
 import { keyFiles } from '../gateway/src/auth/key-files.js';
 import { parseArgs, USAGE, UsageError, type IntegrityArgs } from './integrity/args.js';
 import { scopesFor } from './integrity/references.js';
-import { formatTable, jsonReport, promText, writeAtomically } from './integrity/report.js';
+import { writeFileAtomicallySync } from '../common/atomic-file.js';
+import { formatTable, jsonReport, promText } from './integrity/report.js';
 import { operationName, pageQuery, scanAll, ScanError } from './integrity/scan.js';
 
 /**
@@ -72,7 +73,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const finishedAt = new Date();
-  if (args.prom !== undefined) writeAtomically(args.prom, await promText(results, finishedAt));
+  // Through a rename, as node_exporter's textfile collector asks: a scrape never reads half a file.
+  if (args.prom !== undefined) writeFileAtomicallySync(args.prom, await promText(results, finishedAt));
   console.log(args.format === 'json' ? JSON.stringify(jsonReport(results, args.url, finishedAt), null, 2) : formatTable(results));
   const orphans = results.reduce((sum, result) => sum + result.orphans.length, 0);
   return args.failOnOrphans && orphans > 0 ? 3 : 0;

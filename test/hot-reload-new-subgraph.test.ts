@@ -1,7 +1,8 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileAtomicallySync } from '../common/atomic-file.js';
 import { composeSupergraph, readSupergraphConfig } from '../schema/tools/compose.js';
 import { eventually } from './fixtures/reload/harness.js';
 import { dataset } from './helpers/expected.js';
@@ -47,8 +48,7 @@ describe('hot reload adds a subgraph', () => {
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     // As `npm run compose` writes it: a temporary file renamed over the old one.
-    writeFileSync(`${supergraphPath}.tmp`, composed(true));
-    renameSync(`${supergraphPath}.tmp`, supergraphPath);
+    writeFileAtomicallySync(supergraphPath, composed(true));
 
     const after = await eventually('the five-subgraph supergraph is active', async () => {
       const ready = await readyz();

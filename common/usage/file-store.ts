@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomically } from '../atomic-file.js';
 import { mergeRecords, sortRecords } from './merge.js';
 import type { UsageRecord } from './types.js';
 
@@ -32,15 +32,8 @@ export async function readUsageFile(path: string): Promise<UsageRecord[]> {
 export async function mergeIntoUsageFile(path: string, records: readonly UsageRecord[]): Promise<void> {
   const merged = mergeRecords(await readUsageFile(path), records);
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const file: UsageFile = { format: USAGE_FILE_FORMAT, records: merged };
-  try {
-    await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 
 export function parseUsageFile(text: string, path: string): UsageRecord[] {

@@ -1,9 +1,10 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import YAML from 'yaml';
+import { writeFileAtomicallySync } from '../../common/atomic-file.js';
 
 /**
  * Offline composition of schema/supergraph.yaml (rover's format) into the committed
@@ -57,18 +58,6 @@ function pathFlag(argv: readonly string[], flag: string): string | undefined {
   return undefined;
 }
 
-/** Temp file + rename (atomic within one directory): readers see the old file or the new one, never a mix. */
-export function writeFileAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 function main(): void {
   const argv = process.argv.slice(2);
   let configPath: string;
@@ -109,7 +98,8 @@ function main(): void {
     console.log(`${shown} is up to date`);
     return;
   }
-  writeFileAtomically(outputPath, output);
+  // Atomically: a gateway polling the file (hot reload) never reads half a supergraph.
+  writeFileAtomicallySync(outputPath, output);
   console.log(`wrote ${shown} (${output.length} bytes)`);
 }
 

@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { Gauge, Registry } from 'prom-client';
 import { orphanRatio, type ReferenceResult } from './scan.js';
 
@@ -53,14 +52,4 @@ export async function promText(results: readonly ReferenceResult[], finishedAt: 
   }
   lastRun.set(finishedAt.getTime() / 1000);
   return registry.metrics();
-}
-
-/**
- * Writes the file through a rename, as node_exporter's textfile collector asks: a scrape never
- * reads a half-written file.
- */
-export function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomically } from '../../common/atomic-file.js';
 import type { SeedCustomer } from '../seed/types.js';
 
 export type Segment = SeedCustomer['segment'];
@@ -73,19 +74,6 @@ interface StoreFile {
 
 const byId = (a: StoredCustomer, b: StoredCustomer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Atomic replace: a crash mid-write leaves the previous file, never half a file. */
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-}
-
 function fromSeed(customer: SeedCustomer): StoredCustomer {
   return { ...customer, updatedAt: customer.createdAt, revision: 1 };
 }
@@ -99,7 +87,7 @@ export async function openCustomerStore(dataDir: string, seed: () => readonly Se
     sorted = (JSON.parse(await readFile(path, 'utf8')) as StoreFile).customers.sort(byId);
   } else {
     sorted = seed().map(fromSeed).sort(byId);
-    await writeAtomically(path, JSON.stringify({ format: 1, customers: sorted } satisfies StoreFile));
+    await writeFileAtomically(path, JSON.stringify({ format: 1, customers: sorted } satisfies StoreFile));
   }
   const ids = new Map<string, StoredCustomer>();
   const emails = new Map<string, StoredCustomer>();
@@ -149,7 +137,7 @@ export async function openCustomerStore(dataDir: string, seed: () => readonly Se
             updated.sort(byId);
           }
           // Persist first: the change is visible (and answered) only once it is on disk.
-          await writeAtomically(path, JSON.stringify({ format: 1, customers: updated } satisfies StoreFile));
+          await writeFileAtomically(path, JSON.stringify({ format: 1, customers: updated } satisfies StoreFile));
           sorted = updated;
           index();
         }

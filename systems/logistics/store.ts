@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../common/atomic-file.js';
 import type { SeedShipment, SeedShipmentEvent, ShipmentStatus } from '../seed/types.js';
 
 /** A shipment as the API returns it: the seed's shape. */
@@ -139,7 +139,7 @@ export class ShipmentStore {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify(this.data);
-    const write = this.writing.catch(() => undefined).then(() => writeAtomically(this.path, snapshot));
+    const write = this.writing.catch(() => undefined).then(() => writeFileAtomically(this.path, snapshot));
     this.writing = write;
     return write;
   }
@@ -153,21 +153,4 @@ function groupBy(shipments: readonly Shipment[], key: (shipment: Shipment) => st
     else groups.set(key(shipment), [shipment]);
   }
   return groups;
-}
-
-async function writeAtomically(path: string, contents: string): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

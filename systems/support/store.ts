@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../common/atomic-file.js';
 import type { SeedTicket } from '../seed/types.js';
 import { newestFirst, slaDueAt, type NewTicket, type Ticket, type TicketPatch } from './tickets.js';
 
@@ -196,7 +196,7 @@ export class TicketStore {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify(this.data);
-    const write = this.writing.catch(() => undefined).then(() => writeAtomically(this.path, snapshot));
+    const write = this.writing.catch(() => undefined).then(() => writeFileAtomically(this.path, snapshot));
     this.writing = write;
     return write;
   }
@@ -212,22 +212,4 @@ function groupBy(tickets: readonly Ticket[], key: (ticket: Ticket) => string | n
     else groups.set(value, [ticket]);
   }
   return groups;
-}
-
-/** Temp file + fsync + rename: readers and restarts see the old file or the new one, never half. */
-async function writeAtomically(path: string, contents: string): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
