@@ -1,4 +1,5 @@
 import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+import { argumentValue, booleanArgument, graphNames, joinDirectives, stringArgument } from '../lib/supergraph-sdl.js';
 
 /**
  * What the raw supergraph says beyond the API schema: which subgraph declares each type (and with
@@ -21,29 +22,9 @@ export interface JoinInfo {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort(compare);
 
-function argument(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
-  return directive.arguments?.find((arg) => arg.name.value === name)?.value;
-}
-
+/** The text of a string or enum value (import lists hold both). */
 function text(value: ConstValueNode | undefined): string | undefined {
   return value?.kind === Kind.STRING || value?.kind === Kind.ENUM ? value.value : undefined;
-}
-
-function isTrue(value: ConstValueNode | undefined): boolean {
-  return value?.kind === Kind.BOOLEAN && value.value;
-}
-
-/** `join__Graph` enum value → subgraph name (`CRM` → `crm`). */
-function graphNames(document: DocumentNode): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
-    for (const value of definition.values ?? []) {
-      const graph = value.directives?.find((d) => d.name.value === 'join__graph');
-      names.set(value.name.value, (graph && text(argument(graph, 'name'))) ?? value.name.value.toLowerCase());
-    }
-  }
-  return names;
 }
 
 /** The local name of the composed `@owner` directive: its `@link` may import it under another name. */
@@ -51,7 +32,7 @@ function ownerDirectiveName(document: DocumentNode): string {
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
     for (const link of definition.directives ?? []) {
-      const imports = link.name.value === 'link' ? argument(link, 'import') : undefined;
+      const imports = link.name.value === 'link' ? argumentValue(link, 'import') : undefined;
       if (imports?.kind !== Kind.LIST) continue;
       for (const entry of imports.values) {
         if (entry.kind === Kind.OBJECT) {
@@ -67,7 +48,7 @@ function ownerDirectiveName(document: DocumentNode): string {
 
 function ownerTeam(directives: readonly ConstDirectiveNode[] | undefined, name: string): string | undefined {
   const owner = directives?.find((d) => d.name.value === name);
-  return owner ? text(argument(owner, 'team')) : undefined;
+  return owner ? stringArgument(owner, 'team') : undefined;
 }
 
 type Definition = DocumentNode['definitions'][number];
@@ -79,29 +60,29 @@ export function readJoinInfo(supergraphSdl: string): JoinInfo {
   const ownerName = ownerDirectiveName(document);
   const info: JoinInfo = { typeGraphs: new Map(), keyGraphs: new Map(), keys: new Map(), fieldGraphs: new Map(), ownerTeams: new Map() };
   const graphOf = (directive: ConstDirectiveNode) => {
-    const graph = text(argument(directive, 'graph'));
+    const graph = stringArgument(directive, 'graph');
     return graph === undefined ? undefined : (graphs.get(graph) ?? graph);
   };
   for (const definition of document.definitions) {
     if (!('name' in definition) || !definition.name || definition.kind === Kind.DIRECTIVE_DEFINITION) continue;
     const type = definition as TypeDefinition;
     const name = type.name.value;
-    const joins = (type.directives ?? []).filter((d) => d.name.value === 'join__type');
+    const joins = joinDirectives(type.directives, 'join__type');
     info.typeGraphs.set(name, sortedUnique(joins.map(graphOf).filter((g): g is string => !!g)));
-    const keyed = joins.filter((d) => argument(d, 'key') && !(argument(d, 'resolvable')?.kind === Kind.BOOLEAN && !isTrue(argument(d, 'resolvable'))));
+    const keyed = joins.filter((d) => argumentValue(d, 'key') && !(argumentValue(d, 'resolvable')?.kind === Kind.BOOLEAN && !booleanArgument(d, 'resolvable')));
     if (keyed.length > 0) {
       info.keyGraphs.set(name, sortedUnique(keyed.map(graphOf).filter((g): g is string => !!g)));
-      info.keys.set(name, sortedUnique(keyed.map((d) => text(argument(d, 'key'))!)));
+      info.keys.set(name, sortedUnique(keyed.map((d) => stringArgument(d, 'key')!)));
     }
     const team = ownerTeam(type.directives, ownerName);
     if (team) info.ownerTeams.set(name, team);
     const fields = 'fields' in type && Array.isArray(type.fields) ? type.fields : [];
     for (const field of fields as { name: { value: string }; directives?: readonly ConstDirectiveNode[] }[]) {
       const coordinate = `${name}.${field.name.value}`;
-      const joinFields = (field.directives ?? []).filter((d) => d.name.value === 'join__field');
+      const joinFields = joinDirectives(field.directives, 'join__field');
       const withGraph = joinFields.filter((d) => graphOf(d) !== undefined);
       // An @external or overridden copy of a field is declared in that subgraph but not resolved there.
-      const resolving = withGraph.filter((d) => !isTrue(argument(d, 'external')) && !isTrue(argument(d, 'usedOverridden')));
+      const resolving = withGraph.filter((d) => !booleanArgument(d, 'external') && !booleanArgument(d, 'usedOverridden'));
       if (withGraph.length > 0) info.fieldGraphs.set(coordinate, sortedUnique(resolving.map((d) => graphOf(d)!)));
       const fieldTeam = ownerTeam(field.directives, ownerName);
       if (fieldTeam) info.ownerTeams.set(coordinate, fieldTeam);

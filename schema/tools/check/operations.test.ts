@@ -4,7 +4,7 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildManifest } from '../../../gateway/src/persisted/build-manifest.js';
 import { composeSupergraph, readSupergraphConfig } from '../compose.js';
-import { apiSchema } from './supergraph-sdl.js';
+import { apiSchemaOf } from '../lib/api-schema.js';
 
 /**
  * The example consumer operations (schema/operations/<client>/) are what schema:check judges
@@ -21,7 +21,7 @@ describe('schema/operations', () => {
   it('every operation validates against the working-tree supergraph', () => {
     const { supergraphSdl, errors } = composeSupergraph(readSupergraphConfig());
     expect(errors).toEqual([]);
-    const schema = apiSchema(supergraphSdl!);
+    const schema = apiSchemaOf(supergraphSdl!);
     const manifest = buildManifest(files);
     expect(manifest.operations.map((operation) => [operation.name, validate(schema, parse(operation.body)).map((error) => error.message)])).toEqual(
       manifest.operations.map((operation) => [operation.name, []]),

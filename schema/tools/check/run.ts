@@ -15,7 +15,8 @@ import { ownership } from './rules/ownership.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { singleSource } from './rules/single-source.js';
 import { scopeImpact } from './scope-impact.js';
-import { apiSchema, contributorMap, contributorsOf } from './supergraph-sdl.js';
+import { apiSchemaOf } from '../lib/api-schema.js';
+import { contributorMap, contributorsOf } from '../lib/supergraph-sdl.js';
 import { SEVERITY_ORDER, type Finding, type Rule, type ShareableEntry } from './types.js';
 
 export const RULES: Readonly<Record<string, Rule>> = { policyCoverage, descriptions, deprecations, naming, singleSource, ownership };
@@ -60,7 +61,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const findings = errors.map((message): Finding => ({ severity: 'error', rule: 'composition', coordinate: '(composition)', message }));
     return summarize({ focus: input.focus, composed: false, changes: [], sections: [{ title: 'Composition', findings }], othersLint: 0, knownOperations: 0 });
   }
-  const baseSchema = apiSchema(input.baseSupergraphSdl);
+  const baseSchema = apiSchemaOf(input.baseSupergraphSdl);
   const operations = knownOperations(baseSchema, input.manifest, input.usage);
   const changes = await diffSupergraphs(input.baseSupergraphSdl, supergraphSdl);
   const consumers = consumerImpact(changes, operations, baseSchema);

@@ -1,5 +1,5 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLNamedType } from 'graphql';
-import { apiSchema } from '../supergraph-sdl.js';
+import { apiSchemaOf } from '../../lib/api-schema.js';
 import type { Finding, RuleInput } from '../types.js';
 
 const REMOVAL = /removal: (\d{4})-(\d{2})-(\d{2})\b/;
@@ -10,7 +10,7 @@ const REMOVAL = /removal: (\d{4})-(\d{2})-(\d{2})\b/;
  * be gone, but removing it is a separate, consumer-checked change.
  */
 export function deprecations(input: RuleInput): Finding[] {
-  const schema = apiSchema(input.supergraphSdl);
+  const schema = apiSchemaOf(input.supergraphSdl);
   const findings: Finding[] = [];
   const judge = (coordinate: string, reason: string | null | undefined) => {
     if (reason === null || reason === undefined) return;

@@ -1,5 +1,5 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, isUnionType, type GraphQLNamedType } from 'graphql';
-import { apiSchema } from '../supergraph-sdl.js';
+import { apiSchemaOf } from '../../lib/api-schema.js';
 import type { Finding, RuleInput } from '../types.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Finding, RuleInput } from '../types.js';
  * Query and Mutation, so their own description would say nothing a field's does not.
  */
 export function descriptions(input: RuleInput): Finding[] {
-  const schema = apiSchema(input.supergraphSdl);
+  const schema = apiSchemaOf(input.supergraphSdl);
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((type) => type!.name));
   const missing = (text: string | null | undefined) => !text?.trim();
   const findings: Finding[] = [];

@@ -1,5 +1,5 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, isScalarType, type GraphQLNamedType } from 'graphql';
-import { apiSchema } from '../supergraph-sdl.js';
+import { apiSchemaOf } from '../../lib/api-schema.js';
 import type { Finding, RuleInput } from '../types.js';
 
 const PASCAL = /^[A-Z][A-Za-z0-9]*$/;
@@ -8,7 +8,7 @@ const SCREAMING_SNAKE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
 /** GraphQL's usual conventions, so every subgraph reads like one API. */
 export function naming(input: RuleInput): Finding[] {
-  const schema = apiSchema(input.supergraphSdl);
+  const schema = apiSchemaOf(input.supergraphSdl);
   const findings: Finding[] = [];
   const report = (coordinate: string, message: string) => findings.push({ severity: 'error', rule: 'naming', coordinate, message });
   for (const type of Object.values(schema.getTypeMap()) as GraphQLNamedType[]) {

@@ -1,5 +1,5 @@
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
-import { stringArgument, typeDefinitions } from '../supergraph-sdl.js';
+import { stringArgument, typeDefinitions } from '../../lib/supergraph-sdl.js';
 import type { Finding, RuleInput } from '../types.js';
 
 /**

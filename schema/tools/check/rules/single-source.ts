@@ -1,5 +1,5 @@
 import { Kind, parse } from 'graphql';
-import { booleanArgument, graphNames, joinDirectives, stringArgument, typeDefinitions } from '../supergraph-sdl.js';
+import { booleanArgument, graphNames, joinDirectives, stringArgument, typeDefinitions } from '../../lib/supergraph-sdl.js';
 import type { Finding, RuleInput } from '../types.js';
 
 /**

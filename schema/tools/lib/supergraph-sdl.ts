@@ -1,9 +1,9 @@
-import { apiSchemaOf } from '../lib/api-schema.js';
 import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
 
 /**
  * Reading the join directives of a composed supergraph: which subgraph contributes, resolves or
- * keys which type and field. The API schema drops them, so the rules that need them read the SDL.
+ * keys which type and field. The API schema drops them, so schema:check's rules and the catalog
+ * read the SDL.
  */
 export function argumentValue(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
   return directive.arguments?.find((argument) => argument.name.value === name)?.value;
@@ -88,6 +88,3 @@ export function contributorsOf(map: ReadonlyMap<string, string[]>, coordinate: s
     current = current.slice(0, dot);
   }
 }
-
-/** The API schema, built with this module's graphql (see lib/api-schema). */
-export const apiSchema = apiSchemaOf;
