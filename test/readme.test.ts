@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SUBGRAPH_ERROR_CODES as GATEWAY_MIRROR_OF_SUBGRAPH_CODES, GATEWAY_ERROR_CODES } from '../gateway/src/errors.js';
+import { ERROR_REGISTRY, type ErrorCode } from '../common/contracts/errors.js';
 import { ROOT } from '../scripts/lib/processes.js';
-import { SUBGRAPH_ERROR_CODES } from '../subgraphs/shared/errors.js';
 import { CUSTOMER_CACHE_TYPES } from '../subgraphs/crm/customer-cache.js';
 import { typeEnvName } from '../subgraphs/shared/entity-cache/config.js';
 import { TICKET_CACHE_TYPES } from '../subgraphs/support/ticket-cache.js';
@@ -34,17 +33,20 @@ function sourceText(): string {
 }
 
 describe('README', () => {
-  it('documents exactly the error codes bizgraph raises', () => {
-    const table = section('Errors');
-    const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!);
-    const raisedByGateway = ['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'CIRCUIT_OPEN', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE', 'FORBIDDEN', 'OPERATION_LIMIT_EXCEEDED'];
-    const known = new Set<string>([...SUBGRAPH_ERROR_CODES, ...GATEWAY_ERROR_CODES, 'INTERNAL_SERVER_ERROR']);
-    for (const code of documented) expect(known, `${code} is in a registry`).toContain(code);
-    for (const code of [...SUBGRAPH_ERROR_CODES, ...raisedByGateway]) expect(documented, `${code} is documented`).toContain(code);
+  it('documents exactly the codes of the error registry, each raised where the registry says', () => {
+    const rows = [...section('Errors').matchAll(/^\| `([A-Z_]+)` \| ([a-z, ]+) \|/gm)].map((match) => ({ code: match[1]!, raisedBy: match[2]!.trim() }));
+    expect(new Set(rows.map((row) => row.code))).toEqual(new Set(Object.keys(ERROR_REGISTRY)));
+    for (const code of Object.keys(ERROR_REGISTRY) as ErrorCode[]) {
+      const sides = new Set(rows.filter((row) => row.code === code).flatMap((row) => (row.raisedBy === 'both' ? ['gateway', 'subgraph'] : row.raisedBy.split(', '))));
+      const expected = ERROR_REGISTRY[code].raisedBy === 'both' ? ['gateway', 'subgraph'] : [ERROR_REGISTRY[code].raisedBy];
+      expect([...sides].sort(), `README's "raised by" of ${code}`).toEqual(expected);
+    }
   });
 
-  it('keeps the gateway’s copy of the subgraph codes equal to the subgraph registry', () => {
-    expect([...GATEWAY_MIRROR_OF_SUBGRAPH_CODES].sort()).toEqual([...SUBGRAPH_ERROR_CODES].sort());
+  it('names the HTTP status the registry gives each code that fails a whole request', () => {
+    const statuses = [...section('Errors').matchAll(/^\| `([A-Z_]+)` \| [a-z, ]+ \| HTTP (\d{3})/gm)].map((match) => [match[1]!, Number(match[2])] as const);
+    const withStatus = Object.entries(ERROR_REGISTRY).filter(([, entry]) => 'httpStatus' in entry).map(([code, entry]) => [code, (entry as { httpStatus: number }).httpStatus] as const);
+    expect(new Map(statuses)).toEqual(new Map(withStatus));
   });
 
   it('names only npm scripts that exist', () => {

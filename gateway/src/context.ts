@@ -1,13 +1,7 @@
-/**
- * The verified caller. The JWT issue fills it at the gateway; the data source turns it into the
- * internal token it sends to subgraphs. Same shape as the subgraphs' `Principal`.
- */
-export interface GatewayPrincipal {
-  subject: string;
-  scopes: readonly string[];
-  customerId?: string;
-  email?: string;
-}
+import type { Principal } from '../../common/contracts/internal-token.js';
+
+/** The verified caller, filled from the user's JWT; the data source turns it into the internal token. */
+export type GatewayPrincipal = Principal;
 
 /** Per-request context of the gateway; the data source reads it in `willSendRequest`. */
 export type GatewayContext = {

@@ -1,31 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GATEWAY_ERROR_CODES, httpStatusOf, SUBGRAPH_ERROR_CODES, type ErrorOrigin, type GatewayErrorCode } from '../../common/contracts/errors.js';
 
-/** Codes the gateway itself raises (DESIGN.md "Errors"). */
-export const GATEWAY_ERROR_CODES = [
-  'UNAUTHENTICATED',
-  'UNAUTHORIZED_FIELD_OR_TYPE',
-  'FORBIDDEN',
-  'OPERATION_LIMIT_EXCEEDED',
-  'PERSISTED_QUERY_NOT_ALLOWED',
-  'SUBGRAPH_UNAVAILABLE',
-  'SUBGRAPH_TIMEOUT',
-  'CIRCUIT_OPEN',
-] as const;
-export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
-
-/**
- * Codes subgraphs may return (mirrors `subgraphs/shared/errors.ts`, which the gateway must not
- * import: it runs on other companies' supergraphs too).
- */
-export const SUBGRAPH_ERROR_CODES = [
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'INSUFFICIENT_STOCK',
-  'UPSTREAM_RATE_LIMITED',
-  'UPSTREAM_ERROR',
-  'FORBIDDEN',
-] as const;
+export { GATEWAY_ERROR_CODES, type GatewayErrorCode };
 
 /** Request errors Apollo Server raises before execution; their messages describe the client's query. */
 const REQUEST_ERROR_CODES = [
@@ -44,13 +20,15 @@ export function isKnownErrorCode(code: unknown): boolean {
 }
 
 /** Where a subgraph-related error comes from: always named, so clients know which system failed. */
-export interface SubgraphOrigin {
-  subgraph: string;
-  system: string;
-}
+export type SubgraphOrigin = ErrorOrigin;
 
+/**
+ * A gateway error with its registry code; a code that fails the whole request (401, 403, 400)
+ * carries its HTTP status from the registry, so no call site chooses one.
+ */
 export function gatewayError(code: GatewayErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extensions } });
+  const status = httpStatusOf(code);
+  return new GraphQLError(message, { extensions: { code, ...(status === undefined ? {} : { http: { status } }), ...extensions } });
 }
 
 /** Which operation limit a request broke (`extensions.limit` of `OPERATION_LIMIT_EXCEEDED`). */
@@ -74,7 +52,6 @@ export function operationLimitError(limit: OperationLimit, max: number, found?: 
     limit,
     max,
     ...(found === undefined ? {} : { found }),
-    http: { status: 400 },
   });
 }
 

@@ -1,14 +1,7 @@
-/**
- * The verified caller, from the gateway's internal token (`internal-auth.ts`): subject, scopes and,
- * for portal callers, `customerId` and `email`. Subgraphs read it from the context and never reshape.
- */
-export interface Principal {
-  subject: string;
-  scopes: readonly string[];
-  /** Set for portal principals: row-level rules restrict data to this customer. */
-  customerId?: string;
-  email?: string;
-}
+import type { Principal } from '../../common/contracts/internal-token.js';
+
+/** The verified caller, from the gateway's internal token (`internal-auth.ts`); see the contract. */
+export type { Principal };
 
 /** What every subgraph's per-request context starts from. */
 export interface BaseContext {

@@ -1,26 +1,9 @@
 import { GraphQLError } from 'graphql';
 
-/**
- * The registry of error codes a subgraph may put in `extensions.code`.
- * Anything thrown with another code is masked outside development (see server.ts).
- */
-export const SUBGRAPH_ERROR_CODES = [
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'INSUFFICIENT_STOCK',
-  'UPSTREAM_RATE_LIMITED',
-  'UPSTREAM_ERROR',
-  'FORBIDDEN',
-] as const;
-export type SubgraphErrorCode = (typeof SUBGRAPH_ERROR_CODES)[number];
+import { SUBGRAPH_ERROR_CODES, type ErrorOrigin, type SubgraphErrorCode } from '../../common/contracts/errors.js';
 
-export interface ErrorOrigin {
-  /** The business system the error concerns, e.g. `crm`, `erp`. */
-  system: string;
-  /** The subgraph that raised it. */
-  subgraph: string;
-}
+/** The subgraph side of the one registry (common/contracts/errors.ts); other codes are masked outside development. */
+export { SUBGRAPH_ERROR_CODES, type ErrorOrigin, type SubgraphErrorCode };
 
 export interface ErrorDetails {
   /** The argument or input field that was wrong, as a dotted path (`input.lines.0.sku`). */

@@ -1,14 +1,14 @@
 import { stat, readFile } from 'node:fs/promises';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal } from './context.js';
+import { INTERNAL_ISSUER, principalFromClaims } from '../../common/contracts/internal-token.js';
 
 /**
  * The subgraph side of subgraph trust: every `/graphql` request must carry the gateway's internal
  * token (EdDSA, `iss` bizgraph-gateway, `aud` = this subgraph). A user's own JWT, a token for
  * another subgraph, or none at all is refused, so calling a subgraph directly gets nothing.
- * (Mirrors `gateway/src/auth/internal-token.ts`, which subgraphs must not import.)
  */
-export const INTERNAL_ISSUER = 'bizgraph-gateway';
+export { INTERNAL_ISSUER };
 /** Tokens are signed for 60 s; anything claiming a longer life was not signed by our gateway. */
 const MAX_TOKEN_AGE_SECONDS = 120;
 const MAX_TOKEN_BYTES = 8192;
@@ -44,22 +44,11 @@ export function createInternalTokenVerifier(audience: string, source: GatewayJwk
       if (!token) return { ok: false, reason: 'expected "Authorization: Bearer <internal token>"' };
       try {
         const { payload } = await jwtVerify(token, getKey, options);
-        return { ok: true, principal: principalFrom(payload) };
+        return { ok: true, principal: principalFromClaims(payload) };
       } catch (error) {
         return { ok: false, reason: reasonFor(error) };
       }
     },
-  };
-}
-
-function principalFrom(payload: JWTPayload): Principal | null {
-  if (payload.anon === true) return null;
-  const { scope, customer_id: customerId, email } = payload;
-  return {
-    subject: payload.sub!,
-    scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
-    ...(typeof customerId === 'string' ? { customerId } : {}),
-    ...(typeof email === 'string' ? { email } : {}),
   };
 }
 

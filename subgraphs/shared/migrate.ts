@@ -1,10 +1,8 @@
 import type { Database } from './sql.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../../common/contracts/sql.js';
+
+export type { Migration };
 
 /**
  * Applies pending migrations in version order, each in its own transaction, recording them in

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { parseProvenanceHeader, PROVENANCE_HEADER, type ProvenanceItem } from '../../common/provenance.js';
+import { parseProvenanceHeader, PROVENANCE_HEADER, type ProvenanceItem } from '../../common/contracts/provenance.js';
 import type { ErrorOrigin } from './errors.js';
 
 export type { ProvenanceItem };

@@ -3,12 +3,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { traceStatement } from './tracing.js';
 
-/** The one query shape both PGlite and `pg` answer; every SQL statement goes through it. */
-export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
-  /** Runs a script of several statements without parameters (migrations). */
-  exec(script: string): Promise<void>;
-}
+import type { Queryable } from '../../common/contracts/sql.js';
+
+export type { Queryable };
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';

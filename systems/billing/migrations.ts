@@ -4,12 +4,7 @@
  * them to the clean GraphQL shape. Applied by `migrate()` in the subgraph, in version order.
  */
 
-/** Same shape as `Migration` in subgraphs/shared/migrate.ts (systems never import subgraphs). */
-export interface BillingMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../../common/contracts/sql.js';
 
 /** Advisory lock key for `migrate()`, distinct per database owner (ERP 4002, billing 4003). */
 export const BILLING_MIGRATION_LOCK_KEY = 4003;
@@ -69,7 +64,7 @@ const v3InvoiceListing = /* SQL */ `
 CREATE INDEX inv_header_issued_idx ON inv_header (issued_on DESC, inv_id DESC);
 `;
 
-export const BILLING_MIGRATIONS: readonly BillingMigration[] = [
+export const BILLING_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'invoices, payments, accounts', sql: v1Tables },
   { version: 2, name: 'payment idempotency', sql: v2Idempotency },
   { version: 3, name: 'invoice listing index', sql: v3InvoiceListing },

@@ -1,15 +1,6 @@
+import type { Queryable, TransactionalQueryable } from '../../common/contracts/sql.js';
 import type { Dataset } from '../seed/types.js';
 
-/**
- * The query shape seeding needs; PGlite and `pg` (through subgraphs/shared/sql.ts) both satisfy
- * it. Declared here because systems never import subgraph code.
- */
-export interface SeedQueryable {
-  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-}
-export interface SeedDatabase extends SeedQueryable {
-  transaction<T>(work: (tx: SeedQueryable) => Promise<T>): Promise<T>;
-}
 
 export interface BillingSeedCounts {
   accounts: number;
@@ -29,7 +20,7 @@ export function legacyNumericId(id: string): number {
  * one bulk `INSERT … SELECT FROM unnest(…)` per table. The table lock makes a second replica
  * starting at the same time wait, then find the rows and skip. `load` runs only when seeding.
  */
-export async function seedBillingIfEmpty(db: SeedDatabase, load: () => Dataset): Promise<BillingSeedCounts | null> {
+export async function seedBillingIfEmpty(db: TransactionalQueryable, load: () => Dataset): Promise<BillingSeedCounts | null> {
   return db.transaction(async (tx) => {
     await tx.query('LOCK TABLE inv_header IN SHARE ROW EXCLUSIVE MODE');
     const { rows } = await tx.query('SELECT EXISTS (SELECT 1 FROM inv_header) AS seeded');
@@ -45,7 +36,7 @@ export async function seedBillingIfEmpty(db: SeedDatabase, load: () => Dataset):
   });
 }
 
-async function insertAccounts(tx: SeedQueryable, dataset: Dataset): Promise<void> {
+async function insertAccounts(tx: Queryable, dataset: Dataset): Promise<void> {
   const { accounts } = dataset;
   await tx.query(
     `INSERT INTO cust_acct (crm_ref, currency_cd, credit_limit_cents)
@@ -54,7 +45,7 @@ async function insertAccounts(tx: SeedQueryable, dataset: Dataset): Promise<void
   );
 }
 
-async function insertInvoices(tx: SeedQueryable, dataset: Dataset): Promise<void> {
+async function insertInvoices(tx: Queryable, dataset: Dataset): Promise<void> {
   const { invoices } = dataset;
   await tx.query(
     `INSERT INTO inv_header (inv_id, inv_no, order_ref, crm_ref, status_cd, issued_on, due_on, amount_cents, currency_cd)
@@ -73,7 +64,7 @@ async function insertInvoices(tx: SeedQueryable, dataset: Dataset): Promise<void
   );
 }
 
-async function insertPayments(tx: SeedQueryable, dataset: Dataset): Promise<void> {
+async function insertPayments(tx: Queryable, dataset: Dataset): Promise<void> {
   const { payments } = dataset;
   await tx.query(
     `INSERT INTO pmt (pmt_id, inv_id, amount_cents, paid_at, method_cd)

@@ -4,11 +4,8 @@
  * (a `schema_migrations` table; a second run applies nothing). Never edit a shipped version:
  * add a new one.
  */
-export interface ErpMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
+
+import type { Migration } from '../../common/contracts/sql.js';
 
 /** Advisory lock key that serialises migrations of replicas sharing one PostgreSQL server. */
 export const ERP_MIGRATION_LOCK_KEY = 4002;
@@ -16,7 +13,7 @@ export const ERP_MIGRATION_LOCK_KEY = 4002;
 /** First order number the sequence hands out on an empty database (`SO-100001`). */
 export const FIRST_ORDER_NO = 100001;
 
-export const ERP_MIGRATIONS: readonly ErpMigration[] = [
+export const ERP_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'base schema',

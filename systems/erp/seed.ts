@@ -1,17 +1,8 @@
+import type { Queryable, TransactionalQueryable } from '../../common/contracts/sql.js';
 import type { Dataset } from '../seed/types.js';
 import { FIRST_ORDER_NO } from './migrations.js';
 import { orderNoValue, parseOrderKey, parseProductKey } from './keys.js';
 
-/**
- * The smallest SQL surface the seed needs. PGlite and `pg` (and the subgraph's `Database`)
- * all satisfy it structurally, so the system never imports subgraph code.
- */
-export interface SqlQueryable {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
-}
-export interface SqlDatabase extends SqlQueryable {
-  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-}
 
 export interface ErpSeedCounts {
   products: number;
@@ -33,7 +24,7 @@ function key(parse: (id: string) => number | null, id: string): number {
  * of bulk `unnest` inserts (a handful of statements, however large the data set), then moves
  * both sequences past the seeded maximum. Returns `null` when the database already had data.
  */
-export async function seedErpIfEmpty(db: SqlDatabase, dataset: Dataset): Promise<ErpSeedCounts | null> {
+export async function seedErpIfEmpty(db: TransactionalQueryable, dataset: Dataset): Promise<ErpSeedCounts | null> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     const { rows } = await tx.query<{ seeded: boolean }>('SELECT EXISTS (SELECT 1 FROM products) AS seeded');

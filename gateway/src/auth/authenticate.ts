@@ -1,4 +1,5 @@
 import { HeaderMap } from '@apollo/server';
+import { httpStatusOf } from '../../../common/contracts/errors.js';
 import { GraphQLError } from 'graphql';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { GatewayPrincipal } from '../context.js';
@@ -110,7 +111,7 @@ function refuse(reason: string, requestId: string | undefined, cause?: unknown):
   return new GraphQLError(`Invalid bearer token: ${reason}`, {
     extensions: {
       code: 'UNAUTHENTICATED',
-      http: { status: 401, headers: new HeaderMap([['www-authenticate', `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`]]) },
+      http: { status: httpStatusOf('UNAUTHENTICATED'), headers: new HeaderMap([['www-authenticate', `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`]]) },
     },
   });
 }

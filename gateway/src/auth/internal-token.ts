@@ -2,8 +2,9 @@ import { SignJWT, type JSONWebKeySet } from 'jose';
 import type { GatewayPrincipal } from '../context.js';
 import { keyFiles, loadOrCreateSigningKey, type SigningKey } from './key-files.js';
 
-/** `iss` of every internal token; subgraphs accept no other. */
-export const INTERNAL_ISSUER = 'bizgraph-gateway';
+import { INTERNAL_ISSUER, internalClaimsOf } from '../../../common/contracts/internal-token.js';
+
+export { INTERNAL_ISSUER };
 /** Lifetime of an internal token: short, because a leaked one works against a subgraph directly. */
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 /** A cached token is replaced this long before it expires, so none expires in flight. */
@@ -63,14 +64,7 @@ export async function createInternalTokenSigner(options: InternalTokenOptions): 
 
 function sign(key: SigningKey, principal: GatewayPrincipal | null, audience: string, issuedAt: number): Promise<string> {
   signatures++;
-  const claims: Record<string, unknown> = principal
-    ? {
-        ...(principal.scopes.length ? { scope: principal.scopes.join(' ') } : {}),
-        ...(principal.customerId !== undefined ? { customer_id: principal.customerId } : {}),
-        ...(principal.email !== undefined ? { email: principal.email } : {}),
-      }
-    : { anon: true };
-  return new SignJWT(claims)
+  return new SignJWT(internalClaimsOf(principal))
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(INTERNAL_ISSUER)
     .setAudience(audience)

@@ -83,7 +83,7 @@ function authorizingExecutor(executor: GatewayExecutor, { policy, mode, cacheSiz
     if (coordinates.length > 0) deniedByContext.set(context.context, coordinates);
     if (mode === 'reject' && coordinates.length > 0) {
       return {
-        errors: [gatewayError('FORBIDDEN', `Not authorized to read ${coordinates.join(', ')}`, { denied: coordinates, http: { status: 403 } })],
+        errors: [gatewayError('FORBIDDEN', `Not authorized to read ${coordinates.join(', ')}`, { denied: coordinates })],
       };
     }
     const result = await executor({

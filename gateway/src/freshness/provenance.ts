@@ -1,7 +1,7 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { isProvenanceItem, parseProvenanceHeader, PROVENANCE_HEADER, type ProvenanceItem } from '../../../common/provenance.js';
+import { isProvenanceItem, parseProvenanceHeader, PROVENANCE_HEADER, type ProvenanceItem } from '../../../common/contracts/provenance.js';
 import type { GatewayContext } from '../context.js';
 import { readProvenanceConfig, type ProvenanceConfig } from './config.js';
 

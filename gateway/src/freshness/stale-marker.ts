@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { StaleIfErrorItem } from '../../../common/stale-if-error.js';
+import type { StaleIfErrorItem } from '../../../common/contracts/stale-if-error.js';
 import type { GatewayContext } from '../context.js';
 
 /** One entity a subgraph served from its cache because its system failed (stale-if-error). */

@@ -42,7 +42,7 @@ export function safelistPlugin(manifest: ReadonlyMap<string, string>): ApolloSer
       request.operationName = undefined;
       return {
         async didResolveOperation() {
-          throw gatewayError('PERSISTED_QUERY_NOT_ALLOWED', 'Only operations from the persisted-operations manifest are accepted', { http: { status: 400 } });
+          throw gatewayError('PERSISTED_QUERY_NOT_ALLOWED', 'Only operations from the persisted-operations manifest are accepted');
         },
       };
     },

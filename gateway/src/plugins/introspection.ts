@@ -29,7 +29,7 @@ export function introspectionPlugin(production: boolean): ApolloServerPlugin<Gat
             introspects.set(operation, asks);
           }
           if (asks && !contextValue.principal?.scopes.includes(INTROSPECTION_SCOPE)) {
-            throw gatewayError('FORBIDDEN', `Introspection requires the ${INTROSPECTION_SCOPE} scope`, { http: { status: 403 } });
+            throw gatewayError('FORBIDDEN', `Introspection requires the ${INTROSPECTION_SCOPE} scope`);
           }
         },
       };

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { StaleIfErrorItem } from '../../../common/stale-if-error.js';
+import type { StaleIfErrorItem } from '../../../common/contracts/stale-if-error.js';
 
 export type { StaleIfErrorItem };
 
