@@ -5,15 +5,15 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
 import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
-import { recordStaleEntities } from '../freshness/stale-marker.js';
-import { forwardProvenanceHeader, recordProvenance } from '../freshness/provenance.js';
+import { recordStaleEntities } from '../features/freshness/stale-marker.js';
+import { forwardProvenanceHeader, recordProvenance } from '../features/freshness/provenance.js';
 import { log } from '../log.js';
 import type { BreakerState } from '../observability/events.js';
 import { deadlineAt } from './deadline.js';
 import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout, UpstreamStatusError } from './failures.js';
 import type { SubgraphPolicy } from './resilience-config.js';
 import { SubgraphResilience } from './resilience.js';
-import { traceSubgraphFetch } from '../tracing/subgraph-fetch.js';
+import { traceSubgraphFetch } from './fetch-span.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
 export interface SubgraphDataSourceOptions extends SubgraphOrigin {
