@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { deliveredClassified, type TagLookup } from './classified.js';
 import { mayDeliverClassified } from './classified-selection.js';
 import type { AuditConfig } from './config.js';
@@ -10,25 +10,24 @@ import { openAuditSink } from './sink.js';
 import { deniedCoordinates } from '../../authz/enforce.js';
 import type { SupergraphPolicy } from '../../authz/policy.js';
 import type { GatewayContext, GatewayPrincipal } from '../../context.js';
+import type { GatewayFeature, GraphQLRouteHooks } from '../../feature.js';
 import { log } from '../../log.js';
 
-type ContextFunction = (request: FastifyRequest, reply: FastifyReply) => Promise<GatewayContext>;
-
-export interface Audit {
+export interface Audit extends GatewayFeature {
   /** Writes the line of every operation Apollo Server runs or refuses (`willSendResponse`). */
-  plugin: ApolloServerPlugin<GatewayContext>;
-  /** Wraps the `/graphql` context function, linking each operation to its HTTP request. */
-  context(create: ContextFunction): ContextFunction;
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Links each operation to its HTTP request (`context.audit`). */
+  contributeContext?: GatewayFeature['contributeContext'];
   /** Route hooks for `/graphql`: a line for HTTP requests answered before any operation ran. */
-  routeHooks: { onRequest?: onRequestAsyncHookHandler; onSend?: onSendAsyncHookHandler<unknown>; onResponse?: onResponseAsyncHookHandler };
+  routeHooks?: GraphQLRouteHooks;
   /** Lines that could not be written. */
   dropped(): number;
   /** Flushes and closes the sink. */
   close(): Promise<void>;
 }
 
-/** What the audit knows of one HTTP request to `/graphql`; shared by the operations of a batch. */
-interface HttpAudit {
+/** What the audit knows of one HTTP request to `/graphql` (`context.audit`); shared by the operations of a batch. */
+export interface HttpAudit {
   started: number;
   time: string;
   principal: GatewayPrincipal | null;
@@ -36,10 +35,6 @@ interface HttpAudit {
   /** The body of an answer no operation line covered (a 401, a refused batch), for its error codes. */
   payload?: string;
 }
-
-/** Carried on the context value; Apollo Server's per-operation clone (Object.assign) keeps it. */
-const HTTP_AUDIT = Symbol('bizgraph.audit');
-type AuditedContext = GatewayContext & { [HTTP_AUDIT]?: HttpAudit };
 
 /** Answer bodies larger than this are not parsed for error codes (refusals are small). */
 const MAX_PAYLOAD = 64 * 1024;
@@ -58,7 +53,7 @@ const MAX_PAYLOAD = 64 * 1024;
  */
 export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((schema: GraphQLSchema | undefined) => SupergraphPolicy), options: { maxTokens: number }): Audit {
   if (config.sink.kind === 'off') {
-    return { plugin: {}, context: (create) => create, routeHooks: {}, dropped: () => 0, close: async () => {} };
+    return { dropped: () => 0, close: async () => {} };
   }
   const sink = openAuditSink(config.sink);
   log('info', 'audit trail', { target: config.sink.kind === 'file' ? config.sink.path : 'stdout', failClosed: config.failClosed });
@@ -81,7 +76,7 @@ export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((sc
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ contextValue }) {
       // Operations run without HTTP (executeOperation) are timed from here.
-      const http = (contextValue as AuditedContext)[HTTP_AUDIT] ?? { ...startHttp(), principal: contextValue.principal };
+      const http = contextValue.audit ?? { ...startHttp(), principal: contextValue.principal };
       return {
         async willSendResponse(requestContext) {
           http.lines++;
@@ -100,16 +95,13 @@ export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((sc
   };
 
   return {
-    plugin,
-    context: (create) => async (request, reply) => {
-      // A context that cannot be created (invalid token) throws through: `onResponse` writes its line.
-      const context = await create(request, reply);
+    plugins: [plugin],
+    // Only for a context that was built: a refused token gets its line from `onResponse`.
+    contributeContext(context, request) {
       const http = requests.get(request);
-      if (http) {
-        http.principal = context.principal;
-        Object.assign(context, { [HTTP_AUDIT]: http });
-      }
-      return context;
+      if (!http) return;
+      http.principal = context.principal;
+      context.audit = http;
     },
     routeHooks: {
       async onRequest(request) {

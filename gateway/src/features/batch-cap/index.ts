@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { operationLimitError } from '../../errors.js';
+import type { GatewayFeature } from '../../feature.js';
 
 /**
  * Fastify `preHandler` for `/graphql`: a batched HTTP request (JSON array body) with more than
@@ -7,7 +8,11 @@ import { operationLimitError } from '../../errors.js';
  * 'batch'`) before Apollo Server sees it, so none of its operations runs. Per-operation limits
  * still apply to each operation of an accepted batch.
  */
-export function batchCap(maxBatch: number): preHandlerAsyncHookHandler {
+export function batchCapFeature(maxBatch: number): GatewayFeature {
+  return { routeHooks: { preHandler: batchCap(maxBatch) } };
+}
+
+function batchCap(maxBatch: number): preHandlerAsyncHookHandler {
   return async function capBatch(request: FastifyRequest, reply: FastifyReply) {
     const { body } = request;
     if (!Array.isArray(body) || body.length <= maxBatch) return;

@@ -42,7 +42,7 @@ describe('extensions.sources', () => {
     const { context, finish } = await startRequest({});
     const headers = new Map<string, string>();
     forwardProvenanceHeader(context, headers);
-    recordProvenance(entityFetch(context, ['customer']), [item()], CRM);
+    recordProvenance(context, entityFetch(context, ['customer']), [item()], CRM);
     expect(headers.size).toBe(0);
     expect(provenanceRequested(context)).toBe(false);
     expect(await finish()).toBeUndefined();
@@ -54,13 +54,13 @@ describe('extensions.sources', () => {
     forwardProvenanceHeader(context, headers);
     expect(headers.get('bizgraph-provenance')).toBe('1');
     // A subgraph cannot claim another's identity: system and subgraph come from the data source.
-    recordProvenance(rootFetch(context, '{ customer(id: "cus_0001") { id } }'), [item({ system: 'billing', subgraph: 'billing' })], CRM);
+    recordProvenance(context, rootFetch(context, '{ customer(id: "cus_0001") { id } }'), [item({ system: 'billing', subgraph: 'billing' })], CRM);
     const ERP = { subgraph: 'erp', system: 'erp' };
-    recordProvenance(entityFetch(context, ['customer', 'orders', 'nodes', 0]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 2, fetchedAt: '2026-01-01T00:00:20.000Z' })], ERP);
-    recordProvenance(entityFetch(context, ['customer', 'orders', 'nodes', 1]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 3, fetchedAt: '2026-01-01T00:00:15.000Z' })], ERP);
+    recordProvenance(context, entityFetch(context, ['customer', 'orders', 'nodes', 0]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 2, fetchedAt: '2026-01-01T00:00:20.000Z' })], ERP);
+    recordProvenance(context, entityFetch(context, ['customer', 'orders', 'nodes', 1]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 3, fetchedAt: '2026-01-01T00:00:15.000Z' })], ERP);
     // Malformed items are dropped, not passed to clients.
-    recordProvenance(entityFetch(context, ['customer']), [{ type: 'Customer', secret: 'x' }, 'junk', item({ ageSeconds: -1 }), item({ fetchedAt: 'yesterday' })], { subgraph: 'support', system: 'support' });
-    recordProvenance(entityFetch(context, ['customer']), 'not a list', { subgraph: 'billing', system: 'billing' });
+    recordProvenance(context, entityFetch(context, ['customer']), [{ type: 'Customer', secret: 'x' }, 'junk', item({ ageSeconds: -1 }), item({ fetchedAt: 'yesterday' })], { subgraph: 'support', system: 'support' });
+    recordProvenance(context, entityFetch(context, ['customer']), 'not a list', { subgraph: 'billing', system: 'billing' });
     expect(await finish()).toEqual({
       sources: [
         { path: 'customer', subgraph: 'crm', system: 'crm', type: 'Customer', fetchedAt: '2026-01-01T00:00:10.000Z', ageSeconds: 5, fromCache: true, staleIfError: false, cached: 1, fetched: 0 },
@@ -83,5 +83,5 @@ describe('extensions.sources', () => {
 });
 
 it('sources of an unknown context are empty', () => {
-  expect(sourcesOf({})).toEqual([]);
+  expect(sourcesOf({ requestId: 'r', principal: null })).toEqual([]);
 });

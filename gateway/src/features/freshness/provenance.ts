@@ -1,8 +1,8 @@
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { isProvenanceItem, parseProvenanceHeader, PROVENANCE_HEADER, type ProvenanceItem } from '../../../../common/contracts/provenance.js';
 import type { GatewayContext } from '../../context.js';
+import type { SubgraphFetch } from '../../datasource/observer.js';
 import { readProvenanceConfig, type ProvenanceConfig } from './config.js';
 
 /**
@@ -15,34 +15,27 @@ export interface Source extends ProvenanceItem {
   path: string;
 }
 
-/** Requests (by context object) whose caller asked for provenance. */
-const requested = new WeakSet<object>();
-/** What the subgraph fetches of each requested request reported, one entry per path, subgraph and type. */
-const sourcesByContext = new WeakMap<object, Map<string, Source>>();
-
-export function provenanceRequested(context: object | null | undefined): boolean {
-  return context != null && requested.has(context);
+/** Whether the caller asked for provenance (`context.freshness.provenance` exists only then). */
+export function provenanceRequested(context: GatewayContext | null | undefined): boolean {
+  return context?.freshness?.provenance !== undefined;
 }
 
 /** Asks a subgraph for `extensions.provenance`, only when the caller asked for it (subgraphs record nothing otherwise). */
-export function forwardProvenanceHeader(context: object | null | undefined, headers: { set(name: string, value: string): unknown }): void {
+export function forwardProvenanceHeader(context: GatewayContext | null | undefined, headers: { set(name: string, value: string): unknown }): void {
   if (provenanceRequested(context)) headers.set(PROVENANCE_HEADER, '1');
 }
-
-type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
 /**
  * Keeps the well-formed items of one fetch's `extensions.provenance` under that fetch's path. The
  * gateway names the subgraph and system itself, as on errors: a subgraph cannot claim another's.
  */
-export function recordProvenance(options: ProcessOptions, reported: unknown, origin: { subgraph: string; system: string }): void {
-  if (!('incomingRequestContext' in options) || !provenanceRequested(options.context) || !Array.isArray(reported)) return;
+export function recordProvenance(context: GatewayContext, fetch: SubgraphFetch, reported: unknown, origin: { subgraph: string; system: string }): void {
+  const sources = context.freshness?.provenance;
+  if (!sources || !Array.isArray(reported)) return;
   const items = reported.filter(isProvenanceItem);
   if (items.length === 0) return;
-  const path = fetchPath(options);
+  const path = fetchPath(fetch);
   if (path === undefined) return;
-  let sources = sourcesByContext.get(options.context);
-  if (!sources) sourcesByContext.set(options.context, (sources = new Map()));
   for (const { type, fetchedAt, ageSeconds, fromCache, staleIfError, cached, fetched } of items) {
     const id = `${path}\u0000${origin.subgraph}\u0000${type}`;
     const item: Source = { path, subgraph: origin.subgraph, system: origin.system, type, fetchedAt: new Date(fetchedAt).toISOString(), ageSeconds, fromCache, staleIfError, cached, fetched };
@@ -65,16 +58,16 @@ function merge(a: Source, b: Source): Source {
 }
 
 /** This request's sources, sorted by path, subgraph and type (fetches finish in any order). */
-export function sourcesOf(context: object): Source[] {
+export function sourcesOf(context: GatewayContext): Source[] {
   const key = (source: Source) => `${source.path}\u0000${source.subgraph}\u0000${source.type}`;
-  return [...(sourcesByContext.get(context)?.values() ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return [...(context.freshness?.provenance?.values() ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**
  * Entity fetch: the path in the client's answer with list positions (and type conditions) folded,
  * so 500 orders share one prefix. Root fetch: the root fields it resolves.
  */
-export function fetchPath(options: { pathInIncomingRequest?: readonly (string | number)[]; document?: DocumentNode; request: { query?: string } }): string | undefined {
+export function fetchPath(options: SubgraphFetch): string | undefined {
   const inRequest = options.pathInIncomingRequest;
   if (inRequest && inRequest.length > 0) return foldPath(inRequest);
   let document = options.document;
@@ -127,7 +120,8 @@ export function provenancePlugin(config: ProvenanceConfig = readProvenanceConfig
     async requestDidStart({ request, contextValue }) {
       const wanted = parseProvenanceHeader(request.http?.headers.get(PROVENANCE_HEADER)) ?? config.defaultOn;
       if (!wanted) return;
-      requested.add(contextValue);
+      // The slot's presence is the request for provenance; the data source's fetches fill it.
+      (contextValue.freshness ??= {}).provenance = new Map();
       return {
         async willSendResponse({ contextValue: context, response }) {
           if (response.body.kind !== 'single') return;

@@ -5,20 +5,18 @@ import type { GatewayContext } from '../../context.js';
 /** One entity a subgraph served from its cache because its system failed (stale-if-error). */
 export type StaleEntity = StaleIfErrorItem;
 
-/** Stale entities reported by the subgraph fetches of each request (by its context object). */
-const staleByContext = new WeakMap<object, Map<string, StaleEntity>>();
-
 /**
  * Keeps the well-formed items of a subgraph's `extensions.staleIfError`; anything else a subgraph
  * sends there is dropped rather than passed to clients. One entry per system, type and key: several
  * fetches of one request may serve the same stale entity.
  */
-export function recordStaleEntities(context: object, reported: unknown, origin: { subgraph: string; system: string }): void {
+export function recordStaleEntities(context: GatewayContext, reported: unknown, origin: { subgraph: string; system: string }): void {
   if (!Array.isArray(reported)) return;
-  let entries = staleByContext.get(context);
+  let entries = context.freshness?.stale;
   for (const item of reported) {
     if (!isStaleEntity(item)) continue;
-    if (!entries) staleByContext.set(context, (entries = new Map()));
+    // Made on the first stale entity: an operation with none allocates nothing.
+    if (!entries) entries = (context.freshness ??= {}).stale = new Map();
     // The gateway names the subgraph and its system itself, as on errors: a subgraph cannot claim another's.
     const { subgraph, system } = origin;
     const { type, key, fetchedAt, ageSeconds } = item;
@@ -30,8 +28,8 @@ export function recordStaleEntities(context: object, reported: unknown, origin: 
 }
 
 /** What this request's answer must declare as stale; empty when everything was fresh. */
-export function staleEntitiesOf(context: object): StaleEntity[] {
-  return [...(staleByContext.get(context)?.values() ?? [])];
+export function staleEntitiesOf(context: GatewayContext): StaleEntity[] {
+  return [...(context.freshness?.stale?.values() ?? [])];
 }
 
 /**
@@ -43,8 +41,9 @@ export function staleMarkerPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
+          // The slot exists only once a stale entity was recorded: a fresh answer costs one read.
+          if (!contextValue.freshness?.stale || response.body.kind !== 'single') return;
           const stale = staleEntitiesOf(contextValue);
-          if (stale.length === 0 || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, staleIfError: stale };
         },

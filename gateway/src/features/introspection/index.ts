@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../../context.js';
 import { gatewayError } from '../../errors.js';
+import type { GatewayFeature } from '../../feature.js';
 
 /** The scope that opens introspection in production (DESIGN.md "Scopes and classification"). */
 export const INTROSPECTION_SCOPE = 'schema:introspect';
@@ -15,8 +16,11 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
  * Server's own `introspection` option is therefore `true`: it can only allow or refuse everyone.
  * Decided after the operation is resolved, so batched and persisted operations are covered too.
  */
-export function introspectionPlugin(production: boolean): ApolloServerPlugin<GatewayContext> {
-  if (!production) return {};
+export function introspectionFeature(production: boolean): GatewayFeature {
+  return production ? { plugins: [introspectionPlugin()] } : {};
+}
+
+function introspectionPlugin(): ApolloServerPlugin<GatewayContext> {
   const introspects = new WeakMap<OperationDefinitionNode, boolean>();
   return {
     async requestDidStart() {

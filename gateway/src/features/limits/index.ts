@@ -15,6 +15,7 @@ import {
 import type { OperationLimits } from '../../config.js';
 import type { GatewayContext } from '../../context.js';
 import { operationLimitError, type OperationLimit } from '../../errors.js';
+import type { GatewayFeature } from '../../feature.js';
 
 /**
  * The cost model handed to graphql-armor: every object in the answer costs 1, scalars are free
@@ -29,7 +30,7 @@ const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFr
 /** Paging arguments graphql-armor's cost rule multiplies by (it reads integer literals only). */
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
-export interface LimitOptions {
+export interface LimitOptions extends GatewayFeature {
   /** Apollo Server `validationRules`: depth, aliases, directives and cost (variables read as 1). */
   validationRules: ValidationRule[];
   /** Apollo Server `parseOptions`: graphql-js stops lexing past the token limit. */

@@ -1,19 +1,20 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../../context.js';
 import { Counter, Registry } from 'prom-client';
 import { registerMetricsRoute } from '../../../../common/metrics.js';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayFeature } from '../../feature.js';
 import type { ResponseCacheCounters } from '../response-cache/counters.js';
 import { createRequestMetrics, type RequestMetrics } from './requests.js';
 import { subscribeSubgraphMetrics } from './subgraphs.js';
 import { registerSupergraphMetrics, type SupergraphMetricsSource } from './supergraph.js';
 
-export interface GatewayMetrics {
-  plugin: ApolloServerPlugin<GatewayContext>;
-  /** Wraps the `/graphql` context function (timing from the HTTP request, refused tokens). */
-  context: RequestMetrics['context'];
+export interface GatewayMetrics extends GatewayFeature {
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  /** Counts requests refused while their context was built (refused tokens). */
+  contextFailed: RequestMetrics['contextFailed'];
   /** `GET /metrics` (also in production: operational, unauthenticated, no secrets or PII in labels). */
-  registerRoutes(app: FastifyInstance): void;
+  register(app: FastifyInstance): void;
   /** Unsubscribes from the process-wide event bus. */
   close(): void;
 }
@@ -37,9 +38,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   if (options.supergraph) registerSupergraphMetrics(registry, options.supergraph);
   const unsubscribe = subscribeSubgraphMetrics(registry, options.subgraphs);
   return {
-    plugin: requests.plugin,
-    context: requests.context,
-    registerRoutes: (app) => registerMetricsRoute(app, registry),
+    plugins: [requests.plugin],
+    contextFailed: requests.contextFailed,
+    register: (app) => registerMetricsRoute(app, registry),
     close: unsubscribe,
   };
 }

@@ -1,23 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { boundedLabel, CLIENT_PATTERN, CODE_PATTERN, LATENCY_BUCKETS, NAME_PATTERN } from '../../../../common/metrics.js';
 import { describeOperation, describeRawOperation, outcomeOf, type AuditOutcome } from '../audit/line.js';
 import { deniedCoordinates } from '../../authz/enforce.js';
 import type { GatewayContext } from '../../context.js';
 
-type ContextFunction = (request: FastifyRequest, reply: FastifyReply) => Promise<GatewayContext>;
-
-/** When the HTTP request's context was started; carried on the context value (batches share it). */
-const STARTED = Symbol('bizgraph.metrics.started');
-type TimedContext = GatewayContext & { [STARTED]?: number };
-
 export interface RequestMetrics {
   /** Counts every operation Apollo Server answers (executed or refused), at `willSendResponse`. */
   plugin: ApolloServerPlugin<GatewayContext>;
-  /** Wraps the `/graphql` context function: times from before authentication, counts refused tokens. */
-  context(create: ContextFunction): ContextFunction;
+  /** Counts a request whose context could not be built (a refused token): no plugin sees it. */
+  contextFailed(error: unknown, request: FastifyRequest, startedAt: number): void;
 }
 
 interface Observation {
@@ -78,8 +72,8 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ contextValue }) {
-      // Operations run without HTTP (executeOperation) are timed from here.
-      const started = (contextValue as TimedContext)[STARTED] ?? performance.now();
+      // Timed from the HTTP request's arrival, before authentication; without HTTP (executeOperation) from here.
+      const started = contextValue.startedAt ?? performance.now();
       return {
         async willSendResponse({ contextValue, request, response, document, operation }) {
           const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
@@ -102,27 +96,21 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
 
   return {
     plugin,
-    context: (create) => async (request, reply) => {
-      const started = performance.now();
-      try {
-        return Object.assign(await create(request, reply), { [STARTED]: started });
-      } catch (error) {
-        // A refused token (401): no operation runs, so the plugin never sees this request.
-        const raw = describeRawOperation(request.method === 'GET' ? request.query : request.body, options.maxTokens);
-        const header = request.headers['apollographql-client-name'];
-        const code = codeOf(error);
-        record({
-          operationName: raw.operationName,
-          operationType: raw.operationType,
-          clientName: typeof header === 'string' ? header : null,
-          outcome: code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'error',
-          errors: [error],
-          denied: [],
-          seconds: (performance.now() - started) / 1000,
-          admit: false,
-        });
-        throw error;
-      }
+    contextFailed(error, request, started) {
+      // A refused token (401): no operation runs, so the plugin never sees this request.
+      const raw = describeRawOperation(request.method === 'GET' ? request.query : request.body, options.maxTokens);
+      const header = request.headers['apollographql-client-name'];
+      const code = codeOf(error);
+      record({
+        operationName: raw.operationName,
+        operationType: raw.operationType,
+        clientName: typeof header === 'string' ? header : null,
+        outcome: code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'error',
+        errors: [error],
+        denied: [],
+        seconds: (performance.now() - started) / 1000,
+        admit: false,
+      });
     },
   };
 }

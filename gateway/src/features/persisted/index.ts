@@ -1,13 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { GatewayContext } from '../../context.js';
+import type { GatewayFeature } from '../../feature.js';
 import { log } from '../../log.js';
 import { createApqCache } from './apq-cache.js';
 import type { PersistedConfig } from './config.js';
 import { readManifest } from '../../persisted/manifest.js';
 import { manifestCache, safelistPlugin } from './safelist.js';
 
-export interface PersistedOperations {
+export interface PersistedOperations extends GatewayFeature {
   /** Apollo Server's `persistedQueries` option. */
   persistedQueries: false | { cache: KeyValueCache<string>; ttl?: number };
   plugins: ApolloServerPlugin<GatewayContext>[];

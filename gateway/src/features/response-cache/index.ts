@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../../context.js';
+import type { GatewayFeature } from '../../feature.js';
 import { log } from '../../log.js';
 import { clientCacheHeaderPlugins } from './client-headers.js';
 import type { ResponseCacheConfig } from './config.js';
@@ -8,13 +9,13 @@ import { createCounters, type ResponseCacheCounters } from './counters.js';
 import { responseCachePlugins, type ResponseCachePluginOptions } from './plugin.js';
 import { createResponseStore } from './store.js';
 
-export interface ResponseCache {
+export interface ResponseCache extends GatewayFeature {
   /** Apollo Server plugins: the client cache header always, the cache itself when enabled. */
   plugins: ApolloServerPlugin<GatewayContext>[];
   /** Live counters (the same object on every read), for `/debug/response-cache` and later metrics. */
   counters: ResponseCacheCounters;
   /** `GET /debug/response-cache` (not in production): settings and counters. */
-  registerRoutes(app: FastifyInstance): void;
+  register(app: FastifyInstance): void;
   close(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export function createResponseCache(config: ResponseCacheConfig, options: { supe
   return {
     plugins,
     counters,
-    registerRoutes(app) {
+    register(app) {
       if (options.production) return;
       app.get('/debug/response-cache', async () => ({
         enabled: config.enabled,

@@ -1,10 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { deniedCoordinates } from '../../authz/enforce.js';
 import type { GatewayContext } from '../../context.js';
-import { staleEntitiesOf } from '../freshness/stale-marker.js';
-import { provenanceRequested } from '../freshness/provenance.js';
 import type { ResponseCacheCounters } from './counters.js';
 import { cacheIdentity } from './identity.js';
 
@@ -40,8 +37,6 @@ export function responseCachePlugins(options: ResponseCachePluginOptions): Apoll
   const { counters } = options;
   const hash = options.supergraphHash;
   const supergraphOf = typeof hash === 'function' ? hash : () => hash;
-  /** Per operation (Apollo Server clones the context per operation of a batch): was the cache consulted? */
-  const consulted = new WeakSet<object>();
   const identityOf = (requestContext: GraphQLRequestContext<GatewayContext>) => cacheIdentity(requestContext.contextValue);
 
   const apollo = ApolloServerPluginResponseCache<GatewayContext>({
@@ -51,13 +46,15 @@ export function responseCachePlugins(options: ResponseCachePluginOptions): Apoll
     async shouldReadFromCache(requestContext) {
       if (identityOf(requestContext) === null) return false;
       // Provenance describes this request's fetches: a stored answer would lie about fetch times.
-      if (provenanceRequested(requestContext.contextValue)) return false;
-      consulted.add(requestContext.contextValue);
+      if (requestContext.contextValue.freshness?.provenance) return false;
+      // On the operation's own copy of the context (Apollo Server copies it per operation of a batch).
+      requestContext.contextValue.responseCacheConsulted = true;
       return true;
     },
     async shouldWriteToCache(requestContext) {
       const context = requestContext.contextValue;
-      return consulted.has(context) && staleEntitiesOf(context).length === 0 && deniedCoordinates(context).length === 0;
+      // Slots are set only when non-empty: stale values or denied fields make an answer unstorable.
+      return context.responseCacheConsulted === true && !context.freshness?.stale && !context.authz;
     },
   });
 
@@ -65,7 +62,7 @@ export function responseCachePlugins(options: ResponseCachePluginOptions): Apoll
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, metrics, response }) {
-          const state = metrics.responseCacheHit ? 'hit' : consulted.has(contextValue) ? 'miss' : 'bypass';
+          const state = metrics.responseCacheHit ? 'hit' : contextValue.responseCacheConsulted ? 'miss' : 'bypass';
           if (state === 'hit') counters.hits++;
           else if (state === 'miss') counters.misses++;
           else counters.bypasses++;

@@ -5,15 +5,26 @@ import { ConfigError, type Env } from '../../../../common/config.js';
 import { registerRequestSpans } from '../../../../common/request-span.js';
 import { currentTraceId } from '../../../../common/trace-id.js';
 import type { GatewayContext } from '../../context.js';
+import type { GatewayFeature } from '../../feature.js';
 
 /** Response header with the request's trace id: on every `/graphql` answer, 401s and 400s included. */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
 /**
  * The gateway's SERVER span per `/graphql` request (continuing a client's `traceparent`), with the
- * request id and the client name (`apollographql-client-name`). Call before other hooks are added.
+ * request id and the client name (`apollographql-client-name`). First in the feature list: the
+ * hooks, plugins and subgraph fetches of every later feature then run inside the span.
  */
-export function registerGatewayRequestSpans(app: FastifyInstance): void {
+export function requestSpansFeature(): GatewayFeature {
+  return { register: registerGatewayRequestSpans };
+}
+
+/** `extensions.traceId` on answers and the operation's name on the request span (see `traceIdPlugin`). */
+export function traceIdFeature(env: Env = process.env): GatewayFeature {
+  return { plugins: [traceIdPlugin(env)] };
+}
+
+function registerGatewayRequestSpans(app: FastifyInstance): void {
   registerRequestSpans(app, {
     tracerName: 'bizgraph-gateway',
     routes: ['/graphql'],

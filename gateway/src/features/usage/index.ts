@@ -4,12 +4,13 @@ import type { UsageConfig } from '../../../../common/usage/config.js';
 import { fieldCoordinates } from '../../../../common/usage/fields.js';
 import { openUsageStore, type UsageStore } from '../../../../common/usage/store.js';
 import type { GatewayContext } from '../../context.js';
+import type { GatewayFeature } from '../../feature.js';
 import { log } from '../../log.js';
 import { UsageAggregator } from './aggregator.js';
 
-export interface UsageLog {
+export interface UsageLog extends GatewayFeature {
   /** Counts every operation Apollo Server parsed, validated and resolved. */
-  plugin: ApolloServerPlugin<GatewayContext>;
+  plugins: ApolloServerPlugin<GatewayContext>[];
   /** Writes the counts so far (also run every `flushIntervalMs`); never rejects. */
   flush(): Promise<void>;
   /** Stops the timer, writes what is left and closes the store. */
@@ -31,7 +32,7 @@ const MAX_CACHED_DOCUMENTS = 10_000;
  * counts go out with the next flush. Recording never fails or delays a request.
  */
 export function createUsageLog(config: UsageConfig): UsageLog {
-  if (config.store.kind === 'off') return { plugin: {}, flush: async () => {}, close: async () => {} };
+  if (config.store.kind === 'off') return { plugins: [], flush: async () => {}, close: async () => {} };
   const store: UsageStore = openUsageStore(config.store, (error) => log('warn', 'usage log: database connection lost', { error: error.message }));
   log('info', 'usage log', { target: store.describe, flushIntervalMs: config.flushIntervalMs });
   const aggregator = new UsageAggregator();
@@ -79,7 +80,7 @@ export function createUsageLog(config: UsageConfig): UsageLog {
   timer.unref();
 
   return {
-    plugin: { requestDidStart: async () => listener },
+    plugins: [{ requestDidStart: async () => listener }],
     flush,
     close() {
       closing ??= (async () => {

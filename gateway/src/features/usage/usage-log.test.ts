@@ -83,7 +83,7 @@ describe('createUsageLog', () => {
       request: { query, variables: { id: '1' }, http: { method: 'POST', headers: new HeaderMap(clientName === undefined ? [] : [['apollographql-client-name', clientName]]), search: '', body: {} } },
       contextValue: { requestId: 'test' },
     } as unknown as GraphQLRequestContextDidResolveOperation<GatewayContext>;
-    const listener = (await log.plugin.requestDidStart!(requestContext as never)) as GraphQLRequestListener<GatewayContext>;
+    const listener = (await log.plugins[0]!.requestDidStart!(requestContext as never)) as GraphQLRequestListener<GatewayContext>;
     await listener.didResolveOperation!(requestContext);
   };
   const run = (query: string, clientName?: string) => runOn(usage)(query, clientName);

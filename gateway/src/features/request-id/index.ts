@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { GatewayFeature } from '../../feature.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const MAX_LENGTH = 128;
@@ -17,7 +18,11 @@ export function requestIdFor(request: IncomingMessage): string {
 }
 
 /** Echoes the request id on every response, errors and 404s included. */
-export function registerRequestIdEcho(app: FastifyInstance): void {
+export function requestIdEchoFeature(): GatewayFeature {
+  return { register: registerRequestIdEcho };
+}
+
+function registerRequestIdEcho(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
