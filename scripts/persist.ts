@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { buildManifest, ManifestBuildError, type OperationFile } from '../gateway/src/persisted/build-manifest.js';
-import { DEFAULT_MANIFEST } from '../gateway/src/persisted/config.js';
+import { DEFAULT_MANIFEST } from '../gateway/src/features/persisted/config.js';
 
 /**
  * `npm run -s persist -- DIR [--out PATH] [--client NAME]`: builds the safelist manifest

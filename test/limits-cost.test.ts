@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../common/config.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { readGatewayConfig, type OperationLimits } from '../gateway/src/config.js';
-import { createOperationLimits, hasVariablePageArgument, inlinePageVariables } from '../gateway/src/plugins/limits.js';
+import { createOperationLimits, hasVariablePageArgument, inlinePageVariables } from '../gateway/src/features/limits/index.js';
 import { CUSTOMER_OVERVIEW } from './helpers/expected.js';
 
 /**

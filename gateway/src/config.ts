@@ -4,9 +4,9 @@ import { ConfigError, readInt, readOnOff, readOptionalString, readString, type E
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
 import { readResilienceConfig, type ResilienceConfig } from './datasource/resilience-config.js';
-import { readAuditConfig, type AuditConfig } from './audit/config.js';
-import { readPersistedConfig, type PersistedConfig } from './persisted/config.js';
-import { readResponseCacheConfig, type ResponseCacheConfig } from './response-cache/config.js';
+import { readAuditConfig, type AuditConfig } from './features/audit/config.js';
+import { readPersistedConfig, type PersistedConfig } from './features/persisted/config.js';
+import { readResponseCacheConfig, type ResponseCacheConfig } from './features/response-cache/config.js';
 import { readUsageConfig, type UsageConfig } from '../../common/usage/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,15 +47,15 @@ export interface GatewayConfig {
   subgraphCompression: boolean;
   /** `JWT_*` and `BIZGRAPH_DATA_DIR`: how callers are authenticated (see `auth/config.ts`). */
   auth: AuthConfig;
-  /** `LIMIT_*`: what one request may ask for (enforced by `plugins/limits.ts` and `plugins/batch-cap.ts`). */
+  /** `LIMIT_*`: what one request may ask for (enforced by `features/limits/` and `features/batch-cap/`). */
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
   authzMode: AuthzMode;
-  /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
+  /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `features/audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
   audit: AuditConfig;
   /** `PERSISTED_OPERATIONS` (off | apq | safelist), `PERSISTED_MANIFEST`, `REDIS_URL` (see `persisted/config.ts`). @default apq, in memory */
   persisted: PersistedConfig;
-  /** `RESPONSE_CACHE` (on | off), `RESPONSE_CACHE_MAX_TTL_SECONDS`, `REDIS_URL` (see `response-cache/config.ts`). @default off */
+  /** `RESPONSE_CACHE` (on | off), `RESPONSE_CACHE_MAX_TTL_SECONDS`, `REDIS_URL` (see `features/response-cache/config.ts`). @default off */
   responseCache: ResponseCacheConfig;
   /** `USAGE_LOG` (path | `off`), `USAGE_DATABASE_URL`, `USAGE_FLUSH_INTERVAL_MS` (see `common/usage/config.ts`). @default `<BIZGRAPH_DATA_DIR>/usage.json`, every 10 s */
   usage: UsageConfig;

@@ -81,7 +81,7 @@ const SUGGESTION = / ?Did you mean(.+?)\?$/;
  * Apollo Server `formatError`: known errors pass through (without a stack trace); outside
  * production unexpected errors keep their detail; in production they become
  * "Internal error" (its subgraph/system kept, so clients still see which system failed).
- * The detail is logged with the request id by `plugins/error-log.ts`.
+ * The detail is logged with the request id by `features/error-log/`.
  */
 export function createFormatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {

@@ -1,38 +1,38 @@
+import { performance } from 'node:perf_hooks';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError } from '../../common/config.js';
+import { listenAndDescribe } from '../../common/listen.js';
 import { subgraphEnvName, type GatewayConfig } from './config.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, GatewayPrincipal } from './context.js';
+import { longestTimeoutMs, policyFor } from './datasource/resilience-config.js';
+import type { SubgraphObserver } from './datasource/observer.js';
 import { SubgraphDataSource } from './datasource/subgraph-data-source.js';
 import { createUndiciFetcher } from './datasource/undici-fetcher.js';
-import { longestTimeoutMs, policyFor } from './datasource/resilience-config.js';
-import { startRequestClock } from './datasource/deadline.js';
 import { createFormatError } from './errors.js';
+import { composeFeatures } from './feature.js';
 import { createHealth } from './health.js';
-import { errorLogPlugin } from './plugins/error-log.js';
-import { batchCap } from './plugins/batch-cap.js';
-import { introspectionPlugin } from './plugins/introspection.js';
-import { createOperationLimits } from './plugins/limits.js';
-import { createAudit } from './plugins/audit.js';
-import { registerRequestIdEcho, requestIdFor } from './request-id.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { loadPolicy } from './authz/load.js';
 import { createVersionFactory } from './reload/version.js';
 import { createSupergraphVersions } from './reload/versions.js';
 import { pollSupergraph, type SupergraphPolling } from './reload/poll.js';
 import { createGatewayAuth } from './auth/gateway-auth.js';
-import { listenAndDescribe } from '../../common/listen.js';
-import { createPersistedOperations } from './persisted/index.js';
-import { staleMarkerPlugin } from './freshness/stale-marker.js';
-import { provenancePlugin } from './freshness/provenance.js';
-import { createResponseCache } from './response-cache/index.js';
-import { createGatewayMetrics } from './metrics/index.js';
-import { registerGatewayRequestSpans, traceIdPlugin } from './tracing/index.js';
-import { processLogger } from '../../common/logger.js';
-import { graphqlRequestLogPlugin, registerRequestLog } from '../../common/request-log.js';
-import { createUsageLog } from './usage/index.js';
+import { createAudit } from './features/audit/index.js';
+import { batchCapFeature } from './features/batch-cap/index.js';
+import { errorLogFeature } from './features/error-log/index.js';
+import { freshnessFeature } from './features/freshness/index.js';
+import { introspectionFeature } from './features/introspection/index.js';
+import { createOperationLimits } from './features/limits/index.js';
+import { createGatewayMetrics } from './features/metrics/index.js';
+import { createPersistedOperations } from './features/persisted/index.js';
+import { requestIdEchoFeature, requestIdFor } from './features/request-id/index.js';
+import { requestLogFeature } from './features/request-log/index.js';
+import { createResponseCache } from './features/response-cache/index.js';
+import { requestSpansFeature, traceIdFeature } from './features/tracing/index.js';
+import { createUsageLog } from './features/usage/index.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -56,46 +56,58 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     bodyTimeoutMs: longestTimeoutMs(config.resilience),
     compression: config.subgraphCompression,
   });
+  // Filled from the features below before the gateway serves; every data source reads this one list.
+  const observers: SubgraphObserver[] = [];
   // Per-subgraph timeout, retries, breaker and bulkhead; every request shares one deadline.
   const resilienceOf = (name: string) => ({ policy: policyFor(config.resilience, subgraphEnvName(name)), requestDeadlineMs: config.resilience.requestDeadlineMs });
   const createDataSource = (subgraph: SubgraphEndpoint) =>
-    new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens });
+    new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens, observers });
   // Each supergraph version (policy, planner, data sources) is built and swapped as one (see reload/).
   const factory = createVersionFactory({ config, createDataSource });
   const versions = createSupergraphVersions({ supergraph, policy }, factory);
   let polling: SupergraphPolling | undefined;
 
-  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
-  // First hook: the rest of each /graphql request (Apollo, plugins, subgraph fetches) runs inside its span.
-  registerGatewayRequestSpans(app);
-  registerRequestIdEcho(app);
-  // After the spans: one log line per request, with its trace id.
-  registerRequestLog(app, { logger: processLogger('gateway') });
-  const limits = createOperationLimits(config.limits);
-  // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
-  const audit = createAudit(config.audit, (schema) => versions.versionOf(schema).policy, { maxTokens: config.limits.maxTokens });
-  // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
-  const persisted = createPersistedOperations(config.persisted);
   const responseCache = createResponseCache(config.responseCache, { supergraphHash: (request) => versions.versionOf(request.schema).hash, production: config.production });
-  const metrics = createGatewayMetrics({
-    subgraphs: versions.subgraphNames,
-    supergraph: { activeVersion: () => versions.active().hash, reloads: () => ({ applied: polling?.status.applied ?? 0, refused: polling?.status.refusals ?? 0 }) },
-    responseCache: responseCache.counters,
-    maxTokens: config.limits.maxTokens,
-  });
-  const usage = createUsageLog(config.usage);
+  const reloads = () => ({ applied: polling?.status.applied ?? 0, refused: polling?.status.refusals ?? 0 });
+  const supergraphSource = { activeVersion: () => versions.active().hash, reloads };
+  // The gateway's features, in the order their hooks and plugins run; closed in reverse order.
+  const features = composeFeatures([
+    requestSpansFeature(), // first: every later hook, plugin and subgraph fetch runs inside the request's span
+    requestIdEchoFeature(), // x-request-id on every answer, 404s included
+    errorLogFeature(), // logs unexpected errors before later plugins look at the answer
+    createOperationLimits(config.limits), // depth, aliases, directives, cost and tokens, before anything runs
+    batchCapFeature(config.limits.maxBatch), // a batch over the cap is refused before Apollo Server sees it
+    introspectionFeature(config.production), // per principal, once the operation is resolved
+    // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
+    createAudit(config.audit, (schema) => versions.versionOf(schema).policy, { maxTokens: config.limits.maxTokens }),
+    // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
+    createPersistedOperations(config.persisted),
+    freshnessFeature(), // before the response cache: its slot tells the cache what not to store
+    responseCache, // after freshness and authz have marked what an answer must not be stored with
+    createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens }),
+    traceIdFeature(), // late: the response cache stores `data` only, so a hit never repeats an old trace id
+    requestLogFeature(), // after the spans (its line needs the trace id) and after the operation is answered
+    createUsageLog(config.usage), // last: counts only operations that resolved
+  ]);
+  observers.push(...features.observers);
+  // One teardown, used when the start fails and by close(): features in reverse, then the upstream connections.
+  let closing: Promise<void> | undefined;
+  const teardown = () => (closing ??= features.close().then(() => fetcher.close()));
+
+  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
+  features.register(app);
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: versions.gateway,
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), errorLogPlugin(), ...limits.plugins, introspectionPlugin(config.production), audit.plugin, ...persisted.plugins, staleMarkerPlugin(), provenancePlugin(), ...responseCache.plugins, metrics.plugin, traceIdPlugin(), graphqlRequestLogPlugin(), usage.plugin],
-    persistedQueries: persisted.persistedQueries,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
-    // Batches are capped per HTTP request by `batchCap` (preHandler below); each operation meets every limit.
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins],
+    persistedQueries: features.persistedQueries,
+    validationRules: features.validationRules,
+    parseOptions: features.parseOptions,
+    // Batches are capped per HTTP request by features/batch-cap; each operation meets every limit.
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: !config.production,
-    // plugins/introspection.ts decides, per principal: Apollo's switch can only refuse everyone.
+    // features/introspection decides, per principal: Apollo's switch can only refuse everyone.
     introspection: true,
     formatError: createFormatError(config.production),
     // runService (common/process.ts) owns SIGINT/SIGTERM and closes the gateway itself.
@@ -104,12 +116,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   try {
     await apollo.start();
   } catch (error) {
-    await fetcher.close();
-    await audit.close();
-    await usage.close();
-    await persisted.close();
-    await responseCache.close();
-    metrics.close();
+    await teardown();
     const { variable, location } = config.supergraph;
     throw new ConfigError(variable, `${location} cannot be served: ${(error as Error).message}`);
   }
@@ -124,15 +131,23 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   health.register(app);
   auth.registerRoutes(app);
-  responseCache.registerRoutes(app);
-  metrics.registerRoutes(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
-  const context = async (request: FastifyRequest): Promise<GatewayContext> => {
-    // REQUEST_DEADLINE_MS counts from the request's arrival, authentication included.
+  const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+    // REQUEST_DEADLINE_MS and the request metrics count from the request's arrival, authentication included.
     const arrivedAt = Date.now();
-    return startRequestClock({ requestId: request.id, principal: await auth.authenticator.authenticate(request.headers.authorization, request.id) }, arrivedAt);
+    const startedAt = performance.now();
+    let principal: GatewayPrincipal | null;
+    try {
+      principal = await auth.authenticator.authenticate(request.headers.authorization, request.id);
+    } catch (error) {
+      features.contextFailed(error, request, startedAt);
+      throw error;
+    }
+    const built: GatewayContext = { requestId: request.id, principal, arrivedAt, startedAt };
+    features.contributeContext(built, request, reply);
+    return built;
   };
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...audit.routeHooks, preHandler: batchCap(config.limits.maxBatch), handler: fastifyApolloHandler(apollo, { context: metrics.context(audit.context(context)) }) });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, handler: fastifyApolloHandler(apollo, { context }) });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 
@@ -142,15 +157,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async close() {
       health.setReady(false);
       await polling?.close();
+      // Drains first: every answered request's audit line and usage count is then written by the teardown.
       await app.close();
-      await fetcher.close();
-      await persisted.close();
-      await responseCache.close();
-      metrics.close();
-      // After the server drained: every answered request's line is flushed.
-      await audit.close();
-      // After the drain too: the last counts are written.
-      await usage.close();
+      await teardown();
     },
   };
 }

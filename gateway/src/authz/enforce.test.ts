@@ -3,7 +3,7 @@ import { getOperationAST, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayContext, GatewayPrincipal } from '../context.js';
 import { deniedCoordinates, enforcePolicy } from './enforce.js';
-import { loadEngine, principal, type Engine } from './test-harness.js';
+import { loadEngine, principal, type Engine } from '../../../test/helpers/authz-harness.js';
 
 /**
  * The wrapper around @apollo/gateway's executor, in process: what it hands the planner (document,

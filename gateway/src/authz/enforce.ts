@@ -17,12 +17,11 @@ export interface EnforceOptions {
   cacheSize?: number;
 }
 
-/** Coordinates denied to each request (by its context object), for the audit trail. */
-const deniedByContext = new WeakMap<object, readonly string[]>();
+const NONE: readonly string[] = [];
 
-/** The coordinates removed from (filter) or refused in (reject) this request; empty when none. */
-export function deniedCoordinates(context: object): readonly string[] {
-  return deniedByContext.get(context) ?? [];
+/** The coordinates removed from (filter) or refused in (reject) this operation; empty when none. */
+export function deniedCoordinates(context: GatewayContext): readonly string[] {
+  return context.authz?.denied ?? NONE;
 }
 
 /**
@@ -80,7 +79,8 @@ function authorizingExecutor(executor: GatewayExecutor, { policy, mode, cacheSiz
     const variables = requestContext.request.variables;
     const denials = activeDenials(rewrite, variables);
     const coordinates = [...new Set(denials.map((denial) => denial.coordinate))].sort();
-    if (coordinates.length > 0) deniedByContext.set(context.context, coordinates);
+    // Kept on the operation's context for audit, metrics and the response cache.
+    if (coordinates.length > 0) context.context.authz = { denied: coordinates };
     if (mode === 'reject' && coordinates.length > 0) {
       return {
         errors: [gatewayError('FORBIDDEN', `Not authorized to read ${coordinates.join(', ')}`, { denied: coordinates })],

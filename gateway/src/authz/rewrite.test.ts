@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import { createAccessChecker, policyScopes, principalKey, principalScopes } from './access.js';
-import { answer, describe, loadEngine, principal, rewrite, type Engine } from './test-harness.js';
+import { answer, describe, loadEngine, principal, rewrite, type Engine } from '../../../test/helpers/authz-harness.js';
 
 /**
  * The rewrite engine in process: (policy, API schema, document, principal) → rewritten document

@@ -5,15 +5,14 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
 import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
-import { recordStaleEntities } from '../freshness/stale-marker.js';
-import { forwardProvenanceHeader, recordProvenance } from '../freshness/provenance.js';
 import { log } from '../log.js';
 import type { BreakerState } from '../observability/events.js';
 import { deadlineAt } from './deadline.js';
+import type { SubgraphObserver } from './observer.js';
 import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout, UpstreamStatusError } from './failures.js';
 import type { SubgraphPolicy } from './resilience-config.js';
 import { SubgraphResilience } from './resilience.js';
-import { traceSubgraphFetch } from '../tracing/subgraph-fetch.js';
+import { traceSubgraphFetch } from './fetch-span.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
 export interface SubgraphDataSourceOptions extends SubgraphOrigin {
@@ -26,6 +25,8 @@ export interface SubgraphDataSourceOptions extends SubgraphOrigin {
   fetch: MinimalFetch;
   /** Signs the internal token every call carries (audience = this subgraph). */
   internalTokens: InternalTokenSigner;
+  /** Told of every fetch made for a client operation (see `observer.ts`); read at each fetch. */
+  observers?: readonly SubgraphObserver[];
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -54,6 +55,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly rawFetch: MinimalFetch;
   private readonly internalTokens: InternalTokenSigner;
   private readonly resilience: SubgraphResilience;
+  private readonly observers: readonly SubgraphObserver[];
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: withAttemptSignal(traceSubgraphFetch(options.fetch, options), options.policy.timeoutMs) });
@@ -63,6 +65,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.rawFetch = options.fetch;
     this.internalTokens = options.internalTokens;
     this.resilience = new SubgraphResilience(this.origin, options.policy);
+    this.observers = options.observers ?? [];
   }
 
   /** The circuit breaker's state, for /readyz. */
@@ -86,7 +89,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers) return;
     const context = 'incomingRequestContext' in options ? options.context : null;
     for (const [name, value] of Object.entries(await this.outboundHeaders(context))) headers.set(name, value);
-    forwardProvenanceHeader(context, headers);
+    if (context) for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
   }
 
   override async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -104,10 +107,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
       response = error.body;
     }
-    if (response.extensions?.staleIfError !== undefined && 'incomingRequestContext' in options) {
-      recordStaleEntities(options.context, response.extensions.staleIfError, this.origin);
-    }
-    recordProvenance(options, response.extensions?.provenance, this.origin);
+    if (context) for (const observer of this.observers) observer.onSubgraphResponse?.(context, options, response, this.origin);
     return response.errors ? { ...response, errors: response.errors.map((e) => this.withOrigin(e)) } : response;
   }
 

@@ -1,0 +1,166 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  Kind,
+  validate,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+  type ParseOptions,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { OperationLimits } from '../../config.js';
+import type { GatewayContext } from '../../context.js';
+import { operationLimitError, type OperationLimit } from '../../errors.js';
+import type { GatewayFeature } from '../../feature.js';
+
+/**
+ * The cost model handed to graphql-armor: every object in the answer costs 1, scalars are free
+ * (the token limit already bounds how many a document can name), nesting adds no factor, and a
+ * field with `first`/`last` multiplies its subtree by that number. The cost is thus an upper
+ * bound of the objects the gateway may have to fetch and merge: `orders(first: 500) { nodes {
+ * number customer { name } invoice { number } } }` costs 2000, while `customers(first: 100) {
+ * nodes { orders(first: 100) { nodes { number } } } }` costs 20200.
+ */
+const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
+
+/** Paging arguments graphql-armor's cost rule multiplies by (it reads integer literals only). */
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+export interface LimitOptions extends GatewayFeature {
+  /** Apollo Server `validationRules`: depth, aliases, directives and cost (variables read as 1). */
+  validationRules: ValidationRule[];
+  /** Apollo Server `parseOptions`: graphql-js stops lexing past the token limit. */
+  parseOptions: ParseOptions;
+  /** Re-checks the cost with the request's variables when `first`/`last` come from variables. */
+  plugins: ApolloServerPlugin<GatewayContext>[];
+}
+
+/**
+ * Operation limits with `@escape.tech/graphql-armor`. Of what `ApolloArmor.protect()` returns only
+ * its validation rules are used: its token plugin throws from `parsingDidStart`, which Apollo
+ * Server answers with a 500 (graphql-js's own `maxTokens` parse option gives a 400 parse error
+ * instead); its field-suggestion masking rewrites messages to `… [Suggestion hidden]?` and misses
+ * enum suggestions (errors.ts strips suggestions in production); its `allowBatchedHttpRequests:
+ * false` and `includeStacktraceInErrorResponses: false` would override server.ts's own choices.
+ * Every violation is reported as `OPERATION_LIMIT_EXCEEDED` with `extensions.limit` (errors.ts maps
+ * Apollo's GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED wrappers back to it).
+ */
+export function createOperationLimits(limits: OperationLimits): LimitOptions {
+  const common = (limit: OperationLimit, max: number) => ({
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [reportLimit(limit, max)],
+  });
+  const { validationRules } = new ApolloArmor({
+    blockFieldSuggestion: { enabled: false },
+    maxTokens: { enabled: false },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...common('depth', limits.maxDepth) },
+    maxAliases: { n: limits.maxAliases, ...common('aliases', limits.maxAliases) },
+    maxDirectives: { n: limits.maxDirectives, ...common('directives', limits.maxDirectives) },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...COST_MODEL, ...common('cost', limits.maxCost) },
+  }).protect();
+  const costRule = costOnly(limits.maxCost);
+  return {
+    validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [variableCostPlugin(costRule)],
+  };
+}
+
+/** graphql-armor's rules only expose their findings in the message ("…, found 14."). */
+const FOUND = /found (\d+(?:\.\d+)?)\.?$/;
+
+function reportLimit(limit: OperationLimit, max: number) {
+  return (context: ValidationContext | null, error: GraphQLError): void => {
+    const found = FOUND.exec(error.message);
+    context?.reportError(operationLimitError(limit, max, found ? Number(found[1]) : undefined));
+  };
+}
+
+/** The cost rule alone, for the per-request re-check. */
+function costOnly(maxCost: number): ValidationRule {
+  const armor = new ApolloArmor({
+    blockFieldSuggestion: { enabled: false },
+    maxTokens: { enabled: false },
+    maxDepth: { enabled: false },
+    maxAliases: { enabled: false },
+    maxDirectives: { enabled: false },
+    costLimit: { maxCost, ignoreIntrospection: true, ...COST_MODEL, exposeLimits: true, propagateOnRejection: false, onReject: [reportLimit('cost', maxCost)] },
+  });
+  const [rule] = armor.protect().validationRules;
+  if (!rule) throw new Error('graphql-armor returned no cost rule');
+  return rule;
+}
+
+/**
+ * Validation runs once per document (Apollo caches it), before variables are known, so
+ * `orders(first: $n)` counts as one page of 1 there. For operations that page with variables the
+ * cost is checked again here, with those variables written into the operation as literals.
+ */
+function variableCostPlugin(costRule: ValidationRule): ApolloServerPlugin<GatewayContext> {
+  const pagesWithVariables = new WeakMap<DocumentNode, boolean>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          let paged = pagesWithVariables.get(document);
+          if (paged === undefined) {
+            paged = hasVariablePageArgument(document);
+            pagesWithVariables.set(document, paged);
+          }
+          if (!paged) return;
+          const inlined = inlinePageVariables(document, operation, request.variables ?? {});
+          const [error] = validate(schema, inlined, [costRule]);
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}
+
+function isVariablePage(node: ArgumentNode): boolean {
+  return PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE;
+}
+
+export function hasVariablePageArgument(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Argument(node) {
+      if (!isVariablePage(node)) return undefined;
+      found = true;
+      return false;
+    },
+  });
+  return found;
+}
+
+/**
+ * The selected operation and the document's fragments, with every `first: $v` / `last: $v`
+ * replaced by the integer the request sends (or the variable's default). Non-integer values are
+ * left alone: execution rejects them anyway.
+ */
+export function inlinePageVariables(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DocumentNode {
+  const defaults = new Map(
+    (operation.variableDefinitions ?? []).flatMap((definition) =>
+      definition.defaultValue?.kind === Kind.INT ? [[definition.variable.name.value, Number(definition.defaultValue.value)] as const] : [],
+    ),
+  );
+  const selected: DocumentNode = {
+    ...document,
+    definitions: document.definitions.filter((definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION),
+  };
+  return visit(selected, {
+    Argument(node): ArgumentNode | undefined {
+      if (!isVariablePage(node) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const name = node.value.name.value;
+      const value = variables[name] ?? defaults.get(name);
+      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+      return { ...node, value: { kind: Kind.INT, value: String(value) } };
+    },
+  });
+}
