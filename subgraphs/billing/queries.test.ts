@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer } from './expected.js';
-import { billingBackends, errorExtensions, startBilling, type BillingHarness } from './test-harness.js';
+import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, errorExtensions, startBilling, type BillingHarness } from '../../test/helpers/subgraphs/billing.js';
 
 const dataset = generateDataset();
 const backends = await billingBackends();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
-import { decimal } from './expected.js';
-import { billingBackends, errorExtensions, startBilling, type BillingHarness } from './test-harness.js';
+import { decimal } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, errorExtensions, startBilling, type BillingHarness } from '../../test/helpers/subgraphs/billing.js';
 
 const dataset = generateDataset();
 const backends = await billingBackends();

@@ -3,8 +3,8 @@ import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
-import { decimal, expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from './expected.js';
-import { billingBackends, START_HOOK_TIMEOUT_MS, startBilling, type BillingHarness } from './test-harness.js';
+import { decimal, expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, START_HOOK_TIMEOUT_MS, startBilling, type BillingHarness } from '../../test/helpers/subgraphs/billing.js';
 
 /**
  * Row-level rules of the billing subgraph, called directly with the gateway's internal token for

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
-import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
+import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
 
 /**
  * Row-level rules of the crm subgraph, called directly with the gateway's internal token for a

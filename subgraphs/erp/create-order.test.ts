@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from './test-harness.js';
+import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
 const backends = await erpBackends();

@@ -7,7 +7,7 @@ import { generateDataset } from '../../systems/seed/generate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/services.js';
 import { openDatabase } from '../shared/sql.js';
 import { openErpDb, type OpenedErpDb } from './db.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS } from './test-harness.js';
+import { erpBackends, START_HOOK_TIMEOUT_MS } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
 const backends = await erpBackends();

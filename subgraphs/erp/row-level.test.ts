@@ -3,7 +3,7 @@ import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedOrder } from '../../systems/seed/types.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from './test-harness.js';
+import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from '../../test/helpers/subgraphs/erp.js';
 
 /**
  * Row-level rules of the erp subgraph, called directly with the gateway's internal token for a

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst } from '../../test/helpers/expected.js';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
-import { startSupport, type SupportProcesses } from './testing.js';
+import { startSupport, type SupportProcesses } from '../../test/helpers/subgraphs/support.js';
 
 /**
  * Row-level rules of the support subgraph, called directly with the gateway's internal token for
