@@ -1,5 +1,5 @@
 import { badInput } from '../shared/errors.js';
-import { chunk, createRestClient } from '../shared/rest-client.js';
+import { chunk, createCountedRestClient } from '../shared/rest-client.js';
 import type { CustomerModel, CustomerPatch, CustomerSegment } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -56,12 +56,8 @@ export interface CrmClientOptions {
 
 /** The one module that knows the CRM's URLs, parameters, status codes and API key. */
 export function createCrmClient(options: CrmClientOptions): CrmClient {
-  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
-  let calls = 0;
-  const call: typeof rest.call = (method, path, init) => {
-    calls++;
-    return rest.call(method, path, init);
-  };
+  const rest = createCountedRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  const call = rest.call;
 
   const batch = async (param: 'ids' | 'emails', keys: readonly string[]) => {
     // The CRM splits the list on commas, so a key holding one could only miss (or count twice).
@@ -110,8 +106,8 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
     async checkHealth() {
       await call('GET', '/healthz');
     },
-    callCount: () => calls,
-    resetCallCount: () => void (calls = 0),
-    close: () => rest.close(),
+    callCount: rest.callCount,
+    resetCallCount: rest.resetCallCount,
+    close: rest.close,
   };
 }
