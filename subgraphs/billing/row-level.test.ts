@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
 import { decimal, expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from '../../test/helpers/subgraphs/billing-expected.js';
-import { billingBackends, START_HOOK_TIMEOUT_MS, startBilling, type BillingHarness } from '../../test/helpers/subgraphs/billing.js';
+import { billingBackends, useBilling } from '../../test/helpers/subgraphs/billing.js';
 
 /**
  * Row-level rules of the billing subgraph, called directly with the gateway's internal token for
@@ -64,16 +64,10 @@ const payment = (invoice: SeedInvoice, key: string) => ({
 
 describe.each(backends)('billing row-level rules on $name', (backend) => {
   describe.skipIf(!backend.available)('portal principal of cus_0001', () => {
-    let billing: BillingHarness;
+    const billing = useBilling(backend);
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await billing.query(text, variables, principal)).body);
 
-    beforeAll(async () => {
-      billing = await startBilling(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await billing?.stop();
-    }, START_HOOK_TIMEOUT_MS);
 
     it("answers another customer's invoice(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ invoice(number: "${otherInvoice.number}") { ${INVOICE_FIELDS} } }`)).toEqual({

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedOrder } from '../../systems/seed/types.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from '../../test/helpers/subgraphs/erp.js';
+import { erpBackends, useErp } from '../../test/helpers/subgraphs/erp.js';
 
 /**
  * Row-level rules of the erp subgraph, called directly with the gateway's internal token for a
@@ -41,16 +41,10 @@ const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on
 
 describe.each(backends)('erp row-level rules on $name', (backend) => {
   describe.skipIf(!backend.available)('portal principal of cus_0001', () => {
-    let erp: ErpHarness;
+    const erp = useErp(backend);
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await erp.query(text, variables, principal)).body);
 
-    beforeAll(async () => {
-      erp = await startErp(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await erp?.stop();
-    }, START_HOOK_TIMEOUT_MS);
 
     it("answers another customer's order(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ order(number: "${otherOrder.number}") { number customer { id } } }`)).toEqual({
