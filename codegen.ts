@@ -1,24 +1,24 @@
+import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { mappers as billingMappers } from './subgraphs/billing/codegen-mappers.js';
-import { mappers as crmMappers } from './subgraphs/crm/codegen-mappers.js';
-import { mappers as erpMappers } from './subgraphs/erp/codegen-mappers.js';
-import { mappers as supportMappers } from './subgraphs/support/codegen-mappers.js';
-import { mappers as logisticsMappers } from './subgraphs/logistics/codegen-mappers.js';
+import YAML from 'yaml';
 
 /**
  * Resolver types for every subgraph, generated from its own SDL into `__generated__/`
- * (committed; `npm run codegen:check` fails when they drift from the schema).
+ * (committed; `npm run codegen:check` fails when they drift from the schema). The subgraphs are
+ * those registered in `schema/supergraph.yaml`, so `npm run new:subgraph` needs no edit here.
  */
-export const SUBGRAPHS = ['crm', 'erp', 'billing', 'support', 'logistics'] as const;
+const registry = YAML.parse(readFileSync(new URL('./schema/supergraph.yaml', import.meta.url), 'utf8')) as { subgraphs?: Record<string, unknown> } | null;
+export const SUBGRAPHS: readonly string[] = Object.keys(registry?.subgraphs ?? {});
 
-/** Each subgraph maps GraphQL types to the models its resolvers return, in its own file. */
-const MAPPERS: Record<(typeof SUBGRAPHS)[number], Record<string, string>> = {
-  crm: crmMappers,
-  erp: erpMappers,
-  billing: billingMappers,
-  support: supportMappers,
-  logistics: logisticsMappers,
-};
+/** Each subgraph maps GraphQL types to the models its resolvers return, in its own `codegen-mappers.ts`. */
+const MAPPERS: Record<string, Record<string, string>> = Object.fromEntries(
+  await Promise.all(
+    SUBGRAPHS.map(async (name) => {
+      const { mappers } = (await import(`./subgraphs/${name}/codegen-mappers.js`)) as { mappers: Record<string, string> };
+      return [name, mappers] as const;
+    }),
+  ),
+);
 
 const config: CodegenConfig = {
   overwrite: true,

@@ -6,8 +6,8 @@ import { registerSubgraph, renderSubgraph, ScaffoldError, validateRequest, type 
 
 /**
  * `npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]`: writes a
- * working subgraph from `scripts/scaffold/templates/`, registers it (supergraph.yaml, owners.yaml,
- * codegen.ts, the known scopes) and runs codegen and compose. Bad arguments exit 2 with a message.
+ * working subgraph from `scripts/scaffold/templates/`, registers it (supergraph.yaml, owners.yaml;
+ * codegen and the known scopes follow from supergraph.yaml) and runs codegen and compose. Bad arguments exit 2 with a message.
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 

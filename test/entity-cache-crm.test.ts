@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../subgraphs/shared/context.js';
-import { startCrmPair, type CrmPair } from '../subgraphs/crm/test-support.js';
+import { startCrmPair, type CrmPair } from './helpers/subgraphs/crm.js';
 import { signWebhook } from '../systems/crm/webhooks.js';
 import { dataset } from './helpers/expected.js';
 import { http } from './helpers/graphql.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCrmPair, type CrmPair } from '../subgraphs/crm/test-support.js';
+import { startCrmPair, type CrmPair } from './helpers/subgraphs/crm.js';
 import { startOwnRedis, type OwnRedis } from './entity-cache-redis-server.js';
 import { http } from './helpers/graphql.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../subgraphs/shared/context.js';
-import { startSupport, type SupportProcesses } from '../subgraphs/support/testing.js';
+import { startSupport, type SupportProcesses } from './helpers/subgraphs/support.js';
 import { dataset, ordersOf, ticketsOf } from './helpers/expected.js';
 
 /**

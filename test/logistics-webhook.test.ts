@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOGISTICS_KEY, startLogistics, type LogisticsProcesses } from '../subgraphs/logistics/testing.js';
+import { LOGISTICS_KEY, startLogistics, type LogisticsProcesses } from './helpers/subgraphs/logistics.js';
 import { generateDataset } from '../systems/seed/generate.js';
 import { signWebhook } from '../systems/logistics/webhooks.js';
 import { http } from './helpers/graphql.js';

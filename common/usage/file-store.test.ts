@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mergeIntoUsageFile, readUsageFile } from './file-store.js';
 import { readUsage } from './store.js';
-import { usageRecord } from './test-records.js';
+import { usageRecord } from '../../test/helpers/usage-records.js';
 
 const record = usageRecord;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRecords } from './merge.js';
-import { usageRecord } from './test-records.js';
+import { usageRecord } from '../../test/helpers/usage-records.js';
 
 const record = usageRecord;
 

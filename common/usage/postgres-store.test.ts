@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../test/helpers/services.js';
 import { openPostgresUsageStore, readPostgresUsage } from './postgres-store.js';
 import { readUsage } from './store.js';
-import { usageRecord } from './test-records.js';
+import { usageRecord } from '../../test/helpers/usage-records.js';
 
 const record = usageRecord;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldReport, fieldSummaries, formatTable, parseCoordinate, parseSince, seenSince } from './report.js';
-import { usageRecord } from './test-records.js';
+import { usageRecord } from '../../test/helpers/usage-records.js';
 
 const record = usageRecord;
 

@@ -103,21 +103,16 @@ export function renderSubgraph(root: string, request: ScaffoldRequest): string[]
   return written;
 }
 
-/** Edits one file with `change`, failing with the file's name when the expected shape is not there. */
-function edit(root: string, path: string, change: (text: string) => string | null): void {
-  const full = join(root, path);
-  const changed = change(readFileSync(full, 'utf8'));
-  if (changed === null) throw new Error(`${path} does not have the shape new:subgraph expects; register the subgraph there by hand`);
-  writeFileSync(full, changed);
-}
-
 /** Appends lines to a YAML file, on a line of their own even when the file lacks a final newline. */
 function appendLines(path: string, text: string): void {
   const current = readFileSync(path, 'utf8');
   appendFileSync(path, current.length > 0 && !current.endsWith('\n') ? `\n${text}` : text);
 }
 
-/** Registers the subgraph: supergraph.yaml, owners.yaml, codegen.ts and the known scopes. */
+/**
+ * Registers the subgraph in supergraph.yaml and owners.yaml. Codegen's subgraph list and the known
+ * scopes (`<name>:read`, `<name>:write`) are read from supergraph.yaml, so nothing else is edited.
+ */
 export function registerSubgraph(root: string, request: ScaffoldRequest): void {
   const { name, team, port } = request;
   appendLines(
@@ -139,21 +134,4 @@ export function registerSubgraph(root: string, request: ScaffoldRequest): void {
       '',
     ].join('\n'),
   );
-  const alias = `${name}Mappers`;
-  edit(root, 'codegen.ts', (text) => {
-    const imports = [...text.matchAll(/^import \{ mappers as \w+ \} from '\.\/subgraphs\/[^']+';$/gm)];
-    const last = imports[imports.length - 1];
-    const list = /export const SUBGRAPHS = \[([^\]]*)\] as const;/.exec(text);
-    const mappers = /(const MAPPERS[^=]*= \{\n[\s\S]*?)(\n\};)/.exec(text);
-    if (!last || !list || !mappers) return null;
-    let out = text.replace(mappers[0], `${mappers[1]}\n  ${name}: ${alias},${mappers[2]}`);
-    out = out.replace(list[0], `export const SUBGRAPHS = [${list[1]}, '${name}'] as const;`);
-    const importLine = `import { mappers as ${alias} } from './subgraphs/${name}/codegen-mappers.js';`;
-    return out.replace(last[0], `${last[0]}\n${importLine}`);
-  });
-  edit(root, 'gateway/src/auth/presets.ts', (text) => {
-    const anchor = /^(\s*)'schema:introspect',$/m.exec(text);
-    if (!anchor) return null;
-    return text.replace(anchor[0], `${anchor[1]}'${name}:read',\n${anchor[1]}'${name}:write',\n${anchor[0]}`);
-  });
 }

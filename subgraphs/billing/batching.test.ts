@@ -3,7 +3,7 @@ import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
 import { BATCH_SIZES, expectBatched, keysWithUnknown, startSqlBatchingTarget, type BatchingTarget, type FanOutCase } from '../../test/helpers/batching.js';
 import { sqlBackends, START_HOOK_TIMEOUT_MS } from '../../test/helpers/sql-subgraph.js';
-import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from './expected.js';
+import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from '../../test/helpers/subgraphs/billing-expected.js';
 
 /**
  * DataLoader audit of the billing subgraph (issue 4): every path that can fan out costs ONE SQL

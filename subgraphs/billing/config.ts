@@ -3,7 +3,7 @@ import { ConfigError, readInt, readNumber, readOptionalUrl, type Env } from '../
 import { DEFAULT_SEED } from '../../systems/seed/generate.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
 
-export interface BillingConfig extends SubgraphBaseConfig {
+export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   /** `BILLING_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `pgliteDir`. */
   databaseUrl?: string;
   /** `<BIZGRAPH_DATA_DIR>/billing/pgdata`, used when `databaseUrl` is unset. */
@@ -15,7 +15,7 @@ export interface BillingConfig extends SubgraphBaseConfig {
   seedScale: number;
 }
 
-export function readBillingConfig(env: Env): BillingConfig {
+export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
   const base = readSubgraphBaseConfig(env, 4003);
   const seedScale = readNumber(env, 'SEED_SCALE', 1, { min: 0, max: 20 });
   if (seedScale === 0) throw new ConfigError('SEED_SCALE', 'expected a number in (0, 20]');

@@ -8,7 +8,7 @@ import { generateDataset } from '../../systems/seed/generate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/services.js';
 import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
-import { billingBackends } from './test-harness.js';
+import { billingBackends } from '../../test/helpers/subgraphs/billing.js';
 
 const dataset = generateDataset();
 const backends = await billingBackends();

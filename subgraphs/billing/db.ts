@@ -1,10 +1,11 @@
 import { BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
 import { seedBillingIfEmpty, type BillingSeedCounts } from '../../systems/billing/seed.js';
 import { generateDataset } from '../../systems/seed/generate.js';
+import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { money } from '../shared/money.js';
 import { openDatabase, type Database, type Queryable } from '../shared/sql.js';
-import type { BillingConfig } from './config.js';
+import type { BillingSubgraphConfig } from './config.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
 
 /**
@@ -135,24 +136,19 @@ export interface BillingDb {
   close(): Promise<void>;
 }
 
-export interface OpenedBillingDb {
-  db: BillingDb;
-  appliedMigrations: number[];
-  /** Row counts when this start seeded an empty database, else null. */
-  seeded: BillingSeedCounts | null;
-  seedMs: number;
-}
+/** The typed queries and what the start found (migrations applied, rows seeded). */
+export type OpenedBillingDb = OpenedDb<BillingDb, BillingSeedCounts>;
 
 /** Opens (PGlite or server), migrates, seeds an empty database, and returns the typed queries. */
-export async function openBillingDb(config: BillingConfig): Promise<OpenedBillingDb> {
+export async function openBillingDb(config: BillingSubgraphConfig): Promise<OpenedBillingDb> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, statementTimeoutMs: config.statementTimeoutMs });
   try {
-    const appliedMigrations = await migrate(database, BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY);
+    const migrated = await migrate(database, BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY);
     const started = performance.now();
     const seeded = await seedBillingIfEmpty(database, () => generateDataset({ seed: config.seed, scale: config.seedScale }));
     const seedMs = Math.round(performance.now() - started);
     database.resetStatementCount();
-    return { db: billingQueries(database), appliedMigrations, seeded, seedMs };
+    return { db: billingQueries(database), kind: database.kind, migrated, seeded, seedMs };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;

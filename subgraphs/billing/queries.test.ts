@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer } from './expected.js';
-import { billingBackends, errorExtensions, startBilling, type BillingHarness } from './test-harness.js';
+import { expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, errorExtensions, useBilling } from '../../test/helpers/subgraphs/billing.js';
 
 const dataset = generateDataset();
 const backends = await billingBackends();
@@ -13,13 +13,7 @@ const INVOICE_FIELDS = /* GraphQL */ `
 
 describe.each(backends)('billing subgraph reads on $name', (backend) => {
   describe.skipIf(!backend.available)('queries', () => {
-    let billing: BillingHarness;
-    beforeAll(async () => {
-      billing = await startBilling(backend);
-    });
-    afterAll(async () => {
-      await billing?.stop();
-    });
+    const billing = useBilling(backend);
 
     it('answers invoice(number) with its payments and amount due', async () => {
       const { body } = await billing.query(`{ invoice(number: "INV-200001") { ${INVOICE_FIELDS} } }`);

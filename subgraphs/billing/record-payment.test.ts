@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
-import { decimal } from './expected.js';
-import { billingBackends, errorExtensions, startBilling, type BillingHarness } from './test-harness.js';
+import { decimal } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, errorExtensions, useBilling } from '../../test/helpers/subgraphs/billing.js';
 
 const dataset = generateDataset();
 const backends = await billingBackends();
@@ -39,18 +39,12 @@ const inputFor = (invoice: SeedInvoice, key: string, cents: number): Input => ({
 
 describe.each(backends)('recordPayment on $name', (backend) => {
   describe.skipIf(!backend.available)('recordPayment', () => {
-    let billing: BillingHarness;
+    const billing = useBilling(backend);
     const record = (input: Input) => billing.query(RECORD, { input });
     const paymentIds = async (invoice: SeedInvoice) => {
       const { body } = await billing.query('query($n: String!) { invoice(number: $n) { payments { id } } }', { n: invoice.number });
       return (body.data!.invoice.payments as { id: string }[]).map((payment) => payment.id);
     };
-    beforeAll(async () => {
-      billing = await startBilling(backend);
-    });
-    afterAll(async () => {
-      await billing?.stop();
-    });
 
     it('records a partial payment, then settles the invoice and marks it PAID', async () => {
       const invoice = unpaid[0]!;

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
-import { decimal, expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from './expected.js';
-import { billingBackends, START_HOOK_TIMEOUT_MS, startBilling, type BillingHarness } from './test-harness.js';
+import { decimal, expectedBalance, expectedInvoice, expectedOrderBilling, invoicesOfCustomer, moneyOf } from '../../test/helpers/subgraphs/billing-expected.js';
+import { billingBackends, useBilling } from '../../test/helpers/subgraphs/billing.js';
+import { portalPrincipal, withoutStacktraces } from '../../test/helpers/subgraphs/row-level.js';
 
 /**
  * Row-level rules of the billing subgraph, called directly with the gateway's internal token for
@@ -16,12 +17,7 @@ const backends = await billingBackends();
 
 const A = dataset.customers.find((customer) => customer.id === 'cus_0001')!;
 const B = dataset.customers.find((customer) => customer.id === 'cus_0002')!;
-const PORTAL_A: Principal = {
-  subject: 'portal-user-a',
-  scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'],
-  customerId: A.id,
-  email: A.email,
-};
+const PORTAL_A = portalPrincipal(A);
 
 const paid = (invoice: SeedInvoice) => dataset.payments.some((payment) => payment.invoiceId === invoice.id);
 const payable = (invoice: SeedInvoice) => (invoice.statusCode === 'O' || invoice.statusCode === 'D') && !paid(invoice);
@@ -37,11 +33,6 @@ const CUSTOMERS = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... o
 const RECORD = 'mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) { id amount { amount currency } } }';
 const PAYMENTS = 'query ($n: String!) { invoice(number: $n) { status payments { id } } }';
 
-/** Development mode adds stack traces to errors; they are not part of the contract. */
-function withoutStacktraces<T extends { errors?: Array<{ extensions?: Record<string, unknown> }> }>(body: T): T {
-  for (const error of body.errors ?? []) delete error.extensions?.stacktrace;
-  return body;
-}
 const column = (query: string, token: string) => query.indexOf(token) + 1;
 /** Errors arrive in the order their batches complete, which varies; compare them by path. */
 function byPath<T extends { errors?: Array<{ path?: unknown }> }>(body: T): T {
@@ -64,16 +55,10 @@ const payment = (invoice: SeedInvoice, key: string) => ({
 
 describe.each(backends)('billing row-level rules on $name', (backend) => {
   describe.skipIf(!backend.available)('portal principal of cus_0001', () => {
-    let billing: BillingHarness;
+    const billing = useBilling(backend);
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await billing.query(text, variables, principal)).body);
 
-    beforeAll(async () => {
-      billing = await startBilling(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await billing?.stop();
-    }, START_HOOK_TIMEOUT_MS);
 
     it("answers another customer's invoice(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ invoice(number: "${otherInvoice.number}") { ${INVOICE_FIELDS} } }`)).toEqual({

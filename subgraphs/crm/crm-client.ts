@@ -1,6 +1,7 @@
 import { badInput } from '../shared/errors.js';
-import { chunk, createRestClient } from '../shared/rest-client.js';
-import { ORIGIN, type CustomerModel, type CustomerPatch, type CustomerSegment } from './models.js';
+import { chunk, createCountedRestClient } from '../shared/rest-client.js';
+import type { CustomerModel, CustomerPatch, CustomerSegment } from './models.js';
+import { ORIGIN } from './origin.js';
 
 /** The CRM's batch endpoints take at most this many ids or emails per call. */
 export const CRM_BATCH_LIMIT = 100;
@@ -36,10 +37,10 @@ export interface CrmClient {
   /** `PATCH` with `If-Match: version`; never retried (a write). */
   updateCustomer(id: string, version: string, patch: CustomerPatch): Promise<UpdateResult>;
   /** Resolves when the CRM answers its health check; throws otherwise. */
-  health(): Promise<void>;
+  checkHealth(): Promise<void>;
   /** HTTP calls made since start or the last reset (shown at /debug/counters). */
-  calls(): number;
-  resetCalls(): void;
+  callCount(): number;
+  resetCallCount(): void;
   close(): Promise<void>;
 }
 
@@ -55,12 +56,8 @@ export interface CrmClientOptions {
 
 /** The one module that knows the CRM's URLs, parameters, status codes and API key. */
 export function createCrmClient(options: CrmClientOptions): CrmClient {
-  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
-  let calls = 0;
-  const call: typeof rest.call = (method, path, init) => {
-    calls++;
-    return rest.call(method, path, init);
-  };
+  const rest = createCountedRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  const call = rest.call;
 
   const batch = async (param: 'ids' | 'emails', keys: readonly string[]) => {
     // The CRM splits the list on commas, so a key holding one could only miss (or count twice).
@@ -106,11 +103,11 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
           return { kind: 'updated', customer: response.body };
       }
     },
-    async health() {
+    async checkHealth() {
       await call('GET', '/healthz');
     },
-    calls: () => calls,
-    resetCalls: () => void (calls = 0),
-    close: () => rest.close(),
+    callCount: rest.callCount,
+    resetCallCount: rest.resetCallCount,
+    close: rest.close,
   };
 }

@@ -2,7 +2,8 @@ import type { Connection } from '../shared/connection.js';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../shared/connection.js';
 import { badInput } from '../shared/errors.js';
 import { CRM_PAGE_LIMIT, type CrmClient } from './crm-client.js';
-import { ORIGIN, type CustomerModel, type CustomerSegment } from './models.js';
+import type { CustomerModel, CustomerSegment } from './models.js';
+import { ORIGIN } from './origin.js';
 
 export interface CustomersArgs {
   first?: number | null;

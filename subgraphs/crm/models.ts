@@ -1,8 +1,3 @@
-import type { ErrorOrigin } from '../shared/errors.js';
-
-/** Every error this subgraph raises names the CRM as the system involved. */
-export const ORIGIN: ErrorOrigin = { system: 'crm', subgraph: 'crm' };
-
 export type CustomerSegment = 'ENTERPRISE' | 'MID_MARKET' | 'SMB';
 
 /**

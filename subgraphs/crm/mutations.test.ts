@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
+import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
 
 const { customers } = generateDataset();
 const byId = (id: string) => customers.find((c) => c.id === id)!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http } from '../../test/helpers/graphql.js';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
+import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
 
 const { customers } = generateDataset();
 const byId = (id: string) => customers.find((c) => c.id === id)!;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
-import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './test-support.js';
+import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
+import { portalPrincipal } from '../../test/helpers/subgraphs/row-level.js';
 
 /**
  * Row-level rules of the crm subgraph, called directly with the gateway's internal token for a
@@ -11,12 +12,7 @@ import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from './tes
 const { customers } = generateDataset();
 const A = customers.find((customer) => customer.id === 'cus_0001')!;
 const B = customers.find((customer) => customer.id === 'cus_0002')!;
-const PORTAL_A: Principal = {
-  subject: 'portal-user-a',
-  scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'],
-  customerId: A.id,
-  email: A.email,
-};
+const PORTAL_A = portalPrincipal(A);
 
 const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }';
 const UPDATE = 'mutation ($id: ID!, $v: String!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, expectedVersion: $v, input: $input) { id name version } }';

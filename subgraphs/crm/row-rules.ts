@@ -1,7 +1,8 @@
 import type { Principal } from '../shared/context.js';
 import { assertCustomer, forbidden, mayAccessEmail, restrictedCustomer } from '../shared/row-rules.js';
 import { normalizeEmail, type CrmLoaders } from './loaders.js';
-import { ORIGIN, type CustomerModel } from './models.js';
+import type { CustomerModel } from './models.js';
+import { ORIGIN } from './origin.js';
 
 /**
  * The CRM's row-level rule (see shared/row-rules.ts): a portal principal reaches only its own

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { http } from '../../test/helpers/graphql.js';
-import { startCrmPair, type CrmPair } from './test-support.js';
+import { startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
 
 let pair: CrmPair | undefined;
 afterEach(async () => {

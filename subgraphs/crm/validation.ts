@@ -1,7 +1,8 @@
 import { badInput } from '../shared/errors.js';
 import type { UpdateCustomerInput } from './__generated__/resolvers-types.js';
 import { normalizeEmail } from './loaders.js';
-import { ORIGIN, type CustomerPatch } from './models.js';
+import type { CustomerPatch } from './models.js';
+import { ORIGIN } from './origin.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9][0-9 ()./-]{2,39}$/;

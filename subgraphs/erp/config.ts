@@ -3,7 +3,7 @@ import { datasetFromEnv } from '../../systems/seed/generate.js';
 import type { Dataset } from '../../systems/seed/types.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
 
-export interface ErpConfig extends SubgraphBaseConfig {
+export interface ErpSubgraphConfig extends SubgraphBaseConfig {
   /** `ERP_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `<dataDir>/erp/pgdata`. */
   databaseUrl: string | undefined;
   /** `ERP_STATEMENT_TIMEOUT_MS` (default 5000): per-statement timeout on a server. */
@@ -14,7 +14,7 @@ export interface ErpConfig extends SubgraphBaseConfig {
 
 export const ERP_DEFAULT_PORT = 4002;
 
-export function readErpConfig(env: Env): ErpConfig {
+export function readErpSubgraphConfig(env: Env): ErpSubgraphConfig {
   let dataset: Dataset;
   try {
     dataset = datasetFromEnv(env);

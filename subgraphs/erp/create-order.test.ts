@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from './test-harness.js';
+import { erpBackends, START_HOOK_TIMEOUT_MS, useErp } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
 const backends = await erpBackends();
@@ -27,13 +27,7 @@ const amount = (cents: number) => (cents / 100).toFixed(2);
 
 describe.each(backends)('createOrder on $name', (backend) => {
   describe.skipIf(!backend.available)('mutation', () => {
-    let erp: ErpHarness;
-    beforeAll(async () => {
-      erp = await startErp(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await erp?.stop();
-    }, START_HOOK_TIMEOUT_MS);
+    const erp = useErp(backend);
 
     /** A customer's order numbers and the stock of the given products: what a write may change. */
     const state = async (customerId: string, skus = [plenty1.sku, plenty2.sku, scarce.sku]) => {

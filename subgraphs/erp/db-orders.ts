@@ -3,7 +3,7 @@ import { badInput, subgraphError } from '../shared/errors.js';
 import type { Database, Queryable } from '../shared/sql.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './db-rows.js';
 import type { OrderModel } from './models.js';
-import { ERP_ORIGIN } from './origin.js';
+import { ORIGIN } from './origin.js';
 
 /**
  * Order creation against the ERP tables: the write half of db.ts (split only to keep files
@@ -35,7 +35,7 @@ async function findByKey(sql: Queryable, idempotencyKey: string): Promise<KeyedO
 /** A replay answers the first order; the same key on a different request is a client bug. */
 function replay(existing: KeyedOrderRow, fingerprint: string): OrderModel {
   if (existing.request_fingerprint?.trim() !== fingerprint) {
-    throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different order request', ERP_ORIGIN, {
+    throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different order request', ORIGIN, {
       field: 'input.idempotencyKey',
     });
   }
@@ -65,7 +65,7 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
   const bySku = new Map(found.map((row) => [row.sku, row]));
   const lines = request.lines.map((line, index) => {
     const product = bySku.get(line.sku);
-    if (!product) throw badInput(ERP_ORIGIN, `input.lines.${index}.sku`, `Unknown SKU ${line.sku}`);
+    if (!product) throw badInput(ORIGIN, `input.lines.${index}.sku`, `Unknown SKU ${line.sku}`);
     return { ...line, product };
   });
 
@@ -82,7 +82,7 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
   const short = lines.findIndex((line) => !reservedIds.has(line.product.product_id));
   if (short >= 0) {
     const sku = lines[short]!.sku;
-    throw subgraphError('INSUFFICIENT_STOCK', `Not enough stock for ${sku}`, ERP_ORIGIN, { field: `input.lines.${short}.quantity`, sku });
+    throw subgraphError('INSUFFICIENT_STOCK', `Not enough stock for ${sku}`, ORIGIN, { field: `input.lines.${short}.quantity`, sku });
   }
 
   const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.product.list_price_cents, 0);

@@ -6,8 +6,8 @@ import { ERP_MIGRATIONS } from '../../systems/erp/migrations.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/services.js';
 import { openDatabase } from '../shared/sql.js';
-import { openErpDatabase, type OpenedErpDb } from './db.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS } from './test-harness.js';
+import { openErpDb, type OpenedErpDb } from './db.js';
+import { erpBackends, START_HOOK_TIMEOUT_MS } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
 const backends = await erpBackends();
@@ -23,7 +23,7 @@ describe.each(backends)('ERP database on $name', (backend) => {
     let versions: number[];
 
     const open = async () => {
-      const { db, ...result } = await openErpDatabase({ databaseUrl: database?.url, dataDir, statementTimeoutMs: 5000, dataset });
+      const { db, ...result } = await openErpDb({ databaseUrl: database?.url, dataDir, statementTimeoutMs: 5000, dataset });
       await db.close();
       return result;
     };

@@ -4,6 +4,7 @@ import { parseOrderKey, parseProductKey } from '../../systems/erp/keys.js';
 import { seedErpIfEmpty, type ErpSeedCounts } from '../../systems/erp/seed.js';
 import type { Dataset } from '../../systems/seed/types.js';
 import type { Page } from '../shared/connection.js';
+import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
@@ -46,22 +47,15 @@ export interface ErpDbOptions {
   dataset: Dataset;
 }
 
-export interface OpenedErpDb {
-  db: ErpDb;
-  kind: Database['kind'];
-  /** Migration versions applied by this start (empty when the schema was current). */
-  migrated: number[];
-  /** Rows loaded by this start, or null when the database already had data. */
-  seeded: ErpSeedCounts | null;
-  seedMs: number;
-}
+/** The typed queries and what the start found (migrations applied, rows seeded). */
+export type OpenedErpDb = OpenedDb<ErpDb, ErpSeedCounts>;
 
 /** Public ids → legacy integer keys; ids that cannot exist are dropped (they resolve to null). */
 function keysOf(ids: readonly string[], parse: (id: string) => number | null): number[] {
   return ids.map(parse).filter((n): n is number => n !== null);
 }
 
-export async function openErpDatabase(options: ErpDbOptions): Promise<OpenedErpDb> {
+export async function openErpDb(options: ErpDbOptions): Promise<OpenedErpDb> {
   const sql = await openDatabase({
     url: options.databaseUrl,
     dataDir: join(options.dataDir, 'erp', 'pgdata'),

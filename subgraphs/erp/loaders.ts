@@ -3,7 +3,7 @@ import { readPage, toConnection, type Connection, type PageArgs } from '../share
 import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { ErpDb } from './db.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
-import { ERP_ORIGIN } from './origin.js';
+import { ORIGIN } from './origin.js';
 
 export interface CustomerOrdersArgs extends PageArgs {
   status?: OrderStatus | null;
@@ -72,7 +72,7 @@ export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoa
   // page (first, after, status) share one loader, so each distinct page is one statement.
   const pageLoaders = new Map<string, DataLoader<string, OrderModel[]>>();
   const customerOrders = async (customerId: string, args: CustomerOrdersArgs) => {
-    const page = readPage(args, ERP_ORIGIN);
+    const page = readPage(args, ORIGIN);
     const status = args.status ?? null;
     const groupKey = `${page.limit}:${page.offset}:${status ?? ''}`;
     let loader = pageLoaders.get(groupKey);

@@ -1,4 +1,4 @@
 import type { ErrorOrigin } from '../shared/errors.js';
 
 /** Stamped on every error this subgraph raises (`extensions.system` / `extensions.subgraph`). */
-export const ERP_ORIGIN: ErrorOrigin = { system: 'erp', subgraph: 'erp' };
+export const ORIGIN: ErrorOrigin = { system: 'erp', subgraph: 'erp' };

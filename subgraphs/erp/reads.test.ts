@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedOrder } from '../../systems/seed/types.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from './test-harness.js';
+import { erpBackends, useErp } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
 const backends = await erpBackends();
@@ -26,13 +26,7 @@ const ENTITIES = /* GraphQL */ `
 
 describe.each(backends)('erp subgraph reads on $name', (backend) => {
   describe.skipIf(!backend.available)('queries', () => {
-    let erp: ErpHarness;
-    beforeAll(async () => {
-      erp = await startErp(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await erp?.stop();
-    }, START_HOOK_TIMEOUT_MS);
+    const erp = useErp(backend);
 
     it('answers order(number) with its lines, products and total', async () => {
       const order = dataset.orders[0]!;

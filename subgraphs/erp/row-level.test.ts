@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedOrder } from '../../systems/seed/types.js';
-import { erpBackends, START_HOOK_TIMEOUT_MS, startErp, type ErpHarness } from './test-harness.js';
+import { erpBackends, useErp } from '../../test/helpers/subgraphs/erp.js';
+import { portalPrincipal, withoutStacktraces } from '../../test/helpers/subgraphs/row-level.js';
 
 /**
  * Row-level rules of the erp subgraph, called directly with the gateway's internal token for a
@@ -14,22 +15,12 @@ const backends = await erpBackends();
 
 const A = dataset.customers.find((customer) => customer.id === 'cus_0001')!;
 const B = dataset.customers.find((customer) => customer.id === 'cus_0002')!;
-const PORTAL_A: Principal = {
-  subject: 'portal-user-a',
-  scopes: ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'],
-  customerId: A.id,
-  email: A.email,
-};
+const PORTAL_A = portalPrincipal(A);
 
 const newestFirst = (a: SeedOrder, b: SeedOrder) => b.placedAt.localeCompare(a.placedAt) || b.id.localeCompare(a.id);
 const ordersOf = (customerId: string) => dataset.orders.filter((order) => order.customerId === customerId).sort(newestFirst);
 const [ownOrder, otherOrder] = [ordersOf(A.id)[0]!, ordersOf(B.id)[0]!];
 
-/** Development mode adds stack traces to errors; they are not part of the contract. */
-function withoutStacktraces<T extends { errors?: Array<{ extensions?: Record<string, unknown> }> }>(body: T): T {
-  for (const error of body.errors ?? []) delete error.extensions?.stacktrace;
-  return body;
-}
 const forbidden = (what: string, path: (string | number)[], column: number, extra: Record<string, unknown> = {}) => ({
   message: `not allowed to access another customer's ${what}`,
   locations: [{ line: 1, column }],
@@ -41,16 +32,10 @@ const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on
 
 describe.each(backends)('erp row-level rules on $name', (backend) => {
   describe.skipIf(!backend.available)('portal principal of cus_0001', () => {
-    let erp: ErpHarness;
+    const erp = useErp(backend);
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await erp.query(text, variables, principal)).body);
 
-    beforeAll(async () => {
-      erp = await startErp(backend);
-    }, START_HOOK_TIMEOUT_MS);
-    afterAll(async () => {
-      await erp?.stop();
-    }, START_HOOK_TIMEOUT_MS);
 
     it("answers another customer's order(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ order(number: "${otherOrder.number}") { number customer { id } } }`)).toEqual({

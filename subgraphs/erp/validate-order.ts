@@ -1,7 +1,7 @@
 import { badInput } from '../shared/errors.js';
 import type { CreateOrderInput } from './__generated__/resolvers-types.js';
 import type { OrderRequest } from './db-orders.js';
-import { ERP_ORIGIN } from './origin.js';
+import { ORIGIN } from './origin.js';
 
 export const ORDER_CURRENCIES = ['EUR', 'USD', 'GBP'] as const;
 export const MAX_ORDER_LINES = 50;
@@ -14,7 +14,7 @@ const MAX_SKU_LENGTH = 32;
  * field (`input.lines.1.quantity`) so a client can point at it. Returns the request with defaults.
  */
 export function validateCreateOrder(input: CreateOrderInput): OrderRequest {
-  const fail = (field: string, message: string) => badInput(ERP_ORIGIN, `input.${field}`, message);
+  const fail = (field: string, message: string) => badInput(ORIGIN, `input.${field}`, message);
   if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > MAX_KEY_LENGTH) {
     throw fail('idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
   }

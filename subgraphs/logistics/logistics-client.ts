@@ -1,4 +1,4 @@
-import { chunk, createRestClient } from '../shared/rest-client.js';
+import { chunk, createCountedRestClient } from '../shared/rest-client.js';
 import type { ShipmentModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -31,12 +31,8 @@ export interface LogisticsClient {
 }
 
 export function createLogisticsClient(options: LogisticsClientOptions): LogisticsClient {
-  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
-  let calls = 0;
-  const call: typeof rest.call = (method, path, init) => {
-    calls++;
-    return rest.call(method, path, init);
-  };
+  const rest = createCountedRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  const call = rest.call;
   const batch = async (param: string, keys: readonly string[]): Promise<ShipmentModel[]> => {
     // Keys travel comma-separated: a key holding a comma matches nothing and must not split.
     const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
@@ -52,10 +48,10 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
       return { shipments: body.data, hasMore: body.hasMore };
     },
     async checkHealth() {
-      await rest.call('GET', '/healthz');
+      await rest.uncounted('GET', '/healthz');
     },
-    callCount: () => calls,
-    resetCallCount: () => void (calls = 0),
-    close: () => rest.close(),
+    callCount: rest.callCount,
+    resetCallCount: rest.resetCallCount,
+    close: rest.close,
   };
 }

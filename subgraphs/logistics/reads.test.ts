@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedShipment } from '../../systems/seed/types.js';
 import type { Principal } from '../shared/context.js';
-import { startLogistics, type LogisticsProcesses } from './testing.js';
+import { startLogistics, type LogisticsProcesses } from '../../test/helpers/subgraphs/logistics.js';
 
 /**
  * Reads of the logistics subgraph over the real stand-in (seeded like `npm start`), called directly

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../common/config.js';
+import { ConfigError, readInt, readOptionalString, readOptionalUrl, readString, type Env } from '../../common/config.js';
 import type { GatewayJwksSource } from './internal-auth.js';
 
 /** Common settings every subgraph reads. */
@@ -25,6 +25,24 @@ export function readSubgraphBaseConfig(env: Env, defaultPort: number): SubgraphB
     production: env.NODE_ENV === 'production',
     dataDir,
     gatewayJwks: readGatewayJwks(env, dataDir),
+  };
+}
+
+/** How a REST subgraph reaches its system, from `<NAME>_API_URL`, `<NAME>_API_KEY`, `<NAME>_TIMEOUT_MS`. */
+export interface RestSystemConfig {
+  /** `<NAME>_API_URL`: the system's REST API. @default the local stand-in (subgraph port + 100) */
+  apiUrl: string;
+  /** `<NAME>_API_KEY`: sent as `x-api-key`. @default `dev-<name>-key` */
+  apiKey: string;
+  /** `<NAME>_TIMEOUT_MS`: longest wait for one call to the system. @default 5000 */
+  timeoutMs: number;
+}
+
+export function readRestSystemConfig(env: Env, prefix: string, defaults: { apiUrl: string; apiKey: string }): RestSystemConfig {
+  return {
+    apiUrl: readOptionalUrl(env, `${prefix}_API_URL`, ['http:', 'https:']) ?? defaults.apiUrl,
+    apiKey: readString(env, `${prefix}_API_KEY`, defaults.apiKey),
+    timeoutMs: readInt(env, `${prefix}_TIMEOUT_MS`, 5000, { min: 1, max: 120_000 }),
   };
 }
 

@@ -110,6 +110,29 @@ export function createRestClient(options: RestClientOptions): RestClient {
   };
 }
 
+/** A REST client that counts its calls: the batching proof each subgraph shows at `/debug/counters`. */
+export interface CountedRestClient extends RestClient {
+  /** The same call, not counted (health checks, so readiness probes do not blur the proof). */
+  uncounted: RestClient['call'];
+  callCount(): number;
+  resetCallCount(): void;
+}
+
+export function createCountedRestClient(options: RestClientOptions): CountedRestClient {
+  const rest = createRestClient(options);
+  let calls = 0;
+  return {
+    call: (method, path, init) => {
+      calls++;
+      return rest.call(method, path, init);
+    },
+    uncounted: rest.call,
+    callCount: () => calls,
+    resetCallCount: () => void (calls = 0),
+    close: rest.close,
+  };
+}
+
 /** Splits keys into chunks of at most `size` (REST batch endpoints take ≤ 100 keys per call). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];

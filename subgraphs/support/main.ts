@@ -1,13 +1,5 @@
-import { runService } from '../../common/process.js';
-import { startTracing } from '../../common/tracing.js';
+import { runSubgraph } from '../shared/kinds/main.js';
 import { readSupportSubgraphConfig } from './config.js';
 import { createSubgraph } from './server.js';
 
-// Before anything else: every request of this process gets a trace id and `traceparent` travels on.
-const tracing = startTracing('support-subgraph');
-
-runService('support-subgraph', async () => {
-  const config = readSupportSubgraphConfig(process.env);
-  const server = await createSubgraph(config);
-  return { url: await server.listen(config.port, config.host), server: tracing.closing(server) };
-});
+runSubgraph('support', readSupportSubgraphConfig, createSubgraph);

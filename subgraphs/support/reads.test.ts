@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst, ticketsOf } from '../../test/helpers/expected.js';
 import type { SeedTicket } from '../../systems/seed/types.js';
-import { startSupport, type SupportProcesses } from './testing.js';
+import { startSupport, type SupportProcesses } from '../../test/helpers/subgraphs/support.js';
 
 let support: SupportProcesses;
 beforeAll(async () => {

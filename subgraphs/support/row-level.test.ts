@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst } from '../../test/helpers/expected.js';
 import { HARNESS_PRINCIPAL } from '../../test/helpers/tokens.js';
 import type { Principal } from '../shared/context.js';
-import { startSupport, type SupportProcesses } from './testing.js';
+import { startSupport, type SupportProcesses } from '../../test/helpers/subgraphs/support.js';
+import { PORTAL_SCOPES, portalPrincipal, withoutStacktraces } from '../../test/helpers/subgraphs/row-level.js';
 
 /**
  * Row-level rules of the support subgraph, called directly with the gateway's internal token for
@@ -11,8 +12,7 @@ import { startSupport, type SupportProcesses } from './testing.js';
  */
 const A = dataset.customers.find((customer) => customer.id === 'cus_0001')!;
 const B = dataset.customers.find((customer) => customer.id === 'cus_0002')!;
-const PORTAL_SCOPES = ['crm:read', 'pii:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'support:write'];
-const PORTAL_A: Principal = { subject: 'portal-user-a', scopes: PORTAL_SCOPES, customerId: A.id, email: A.email };
+const PORTAL_A = portalPrincipal(A);
 const NO_EMAIL: Principal = { subject: 'portal-user-x', scopes: PORTAL_SCOPES, customerId: A.id };
 
 const ticketsOf = (email: string) => newestFirst(dataset.tickets.filter((ticket) => ticket.requesterEmail === email), (ticket) => ticket.createdAt);
@@ -25,11 +25,6 @@ const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on
 const OPEN = 'mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id customer { email } } }';
 const UPDATE = 'mutation ($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id status } }';
 
-/** Development mode adds stack traces to errors; they are not part of the contract. */
-function withoutStacktraces<T extends { errors?: Array<{ extensions?: Record<string, unknown> }> }>(body: T): T {
-  for (const error of body.errors ?? []) delete error.extensions?.stacktrace;
-  return body;
-}
 const column = (query: string, token: string, from = 0) => query.indexOf(token, from) + 1;
 /** Errors arrive in the order their batches complete, which may vary; compare them by path. */
 function byPath<T extends { errors?: Array<{ path?: unknown }> }>(body: T): T {

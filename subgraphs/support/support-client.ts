@@ -1,5 +1,5 @@
 import { badInput, subgraphError } from '../shared/errors.js';
-import { chunk, createRestClient, type RestResponse } from '../shared/rest-client.js';
+import { chunk, createCountedRestClient, type RestResponse } from '../shared/rest-client.js';
 import type { TicketPriority, TicketStatus } from './__generated__/resolvers-types.js';
 import type { TicketModel } from './models.js';
 import { ORIGIN } from './origin.js';
@@ -60,12 +60,8 @@ interface DeskError {
 }
 
 export function createSupportClient(options: SupportClientOptions): SupportClient {
-  const rest = createRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
-  let calls = 0;
-  const call: typeof rest.call = (method, path, init) => {
-    calls++;
-    return rest.call(method, path, init);
-  };
+  const rest = createCountedRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
+  const call = rest.call;
 
   const batch = async (param: string, keys: readonly string[]): Promise<TicketModel[]> => {
     // Keys travel comma-separated; no desk id, email or order number holds a comma or is empty,
@@ -122,10 +118,10 @@ export function createSupportClient(options: SupportClientOptions): SupportClien
     },
 
     async checkHealth() {
-      await rest.call('GET', '/healthz');
+      await rest.uncounted('GET', '/healthz');
     },
-    callCount: () => calls,
-    resetCallCount: () => void (calls = 0),
-    close: () => rest.close(),
+    callCount: rest.callCount,
+    resetCallCount: rest.resetCallCount,
+    close: rest.close,
   };
 }

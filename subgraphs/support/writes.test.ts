@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLA_HOURS } from '../../systems/seed/generate.js';
 import { dataset } from '../../test/helpers/expected.js';
 import { http } from '../../test/helpers/graphql.js';
-import { startSupport, type SupportProcesses } from './testing.js';
+import { startSupport, type SupportProcesses } from '../../test/helpers/subgraphs/support.js';
 
 let support: SupportProcesses;
 beforeAll(async () => {

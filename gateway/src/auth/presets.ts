@@ -1,27 +1,32 @@
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+
 /**
  * The scopes of DESIGN.md's table and the development presets built from them: the one list that
  * `npm run token` signs, `npm run scopes -- explain --preset` explains and `scopes lint` checks
  * scope names against, so the three never disagree.
  */
 
-/** Every scope the schema may require (DESIGN.md "Scopes and classification"). */
-export const SCOPES = [
-  'crm:read',
-  'crm:write',
-  'pii:read',
-  'erp:read',
-  'erp:write',
-  'billing:read',
-  'billing:write',
-  'finance:read',
-  'support:read',
-  'support:write',
-  'logistics:read',
-  'logistics:write',
-  'schema:introspect',
-] as const;
+/** Scopes no one subgraph owns: classifications (`@tag(name: "pii" | "financial")`) and the gateway's own. */
+const CROSS_CUTTING_SCOPES = ['pii:read', 'finance:read', 'schema:introspect'] as const;
 
-export type Scope = (typeof SCOPES)[number];
+/**
+ * Every subgraph registered in `schema/supergraph.yaml` owns `<name>:read` and `<name>:write`, so a
+ * subgraph added there (by `npm run new:subgraph`) brings its scopes with no edit here. Derived from
+ * the registry, not from the scopes the SDLs happen to name: `scopes lint` must still catch a typo.
+ */
+export function subgraphScopes(supergraphYaml: string): string[] {
+  const config = YAML.parse(supergraphYaml) as { subgraphs?: Record<string, unknown> } | null;
+  return Object.keys(config?.subgraphs ?? {}).flatMap((name) => [`${name}:read`, `${name}:write`]);
+}
+
+/** Every scope the schema may require (DESIGN.md "Scopes and classification"). */
+export const SCOPES: readonly string[] = [
+  ...subgraphScopes(readFileSync(new URL('../../../schema/supergraph.yaml', import.meta.url), 'utf8')),
+  ...CROSS_CUTTING_SCOPES,
+];
+
+export type Scope = string;
 
 export interface Preset {
   /** One line for help texts. */

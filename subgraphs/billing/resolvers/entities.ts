@@ -2,7 +2,7 @@ import { readPage, toConnection } from '../../shared/connection.js';
 import { assertCustomer, ownRow } from '../../shared/row-rules.js';
 import type { CustomerResolvers, OrderResolvers } from '../__generated__/resolvers-types.js';
 import { paymentStatusOf, type InvoiceModel } from '../models.js';
-import { BILLING_ORIGIN } from '../origin.js';
+import { ORIGIN } from '../origin.js';
 
 const ownerOf = (invoice: InvoiceModel) => invoice.crmRef;
 
@@ -11,10 +11,10 @@ export const Order: OrderResolvers = {
   __resolveReference: (ref) => ({ number: ref.number }),
   // The invoice's own customer reference decides, after loading (billing does not know the order's owner).
   invoice: async (order, _args, { principal, loaders }) =>
-    ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, BILLING_ORIGIN, 'invoice'),
+    ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, ORIGIN, 'invoice'),
   // Same loader as `invoice`, so both fields together cost one statement per batch.
   paymentStatus: async (order, _args, { principal, loaders }) =>
-    paymentStatusOf(ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, BILLING_ORIGIN, 'invoice')),
+    paymentStatusOf(ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, ORIGIN, 'invoice')),
 };
 
 /**
@@ -24,17 +24,17 @@ export const Order: OrderResolvers = {
 export const Customer: CustomerResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   async invoices(customer, args, { principal, loaders }) {
-    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'invoices');
-    const page = readPage(args, BILLING_ORIGIN);
+    assertCustomer(principal, customer.id, ORIGIN, 'invoices');
+    const page = readPage(args, ORIGIN);
     const rows = await loaders.invoicesByCustomer.load({ crmRef: customer.id, ...page, status: args.status ?? null });
     return toConnection(rows, page);
   },
   balance: async (customer, _args, { principal, loaders }) => {
-    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'balance');
+    assertCustomer(principal, customer.id, ORIGIN, 'balance');
     return (await loaders.accountByCrmRef.load(customer.id))?.balance ?? null;
   },
   creditLimit: async (customer, _args, { principal, loaders }) => {
-    assertCustomer(principal, customer.id, BILLING_ORIGIN, 'credit limit');
+    assertCustomer(principal, customer.id, ORIGIN, 'credit limit');
     return (await loaders.accountByCrmRef.load(customer.id))?.creditLimit ?? null;
   },
 };

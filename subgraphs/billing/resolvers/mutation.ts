@@ -5,24 +5,24 @@ import { forbidden, restrictedCustomer } from '../../shared/row-rules.js';
 import type { MutationResolvers, RecordPaymentInput } from '../__generated__/resolvers-types.js';
 import type { PaymentOutcome, PaymentRequest } from '../db.js';
 import type { PaymentModel } from '../models.js';
-import { BILLING_ORIGIN } from '../origin.js';
+import { ORIGIN } from '../origin.js';
 
 const MAX_KEY_LENGTH = 200;
 
 /** Checks the input before any statement runs; the first bad field is reported. */
 export function validatePaymentInput(input: RecordPaymentInput): PaymentRequest {
   if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > MAX_KEY_LENGTH) {
-    throw badInput(BILLING_ORIGIN, 'input.idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
+    throw badInput(ORIGIN, 'input.idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
   }
   if (!/^INV-\d{1,18}$/.test(input.invoiceNumber)) {
-    throw badInput(BILLING_ORIGIN, 'input.invoiceNumber', 'invoiceNumber must look like INV-200001');
+    throw badInput(ORIGIN, 'input.invoiceNumber', 'invoiceNumber must look like INV-200001');
   }
   const amountCents = parseAmountToCents(input.amount);
   if (amountCents === null || amountCents <= 0) {
-    throw badInput(BILLING_ORIGIN, 'input.amount', 'amount must be a decimal greater than zero with at most two decimals');
+    throw badInput(ORIGIN, 'input.amount', 'amount must be a decimal greater than zero with at most two decimals');
   }
   if (!/^[A-Z]{3}$/.test(input.currency)) {
-    throw badInput(BILLING_ORIGIN, 'input.currency', 'currency must be three upper-case letters (ISO 4217)');
+    throw badInput(ORIGIN, 'input.currency', 'currency must be three upper-case letters (ISO 4217)');
   }
   const { idempotencyKey, invoiceNumber, currency, method } = input;
   // The fingerprint is over the request's meaning (cents, not the amount's spelling).
@@ -36,17 +36,17 @@ function paymentOrError(outcome: PaymentOutcome, request: PaymentRequest): Payme
     case 'replayed':
       return outcome.payment;
     case 'key-reused':
-      throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different payment', BILLING_ORIGIN, { field: 'input.idempotencyKey' });
+      throw subgraphError('CONFLICT', 'idempotencyKey was already used for a different payment', ORIGIN, { field: 'input.idempotencyKey' });
     case 'invoice-not-found':
-      throw subgraphError('NOT_FOUND', `invoice ${request.invoiceNumber} does not exist`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
+      throw subgraphError('NOT_FOUND', `invoice ${request.invoiceNumber} does not exist`, ORIGIN, { field: 'input.invoiceNumber' });
     case 'forbidden':
-      throw forbidden(BILLING_ORIGIN, 'invoice', { field: 'input.invoiceNumber' });
+      throw forbidden(ORIGIN, 'invoice', { field: 'input.invoiceNumber' });
     case 'invoice-void':
-      throw subgraphError('CONFLICT', `invoice ${request.invoiceNumber} is void`, BILLING_ORIGIN, { field: 'input.invoiceNumber' });
+      throw subgraphError('CONFLICT', `invoice ${request.invoiceNumber} is void`, ORIGIN, { field: 'input.invoiceNumber' });
     case 'currency-mismatch':
-      throw badInput(BILLING_ORIGIN, 'input.currency', `invoice ${request.invoiceNumber} is in ${outcome.invoiceCurrency}`);
+      throw badInput(ORIGIN, 'input.currency', `invoice ${request.invoiceNumber} is in ${outcome.invoiceCurrency}`);
     case 'exceeds-amount-due':
-      throw badInput(BILLING_ORIGIN, 'input.amount', `amount exceeds the amount due (${outcome.amountDue})`);
+      throw badInput(ORIGIN, 'input.amount', `amount exceeds the amount due (${outcome.amountDue})`);
   }
 }
 

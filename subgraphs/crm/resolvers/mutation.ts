@@ -1,16 +1,16 @@
 import { subgraphError, badInput } from '../../shared/errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { customerChanged, customerWritten } from '../customer-cache.js';
-import { ORIGIN } from '../models.js';
+import { ORIGIN } from '../origin.js';
 import { assertMayChangeCustomer } from '../row-rules.js';
 import { validateExpectedVersion, validateUpdateInput } from '../validation.js';
 
 export const Mutation: MutationResolvers = {
-  async updateCustomer(_parent, { id, expectedVersion, input }, { principal, crm, loaders, cache }) {
+  async updateCustomer(_parent, { id, expectedVersion, input }, { principal, client, loaders, cache }) {
     // Before validation too: another customer's record is refused whatever the input says.
     assertMayChangeCustomer(principal, id);
     const patch = validateUpdateInput(input);
-    const result = await crm.updateCustomer(id, validateExpectedVersion(expectedVersion), patch);
+    const result = await client.updateCustomer(id, validateExpectedVersion(expectedVersion), patch);
     switch (result.kind) {
       case 'updated':
         loaders.forget(id);

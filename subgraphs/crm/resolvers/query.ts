@@ -6,11 +6,11 @@ import { customerByEmailFor, customerByIdFor } from '../row-rules.js';
 export const Query: QueryResolvers = {
   customer: (_parent, { id }, { principal, loaders }) => customerByIdFor(principal, loaders, id),
   customerByEmail: (_parent, { email }, { principal, loaders }) => customerByEmailFor(principal, loaders, email),
-  async customers(_parent, args, { principal, crm, loaders, provenance }) {
+  async customers(_parent, args, { principal, client, loaders, provenance }) {
     const own = restrictedCustomer(principal);
     // A portal principal's list holds its own record only; it never walks the CRM's list.
     if (own !== null) return ownCustomerPage((id) => loaders.customerById.load(id), own, args);
-    const connection = await provenance.read('Customer', (page) => page.nodes.length, () => customerPage(crm, args));
+    const connection = await provenance.read('Customer', (page) => page.nodes.length, () => customerPage(client, args));
     // Later lookups of these customers in the same request (e.g. entity fetches) need no call.
     for (const customer of connection.nodes) loaders.prime(customer);
     return connection;

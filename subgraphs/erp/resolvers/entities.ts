@@ -2,7 +2,7 @@ import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow } from '../../shared/row-rules.js';
 import type { CustomerResolvers, OrderLineResolvers, OrderResolvers, ProductResolvers } from '../__generated__/resolvers-types.js';
 import type { OrderModel } from '../models.js';
-import { ERP_ORIGIN } from '../origin.js';
+import { ORIGIN } from '../origin.js';
 
 const ownerOf = (order: OrderModel) => order.customerId;
 
@@ -14,7 +14,7 @@ export const Product: ProductResolvers = {
 export const Order: OrderResolvers = {
   // Loaded in one batch with the other references, then checked one by one (by cust_ref).
   __resolveReference: async (ref, { principal, loaders }) =>
-    ownRow(principal, await ('id' in ref ? loaders.orderById.load(ref.id) : loaders.orderByNumber.load(ref.number)), ownerOf, ERP_ORIGIN, 'order'),
+    ownRow(principal, await ('id' in ref ? loaders.orderById.load(ref.id) : loaders.orderByNumber.load(ref.number)), ownerOf, ORIGIN, 'order'),
   // The CRM owns customers: hand the gateway a reference to resolve there.
   customer: (order) => ({ id: order.customerId }),
   lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(order.id),
@@ -35,7 +35,7 @@ export const Customer: CustomerResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   orders: (customer, args, { principal, loaders }) => {
     // The customer id is the owner: another customer's orders are refused without a statement.
-    assertCustomer(principal, customer.id, ERP_ORIGIN, 'orders');
+    assertCustomer(principal, customer.id, ORIGIN, 'orders');
     return loaders.customerOrders(customer.id, args);
   },
 };

@@ -1,4 +1,4 @@
-import type { UsageRecord } from './types.js';
+import type { UsageRecord } from '../../common/usage/types.js';
 
 /** A usage record for tests: one run of `Contact` by `web` on 2026-11-01, with the given changes. */
 export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
-import { graphql, http, type GraphQLResponse } from '../../test/helpers/graphql.js';
-import { HARNESS_PRINCIPAL, internalAuthorization } from '../../test/helpers/tokens.js';
-import type { Principal } from '../shared/context.js';
-import type { SeedCustomer } from '../../systems/seed/types.js';
+import { startService, type ServiceProcess } from '../../../scripts/lib/processes.js';
+import { graphql, http, type GraphQLResponse } from '../graphql.js';
+import { HARNESS_PRINCIPAL, internalAuthorization } from '../tokens.js';
+import type { Principal } from '../../../common/contracts/internal-token.js';
+import type { SeedCustomer } from '../../../systems/seed/types.js';
 
 /** The CRM stand-in and the crm subgraph as real processes over a throw-away data dir. */
 export interface CrmPair {

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startService, type ServiceProcess } from '../../scripts/lib/processes.js';
-import { graphql, http, type GraphQLResponse } from '../../test/helpers/graphql.js';
-import { HARNESS_PRINCIPAL, internalAuthorization } from '../../test/helpers/tokens.js';
-import type { Principal } from '../shared/context.js';
+import { startService, type ServiceProcess } from '../../../scripts/lib/processes.js';
+import { graphql, http, type GraphQLResponse } from '../graphql.js';
+import { HARNESS_PRINCIPAL, internalAuthorization } from '../tokens.js';
+import type { Principal } from '../../../common/contracts/internal-token.js';
 
 /** Test-only: the support desk stand-in and the support subgraph as real processes. */
 export const DESK_KEY = 'subgraph-test-key';

@@ -1,8 +1,8 @@
-import type { Dataset, SeedInvoice } from '../../systems/seed/types.js';
+import type { Dataset, SeedInvoice } from '../../../systems/seed/types.js';
 
 /**
  * What the billing subgraph should answer, derived from the data set independently of the
- * subgraph's own code (test support, not a test file).
+ * subgraph's own code.
  */
 
 const STATUS: Record<string, string> = { O: 'OPEN', P: 'PAID', D: 'OVERDUE', V: 'VOID' };
