@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCrmPair, type CrmPair } from './helpers/subgraphs/crm.js';
-import { startOwnRedis, type OwnRedis } from './entity-cache-redis-server.js';
+import { startOwnRedis, type OwnRedis } from './helpers/redis-server.js';
 import { http } from './helpers/graphql.js';
 
 /**

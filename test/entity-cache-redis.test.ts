@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
-import { freePort } from './entity-cache-redis-server.js';
+import { freePort } from './helpers/redis-server.js';
 import { graphql, http } from './helpers/graphql.js';
 import { redisAvailable, REDIS_URL } from './helpers/services.js';
 import { internalAuthorization } from './helpers/tokens.js';

@@ -56,7 +56,7 @@ describe('import boundaries', () => {
     expect(await problems(filePath, specifier)).toEqual([]);
   });
 
-  it('keeps the other boundaries in a file of the temporary allow-list', async () => {
+  it('keeps the other boundaries in a file with a named crossing', async () => {
     expect(await problems('subgraphs/billing/db.ts', '../../gateway/src/errors.js')).toEqual(crossing('../../gateway/src/errors.js', 'subgraphs', 'gateway'));
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOwnRedis, type OwnRedis } from '../../../test/entity-cache-redis-server.js';
+import { startOwnRedis, type OwnRedis } from '../../../test/helpers/redis-server.js';
 import { redisAvailable, REDIS_URL } from '../../../test/helpers/services.js';
 import { createEntityCache, type EntityCache, type FetchMissing } from './cache.js';
 import { readEntityCacheConfig } from './config.js';
