@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcomeOf as auditOutcomeOf } from '../gateway/src/features/audit/line.js';
+import { outcomeOf as auditOutcomeOf } from '../gateway/src/operation.js';
 import { outcomeOf } from '../common/request-log.js';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import type { GraphQLResponse } from './helpers/graphql.js';

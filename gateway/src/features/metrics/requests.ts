@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { boundedLabel, CLIENT_PATTERN, CODE_PATTERN, LATENCY_BUCKETS, NAME_PATTERN } from '../../../../common/metrics.js';
-import { describeOperation, describeRawOperation, outcomeOf, type AuditOutcome } from '../audit/line.js';
+import { describeOperation, describeRawOperation, outcomeOf, type OperationOutcome } from '../../operation.js';
 import { deniedCoordinates } from '../../authz/enforce.js';
 import type { GatewayContext } from '../../context.js';
 
@@ -18,7 +18,7 @@ interface Observation {
   operationName: string | null;
   operationType: string | null;
   clientName: string | null;
-  outcome: AuditOutcome;
+  outcome: OperationOutcome;
   errors: readonly unknown[];
   denied: readonly string[];
   seconds: number;
