@@ -52,6 +52,11 @@ export interface Stack {
 /** Data dir of every running stack's gateway, by base URL: `graphqlAs` signs with the right dev issuer. */
 const gatewayDataDirs = new Map<string, string>();
 
+/** Lets `graphqlAs` sign for a gateway this module did not start (a shared stack's, see ./shared-stack.ts). */
+export function registerGateway(baseUrl: string, dataDir: string): void {
+  gatewayDataDirs.set(baseUrl, dataDir);
+}
+
 /**
  * A drop-in for `graphql()` from ./graphql.js that calls any gateway started by `startStack` with a
  * dev-issuer token (other URLs get no token). Once the schema declares policies, a gateway test
