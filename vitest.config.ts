@@ -17,5 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    // Lends default stacks to files that only read (test/helpers/shared-stack.ts); starts none until asked.
+    globalSetup: ['test/helpers/shared-stack-server.ts'],
   },
 });

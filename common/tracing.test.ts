@@ -19,6 +19,7 @@ describe('startTracing', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const carrier: Record<string, string> = {};
     await context.with(trace.setSpan(context.active(), span), async () => {
+      // An await on purpose (not a wait for anything): the span must survive crossing it.
       await new Promise((resolve) => setTimeout(resolve, 1));
       // AsyncLocalStorage carries the span across the await: logs find the trace id here.
       expect(currentTraceId()).toBe(traceId);

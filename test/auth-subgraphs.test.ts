@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_OVERVIEW, expectedOverview } from './helpers/expected.js';
 import { graphql, http } from './helpers/graphql.js';
-import { startStack, SUBGRAPH_NAMES, type Stack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
+import { SUBGRAPH_NAMES } from './helpers/stack.js';
 import { devToken, HARNESS_PRINCIPAL, internalToken } from './helpers/tokens.js';
 
 /**
  * Subgraph trust on the real stack: each subgraph answers `/graphql` only with the
  * gateway's internal token for its own name; the gateway (and its readiness probe) gets through.
  */
-let stack: Stack;
+let stack: SharedStack;
 beforeAll(async () => {
-  stack = await startStack({ token: { preset: 'admin' } });
+  stack = await borrowStack({ token: { preset: 'admin' } });
 });
 afterAll(() => stack?.stop());
 

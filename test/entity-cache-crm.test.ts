@@ -118,6 +118,7 @@ describe('crm entity cache when the CRM is gone (stale-if-error)', () => {
     await pair.query(`query ($email: String!) { customer(id: "${A!.id}") { id } customerByEmail(email: $email) { id } }`, { email: C!.email });
     await pair.crm.stop();
     const warmedAt = Date.now();
+    // A fixed wait on purpose: the 1 s TTL passing is the subject, and nothing observable changes when it does.
     while (Date.now() - warmedAt < 1_500) await sleep(250);
 
     const response = await pair.query(read, { email: C!.email });

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCounters, resetCounters } from './helpers/counters.js';
 import { CUSTOMER_OVERVIEW, dataset, expectedOverview, INVOICE_STATUS } from './helpers/expected.js';
-import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
+import { graphqlAsAdmin as graphql } from './helpers/stack.js';
 
 /** Cross-subgraph reads through the gateway over real HTTP, with exact answers and upstream counts. */
-let stack: Stack;
+let stack: SharedStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await borrowStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -58,6 +58,7 @@ describe('gateway /healthz and /readyz', () => {
     setup([a], 50).setReady(true);
     await Promise.all(Array.from({ length: 5 }, () => app.inject('/readyz')));
     expect(a.probes).toEqual([1000]);
+    // A fixed wait on purpose: the probe cache's 50 ms expiring is the subject.
     await new Promise((resolve) => setTimeout(resolve, 100));
     await app.inject('/readyz');
     expect(a.probes).toEqual([1000, 1000]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCounters, resetCounters, type UpstreamCounts } from './helpers/counters.js';
 import { CUSTOMER_OVERVIEW, expectedOverview, ordersOf } from './helpers/expected.js';
 import { graphql } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
 import { bearer } from './helpers/tokens.js';
 
 /**
@@ -21,10 +21,10 @@ const TOO_COSTLY = {
   body: { errors: [{ message: 'Operation cost 20200 exceeds the limit of 5000', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200 } }] },
 };
 
-let stack: Stack;
+let stack: SharedStack;
 let admin: Record<string, string>;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await borrowStack();
   admin = await bearer(stack.dataDir, { preset: 'admin' });
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../systems/seed/generate.js';
 import type { SeedShipment } from '../systems/seed/types.js';
 import { graphql, http } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
 import { bearer } from './helpers/tokens.js';
 
 /**
@@ -16,13 +16,13 @@ for (const shipment of dataset.shipments) byOrder.set(shipment.orderNumber, [...
 const ORDER = 'query ($number: String!) { order(number: $number) { number status shipments { carrier trackingNumber status } } }';
 const parcels = (number: string) => (byOrder.get(number) ?? []).map(({ carrier, trackingNumber, status }) => ({ carrier, trackingNumber, status }));
 
-let stack: Stack;
+let stack: SharedStack;
 const as = async (preset: 'sales' | 'finance' | 'portal', text: string, variables?: Record<string, unknown>) =>
   graphql(stack.gatewayUrl, text, variables, await bearer(stack.dataDir, { preset, ...(preset === 'portal' ? { customer: 'cus_0001' } : {}) }));
 const logisticsCalls = async () => (await http<{ byRoute: Record<string, number> }>('GET', `${stack.systems.logistics.url}/_stats`)).body.byRoute;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await borrowStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -53,6 +53,7 @@ const total = (calls: Record<string, number>) => Object.values(calls).reduce((su
  */
 async function settledCalls(system: ServiceProcess, atLeast: number): Promise<Record<string, number>> {
   for (let i = 0; i < 50 && total(await standInCalls(system)) < atLeast; i++) await sleep(100);
+  // A fixed window on purpose: it is for a call that must NOT come, which no poll can wait for.
   await sleep(500);
   return standInCalls(system);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLResponse } from './helpers/graphql.js';
 import { http } from './helpers/graphql.js';
 import { type Stack, startStack } from './helpers/stack.js';
+import { waitFor } from './helpers/wait-for.js';
 
 /**
  * The ERP subgraph dies (SIGKILL) or freezes (SIGSTOP: connections hang) while ten clients query
@@ -119,6 +120,16 @@ async function expectRecovery(): Promise<void> {
   throw new Error(`answers did not become complete again after ERP came back; erp breaker ${await erpBreaker()}, last answer ${JSON.stringify(last?.body)}`);
 }
 
+/** Waits (bounded) until the load got a complete answer: the failure then hits a gateway under way. */
+async function loadAnswered(load: { samples: Sample[] }): Promise<void> {
+  await waitFor(() => load.samples.some(({ response }) => isComplete(response)), { timeoutMs: 30_000, intervalMs: 50, what: 'a complete answer under load' });
+}
+
+/** Waits (bounded) until enough failures under load opened ERP's breaker; the caller still asserts it. */
+async function breakerOpened(): Promise<void> {
+  await waitFor(async () => ['open', 'half-open'].includes((await erpBreaker()) ?? ''), { timeoutMs: 30_000, intervalMs: 100, what: "ERP's breaker to open" });
+}
+
 async function erpBreaker(): Promise<string | undefined> {
   const ready = await http<{ subgraphs: Array<{ name: string; breaker?: string }> }>('GET', `${stack.gateway!.url}/readyz`);
   expect(ready.status).toBe(200);
@@ -133,11 +144,11 @@ describe('the ERP subgraph fails under load', { timeout: LOAD_MS + 60_000 }, () 
     const load = startLoad();
     let completed = false;
     try {
-      await sleep(1000);
+      await loadAnswered(load);
       const exited = new Promise((resolve) => stack.subgraphs.erp.child.once('exit', resolve));
       stack.subgraphs.erp.child.kill('SIGKILL');
       await exited;
-      await sleep(2500);
+      await breakerOpened();
       // Enough consecutive failures under load: the breaker opened (it may be probing right now).
       expect(['open', 'half-open']).toContain(await erpBreaker());
       await stack.restartSubgraph('erp', port);
@@ -159,10 +170,10 @@ describe('the ERP subgraph fails under load', { timeout: LOAD_MS + 60_000 }, () 
     const load = startLoad();
     let completed = false;
     try {
-      await sleep(1000);
+      await loadAnswered(load);
       stack.subgraphs.erp.child.kill('SIGSTOP');
       try {
-        await sleep(DEADLINE_MS + 1000);
+        await breakerOpened();
         expect(['open', 'half-open']).toContain(await erpBreaker());
       } finally {
         stack.subgraphs.erp.child.kill('SIGCONT');

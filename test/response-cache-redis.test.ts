@@ -6,7 +6,8 @@ import { dataset } from './helpers/expected.js';
 import { graphql, http } from './helpers/graphql.js';
 import { readCounters, resetCounters } from './helpers/counters.js';
 import { REDIS_URL, redisAvailable } from './helpers/services.js';
-import { SUBGRAPH_NAMES, startStack, type Stack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
+import { SUBGRAPH_NAMES } from './helpers/stack.js';
 import { devToken } from './helpers/tokens.js';
 
 /**
@@ -15,7 +16,7 @@ import { devToken } from './helpers/tokens.js';
  */
 const A = dataset.customers.find((customer) => customer.id === 'cus_0001')!;
 
-let stack: Stack;
+let stack: SharedStack;
 let token: string;
 const gateways: ServiceProcess[] = [];
 
@@ -30,7 +31,7 @@ const debug = async (gateway: ServiceProcess) =>
   (await http<{ store: string; counters: Record<string, number> }>('GET', `${gateway.url}/debug/response-cache`)).body;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await borrowStack();
   token = await devToken(stack.dataDir, { preset: 'support', sub: 'sam@support' });
 });
 afterAll(async () => {

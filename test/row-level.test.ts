@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst, ordersOf } from './helpers/expected.js';
 import { graphql } from './helpers/graphql.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
 import { bearer } from './helpers/tokens.js';
 
 /**
@@ -28,7 +28,7 @@ const forbidden = (system: string, what: string, path: string[]) => ({
   extensions: { code: 'FORBIDDEN', system, subgraph: system, serviceName: system },
 });
 
-let stack: Stack;
+let stack: SharedStack;
 let asA: Record<string, string>;
 const query = async (text: string, variables?: Record<string, unknown>) => {
   const response = await graphql(stack.gatewayUrl, text, variables, asA);
@@ -36,7 +36,7 @@ const query = async (text: string, variables?: Record<string, unknown>) => {
   return response.body;
 };
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await borrowStack();
   asA = await bearer(stack.dataDir, { preset: 'portal', customer: A.id });
 });
 afterAll(async () => {

@@ -30,7 +30,8 @@ describe('a cached customer while the CRM is down', () => {
     const name = (fresh.body.data as { customer: { name: string } }).customer.name;
 
     await stack.systems.crm.stop();
-    // Past the TTL the entry may only be served because the CRM fails.
+    // Past the TTL the entry may only be served because the CRM fails. A fixed wait on purpose:
+    // the TTL passing is the subject, and nothing observable changes when it does.
     await sleep(TTL_SECONDS * 1000 + 200);
 
     const stale = await stack.query(QUERY, { id: 'cus_0001' });

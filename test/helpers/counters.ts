@@ -1,5 +1,10 @@
 import { http } from './graphql.js';
-import type { Stack } from './stack.js';
+
+/** The URLs counted: a stack of `startStack` or a borrowed shared stack. */
+interface CountedStack {
+  systems: { crm: { url: string }; support: { url: string } };
+  subgraphs: { erp: { url: string }; billing: { url: string } };
+}
 
 /** Upstream work as counted where it lands: HTTP requests at the stand-ins, SQL statements under the query interface. */
 export interface UpstreamCounts {
@@ -9,7 +14,7 @@ export interface UpstreamCounts {
   billingStatements: number;
 }
 
-export async function resetCounters(stack: Stack): Promise<void> {
+export async function resetCounters(stack: CountedStack): Promise<void> {
   await Promise.all([
     http('POST', `${stack.systems.crm.url}/_stats/reset`),
     http('POST', `${stack.systems.support.url}/_stats/reset`),
@@ -18,7 +23,7 @@ export async function resetCounters(stack: Stack): Promise<void> {
   ]);
 }
 
-export async function readCounters(stack: Stack): Promise<UpstreamCounts> {
+export async function readCounters(stack: CountedStack): Promise<UpstreamCounts> {
   const [crm, support, erp, billing] = await Promise.all([
     http<{ byRoute: Record<string, number> }>('GET', `${stack.systems.crm.url}/_stats`),
     http<{ byRoute: Record<string, number> }>('GET', `${stack.systems.support.url}/_stats`),

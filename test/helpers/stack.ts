@@ -52,6 +52,11 @@ export interface Stack {
 /** Data dir of every running stack's gateway, by base URL: `graphqlAs` signs with the right dev issuer. */
 const gatewayDataDirs = new Map<string, string>();
 
+/** Lets `graphqlAs` sign for a gateway this module did not start (a shared stack's, see ./shared-stack.ts). */
+export function registerGateway(baseUrl: string, dataDir: string): void {
+  gatewayDataDirs.set(baseUrl, dataDir);
+}
+
 /**
  * A drop-in for `graphql()` from ./graphql.js that calls any gateway started by `startStack` with a
  * dev-issuer token (other URLs get no token). Once the schema declares policies, a gateway test
@@ -95,16 +100,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     // A stand-in starts unless the stack's env points its subgraph at a system already.
     const standIns = TOPOLOGY.flatMap(({ name, system }) => (system && !env[system.apiUrlVariable] ? [{ name, system }] : []));
-    const standInProcesses = await Promise.all(standIns.map(({ system }) => track(startService({ name: system.name, entry: system.entry, env }))));
-    const systems = Object.fromEntries(standIns.map(({ name }, i) => [name, standInProcesses[i]!])) as Stack['systems'];
-    const subgraphEnv: Record<string, Record<string, string>> = Object.fromEntries(
-      TOPOLOGY.map(({ name, system }) => [name, { ...env, ...(system && systems[name] ? { [system.apiUrlVariable]: systems[name].url } : {}) }]),
-    );
+    const standInStarts = new Map(standIns.map(({ name, system }) => [name, track(startService({ name: system.name, entry: system.entry, env }))]));
+    const subgraphEnv: Record<string, Record<string, string>> = Object.fromEntries(TOPOLOGY.map(({ name }) => [name, { ...env }]));
     if (options.erpDatabaseUrl) subgraphEnv.erp = { ...subgraphEnv.erp, ERP_DATABASE_URL: options.erpDatabaseUrl };
     if (options.billingDatabaseUrl) subgraphEnv.billing = { ...subgraphEnv.billing, BILLING_DATABASE_URL: options.billingDatabaseUrl };
     const startSubgraph = (name: SubgraphName, port?: number) =>
       track(startService({ name, entry: SUBGRAPH_ENTRIES[name], env: { ...subgraphEnv[name], ...(port ? { PORT: String(port) } : {}) } }));
-    const list = await Promise.all(SUBGRAPH_NAMES.map((name) => startSubgraph(name)));
+    // A subgraph starts as soon as what it needs is known: one with a stand-in once the stand-in
+    // listens (its URL goes into the subgraph's env), the others (the PGlite ones, the slowest) at once.
+    const list = await Promise.all(
+      TOPOLOGY.map(async ({ name, system }) => {
+        const standIn = standInStarts.get(name);
+        if (system && standIn) subgraphEnv[name] = { ...subgraphEnv[name], [system.apiUrlVariable]: (await standIn).url };
+        return startSubgraph(name as SubgraphName);
+      }),
+    );
+    const systems = Object.fromEntries(await Promise.all([...standInStarts].map(async ([name, start]) => [name, await start]))) as Stack['systems'];
     const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
     let gateway: ServiceProcess | undefined;
     if (!options.withoutGateway) {

@@ -73,6 +73,7 @@ describe('SubgraphResilience', () => {
     expect(open.message).toBe('Subgraph "erp" is unavailable: its circuit breaker is open after repeated failures');
     expect(open.extensions).toEqual({ code: 'CIRCUIT_OPEN', ...ORIGIN });
     expect(attempts).toBe(2);
+    // A fixed wait on purpose: the half-open delay passing is the subject.
     await new Promise((resolve) => setTimeout(resolve, POLICY.breakerHalfOpenMs + 20));
     expect(await resilience.execute(call(), async () => ok)).toBe(ok);
     expect(resilience.breakerState).toBe('closed');
