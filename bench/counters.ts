@@ -15,10 +15,7 @@ async function getJson<T>(url: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export async function readUpstreamCounts(
-  systems: { crm: ServiceProcess; support: ServiceProcess },
-  subgraphs: Record<SubgraphName, ServiceProcess>,
-): Promise<UpstreamCounts> {
+export async function readUpstreamCounts(systems: { crm: ServiceProcess; support: ServiceProcess }, subgraphs: Record<SubgraphName, ServiceProcess>): Promise<UpstreamCounts> {
   const [crm, support, erp, billing] = await Promise.all([
     getJson<{ byRoute: Record<string, number> }>(`${systems.crm.url}/_stats`),
     getJson<{ byRoute: Record<string, number> }>(`${systems.support.url}/_stats`),
@@ -27,4 +24,3 @@ export async function readUpstreamCounts(
   ]);
   return { crm: sumRoutes(crm.byRoute), support: sumRoutes(support.byRoute), erp: erp.sqlStatements, billing: billing.sqlStatements };
 }
-

@@ -34,9 +34,7 @@ runService('plain-gateway', async () => {
   const source = { location: supergraphPath, variable: 'BIZGRAPH_SUPERGRAPH' as const };
   const sdl = await readFile(supergraphPath, 'utf8');
   const { executableSdl } = loadPolicy(sdl, source);
-  const urls = new Map(
-    listSubgraphs(sdl, source).map(({ name, url }) => [name, readOptionalUrl(env, `SUBGRAPH_${subgraphEnvName(name)}_URL`, ['http:', 'https:']) ?? url]),
-  );
+  const urls = new Map(listSubgraphs(sdl, source).map(({ name, url }) => [name, readOptionalUrl(env, `SUBGRAPH_${subgraphEnvName(name)}_URL`, ['http:', 'https:']) ?? url]));
 
   // One token per subgraph, signed up front and replaced on a timer: no signing on the request path.
   const signer = await createInternalTokenSigner({ dataDir });

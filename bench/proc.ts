@@ -12,7 +12,10 @@ export function parseCpuTicks(stat: string): number {
   // Field 2 (comm) is in parentheses and may itself contain spaces and ')': split after the last ')'.
   const end = stat.lastIndexOf(')');
   if (end < 0) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
-  const fields = stat.slice(end + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(end + 2)
+    .trim()
+    .split(/\s+/);
   // After comm, fields start at 3 (state); utime is field 14, stime field 15.
   const utime = Number(fields[14 - 3]);
   const stime = Number(fields[15 - 3]);

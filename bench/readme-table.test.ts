@@ -3,8 +3,20 @@ import { extractReadmeBlock, renderReadmeTable, replaceReadmeBlock } from './rea
 import type { BenchResults, RunFigures } from './types.js';
 
 const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
-  gateway, workload, ok: true, requests: 30000, sent: 30050, seconds: 15, reqPerSec: 2000, p50Ms: 20, p99Ms: 60, cpuMsPerRequest: 0.5, peakRssMb: 110,
-  upstreamPerRequest: { crm: 1, support: 0, erp: 0, billing: 0, total: 1 }, errors: { non2xx: 0, graphqlErrors: 0, transport: 0 }, ...figures,
+  gateway,
+  workload,
+  ok: true,
+  requests: 30000,
+  sent: 30050,
+  seconds: 15,
+  reqPerSec: 2000,
+  p50Ms: 20,
+  p99Ms: 60,
+  cpuMsPerRequest: 0.5,
+  peakRssMb: 110,
+  upstreamPerRequest: { crm: 1, support: 0, erp: 0, billing: 0, total: 1 },
+  errors: { non2xx: 0, graphqlErrors: 0, transport: 0 },
+  ...figures,
 });
 
 const results: BenchResults = {
@@ -15,8 +27,14 @@ const results: BenchResults = {
   commit: { sha: '0123456789abcdef0123456789abcdef01234567', dirty: false },
   seed: { seed: 20261126, scale: 1 },
   settings: {
-    connections: 50, warmupSeconds: 5, durationSeconds: 15, gatewayCore: 0, othersCore: 1,
-    pinning: { available: true, failures: [] }, crmRateLimitPerSecond: 1_000_000, nodeEnv: 'development',
+    connections: 50,
+    warmupSeconds: 5,
+    durationSeconds: 15,
+    gatewayCore: 0,
+    othersCore: 1,
+    pinning: { available: true, failures: [] },
+    crmRateLimitPerSecond: 1_000_000,
+    nodeEnv: 'development',
   },
   gateways: [],
   workloads: [

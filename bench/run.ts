@@ -54,7 +54,10 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
     gateways: [...GATEWAYS],
     workloads: WORKLOADS.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
     runs,
-    comparisons: compareWithPlain(runs, WORKLOADS.map((workload) => workload.id)),
+    comparisons: compareWithPlain(
+      runs,
+      WORKLOADS.map((workload) => workload.id),
+    ),
     warmSpeedupOnB: warmSpeedup(runs, 'b'),
   };
   log(`measuring took ${((Date.parse(results.finishedAt) - Date.parse(startedAt)) / 1000).toFixed(0)} s`);

@@ -46,7 +46,13 @@ export async function runSoak(args: BenchArgs, session: Session): Promise<number
     const peakBytes = peak.stop().peakBytes;
     const verdict = soakVerdict(samples);
 
-    console.log(`\n${markdownTable(['time', 'gateway RSS MB', 'req/s'], samples.map((s) => [formatClock(s.atSeconds), s.rssMb.toFixed(0), s.reqPerSec.toFixed(0)]), [false, true, true])}\n`);
+    console.log(
+      `\n${markdownTable(
+        ['time', 'gateway RSS MB', 'req/s'],
+        samples.map((s) => [formatClock(s.atSeconds), s.rssMb.toFixed(0), s.reqPerSec.toFixed(0)]),
+        [false, true, true],
+      )}\n`,
+    );
     const errors = { non2xx: result.non2xx, graphqlErrors: result.mismatches, transport: result.errors };
     const peakMb = peakBytes === undefined ? null : peakBytes / MB;
     console.log(

@@ -69,9 +69,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const subgraphs: BenchStack['subgraphs'] = {};
     for (const state of states) {
       const setEnv = { ...env, BIZGRAPH_DATA_DIR: join(dataDir, `subgraphs-cache-${state}`), ENTITY_CACHE: state, CRM_API_URL: crm.url, SUPPORT_API_URL: support.url };
-      const list = await Promise.all(
-        SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv }))),
-      );
+      const list = await Promise.all(SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv }))));
       subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
     }
     const gateways: BenchStack['gateways'] = {};

@@ -3,8 +3,20 @@ import { compareWithPlain, cpuMsPerRequest, ratio, soakVerdict, sumRoutes, upstr
 import type { RunFigures } from './types.js';
 
 const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
-  gateway, workload, ok: true, requests: 1000, sent: 1050, seconds: 10, reqPerSec: 100, p50Ms: 10, p99Ms: 40, cpuMsPerRequest: 2,
-  peakRssMb: 120, upstreamPerRequest: null, errors: { non2xx: 0, graphqlErrors: 0, transport: 0 }, ...figures,
+  gateway,
+  workload,
+  ok: true,
+  requests: 1000,
+  sent: 1050,
+  seconds: 10,
+  reqPerSec: 100,
+  p50Ms: 10,
+  p99Ms: 40,
+  cpuMsPerRequest: 2,
+  peakRssMb: 120,
+  upstreamPerRequest: null,
+  errors: { non2xx: 0, graphqlErrors: 0, transport: 0 },
+  ...figures,
 });
 
 describe('benchmark arithmetic', () => {
@@ -47,7 +59,14 @@ describe('benchmark arithmetic', () => {
 
   it('calls a soak flat when the last third’s mean RSS is within 10 % of the first third’s', () => {
     const samples = [100, 104, 98, 101, 103, 99, 105, 106, 107].map((rssMb, i) => ({ atSeconds: (i + 1) * 30, rssMb, reqPerSec: 50 }));
-    expect(soakVerdict(samples)).toEqual({ firstThirdMeanMb: 302 / 3, lastThirdMeanMb: 106, growthPercent: ((106 - 302 / 3) / (302 / 3)) * 100, flat: true, peakMb: 107, under200Mb: true });
+    expect(soakVerdict(samples)).toEqual({
+      firstThirdMeanMb: 302 / 3,
+      lastThirdMeanMb: 106,
+      growthPercent: ((106 - 302 / 3) / (302 / 3)) * 100,
+      flat: true,
+      peakMb: 107,
+      under200Mb: true,
+    });
   });
 
   it('calls a soak growing when RSS climbs by more than 10 %, and flags a peak of 200 MB or more', () => {

@@ -58,7 +58,6 @@ export function readOptionalUrl(env: Env, name: string, protocols: readonly stri
   return raw;
 }
 
-
 /** A switch: `on` or `off` (unset or empty → `fallback`); anything else names the variable. */
 export function readOnOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];

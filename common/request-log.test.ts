@@ -16,8 +16,20 @@ beforeAll(async () => {
   const logger = createLogger('test', { env: { LOG_LEVEL: 'debug' }, destination: { write: (line: string) => void raw.push(line) } });
   registerRequestLog(app, { logger, requestId: (request) => (request.headers['x-request-id'] as string | undefined) ?? request.id });
   const apollo = new ApolloServer({
-    typeDefs: /* GraphQL */ `type Query { hello: String boom: String }`,
-    resolvers: { Query: { hello: () => 'world', boom: () => { throw new GraphQLError('no', { extensions: { code: 'UPSTREAM_ERROR' } }); } } },
+    typeDefs: /* GraphQL */ `
+      type Query {
+        hello: String
+        boom: String
+      }
+    `,
+    resolvers: {
+      Query: {
+        hello: () => 'world',
+        boom: () => {
+          throw new GraphQLError('no', { extensions: { code: 'UPSTREAM_ERROR' } });
+        },
+      },
+    },
     plugins: [graphqlRequestLogPlugin()],
     allowBatchedHttpRequests: true,
   });
@@ -31,7 +43,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const post = (id: string, body: unknown) => app.inject({ method: 'POST', url: '/graphql?debug=1', headers: { 'content-type': 'application/json', 'x-request-id': id }, payload: body as object });
+const post = (id: string, body: unknown) =>
+  app.inject({ method: 'POST', url: '/graphql?debug=1', headers: { 'content-type': 'application/json', 'x-request-id': id }, payload: body as object });
 const of = (id: string) => lines().filter((line) => line.requestId === id);
 
 describe('registerRequestLog', () => {
@@ -39,8 +52,19 @@ describe('registerRequestLog', () => {
     await post('a', { query: 'query Partial { hello boom }' });
     expect(of('a')).toEqual([
       {
-        level: 'info', time: expect.any(String), service: 'test', requestId: 'a', method: 'POST', path: '/graphql', status: 200, durationMs: expect.any(Number),
-        operationName: 'Partial', operationType: 'query', outcome: 'partial', errorCodes: ['UPSTREAM_ERROR'], msg: 'request',
+        level: 'info',
+        time: expect.any(String),
+        service: 'test',
+        requestId: 'a',
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        durationMs: expect.any(Number),
+        operationName: 'Partial',
+        operationType: 'query',
+        outcome: 'partial',
+        errorCodes: ['UPSTREAM_ERROR'],
+        msg: 'request',
       },
     ]);
   });
@@ -49,7 +73,9 @@ describe('registerRequestLog', () => {
     await post('b', [{ query: 'query One { hello }' }, { query: 'query Two { boom }' }]);
     expect(of('b')).toEqual([
       expect.objectContaining({
-        status: 200, outcome: 'partial', errorCodes: ['UPSTREAM_ERROR'],
+        status: 200,
+        outcome: 'partial',
+        errorCodes: ['UPSTREAM_ERROR'],
         operations: [
           { operationName: 'One', operationType: 'query', outcome: 'ok', errorCodes: [] },
           { operationName: 'Two', operationType: 'query', outcome: 'partial', errorCodes: ['UPSTREAM_ERROR'] },

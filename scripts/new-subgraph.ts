@@ -47,9 +47,15 @@ function main(): void {
   const files = renderSubgraph(ROOT, request);
   registerSubgraph(ROOT, request);
   console.log(`new:subgraph: wrote ${files.length} files under subgraphs/${request.name}/ (port ${request.port}, team ${request.team})`);
+  // What it wrote meets `npm run format:check` like the rest of the tree (codegen's output is ignored there).
+  run('npx', ['prettier', '--write', '--log-level', 'warn', `subgraphs/${request.name}`, 'schema/supergraph.yaml', 'schema/owners.yaml']);
   run('npm', ['run', '-s', 'codegen']);
   run('npm', ['run', '-s', 'compose']);
-  const standIn = existsSync(`${ROOT}/systems/${request.name}/main.ts`) ? '' : request.kind === 'rest' ? ` (${request.envPrefix}_API_URL, default http://127.0.0.1:${request.port + 100})` : '';
+  const standIn = existsSync(`${ROOT}/systems/${request.name}/main.ts`)
+    ? ''
+    : request.kind === 'rest'
+      ? ` (${request.envPrefix}_API_URL, default http://127.0.0.1:${request.port + 100})`
+      : '';
   console.log(`
 new:subgraph: ${request.name} is registered and composed.
   test it:    npx vitest run subgraphs/${request.name}

@@ -29,18 +29,27 @@ describe('npm run persist with client directories', () => {
   writeFileSync(join(dir, 'reporting', 'b.graphql'), 'query Report { orders { nodes { number } } }\n');
   writeFileSync(join(dir, 'reporting', 'nested', 'c.graphql'), 'query Nested { orders { nodes { id } } }\n');
 
-  const clients = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { operations: Array<{ name: string; clientName?: string }> }).operations.map(({ name, clientName }) => [name, clientName ?? null]);
+  const clients = (path: string) =>
+    (JSON.parse(readFileSync(path, 'utf8')) as { operations: Array<{ name: string; clientName?: string }> }).operations.map(({ name, clientName }) => [name, clientName ?? null]);
 
   it('names each subdirectory as the client of its operations, not recursing further', async () => {
     const out = join(scratch, 'manifest.json');
     expect(await persist(dir, '--out', out)).toEqual({ code: 0, stderr: `wrote 3 operations to ${out}\n` });
-    expect(clients(out)).toEqual([['Portal', 'web-portal'], ['Report', 'reporting'], ['Shared', null]]);
+    expect(clients(out)).toEqual([
+      ['Portal', 'web-portal'],
+      ['Report', 'reporting'],
+      ['Shared', null],
+    ]);
   });
 
   it('gives top-level files the --client name, and refuses --client without one', async () => {
     const out = join(scratch, 'with-client.json');
     expect((await persist(dir, '--out', out, '--client', 'batch-jobs')).code).toBe(0);
-    expect(clients(out)).toEqual([['Portal', 'web-portal'], ['Report', 'reporting'], ['Shared', 'batch-jobs']]);
+    expect(clients(out)).toEqual([
+      ['Portal', 'web-portal'],
+      ['Report', 'reporting'],
+      ['Shared', 'batch-jobs'],
+    ]);
     expect(await persist(dir, '--client')).toEqual({ code: 2, stderr: 'persist: --client needs one client name\nusage: npm run -s persist -- DIR [--out PATH] [--client NAME]\n' });
   });
 

@@ -42,13 +42,18 @@ try {
   const { dir, out, client } = parseArgs(process.argv.slice(2));
   const files: OperationFile[] = [];
   const collect = (from: string, clientName: string | undefined) => {
-    for (const name of readdirSync(from).filter((entry) => entry.endsWith('.graphql')).sort()) {
+    for (const name of readdirSync(from)
+      .filter((entry) => entry.endsWith('.graphql'))
+      .sort()) {
       files.push({ path: join(from, name), text: readFileSync(join(from, name), 'utf8'), ...(clientName ? { clientName } : {}) });
     }
   };
   try {
     collect(dir, client);
-    const clients = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    const clients = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
     for (const clientName of clients) collect(join(dir, clientName), clientName);
   } catch (error) {
     throw new UsageError(`cannot read ${dir}: ${(error as Error).message}`);

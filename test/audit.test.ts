@@ -14,7 +14,15 @@ import { devToken } from './helpers/tokens.js';
  * The audit trail over the whole stack: real processes, real dev-issuer tokens, the gateway
  * writing to AUDIT_LOG. Each request carries its own `x-request-id`, so each test finds its lines.
  */
-const SUPPORT_VIEW = /* GraphQL */ `query SupportView { customer(id: "cus_0001") { name email phone } }`;
+const SUPPORT_VIEW = /* GraphQL */ `
+  query SupportView {
+    customer(id: "cus_0001") {
+      name
+      email
+      phone
+    }
+  }
+`;
 const CLIENT = { 'apollographql-client-name': 'audit-test', 'apollographql-client-version': '1.2.3' };
 const first = generateDataset().customers[0]!;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -23,7 +31,10 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 type Line = Record<string, unknown>;
 
 function linesOf(text: string): Line[] {
-  return text.split('\n').filter((line) => line.startsWith('{"type":"audit"')).map((line) => JSON.parse(line) as Line);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{"type":"audit"'))
+    .map((line) => JSON.parse(line) as Line);
 }
 
 /** Waits until `count` lines carry `requestId` (lines of refused requests are written after the answer). */
@@ -73,10 +84,7 @@ describe('audit trail', () => {
         operationHash: sha256(SUPPORT_VIEW),
         operationType: 'query',
         outcome: 'ok',
-        classified: [
-          { coordinate: 'Customer.email', tags: ['pii'], count: 1 },
-          ...(first.phone === null ? [] : [{ coordinate: 'Customer.phone', tags: ['pii'], count: 1 }]),
-        ],
+        classified: [{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }, ...(first.phone === null ? [] : [{ coordinate: 'Customer.phone', tags: ['pii'], count: 1 }])],
         denied: [],
         errorCodes: [],
         durationMs: expect.any(Number),
@@ -107,7 +115,15 @@ describe('audit trail', () => {
   });
 
   it('counts a classified field once per value delivered in a list', async () => {
-    const query = /* GraphQL */ `query Emails { customers(first: 5) { nodes { email } } }`;
+    const query = /* GraphQL */ `
+      query Emails {
+        customers(first: 5) {
+          nodes {
+            email
+          }
+        }
+      }
+    `;
     const response = await graphql(stack.gatewayUrl, query, undefined, as('support', 'audit-list'));
     expect((response.body.data as { customers: { nodes: unknown[] } }).customers.nodes).toHaveLength(5);
     const [line] = await auditLines(read, 'audit-list');
@@ -116,8 +132,20 @@ describe('audit trail', () => {
 
   it('maps aliases and fragments back to their coordinates', async () => {
     const query = /* GraphQL */ `
-      query Pair { a: customer(id: "cus_0001") { ...Contact } b: customer(id: "cus_0002") { mail: email } nobody: customer(id: "cus_9999") { ...Contact } }
-      fragment Contact on Customer { email }
+      query Pair {
+        a: customer(id: "cus_0001") {
+          ...Contact
+        }
+        b: customer(id: "cus_0002") {
+          mail: email
+        }
+        nobody: customer(id: "cus_9999") {
+          ...Contact
+        }
+      }
+      fragment Contact on Customer {
+        email
+      }
     `;
     const response = await graphql(stack.gatewayUrl, query, undefined, as('support', 'audit-aliases'));
     expect(response.body.data).toMatchObject({ nobody: null });
@@ -156,21 +184,45 @@ describe('audit trail', () => {
   });
 
   it('records a query that fails validation as an error', async () => {
-    const query = /* GraphQL */ `query Broken { customer(id: "cus_0001") { nope } }`;
+    const query = /* GraphQL */ `
+      query Broken {
+        customer(id: "cus_0001") {
+          nope
+        }
+      }
+    `;
     const response = await graphql(stack.gatewayUrl, query, undefined, as('support', 'audit-invalid'));
     expect(response.status).toBe(400);
     const [line] = await auditLines(read, 'audit-invalid');
-    expect(line).toMatchObject({ subject: 'alice@support', operationName: 'Broken', operationHash: sha256(query), operationType: 'query', outcome: 'error', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
+    expect(line).toMatchObject({
+      subject: 'alice@support',
+      operationName: 'Broken',
+      operationHash: sha256(query),
+      operationType: 'query',
+      outcome: 'error',
+      errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
+    });
   });
 
   it('writes one line per operation of a batched request', async () => {
-    const names = /* GraphQL */ `query Names { customer(id: "cus_0002") { name } }`;
+    const names = /* GraphQL */ `
+      query Names {
+        customer(id: "cus_0002") {
+          name
+        }
+      }
+    `;
     const response = await http('POST', stack.gatewayUrl, { headers: as('support', 'audit-batch'), body: [{ query: SUPPORT_VIEW }, { query: names }] });
     expect(response.status).toBe(200);
     const lines = (await auditLines(read, 'audit-batch', 2)).sort((a, b) => String(a.operationName).localeCompare(String(b.operationName)));
     expect(lines.map(({ operationName, operationHash, outcome, classified }) => ({ operationName, operationHash, outcome, classified }))).toEqual([
       { operationName: 'Names', operationHash: sha256(names), outcome: 'ok', classified: [] },
-      { operationName: 'SupportView', operationHash: sha256(SUPPORT_VIEW), outcome: 'ok', classified: expect.arrayContaining([{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }]) },
+      {
+        operationName: 'SupportView',
+        operationHash: sha256(SUPPORT_VIEW),
+        outcome: 'ok',
+        classified: expect.arrayContaining([{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }]),
+      },
     ]);
   });
 
@@ -193,7 +245,14 @@ describe('audit trail', () => {
   });
 
   it('never writes field values, variables or tokens', async () => {
-    const byId = /* GraphQL */ `query ById($id: ID!) { customer(id: $id) { name email } }`;
+    const byId = /* GraphQL */ `
+      query ById($id: ID!) {
+        customer(id: $id) {
+          name
+          email
+        }
+      }
+    `;
     await graphql(stack.gatewayUrl, byId, { id: 'cus_0003' }, as('support', 'audit-variables'));
     await auditLines(read, 'audit-variables');
     const text = read();
@@ -252,12 +311,22 @@ describe('audit sinks', () => {
   });
 
   it.skipIf(!existsSync('/dev/full'))('answers requests when the audit log cannot be written, and says so once', async () => {
-    const query = /* GraphQL */ `{ customer(id: "cus_0001") { name } }`;
+    const query = /* GraphQL */ `
+      {
+        customer(id: "cus_0001") {
+          name
+        }
+      }
+    `;
     for (let i = 0; i < 3; i++) {
       const response = await graphql(gateways.broken!.url, query, undefined, { authorization: `Bearer ${token}` });
       expect(response.body).toEqual({ data: { customer: { name: first.name } } });
     }
-    const complaints = () => gateways.broken!.output().split('\n').filter((line) => line.includes('audit log cannot be written'));
+    const complaints = () =>
+      gateways
+        .broken!.output()
+        .split('\n')
+        .filter((line) => line.includes('audit log cannot be written'));
     // The failed write is reported asynchronously; once it is, later requests add no complaint.
     for (let attempt = 0; complaints().length === 0 && attempt < 250; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await graphql(gateways.broken!.url, query, undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
@@ -265,18 +334,47 @@ describe('audit sinks', () => {
     const logged = complaints().map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const line of logged) expect(line.time).toMatch(ISO_TIME);
     expect(logged.map(({ time: _time, traceId: _traceId, ...rest }) => rest)).toEqual([
-      { level: 'error', service: 'gateway', msg: 'audit log cannot be written: audit lines are dropped from now on', target: '/dev/full', error: 'ENOSPC: no space left on device, write' },
+      {
+        level: 'error',
+        service: 'gateway',
+        msg: 'audit log cannot be written: audit lines are dropped from now on',
+        target: '/dev/full',
+        error: 'ENOSPC: no space left on device, write',
+      },
     ]);
   });
 
   it.skipIf(!existsSync('/dev/full'))('refuses to answer with AUDIT_FAIL_CLOSED=1 when the audit log cannot be written', async () => {
-    const response = await graphql(gateways.failClosed!.url, `{ customer(id: "cus_0001") { name } }`, undefined, { authorization: `Bearer ${token}` });
+    const response = await graphql(
+      gateways.failClosed!.url,
+      `
+        {
+          customer(id: "cus_0001") {
+            name
+          }
+        }
+      `,
+      undefined,
+      { authorization: `Bearer ${token}` },
+    );
     expect(response.status).toBe(503);
     expect(response.body).toEqual({ errors: [{ message: 'The request cannot be audited; try again later', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 });
 
 const FIELDS = [
-  'type', 'time', 'requestId', 'subject', 'clientName', 'clientVersion', 'operationName', 'operationHash',
-  'operationType', 'outcome', 'classified', 'denied', 'errorCodes', 'durationMs',
+  'type',
+  'time',
+  'requestId',
+  'subject',
+  'clientName',
+  'clientVersion',
+  'operationName',
+  'operationHash',
+  'operationType',
+  'outcome',
+  'classified',
+  'denied',
+  'errorCodes',
+  'durationMs',
 ];

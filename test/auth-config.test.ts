@@ -81,7 +81,9 @@ describe('readAuthConfig', () => {
   });
 
   it('stops a production gateway without JWT_JWKS_URL, naming the variable', async () => {
-    await expect(startGateway({ NODE_ENV: 'production' })).rejects.toThrow(/exited \(1\) before listening:[\s\S]*invalid configuration: JWT_JWKS_URL: required when NODE_ENV=production/);
+    await expect(startGateway({ NODE_ENV: 'production' })).rejects.toThrow(
+      /exited \(1\) before listening:[\s\S]*invalid configuration: JWT_JWKS_URL: required when NODE_ENV=production/,
+    );
   });
 });
 
@@ -104,7 +106,8 @@ describe('claims → principal (local JWKS file)', () => {
     dir = mkdtempSync(join(tmpdir(), 'bizgraph-claims-'));
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     writeFileSync(join(dir, 'idp.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }));
-    sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('idp').setAudience('api').setSubject('u-7').setExpirationTime('5m').sign(privateKey);
+    sign = (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('idp').setAudience('api').setSubject('u-7').setExpirationTime('5m').sign(privateKey);
     config = readAuthConfig({ JWT_JWKS_URL: join(dir, 'idp.json'), JWT_ISSUER: 'idp', JWT_AUDIENCE: 'api', BIZGRAPH_DATA_DIR: dir }, false);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -82,7 +82,10 @@ describe('internal token verifier (subgraph side)', () => {
     const verifier = createInternalTokenVerifier('crm', { kind: 'file', path: jwksFile() });
     expect(await verifier.verify(`Bearer ${await signer.tokenFor(PORTAL, 'crm')}`)).toEqual({ ok: true, principal: PORTAL });
     expect(await verifier.verify(`Bearer ${await signer.tokenFor(SALES, 'crm')}`)).toEqual({ ok: true, principal: SALES });
-    expect(await verifier.verify(`Bearer ${await signer.tokenFor(GATEWAY_SERVICE_PRINCIPAL, 'crm')}`)).toEqual({ ok: true, principal: { subject: 'bizgraph-gateway', scopes: [] } });
+    expect(await verifier.verify(`Bearer ${await signer.tokenFor(GATEWAY_SERVICE_PRINCIPAL, 'crm')}`)).toEqual({
+      ok: true,
+      principal: { subject: 'bizgraph-gateway', scopes: [] },
+    });
     expect(await verifier.verify(`Bearer ${await signer.tokenFor(null, 'crm')}`)).toEqual({ ok: true, principal: null });
   });
 
@@ -90,17 +93,18 @@ describe('internal token verifier (subgraph side)', () => {
     ['no header', async () => undefined, 'missing internal token'],
     ['another audience', async (signer) => `Bearer ${await signer.tokenFor(SALES, 'erp')}`, 'internal token has a wrong or missing "aud" claim'],
     ["a user's dev-issuer JWT", async () => `Bearer ${await devToken(dataDir, { preset: 'admin' })}`, 'internal token not signed by the gateway'],
-    ['an expired token', async () => `Bearer ${await (await createInternalTokenSigner({ dataDir, now: () => Date.now() - 120_000 })).tokenFor(SALES, 'crm')}`, 'internal token expired'],
+    [
+      'an expired token',
+      async () => `Bearer ${await (await createInternalTokenSigner({ dataDir, now: () => Date.now() - 120_000 })).tokenFor(SALES, 'crm')}`,
+      'internal token expired',
+    ],
     ['a Basic header', async () => 'Basic YTpi', 'expected "Authorization: Bearer <internal token>"'],
     ['a malformed token', async () => 'Bearer abc.def', 'malformed internal token'],
-  ] as Array<[string, (signer: Awaited<ReturnType<typeof createInternalTokenSigner>>) => Promise<string | undefined>, string]>)(
-    'refuses %s',
-    async (_name, header, reason) => {
-      const signer = await createInternalTokenSigner({ dataDir });
-      const verifier = createInternalTokenVerifier('crm', { kind: 'file', path: jwksFile() });
-      expect(await verifier.verify(await header(signer))).toEqual({ ok: false, reason });
-    },
-  );
+  ] as Array<[string, (signer: Awaited<ReturnType<typeof createInternalTokenSigner>>) => Promise<string | undefined>, string]>)('refuses %s', async (_name, header, reason) => {
+    const signer = await createInternalTokenSigner({ dataDir });
+    const verifier = createInternalTokenVerifier('crm', { kind: 'file', path: jwksFile() });
+    expect(await verifier.verify(await header(signer))).toEqual({ ok: false, reason });
+  });
 
   it('reads the JWKS file lazily and again when the gateway key changes', async () => {
     const verifier = createInternalTokenVerifier('support', { kind: 'file', path: jwksFile() });
@@ -108,7 +112,10 @@ describe('internal token verifier (subgraph side)', () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'bizgraph-internal-other-'));
     const stranger = await createInternalTokenSigner({ dataDir: otherDir });
     rmSync(otherDir, { recursive: true, force: true });
-    expect(await verifier.verify(`Bearer ${await stranger.tokenFor(SALES, 'support')}`)).toEqual({ ok: false, reason: "cannot verify the internal token: the gateway's key is unavailable" });
+    expect(await verifier.verify(`Bearer ${await stranger.tokenFor(SALES, 'support')}`)).toEqual({
+      ok: false,
+      reason: "cannot verify the internal token: the gateway's key is unavailable",
+    });
     const first = await createInternalTokenSigner({ dataDir });
     expect(await verifier.verify(`Bearer ${await first.tokenFor(SALES, 'support')}`)).toMatchObject({ ok: true });
     // A new gateway key (the old one deleted): the unknown kid makes the verifier re-read the file.

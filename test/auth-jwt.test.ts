@@ -27,7 +27,13 @@ beforeAll(async () => {
   gateway = await startService({
     name: 'gateway',
     entry: 'gateway/src/main.ts',
-    env: { PORT: '0', NODE_ENV: 'development', BIZGRAPH_DATA_DIR: dataDir, JWT_JWKS_URL: '', ...Object.fromEntries(['CRM', 'ERP', 'BILLING', 'SUPPORT'].map((name) => [`SUBGRAPH_${name}_URL`, NOWHERE])) },
+    env: {
+      PORT: '0',
+      NODE_ENV: 'development',
+      BIZGRAPH_DATA_DIR: dataDir,
+      JWT_JWKS_URL: '',
+      ...Object.fromEntries(['CRM', 'ERP', 'BILLING', 'SUPPORT'].map((name) => [`SUBGRAPH_${name}_URL`, NOWHERE])),
+    },
   });
   // The gateway created the dev issuer key on start; the test signs with the same one.
   devKey = await loadDevIssuer(dataDir);
@@ -67,7 +73,11 @@ const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!
 
 /** Each attack: how the Authorization header is built, and the reason the gateway gives. */
 const ATTACKS: Array<[string, () => Promise<string>, string]> = [
-  ['alg none', async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...payloadOf(await signUserToken(devKey, claims())), scope: 'crm:read pii:read' })}.`, 'algorithm not allowed'],
+  [
+    'alg none',
+    async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...payloadOf(await signUserToken(devKey, claims())), scope: 'crm:read pii:read' })}.`,
+    'algorithm not allowed',
+  ],
   [
     'HS256 signed with the issuer public key',
     async () => {
@@ -75,7 +85,11 @@ const ATTACKS: Array<[string, () => Promise<string>, string]> = [
       const pem = await exportSPKI((await importJWK(devKey.jwks.keys[0] as JWK, 'ES256', { extractable: true })) as CryptoKey);
       const token = await new SignJWT({ scope: 'crm:read pii:read' })
         .setProtectedHeader({ alg: 'HS256', kid: devKey.kid, typ: 'JWT' })
-        .setIssuer('bizgraph-dev').setAudience('bizgraph').setSubject('mallory').setIssuedAt().setExpirationTime('10m')
+        .setIssuer('bizgraph-dev')
+        .setAudience('bizgraph')
+        .setSubject('mallory')
+        .setIssuedAt()
+        .setExpirationTime('10m')
         .sign(new TextEncoder().encode(pem));
       return `Bearer ${token}`;
     },
@@ -112,7 +126,12 @@ const ATTACKS: Array<[string, () => Promise<string>, string]> = [
   ],
   ['malformed (abc.def)', async () => 'Bearer abc.def', 'malformed token'],
   ['not base64 JSON', async () => 'Bearer aaa.bbb.ccc', 'malformed token'],
-  ['without exp', async () => `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: devKey.kid }).setIssuer('bizgraph-dev').setAudience('bizgraph').setSubject('x').sign(devKey.privateKey)}`, 'missing "exp" claim'],
+  [
+    'without exp',
+    async () =>
+      `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: devKey.kid }).setIssuer('bizgraph-dev').setAudience('bizgraph').setSubject('x').sign(devKey.privateKey)}`,
+    'missing "exp" claim',
+  ],
   ['oversized (> JWT_MAX_BYTES)', async () => `Bearer ${await signUserToken(devKey, claims({ subject: 'x'.repeat(9000) }))}`, 'token too large'],
   ['Basic scheme', async () => `Basic ${Buffer.from('admin:admin').toString('base64')}`, 'expected "Authorization: Bearer <token>"'],
   ['bare token without Bearer', async () => await signUserToken(devKey, claims()), 'expected "Authorization: Bearer <token>"'],

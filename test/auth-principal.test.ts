@@ -23,8 +23,17 @@ import { devToken } from './helpers/tokens.js';
  */
 const WHOAMI_SDL = /* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])
-  type Query { whoami: Whoami! }
-  type Whoami { anonymous: Boolean! subject: String scopes: [String!] customerId: String email: String requestId: String! }
+  type Query {
+    whoami: Whoami!
+  }
+  type Whoami {
+    anonymous: Boolean!
+    subject: String
+    scopes: [String!]
+    customerId: String
+    email: String
+    requestId: String!
+  }
 `;
 const WHOAMI = '{ whoami { anonymous subject scopes customerId email requestId } }';
 
@@ -107,6 +116,9 @@ describe('the principal at the subgraph', () => {
 
   it('refuses a direct call with the user token (401)', async () => {
     const response = await graphql(subgraphUrl, WHOAMI, undefined, await as('portal'));
-    expect(response).toMatchObject({ status: 401, body: { errors: [{ message: 'Unauthenticated: internal token not signed by the gateway', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(response).toMatchObject({
+      status: 401,
+      body: { errors: [{ message: 'Unauthenticated: internal token not signed by the gateway', extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
   });
 });

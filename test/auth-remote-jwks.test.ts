@@ -30,7 +30,14 @@ async function idpKey(kid: string, alg: IdpKey['alg']): Promise<IdpKey> {
 }
 
 function idpToken(key: IdpKey, claims: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('u-1').setIssuedAt().setExpirationTime('5m').sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('u-1')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(key.privateKey);
 }
 
 /** Keys served per path, and how often each path was fetched. */
@@ -125,7 +132,13 @@ describe('gateway with a remote JWKS (JWT_JWKS_URL)', () => {
     const rsa = await idpKey('rsa-b', 'RS256');
     published.set('/issuer/jwks.json', [rsa.jwk]);
     const gateway = await startGateway('/issuer/jwks.json');
-    const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-b' }).setIssuer('https://other.example').setAudience(AUDIENCE).setSubject('u').setExpirationTime('5m').sign(rsa.privateKey);
+    const foreign = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-b' })
+      .setIssuer('https://other.example')
+      .setAudience(AUDIENCE)
+      .setSubject('u')
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
     expect(await status(gateway, foreign)).toBe(401);
     expect(await status(gateway, await idpToken(rsa))).toBe(200);
   });

@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const unauthenticated = (reason: string) => ({ errors: [{ message: `Unauthenticated: ${reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
-const direct = (name: (typeof SUBGRAPH_NAMES)[number], headers: Record<string, string> = {}) => graphql(`${stack.subgraphs[name].url}/graphql`, '{ __typename }', undefined, headers);
+const direct = (name: (typeof SUBGRAPH_NAMES)[number], headers: Record<string, string> = {}) =>
+  graphql(`${stack.subgraphs[name].url}/graphql`, '{ __typename }', undefined, headers);
 
 describe.each(SUBGRAPH_NAMES.map((name) => [name]))('the %s subgraph', (name) => {
   it('refuses a call without a token (401)', async () => {
@@ -54,9 +55,7 @@ describe('the gateway in front of them', () => {
   it('reaches every subgraph with its internal tokens: the readiness probe sees all four up', async () => {
     const response = await http<{ subgraphs: Array<{ name: string; state: string }> }>('GET', `${stack.gateway!.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(response.body.subgraphs.map(({ name, state }) => ({ name, state }))).toEqual(
-      [...SUBGRAPH_NAMES].sort().map((name) => ({ name, state: 'up' })),
-    );
+    expect(response.body.subgraphs.map(({ name, state }) => ({ name, state }))).toEqual([...SUBGRAPH_NAMES].sort().map((name) => ({ name, state: 'up' })));
   });
 
   it('answers a query spanning crm, erp, billing and support for a user token', async () => {

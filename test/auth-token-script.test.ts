@@ -39,7 +39,11 @@ beforeAll(async () => {
   const first = token(['--preset', 'sales']);
   expect(first).toMatchObject({ status: 0, stderr: '' });
   const subgraphs = Object.fromEntries(['CRM', 'ERP', 'BILLING', 'SUPPORT'].map((name) => [`SUBGRAPH_${name}_URL`, 'http://127.0.0.1:9/graphql']));
-  gateway = await startService({ name: 'gateway', entry: 'gateway/src/main.ts', env: { PORT: '0', NODE_ENV: 'development', BIZGRAPH_DATA_DIR: dataDir, JWT_JWKS_URL: '', ...subgraphs } });
+  gateway = await startService({
+    name: 'gateway',
+    entry: 'gateway/src/main.ts',
+    env: { PORT: '0', NODE_ENV: 'development', BIZGRAPH_DATA_DIR: dataDir, JWT_JWKS_URL: '', ...subgraphs },
+  });
   jwks = (await http<JSONWebKeySet>('GET', `${gateway.url}/.well-known/jwks.json`)).body;
 });
 afterAll(async () => {
@@ -56,7 +60,14 @@ describe('npm run token', () => {
     const jwt = result.stdout.trim();
     const { payload, protectedHeader } = await verified(jwt);
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: jwks.keys[0]!.kid, typ: 'JWT' });
-    expect(payload).toEqual({ iss: 'bizgraph-dev', aud: 'bizgraph', sub: 'dev-finance', scope: PRESETS.finance.scopes.join(' '), iat: expect.any(Number), exp: payload.iat! + 3600 });
+    expect(payload).toEqual({
+      iss: 'bizgraph-dev',
+      aud: 'bizgraph',
+      sub: 'dev-finance',
+      scope: PRESETS.finance.scopes.join(' '),
+      iat: expect.any(Number),
+      exp: payload.iat! + 3600,
+    });
     const response = await graphql(gateway.url, '{ __typename }', undefined, { authorization: `Bearer ${jwt}` });
     expect(response).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
   });

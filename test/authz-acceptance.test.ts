@@ -35,7 +35,11 @@ describe('acceptance: sales token reading Customer.email on the shipped supergra
           id
           name
           email
-          orders(first: 1) { nodes { number } }
+          orders(first: 1) {
+            nodes {
+              number
+            }
+          }
         }
       }
     `;

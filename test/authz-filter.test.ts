@@ -35,9 +35,7 @@ describe('filter mode: denied fields are removed before planning and answered nu
 
   it('keeps the fields in the order the client asked for them', async () => {
     const response = await graph.query(null, '{ user(id: "u1") { email displayName profile { bio } id } notice }');
-    expect(JSON.stringify(response.body.data)).toBe(
-      '{"user":{"email":null,"displayName":"Ada Lovelace","profile":{"bio":"Analyst"},"id":"u1"},"notice":"Maintenance on Sunday"}',
-    );
+    expect(JSON.stringify(response.body.data)).toBe('{"user":{"email":null,"displayName":"Ada Lovelace","profile":{"bio":"Analyst"},"id":"u1"},"notice":"Maintenance on Sunday"}');
   });
 
   it('removes denied fields inside named and inline fragments, per use', async () => {
@@ -89,7 +87,8 @@ describe('filter mode: denied fields are removed before planning and answered nu
   });
 
   it('applies @include/@skip with the request variables, and never sends the denied field', async () => {
-    const query = 'query Profile($withEmail: Boolean!, $hideNotice: Boolean = false) { notice @skip(if: $hideNotice) user(id: "u2") { displayName email @include(if: $withEmail) } }';
+    const query =
+      'query Profile($withEmail: Boolean!, $hideNotice: Boolean = false) { notice @skip(if: $hideNotice) user(id: "u2") { displayName email @include(if: $withEmail) } }';
     const included = await graph.query(null, query, { withEmail: true });
     expect(included.body).toEqual({
       data: { notice: 'Maintenance on Sunday', user: { displayName: 'Grace Hopper', email: null } },
@@ -114,20 +113,14 @@ describe('filter mode: denied fields are removed before planning and answered nu
       data: { user: { displayName: 'Ada Lovelace', balance: null, orders: [{ item: 'Anvil', margin: null, total: 100 }] } },
       errors: [denied('User.balance', ['user', 'balance']), denied('Order.margin', ['user', 'orders', 0, 'margin'])],
     });
-    expect(await sent('ledger')).toEqual([
-      'query($representations:[_Any!]!){_entities(representations:$representations){...on User{orders{item total}}}}',
-    ]);
+    expect(await sent('ledger')).toEqual(['query($representations:[_Any!]!){_entities(representations:$representations){...on User{orders{item total}}}}']);
   });
 
   it('moves the null of a denied non-null field to the nearest nullable position, through lists', async () => {
     const response = await graph.query(null, '{ notice user(id: "u1") { displayName profile { bio salary } } recentUsers { displayName taxId } }');
     expect(response.body).toEqual({
       data: { notice: 'Maintenance on Sunday', user: null, recentUsers: [null, null] },
-      errors: [
-        denied('Profile.salary', ['user', 'profile', 'salary']),
-        denied('User.taxId', ['recentUsers', 0, 'taxId']),
-        denied('User.taxId', ['recentUsers', 1, 'taxId']),
-      ],
+      errors: [denied('Profile.salary', ['user', 'profile', 'salary']), denied('User.taxId', ['recentUsers', 0, 'taxId']), denied('User.taxId', ['recentUsers', 1, 'taxId'])],
     });
     const root = await graph.query(null, '{ notice users { taxId } }');
     expect(root.body).toEqual({ data: null, errors: [denied('User.taxId', ['users', 0, 'taxId']), denied('User.taxId', ['users', 1, 'taxId'])] });
@@ -136,11 +129,23 @@ describe('filter mode: denied fields are removed before planning and answered nu
   it('denies a field whose type has a type-level policy', async () => {
     const withoutBilling = await graph.query('finance:read', '{ orders { id invoice { number } } }');
     expect(withoutBilling.body).toEqual({
-      data: { orders: [{ id: 'o1', invoice: null }, { id: 'o2', invoice: null }] },
+      data: {
+        orders: [
+          { id: 'o1', invoice: null },
+          { id: 'o2', invoice: null },
+        ],
+      },
       errors: [denied('Order.invoice', ['orders', 0, 'invoice']), denied('Order.invoice', ['orders', 1, 'invoice'])],
     });
     const withBilling = await graph.query('billing:read', '{ orders { id invoice { number } } }');
-    expect(withBilling.body).toEqual({ data: { orders: [{ id: 'o1', invoice: { number: 'INV-1' } }, { id: 'o2', invoice: null }] } });
+    expect(withBilling.body).toEqual({
+      data: {
+        orders: [
+          { id: 'o1', invoice: { number: 'INV-1' } },
+          { id: 'o2', invoice: null },
+        ],
+      },
+    });
   });
 
   it('lets @authenticated fields through for any signed-in caller only', async () => {
@@ -153,7 +158,13 @@ describe('filter mode: denied fields are removed before planning and answered nu
     expect(response.body).toEqual({ data: { refund: null }, errors: [denied('Mutation.refund', ['refund'])] });
     expect(await sent('ledger')).toEqual([]);
     expect((await graph.query('admin', '{ refundCount orders { id refunded } }')).body).toEqual({
-      data: { refundCount: 0, orders: [{ id: 'o1', refunded: false }, { id: 'o2', refunded: false }] },
+      data: {
+        refundCount: 0,
+        orders: [
+          { id: 'o1', refunded: false },
+          { id: 'o2', refunded: false },
+        ],
+      },
     });
     const allowed = await graph.query('finance:write', 'mutation Refund { refund(orderId: "o2") { id refunded } }');
     expect(allowed.body).toEqual({ data: { refund: { id: 'o2', refunded: true } } });
@@ -175,10 +186,7 @@ describe('filter mode: denied fields are removed before planning and answered nu
       body: [{ query: '{ user(id: "u1") { email } }' }, { query: '{ user(id: "u1") { balance } }' }],
     });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual([
-      { data: { user: { email: null } }, errors: [denied('User.email', ['user', 'email'])] },
-      { data: { user: { balance: 250 } } },
-    ]);
+    expect(response.body).toEqual([{ data: { user: { email: null } }, errors: [denied('User.email', ['user', 'email'])] }, { data: { user: { balance: 250 } } }]);
   });
 
   it('enforces an automatic persisted query sent with its text, then by hash only', async () => {
@@ -191,11 +199,7 @@ describe('filter mode: denied fields are removed before planning and answered nu
     expect(byHash.body).toEqual(expected);
     const byHashWithPii = await http('POST', `${graph.gateway.url}/graphql`, { headers: await graph.headers('pii:read'), body: { extensions: { persistedQuery } } });
     expect(byHashWithPii.body).toEqual({ data: { user: { displayName: 'Ada Lovelace', email: 'ada@globex.test' } } });
-    expect(await sent('accounts')).toEqual([
-      '{user(id:"u1"){displayName}}',
-      '{user(id:"u1"){displayName}}',
-      '{user(id:"u1"){displayName email}}',
-    ]);
+    expect(await sent('accounts')).toEqual(['{user(id:"u1"){displayName}}', '{user(id:"u1"){displayName}}', '{user(id:"u1"){displayName email}}']);
   });
 
   it('keeps federation internals unreachable: _entities and _service fail validation', async () => {

@@ -36,9 +36,7 @@ describe('Globex fixture supergraph', () => {
     );
     const path = join(scratch, 'unsupported-policy.graphql');
     writeFileSync(path, sdl);
-    await expect(
-      startService({ name: 'gateway', entry: 'gateway/src/main.ts', args: ['--supergraph', path], env: { PORT: '0', BIZGRAPH_DATA_DIR: scratch } }),
-    ).rejects.toThrow(
+    await expect(startService({ name: 'gateway', entry: 'gateway/src/main.ts', args: ['--supergraph', path], env: { PORT: '0', BIZGRAPH_DATA_DIR: scratch } })).rejects.toThrow(
       /exited \(1\) before listening:[\s\S]*invalid configuration: --supergraph: \S+unsupported-policy\.graphql: cannot read the authorization policy: unsupported security feature https:\/\/specs\.apollo\.dev\/policy\/v0\.1/,
     );
   });

@@ -16,10 +16,7 @@ const forbidden = (...coordinates: string[]) => ({
 
 describe('reject mode', () => {
   it('answers 403 with the sorted, unique denied coordinates and asks no subgraph', async () => {
-    const response = await graph.query(
-      null,
-      '{ notice user(id: "u1") { balance a: email b: email } members { contact } search(term: "") { ... on Team { budget } } }',
-    );
+    const response = await graph.query(null, '{ notice user(id: "u1") { balance a: email b: email } members { contact } search(term: "") { ... on Team { budget } } }');
     expect(response.status).toBe(403);
     expect(response.body).toEqual(forbidden('Team.budget', 'User.balance', 'User.contact', 'User.email'));
     expect(await graph.requests('accounts')).toEqual([]);

@@ -125,11 +125,16 @@ describe('crm entity cache when the CRM is gone (stale-if-error)', () => {
     expect(response.body.data).toEqual({ customer: { id: A!.id, name: A!.name }, customerByEmail: { id: C!.id }, other: null });
     // B was never cached: its field fails as before, naming the CRM.
     expect(response.body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.system])).toEqual([[['other'], 'UPSTREAM_ERROR', 'crm']]);
-    const marker = (type: string, key: string) => ({ system: 'crm', subgraph: 'crm', type, key, fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), ageSeconds: expect.any(Number) });
+    const marker = (type: string, key: string) => ({
+      system: 'crm',
+      subgraph: 'crm',
+      type,
+      key,
+      fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      ageSeconds: expect.any(Number),
+    });
     const items = response.body.extensions?.staleIfError as Array<{ key: string; ageSeconds: number; fetchedAt: string }>;
-    expect(items).toEqual(
-      expect.arrayContaining([marker('Customer', A!.id), marker('CustomerByEmail', C!.email), marker('Customer', C!.id)]),
-    );
+    expect(items).toEqual(expect.arrayContaining([marker('Customer', A!.id), marker('CustomerByEmail', C!.email), marker('Customer', C!.id)]));
     expect(items).toHaveLength(3);
     for (const item of items) {
       expect(item.ageSeconds).toBeGreaterThanOrEqual(1);

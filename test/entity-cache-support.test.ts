@@ -14,7 +14,8 @@ const PORTAL_A: Principal = { subject: 'portal-a', scopes: ['crm:read', 'pii:rea
 /** One of B's orders: the portal principal of A may ask about it, but sees none of its tickets. */
 const ORDER = ordersOf(B.id)[0]!.number;
 
-const LISTS = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { tickets(first: 100) { nodes { id status } } } ... on Order { tickets(first: 100) { nodes { id status } } } } }';
+const LISTS =
+  'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { tickets(first: 100) { nodes { id status } } } ... on Order { tickets(first: 100) { nodes { id status } } } } }';
 const OPEN = 'mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
 const UPDATE = 'mutation ($id: ID!) { updateTicket(id: $id, input: { status: SOLVED }) { id status } }';
 
@@ -26,7 +27,14 @@ afterAll(() => support?.stop());
 beforeEach(() => support.resetDeskCalls());
 
 const lists = async () => {
-  const body = (await support.query(LISTS, { r: [{ __typename: 'Customer', email: B.email }, { __typename: 'Order', number: ORDER }] })).body;
+  const body = (
+    await support.query(LISTS, {
+      r: [
+        { __typename: 'Customer', email: B.email },
+        { __typename: 'Order', number: ORDER },
+      ],
+    })
+  ).body;
   expect(body.errors).toBeUndefined();
   const [customer, order] = body.data!._entities as Array<{ tickets: { nodes: Array<{ id: string; status: string }> } }>;
   return { customer: customer!.tickets.nodes, order: order!.tickets.nodes };

@@ -58,7 +58,21 @@ describe('one endpoint over five systems', () => {
     const orphan = dataset.invoices.find((invoice) => invoice.orderNumber === orphanNumber)!;
     const response = await graphql(
       stack.gatewayUrl,
-      /* GraphQL */ `query ($number: String!) { invoice(number: $number) { number status order { number status } customer { id } } }`,
+      /* GraphQL */ `
+        query ($number: String!) {
+          invoice(number: $number) {
+            number
+            status
+            order {
+              number
+              status
+            }
+            customer {
+              id
+            }
+          }
+        }
+      `,
       { number: orphan.number },
     );
     expect(response.body.errors).toBeUndefined();
@@ -77,7 +91,22 @@ describe('batching, counted where calls land', () => {
     await resetCounters(stack);
     const response = await graphql(
       stack.gatewayUrl,
-      /* GraphQL */ `query ($first: Int!) { orders(first: $first) { nodes { number customer { id name } invoice { number } } } }`,
+      /* GraphQL */ `
+        query ($first: Int!) {
+          orders(first: $first) {
+            nodes {
+              number
+              customer {
+                id
+                name
+              }
+              invoice {
+                number
+              }
+            }
+          }
+        }
+      `,
       { first: size },
     );
     expect(response.body.errors).toBeUndefined();
@@ -96,16 +125,41 @@ describe('batching, counted where calls land', () => {
     await resetCounters(stack);
     const response = await graphql(
       stack.gatewayUrl,
-      /* GraphQL */ `{
-        customers(first: 20) {
-          nodes {
-            id name email
-            orders(first: 5) { nodes { number status total { amount } invoice { number status } paymentStatus } }
-            tickets(first: 5) { nodes { subject status } }
-            balance { amount currency }
+      /* GraphQL */ `
+        {
+          customers(first: 20) {
+            nodes {
+              id
+              name
+              email
+              orders(first: 5) {
+                nodes {
+                  number
+                  status
+                  total {
+                    amount
+                  }
+                  invoice {
+                    number
+                    status
+                  }
+                  paymentStatus
+                }
+              }
+              tickets(first: 5) {
+                nodes {
+                  subject
+                  status
+                }
+              }
+              balance {
+                amount
+                currency
+              }
+            }
           }
         }
-      }`,
+      `,
     );
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.customers.nodes).toHaveLength(20);

@@ -57,10 +57,8 @@ describe('gateway when a subgraph fails', () => {
   });
   afterAll(() => stopAll(started));
 
-  it('answers SUBGRAPH_TIMEOUT with the other subgraph\'s data when a subgraph hangs', async () => {
-    const gateway = await start(
-      startGateway({ SUBGRAPH_TIMEOUT_MS: '300', SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/hang` }),
-    );
+  it("answers SUBGRAPH_TIMEOUT with the other subgraph's data when a subgraph hangs", async () => {
+    const gateway = await start(startGateway({ SUBGRAPH_TIMEOUT_MS: '300', SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/hang` }));
     expect(await query(gateway.url)).toEqual({
       status: 200,
       body: {

@@ -14,7 +14,11 @@ const SPANNING_QUERY = /* GraphQL */ `
       id
       name
       inStock
-      reviews { id rating body }
+      reviews {
+        id
+        rating
+        body
+      }
     }
   }
 `;

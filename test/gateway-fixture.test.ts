@@ -26,14 +26,18 @@ describe('ACME fixture supergraph', () => {
 
   it('refuses a Federation 1 supergraph', () => {
     const fed1 = /* GraphQL */ `
-      schema @core(feature: "https://specs.apollo.dev/core/v0.1") @core(feature: "https://specs.apollo.dev/join/v0.1") { query: Query }
+      schema @core(feature: "https://specs.apollo.dev/core/v0.1") @core(feature: "https://specs.apollo.dev/join/v0.1") {
+        query: Query
+      }
       directive @core(feature: String!) repeatable on SCHEMA
-      enum join__Graph { A @join__graph(name: "a", url: "http://a") }
-      type Query { a: String }
+      enum join__Graph {
+        A @join__graph(name: "a", url: "http://a")
+      }
+      type Query {
+        a: String
+      }
     `;
-    expect(() => listSubgraphs(fed1, { location: 'old.graphql', variable: 'BIZGRAPH_SUPERGRAPH' })).toThrow(
-      'BIZGRAPH_SUPERGRAPH: old.graphql is not a Federation 2 supergraph',
-    );
+    expect(() => listSubgraphs(fed1, { location: 'old.graphql', variable: 'BIZGRAPH_SUPERGRAPH' })).toThrow('BIZGRAPH_SUPERGRAPH: old.graphql is not a Federation 2 supergraph');
   });
 
   it('refuses text that is not GraphQL', () => {

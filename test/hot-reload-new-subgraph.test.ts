@@ -54,7 +54,13 @@ describe('hot reload adds a subgraph', () => {
       const ready = await readyz();
       return ready.supergraph.hash !== before.supergraph.hash ? ready : undefined;
     });
-    expect(after.subgraphs.map(({ name, state }) => [name, state]).sort()).toEqual([['billing', 'up'], ['crm', 'up'], ['erp', 'up'], ['logistics', 'up'], ['support', 'up']]);
+    expect(after.subgraphs.map(({ name, state }) => [name, state]).sort()).toEqual([
+      ['billing', 'up'],
+      ['crm', 'up'],
+      ['erp', 'up'],
+      ['logistics', 'up'],
+      ['support', 'up'],
+    ]);
 
     const answer = await graphql(stack.gatewayUrl, SHIPMENTS);
     expect(answer.body.errors).toBeUndefined();

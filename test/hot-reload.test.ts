@@ -10,7 +10,12 @@ import { CATALOG_DEPLOYED, CATALOG_NARROWED, eventually, startReloadGraph, type 
  * the supergraph file, and a gateway polling it every 500 ms (SUPERGRAPH_POLL_INTERVAL_MS).
  */
 const SPANNING = '{ products { id name inStock } }';
-const SPANNING_DATA = { products: [{ id: 'p1', name: 'Anvil', inStock: true }, { id: 'p2', name: 'Rocket skates', inStock: false }] };
+const SPANNING_DATA = {
+  products: [
+    { id: 'p1', name: 'Anvil', inStock: true },
+    { id: 'p2', name: 'Rocket skates', inStock: false },
+  ],
+};
 const CLIENTS = 20;
 const LOAD_MS = 30_000;
 const REFUSED_LOG = 'supergraph refused, keeps serving the active version';
@@ -29,16 +34,25 @@ describe('supergraph hot reload', () => {
 
   const reloads = async () => {
     const metrics = await scrape(graph.gateway.url);
-    return { applied: metrics.sum('bizgraph_supergraph_reloads_total', { outcome: 'applied' }), refused: metrics.sum('bizgraph_supergraph_reloads_total', { outcome: 'refused' }), metrics };
+    return {
+      applied: metrics.sum('bizgraph_supergraph_reloads_total', { outcome: 'applied' }),
+      refused: metrics.sum('bizgraph_supergraph_reloads_total', { outcome: 'refused' }),
+      metrics,
+    };
   };
 
   it('serves the first version and names it in /readyz and the metrics', async () => {
     const ready = await graph.readyz();
     expect(ready.supergraph).toEqual({ hash: firstVersion, source: graph.supergraphPath, loadedAt: expect.any(String), refused: null });
-    expect(ready.subgraphs.map(({ name, state }) => [name, state])).toEqual([['catalog', 'up'], ['stock', 'up']]);
+    expect(ready.subgraphs.map(({ name, state }) => [name, state])).toEqual([
+      ['catalog', 'up'],
+      ['stock', 'up'],
+    ]);
     const { applied, refused, metrics } = await reloads();
     expect({ applied, refused }).toEqual({ applied: 0, refused: 0 });
-    expect(metrics.samples.filter((sample) => sample.name === 'bizgraph_supergraph_info')).toEqual([{ name: 'bizgraph_supergraph_info', labels: { version: firstVersion }, value: 1 }]);
+    expect(metrics.samples.filter((sample) => sample.name === 'bizgraph_supergraph_info')).toEqual([
+      { name: 'bizgraph_supergraph_info', labels: { version: firstVersion }, value: 1 },
+    ]);
     // Served by the catalog already, not yet in the supergraph.
     const color = await graphql(graph.gateway.url, '{ products { color } }');
     expect(color.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -71,7 +85,12 @@ describe('supergraph hot reload', () => {
         const { body } = await graphql(graph.gateway.url, '{ products { id color } }');
         return body.errors ? undefined : body.data;
       });
-      expect(colors).toEqual({ products: [{ id: 'p1', color: 'black' }, { id: 'p2', color: 'red' }] });
+      expect(colors).toEqual({
+        products: [
+          { id: 'p1', color: 'black' },
+          { id: 'p2', color: 'red' },
+        ],
+      });
       expect((await graph.readyz()).supergraph).toMatchObject({ hash: composed, refused: null });
       // The load runs its full 30 s whatever the swap took.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + LOAD_MS - Date.now())));
@@ -84,7 +103,9 @@ describe('supergraph hot reload', () => {
     expect(answered).toBeGreaterThan(CLIENTS);
     const { applied, refused, metrics } = await reloads();
     expect({ applied, refused }).toEqual({ applied: 1, refused: 0 });
-    expect(metrics.samples.filter((sample) => sample.name === 'bizgraph_supergraph_info')).toEqual([{ name: 'bizgraph_supergraph_info', labels: { version: graph.fileVersion() }, value: 1 }]);
+    expect(metrics.samples.filter((sample) => sample.name === 'bizgraph_supergraph_info')).toEqual([
+      { name: 'bizgraph_supergraph_info', labels: { version: graph.fileVersion() }, value: 1 },
+    ]);
   });
 
   it('refuses invalid supergraphs (logged, counted, in /readyz) while the old one serves, then applies a valid one with a narrowed policy', { timeout: 120_000 }, async () => {
@@ -92,7 +113,14 @@ describe('supergraph hot reload', () => {
     const valid = readFileSync(graph.supergraphPath, 'utf8');
     const financeOnly = await bearer(graph.dataDir, { scopes: 'finance:read' });
     const priced = await graphql(graph.gateway.url, '{ products { id price } }', undefined, financeOnly);
-    expect(priced.body).toEqual({ data: { products: [{ id: 'p1', price: 100 }, { id: 'p2', price: 250 }] } });
+    expect(priced.body).toEqual({
+      data: {
+        products: [
+          { id: 'p1', price: 100 },
+          { id: 'p2', price: 250 },
+        ],
+      },
+    });
 
     const invalid = [
       { text: 'type Query { broken', reason: 'is not a Federation 2 supergraph: not valid GraphQL' },
@@ -138,12 +166,24 @@ describe('supergraph hot reload', () => {
     ]);
 
     const denied = await graphql(graph.gateway.url, '{ products { id price } }', undefined, financeOnly);
-    expect(denied.body.data).toEqual({ products: [{ id: 'p1', price: null }, { id: 'p2', price: null }] });
+    expect(denied.body.data).toEqual({
+      products: [
+        { id: 'p1', price: null },
+        { id: 'p2', price: null },
+      ],
+    });
     expect(denied.body.errors?.map((error) => [error.extensions?.code, error.extensions?.coordinate])).toEqual([
       ['UNAUTHORIZED_FIELD_OR_TYPE', 'Product.price'],
       ['UNAUTHORIZED_FIELD_OR_TYPE', 'Product.price'],
     ]);
     const both = await graphql(graph.gateway.url, '{ products { id price } }', undefined, await bearer(graph.dataDir, { scopes: 'finance:read billing:read' }));
-    expect(both.body).toEqual({ data: { products: [{ id: 'p1', price: 100 }, { id: 'p2', price: 250 }] } });
+    expect(both.body).toEqual({
+      data: {
+        products: [
+          { id: 'p1', price: 100 },
+          { id: 'p2', price: 250 },
+        ],
+      },
+    });
   });
 });

@@ -29,7 +29,10 @@ describe('orphan counting', () => {
     tally.add([node('INV-2', 'SO-1', true), node('INV-3', 'SO-9', false), node('INV-1', 'SO-8', false), node('INV-4', null, false)]);
     const result = tally.result(spec);
     expect(result).toMatchObject({ name: 'invoice.order', source: 'billing', target: 'erp', checked: 3 });
-    expect(result.orphans).toEqual([{ source: 'INV-1', reference: 'SO-8' }, { source: 'INV-3', reference: 'SO-9' }]);
+    expect(result.orphans).toEqual([
+      { source: 'INV-1', reference: 'SO-8' },
+      { source: 'INV-3', reference: 'SO-9' },
+    ]);
     expect(orphanRatio(result)).toBeCloseTo(2 / 3);
   });
 
@@ -203,7 +206,9 @@ describe('npm run integrity against the real stack', () => {
       const earlier = before.get(name)!;
       const added = name === 'ticket.requester' ? 1 : 0;
       expect({ name, checked: result.checked, orphans: result.orphans.length }).toEqual({
-        name, checked: earlier.checked + added, orphans: earlier.orphans.length + added,
+        name,
+        checked: earlier.checked + added,
+        orphans: earlier.orphans.length + added,
       });
     }
     expect(after.get('ticket.requester')!.orphans).toContainEqual({ source: ticket.id, reference: email });

@@ -41,9 +41,7 @@ describe('batched HTTP requests', () => {
     expect(response).toEqual({
       status: 400,
       body: {
-        errors: [
-          { message: 'Batch of 11 operations exceeds the limit of 10', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'batch', max: 10, found: 11 } },
-        ],
+        errors: [{ message: 'Batch of 11 operations exceeds the limit of 10', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'batch', max: 10, found: 11 } }],
       },
     });
     expect(counter.count()).toBe(0);

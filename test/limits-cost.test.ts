@@ -15,19 +15,71 @@ import { CUSTOMER_OVERVIEW } from './helpers/expected.js';
 const SCHEMA = buildSchema(readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
 const DEFAULTS = readGatewayConfig({}, []).limits;
 
-const ORDERS_500 = /* GraphQL */ `{ orders(first: 500) { nodes { number customer { id name } invoice { number } } } }`;
-const DASHBOARD_20 = /* GraphQL */ `{
-  customers(first: 20) {
-    nodes {
-      id name email
-      orders(first: 5) { nodes { number status total { amount } invoice { number status } paymentStatus } }
-      tickets(first: 5) { nodes { subject status } }
-      balance { amount currency }
+const ORDERS_500 = /* GraphQL */ `
+  {
+    orders(first: 500) {
+      nodes {
+        number
+        customer {
+          id
+          name
+        }
+        invoice {
+          number
+        }
+      }
     }
   }
-}`;
+`;
+const DASHBOARD_20 = /* GraphQL */ `
+  {
+    customers(first: 20) {
+      nodes {
+        id
+        name
+        email
+        orders(first: 5) {
+          nodes {
+            number
+            status
+            total {
+              amount
+            }
+            invoice {
+              number
+              status
+            }
+            paymentStatus
+          }
+        }
+        tickets(first: 5) {
+          nodes {
+            subject
+            status
+          }
+        }
+        balance {
+          amount
+          currency
+        }
+      }
+    }
+  }
+`;
 /** 100 customers × 100 orders: ten thousand orders in one request. */
-const PATHOLOGICAL = /* GraphQL */ `{ customers(first: 100) { nodes { orders(first: 100) { nodes { number } } } } }`;
+const PATHOLOGICAL = /* GraphQL */ `
+  {
+    customers(first: 100) {
+      nodes {
+        orders(first: 100) {
+          nodes {
+            number
+          }
+        }
+      }
+    }
+  }
+`;
 
 function errorsOf(query: string, limits: OperationLimits = DEFAULTS): readonly GraphQLError[] {
   return validate(SCHEMA, parse(query, createOperationLimits(limits).parseOptions), createOperationLimits(limits).validationRules);
@@ -86,9 +138,20 @@ describe('default operation limits', () => {
 describe('cost with page sizes from variables', () => {
   const VARIABLE_PAGES = /* GraphQL */ `
     query Pages($customers: Int!, $orders: Int = 100) {
-      customers(first: $customers) { nodes { id ...History } }
+      customers(first: $customers) {
+        nodes {
+          id
+          ...History
+        }
+      }
     }
-    fragment History on Customer { orders(first: $orders) { nodes { number } } }
+    fragment History on Customer {
+      orders(first: $orders) {
+        nodes {
+          number
+        }
+      }
+    }
   `;
 
   it('reads a variable page as 1 at validation, which runs before variables are known', () => {

@@ -67,9 +67,7 @@ describe('operation limits', () => {
   });
 
   it('refuses more aliases than LIMIT_MAX_ALIASES, counting those inside fragments', async () => {
-    expect(await ask('{ a: inventoryRequestId b: inventoryRequestId c: inventoryRequestId }')).toEqual(
-      exceeded('Operation uses 3 aliases; the limit is 2', 'aliases', 2, 3),
-    );
+    expect(await ask('{ a: inventoryRequestId b: inventoryRequestId c: inventoryRequestId }')).toEqual(exceeded('Operation uses 3 aliases; the limit is 2', 'aliases', 2, 3));
     expect(await ask('{ a: inventoryRequestId ...More } fragment More on Query { b: inventoryRequestId c: inventoryRequestId }')).toEqual(
       exceeded('Operation uses 3 aliases; the limit is 2', 'aliases', 2, 3),
     );
@@ -94,9 +92,7 @@ describe('operation limits', () => {
   });
 
   it('refuses an operation costing more than LIMIT_MAX_COST', async () => {
-    expect(await ask('{ products { id } product(id: "p1") { id } p2: product(id: "p2") { id } }')).toEqual(
-      exceeded('Operation cost 3 exceeds the limit of 2', 'cost', 2, 3),
-    );
+    expect(await ask('{ products { id } product(id: "p1") { id } p2: product(id: "p2") { id } }')).toEqual(exceeded('Operation cost 3 exceeds the limit of 2', 'cost', 2, 3));
     expect(upstreamRequests()).toBe(0);
   });
 

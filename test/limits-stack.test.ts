@@ -12,7 +12,16 @@ import { bearer } from './helpers/tokens.js';
  */
 const PATHOLOGICAL = /* GraphQL */ `
   query Everything($customers: Int!, $orders: Int!) {
-    customers(first: $customers) { nodes { id orders(first: $orders) { nodes { number } } } }
+    customers(first: $customers) {
+      nodes {
+        id
+        orders(first: $orders) {
+          nodes {
+            number
+          }
+        }
+      }
+    }
   }
 `;
 const NOTHING_UPSTREAM: UpstreamCounts = { crmRequests: {}, supportRequests: {}, erpStatements: 0, billingStatements: 0 };
@@ -38,7 +47,22 @@ describe('default operation limits on the stack', () => {
   });
 
   it('let 500 orders with their customer and invoice through, the page size a variable', async () => {
-    const query = /* GraphQL */ `query ($first: Int!) { orders(first: $first) { nodes { number customer { id name } invoice { number } } } }`;
+    const query = /* GraphQL */ `
+      query ($first: Int!) {
+        orders(first: $first) {
+          nodes {
+            number
+            customer {
+              id
+              name
+            }
+            invoice {
+              number
+            }
+          }
+        }
+      }
+    `;
     const response = await graphql(stack.gatewayUrl, query, { first: 500 }, admin);
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
@@ -62,7 +86,14 @@ describe('default operation limits on the stack', () => {
 
   it('answer the same operation with small page sizes', async () => {
     const { status, body } = await graphql(stack.gatewayUrl, PATHOLOGICAL, { customers: 2, orders: 1 }, admin);
-    const firstOrder = (id: string) => ({ id, orders: { nodes: ordersOf(id).slice(0, 1).map(({ number }) => ({ number })) } });
+    const firstOrder = (id: string) => ({
+      id,
+      orders: {
+        nodes: ordersOf(id)
+          .slice(0, 1)
+          .map(({ number }) => ({ number })),
+      },
+    });
     expect({ status, body }).toEqual({ status: 200, body: { data: { customers: { nodes: [firstOrder('cus_0001'), firstOrder('cus_0002')] } } } });
   });
 });

@@ -13,7 +13,13 @@ import { devToken } from './helpers/tokens.js';
  */
 type Line = Record<string, unknown>;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const QUERY = /* GraphQL */ `query LogTest { customer(id: "cus_0001") { name } }`;
+const QUERY = /* GraphQL */ `
+  query LogTest {
+    customer(id: "cus_0001") {
+      name
+    }
+  }
+`;
 
 /** The answer's `extensions.traceId` (the stack's helper may have moved it to `traceId`). */
 function traceIdOf(response: GraphQLResponse): string | undefined {
@@ -71,7 +77,17 @@ describe('logs', () => {
 
     const crm = await requestLines(stack.subgraphs.crm, 'log-test-1');
     expect(crm).toEqual([
-      expect.objectContaining({ level: 'info', service: 'crm-subgraph', requestId: 'log-test-1', traceId, method: 'POST', path: '/graphql', status: 200, outcome: 'ok', durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        level: 'info',
+        service: 'crm-subgraph',
+        requestId: 'log-test-1',
+        traceId,
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        outcome: 'ok',
+        durationMs: expect.any(Number),
+      }),
     ]);
     // The CRM stand-in logs its API calls too (the query string, which holds the ids, is left out).
     const standIn = () => stack.systems.crm.logLines().filter((entry) => entry.msg === 'request' && entry.path === '/customers');
@@ -93,7 +109,9 @@ describe('logs', () => {
     await stack.query(QUERY, undefined, { 'x-request-id': 'log-test-qs' });
     await requestLines(gateway, 'log-test-qs');
     expect(gateway.logLines().filter((line) => line.requestId === 'log-test-health')).toEqual([]);
-    const get = await fetch(`${gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}&secret=in-the-url`, { headers: { 'x-request-id': 'log-test-get', authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}&secret=in-the-url`, {
+      headers: { 'x-request-id': 'log-test-get', authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(200);
     const [line] = await requestLines(gateway, 'log-test-get');
     expect(line).toMatchObject({ method: 'GET', path: '/graphql', status: 200 });

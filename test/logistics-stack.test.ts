@@ -47,7 +47,9 @@ describe('logistics through the gateway', () => {
     const response = await as('finance', ORDER, { number: 'SO-100001' });
     expect(response.body).toEqual({
       data: { order: { number: 'SO-100001', status: 'DELIVERED', shipments: null } },
-      errors: [{ message: 'Not authorized to read Order.shipments', path: ['order', 'shipments'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Order.shipments' } }],
+      errors: [
+        { message: 'Not authorized to read Order.shipments', path: ['order', 'shipments'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Order.shipments' } },
+      ],
     });
   });
 

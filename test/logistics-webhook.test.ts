@@ -13,10 +13,26 @@ import { http } from './helpers/graphql.js';
  */
 const SECRET = 'logistics-webhook-test-secret';
 const shipment = generateDataset().shipments.find((candidate) => candidate.status === 'IN_TRANSIT')!;
-const QUERY = /* GraphQL */ `query ($id: ID!, $r: [_Any!]!) {
-  shipment(id: $id) { status deliveredAt events { status location } }
-  _entities(representations: $r) { ... on Order { shipments { id status } } }
-}`;
+const QUERY = /* GraphQL */ `
+  query ($id: ID!, $r: [_Any!]!) {
+    shipment(id: $id) {
+      status
+      deliveredAt
+      events {
+        status
+        location
+      }
+    }
+    _entities(representations: $r) {
+      ... on Order {
+        shipments {
+          id
+          status
+        }
+      }
+    }
+  }
+`;
 const variables = { id: shipment.id, r: [{ __typename: 'Order', number: shipment.orderNumber }] };
 
 function freePort(): Promise<number> {
@@ -74,9 +90,19 @@ describe('logistics change webhook', () => {
   });
 
   it('refuses a webhook whose signature does not match the body, without an internal token needed', async () => {
-    const body = JSON.stringify({ event: 'shipment.updated', shipmentId: shipment.id, orderNumber: shipment.orderNumber, status: 'DELIVERED', occurredAt: '2026-07-01T09:30:00.000Z' });
+    const body = JSON.stringify({
+      event: 'shipment.updated',
+      shipmentId: shipment.id,
+      orderNumber: shipment.orderNumber,
+      status: 'DELIVERED',
+      occurredAt: '2026-07-01T09:30:00.000Z',
+    });
     const post = async (signature: string) => {
-      const response = await request(`${logistics.subgraph.url}/webhooks/logistics`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-logistics-signature': signature }, body });
+      const response = await request(`${logistics.subgraph.url}/webhooks/logistics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-logistics-signature': signature },
+        body,
+      });
       return { status: response.statusCode, body: await response.body.json() };
     };
     const rejectedBefore = (await counters()).logisticsWebhooksRejected ?? 0;

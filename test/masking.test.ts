@@ -18,7 +18,13 @@ const UPSTREAM_ERROR = {
   message: 'feedback store is read-only',
   extensions: { code: 'UPSTREAM_ERROR', system: 'feedback', subgraph: 'reviews', serviceName: 'reviews' },
 };
-const PRODUCTS_WITHOUT_REVIEWS = { products: [{ id: 'p1', reviews: null }, { id: 'p2', reviews: null }, { id: 'p3', reviews: null }] };
+const PRODUCTS_WITHOUT_REVIEWS = {
+  products: [
+    { id: 'p1', reviews: null },
+    { id: 'p2', reviews: null },
+    { id: 'p3', reviews: null },
+  ],
+};
 
 describe('error masking', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-masking-'));
@@ -56,7 +62,10 @@ describe('error masking', () => {
       });
       expect(JSON.stringify(response.body)).not.toMatch(/acme|corrupt|stacktrace|at /);
       await eventually(async () => {
-        const line = production.output().split('\n').find((entry) => entry.includes('"requestId":"masking-1"'));
+        const line = production
+          .output()
+          .split('\n')
+          .find((entry) => entry.includes('"requestId":"masking-1"'));
         expect(line).toContain(SECRET);
       });
     });

@@ -11,7 +11,10 @@ import { bearer } from './helpers/tokens.js';
  */
 const CUSTOMER = /* GraphQL */ `
   query MetricsCustomer($id: ID!) {
-    customer(id: $id) { id name }
+    customer(id: $id) {
+      id
+      name
+    }
   }
 `;
 const CLIENT = { 'apollographql-client-name': 'metrics-test' };

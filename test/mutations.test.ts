@@ -16,7 +16,26 @@ afterAll(async () => {
 
 const CREATE_ORDER = /* GraphQL */ `
   mutation ($input: CreateOrderInput!) {
-    createOrder(input: $input) { id number status total { amount currency } lines { quantity product { sku stock } } customer { id name } }
+    createOrder(input: $input) {
+      id
+      number
+      status
+      total {
+        amount
+        currency
+      }
+      lines {
+        quantity
+        product {
+          sku
+          stock
+        }
+      }
+      customer {
+        id
+        name
+      }
+    }
   }
 `;
 
@@ -51,7 +70,14 @@ describe('createOrder (ERP)', () => {
   it('rejects an unknown SKU with the field it concerns and writes nothing', async () => {
     const before = await graphql(stack.gatewayUrl, '{ orders(first: 1) { nodes { number } } }');
     const response = await graphql(stack.gatewayUrl, CREATE_ORDER, {
-      input: { idempotencyKey: 'gw-order-bad', customerId: 'cus_0002', lines: [{ sku: dataset.products[0]!.sku, quantity: 1 }, { sku: 'SKU-NOPE', quantity: 1 }] },
+      input: {
+        idempotencyKey: 'gw-order-bad',
+        customerId: 'cus_0002',
+        lines: [
+          { sku: dataset.products[0]!.sku, quantity: 1 },
+          { sku: 'SKU-NOPE', quantity: 1 },
+        ],
+      },
     });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ createOrder: null });
@@ -66,7 +92,14 @@ describe('updateCustomer (CRM)', () => {
   it('accepts the version the client read and answers CONFLICT to a stale writer', async () => {
     const read = await graphql(stack.gatewayUrl, '{ customer(id: "cus_0003") { version } }');
     const version = read.body.data!.customer.version as string;
-    const update = /* GraphQL */ `mutation ($v: String!, $name: String!) { updateCustomer(id: "cus_0003", expectedVersion: $v, input: { name: $name }) { name version } }`;
+    const update = /* GraphQL */ `
+      mutation ($v: String!, $name: String!) {
+        updateCustomer(id: "cus_0003", expectedVersion: $v, input: { name: $name }) {
+          name
+          version
+        }
+      }
+    `;
     const first = await graphql(stack.gatewayUrl, update, { v: version, name: 'Writer A' });
     expect(first.body.data!.updateCustomer.name).toBe('Writer A');
     expect(first.body.data!.updateCustomer.version).not.toBe(version);
@@ -81,11 +114,33 @@ describe('updateCustomer (CRM)', () => {
 describe('recordPayment (billing) and openTicket (support)', () => {
   it('records a payment once and shows it on the invoice', async () => {
     const open = dataset.invoices.find((invoice) => invoice.statusCode === 'O' && !dataset.payments.some((p) => p.invoiceId === invoice.id))!;
-    const mutation = /* GraphQL */ `mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) { id amount { amount currency } method invoice { number status amountDue { amount } } } }`;
+    const mutation = /* GraphQL */ `
+      mutation ($input: RecordPaymentInput!) {
+        recordPayment(input: $input) {
+          id
+          amount {
+            amount
+            currency
+          }
+          method
+          invoice {
+            number
+            status
+            amountDue {
+              amount
+            }
+          }
+        }
+      }
+    `;
     const input = { idempotencyKey: 'gw-pay-1', invoiceNumber: open.number, amount: '1.00', currency: open.currency, method: 'BANK_TRANSFER' };
     const first = await graphql(stack.gatewayUrl, mutation, { input });
     expect(first.body.errors).toBeUndefined();
-    expect(first.body.data!.recordPayment).toMatchObject({ amount: { amount: '1.00', currency: open.currency }, method: 'BANK_TRANSFER', invoice: { number: open.number, status: 'OPEN' } });
+    expect(first.body.data!.recordPayment).toMatchObject({
+      amount: { amount: '1.00', currency: open.currency },
+      method: 'BANK_TRANSFER',
+      invoice: { number: open.number, status: 'OPEN' },
+    });
     const replay = await graphql(stack.gatewayUrl, mutation, { input });
     expect(replay.body).toEqual(first.body);
     const invoice = await graphql(stack.gatewayUrl, `{ invoice(number: "${open.number}") { payments { id } } }`);
@@ -94,7 +149,19 @@ describe('recordPayment (billing) and openTicket (support)', () => {
 
   it('opens a ticket once and links it to the customer by email', async () => {
     const customer = dataset.customers[3]!;
-    const mutation = /* GraphQL */ `mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id subject status priority customer { id } } }`;
+    const mutation = /* GraphQL */ `
+      mutation ($input: OpenTicketInput!) {
+        openTicket(input: $input) {
+          id
+          subject
+          status
+          priority
+          customer {
+            id
+          }
+        }
+      }
+    `;
     const input = { idempotencyKey: 'gw-ticket-1', requesterEmail: customer.email, subject: 'Where is my order?', priority: 'HIGH' };
     const first = await graphql(stack.gatewayUrl, mutation, { input });
     expect(first.body.errors).toBeUndefined();

@@ -9,15 +9,35 @@ import { graphqlAs, type Stack, startStack } from './helpers/stack.js';
  * fetch theirs during the request. Fetch times are checked against the test's own clock windows.
  */
 const CUSTOMER = 'cus_0001';
-const WARM = /* GraphQL */ `query Warm($id: ID!) { customer(id: $id) { id name } }`;
+const WARM = /* GraphQL */ `
+  query Warm($id: ID!) {
+    customer(id: $id) {
+      id
+      name
+    }
+  }
+`;
 const EVERYTHING = /* GraphQL */ `
   query Everything($id: ID!) {
     customer(id: $id) {
       id
       name
-      orders(first: 3) { nodes { number status } }
-      tickets(first: 3) { nodes { id subject } }
-      balance { amount currency }
+      orders(first: 3) {
+        nodes {
+          number
+          status
+        }
+      }
+      tickets(first: 3) {
+        nodes {
+          id
+          subject
+        }
+      }
+      balance {
+        amount
+        currency
+      }
     }
   }
 `;
@@ -73,14 +93,55 @@ describe('extensions.sources', () => {
     const sources = full.result.body.extensions?.sources as Source[];
     const data = full.result.body.data as { customer: { orders: { nodes: unknown[] } } };
     expect(sources).toEqual([
-      { path: 'customer', subgraph: 'billing', system: 'billing', type: 'Customer', fetchedAt: expect.any(String), ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0, fetched: 1 },
-      { path: 'customer', subgraph: 'crm', system: 'crm', type: 'Customer', fetchedAt: first!.fetchedAt, ageSeconds: expect.any(Number), fromCache: true, staleIfError: false, cached: 1, fetched: 0 },
       {
-        path: 'customer', subgraph: 'erp', system: 'erp', type: 'Order', fetchedAt: expect.any(String), ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0,
+        path: 'customer',
+        subgraph: 'billing',
+        system: 'billing',
+        type: 'Customer',
+        fetchedAt: expect.any(String),
+        ageSeconds: 0,
+        fromCache: false,
+        staleIfError: false,
+        cached: 0,
+        fetched: 1,
+      },
+      {
+        path: 'customer',
+        subgraph: 'crm',
+        system: 'crm',
+        type: 'Customer',
+        fetchedAt: first!.fetchedAt,
+        ageSeconds: expect.any(Number),
+        fromCache: true,
+        staleIfError: false,
+        cached: 1,
+        fetched: 0,
+      },
+      {
+        path: 'customer',
+        subgraph: 'erp',
+        system: 'erp',
+        type: 'Order',
+        fetchedAt: expect.any(String),
+        ageSeconds: 0,
+        fromCache: false,
+        staleIfError: false,
+        cached: 0,
         // The statement reads one row more than the page to tell hasNextPage.
         fetched: expect.any(Number),
       },
-      { path: 'customer', subgraph: 'support', system: 'support', type: 'Ticket', fetchedAt: expect.any(String), ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0, fetched: 1 },
+      {
+        path: 'customer',
+        subgraph: 'support',
+        system: 'support',
+        type: 'Ticket',
+        fetchedAt: expect.any(String),
+        ageSeconds: 0,
+        fromCache: false,
+        staleIfError: false,
+        cached: 0,
+        fetched: 1,
+      },
     ]);
     // The CRM's copy is the one the warm-up fetched; its age is measured when it was served.
     const crm = sources.find((source) => source.subgraph === 'crm')!;
@@ -103,7 +164,24 @@ describe('extensions.sources', () => {
   });
 
   it('folds list items into one path prefix per fetch: one entry, not one per customer', async () => {
-    const list = await stack.query(/* GraphQL */ `{ customers(first: 5) { nodes { id orders(first: 1) { nodes { number } } } } }`, {}, ASK);
+    const list = await stack.query(
+      /* GraphQL */ `
+        {
+          customers(first: 5) {
+            nodes {
+              id
+              orders(first: 1) {
+                nodes {
+                  number
+                }
+              }
+            }
+          }
+        }
+      `,
+      {},
+      ASK,
+    );
     expect(list.body.errors).toBeUndefined();
     const sources = list.body.extensions?.sources as Source[];
     expect(sources.map(({ path, subgraph, type }) => ({ path, subgraph, type }))).toEqual([

@@ -45,7 +45,9 @@ describe('README', () => {
 
   it('names the HTTP status the registry gives each code that fails a whole request', () => {
     const statuses = [...section('Errors').matchAll(/^\| `([A-Z_]+)` \| [a-z, ]+ \| HTTP (\d{3})/gm)].map((match) => [match[1]!, Number(match[2])] as const);
-    const withStatus = Object.entries(ERROR_REGISTRY).filter(([, entry]) => 'httpStatus' in entry).map(([code, entry]) => [code, (entry as { httpStatus: number }).httpStatus] as const);
+    const withStatus = Object.entries(ERROR_REGISTRY)
+      .filter(([, entry]) => 'httpStatus' in entry)
+      .map(([code, entry]) => [code, (entry as { httpStatus: number }).httpStatus] as const);
     expect(new Map(statuses)).toEqual(new Map(withStatus));
   });
 

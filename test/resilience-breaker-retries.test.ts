@@ -70,7 +70,14 @@ async function breakerOf(subgraph: string): Promise<string | undefined> {
   return ready.body.subgraphs.find(({ name }) => name === subgraph)?.breaker;
 }
 
-const CUSTOMER = /* GraphQL */ `{ customer(id: "cus_0001") { id name } }`;
+const CUSTOMER = /* GraphQL */ `
+  {
+    customer(id: "cus_0001") {
+      id
+      name
+    }
+  }
+`;
 const crmError = (code: string, message: string) => ({ message, extensions: { code, subgraph: 'crm', system: 'crm' } });
 
 describe('a slow CRM', () => {
@@ -116,7 +123,15 @@ describe('a slow CRM', () => {
 describe('retries', () => {
   it(`retry a query after a timeout (1 + ${SUPPORT_RETRIES} calls at the support desk)`, async () => {
     await http('POST', `${stack.systems.support.url}/_stats/reset`);
-    const answer = await timedQuery(/* GraphQL */ `{ tickets(first: 1) { nodes { id } } }`);
+    const answer = await timedQuery(/* GraphQL */ `
+      {
+        tickets(first: 1) {
+          nodes {
+            id
+          }
+        }
+      }
+    `);
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toEqual([
       { message: `Subgraph "support" did not answer within ${TIMEOUT_MS} ms`, extensions: { code: 'SUBGRAPH_TIMEOUT', subgraph: 'support', system: 'support' } },
@@ -126,9 +141,18 @@ describe('retries', () => {
 
   it('never retry a mutation (exactly 1 call at the support desk)', async () => {
     await http('POST', `${stack.systems.support.url}/_stats/reset`);
-    const answer = await timedQuery(/* GraphQL */ `mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id } }`, {
-      input: { idempotencyKey: 'resilience-no-retry', requesterEmail: 'someone@example.com', subject: 'Never twice' },
-    });
+    const answer = await timedQuery(
+      /* GraphQL */ `
+        mutation ($input: OpenTicketInput!) {
+          openTicket(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        input: { idempotencyKey: 'resilience-no-retry', requesterEmail: 'someone@example.com', subject: 'Never twice' },
+      },
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       data: { openTicket: null },

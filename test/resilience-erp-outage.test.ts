@@ -23,7 +23,25 @@ const LOAD_MS = 30_000;
 const QUERY = /* GraphQL */ `
   query FourSystems {
     customers(first: 3) {
-      nodes { id name orders(first: 2) { nodes { number } } invoices(first: 2) { nodes { number } } tickets(first: 2) { nodes { id } } }
+      nodes {
+        id
+        name
+        orders(first: 2) {
+          nodes {
+            number
+          }
+        }
+        invoices(first: 2) {
+          nodes {
+            number
+          }
+        }
+        tickets(first: 2) {
+          nodes {
+            id
+          }
+        }
+      }
     }
   }
 `;

@@ -27,8 +27,7 @@ async function startGateway(name: string, redisUrl: string): Promise<ServiceProc
   return gateway;
 }
 const ask = (gateway: ServiceProcess, query: string) => graphql(`${gateway.url}/graphql`, query, undefined, { authorization: `Bearer ${token}` });
-const debug = async (gateway: ServiceProcess) =>
-  (await http<{ store: string; counters: Record<string, number> }>('GET', `${gateway.url}/debug/response-cache`)).body;
+const debug = async (gateway: ServiceProcess) => (await http<{ store: string; counters: Record<string, number> }>('GET', `${gateway.url}/debug/response-cache`)).body;
 
 beforeAll(async () => {
   stack = await borrowStack();

@@ -122,7 +122,13 @@ describe('the response cache', () => {
   });
 
   it('never caches a mutation or answers one from the cache', async () => {
-    const mutation = /* GraphQL */ `mutation OpenOnce($input: OpenTicketInput!) { openTicket(input: $input) { subject } }`;
+    const mutation = /* GraphQL */ `
+      mutation OpenOnce($input: OpenTicketInput!) {
+        openTicket(input: $input) {
+          subject
+        }
+      }
+    `;
     const input = { idempotencyKey: 'response-cache-mutation-1', requesterEmail: A.email, subject: 'Cached?', description: 'no' };
     for (let i = 0; i < 2; i++) {
       await resetCounters(stack);

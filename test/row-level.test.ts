@@ -12,8 +12,15 @@ import { bearer } from './helpers/tokens.js';
 const A = dataset.customers.find((customer) => customer.id === 'cus_0001')!;
 const B = dataset.customers.find((customer) => customer.id === 'cus_0002')!;
 const invoicesOf = (customerId: string) =>
-  newestFirst(dataset.invoices.filter((invoice) => invoice.crmRef === customerId), (invoice) => invoice.issuedOn);
-const ticketsOf = (email: string) => newestFirst(dataset.tickets.filter((ticket) => ticket.requesterEmail === email), (ticket) => ticket.createdAt);
+  newestFirst(
+    dataset.invoices.filter((invoice) => invoice.crmRef === customerId),
+    (invoice) => invoice.issuedOn,
+  );
+const ticketsOf = (email: string) =>
+  newestFirst(
+    dataset.tickets.filter((ticket) => ticket.requesterEmail === email),
+    (ticket) => ticket.createdAt,
+  );
 
 const CUSTOMER = 'query ($id: ID!) { customer(id: $id) { name orders { nodes { number } } invoices { nodes { number } } tickets { nodes { id } } } }';
 const BY_EMAIL = 'query ($email: String!) { customerByEmail(email: $email) { id name orders { nodes { number } } } }';
@@ -65,9 +72,21 @@ describe('a portal token for cus_0001 through the gateway', () => {
       data: {
         customer: {
           name: A.name,
-          orders: { nodes: ordersOf(A.id).slice(0, 20).map(({ number }) => ({ number })) },
-          invoices: { nodes: invoicesOf(A.id).slice(0, 20).map(({ number }) => ({ number })) },
-          tickets: { nodes: ticketsOf(A.email).slice(0, 20).map(({ id }) => ({ id })) },
+          orders: {
+            nodes: ordersOf(A.id)
+              .slice(0, 20)
+              .map(({ number }) => ({ number })),
+          },
+          invoices: {
+            nodes: invoicesOf(A.id)
+              .slice(0, 20)
+              .map(({ number }) => ({ number })),
+          },
+          tickets: {
+            nodes: ticketsOf(A.email)
+              .slice(0, 20)
+              .map(({ id }) => ({ id })),
+          },
         },
       },
     });

@@ -48,7 +48,18 @@ afterAll(() => {
 
 describe('npm run new:subgraph', () => {
   it('writes both subgraphs and registers them', () => {
-    for (const file of ['schema.graphql', 'config.ts', 'context.ts', 'server.ts', 'main.ts', 'loaders.ts', 'models.ts', 'codegen-mappers.ts', 'resolvers/index.ts', '__generated__/resolvers-types.ts']) {
+    for (const file of [
+      'schema.graphql',
+      'config.ts',
+      'context.ts',
+      'server.ts',
+      'main.ts',
+      'loaders.ts',
+      'models.ts',
+      'codegen-mappers.ts',
+      'resolvers/index.ts',
+      '__generated__/resolvers-types.ts',
+    ]) {
       expect(existsSync(join(copy, 'subgraphs/widgets', file)) && existsSync(join(copy, 'subgraphs/depot', file)), file).toBe(true);
     }
     expect(existsSync(join(copy, 'subgraphs/widgets/widgets-client.ts'))).toBe(true);
@@ -77,10 +88,17 @@ describe('npm run new:subgraph', () => {
     expectSuccess(await run('npm', ['run', '-s', 'compose:check']));
     expectSuccess(await run('npm', ['run', '-s', 'codegen:check']));
     expectSuccess(await run('npx', ['tsc', '--noEmit']));
+    // The tree stays formatted and inside its import boundaries with the new subgraphs in it.
+    expectSuccess(await run('npm', ['run', '-s', 'format:check']));
+    expectSuccess(await run('npx', ['eslint', 'subgraphs/widgets', 'subgraphs/depot']));
   }, 600_000);
 
-  it.runIf(existsSync(join(ROOT, 'schema/tools/check/cli.ts')))('passes schema:check untouched', async () => {
-    expectSuccess(await run('npm', ['run', '-s', 'schema:check', '--', '--subgraph', 'widgets']));
-    expectSuccess(await run('npm', ['run', '-s', 'schema:check', '--', '--subgraph', 'depot']));
-  }, 300_000);
+  it.runIf(existsSync(join(ROOT, 'schema/tools/check/cli.ts')))(
+    'passes schema:check untouched',
+    async () => {
+      expectSuccess(await run('npm', ['run', '-s', 'schema:check', '--', '--subgraph', 'widgets']));
+      expectSuccess(await run('npm', ['run', '-s', 'schema:check', '--', '--subgraph', 'depot']));
+    },
+    300_000,
+  );
 });

@@ -6,7 +6,14 @@ import { type Stack, startStack } from './helpers/stack.js';
  * the client's answer says so (`extensions.staleIfError`, collected by the gateway from the
  * subgraph's response), with the entity's age, instead of passing it off as current.
  */
-const QUERY = /* GraphQL */ `query Customer($id: ID!) { customer(id: $id) { id name } }`;
+const QUERY = /* GraphQL */ `
+  query Customer($id: ID!) {
+    customer(id: $id) {
+      id
+      name
+    }
+  }
+`;
 const TTL_SECONDS = 1;
 
 let stack: Stack;
@@ -39,9 +46,7 @@ describe('a cached customer while the CRM is down', () => {
     expect(stale.body.errors).toBeUndefined();
     expect(stale.body.data).toEqual({ customer: { id: 'cus_0001', name } });
     const marker = stale.body.extensions?.staleIfError as Array<Record<string, unknown>>;
-    expect(marker).toEqual([
-      { system: 'crm', subgraph: 'crm', type: 'Customer', key: 'cus_0001', fetchedAt: expect.any(String), ageSeconds: expect.any(Number) },
-    ]);
+    expect(marker).toEqual([{ system: 'crm', subgraph: 'crm', type: 'Customer', key: 'cus_0001', fetchedAt: expect.any(String), ageSeconds: expect.any(Number) }]);
     expect(marker[0]!.ageSeconds).toBeGreaterThanOrEqual(TTL_SECONDS);
     expect(Date.parse(marker[0]!.fetchedAt as string)).toBeLessThan(Date.now() - TTL_SECONDS * 1000);
   });

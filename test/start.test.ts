@@ -63,7 +63,13 @@ describe('npm start', () => {
     expect(overview.body).toEqual({ data: expectedOverview('cus_0001') });
     const created = await graphql(
       ENDPOINT,
-      /* GraphQL */ `mutation ($input: CreateOrderInput!) { createOrder(input: $input) { number } }`,
+      /* GraphQL */ `
+        mutation ($input: CreateOrderInput!) {
+          createOrder(input: $input) {
+            number
+          }
+        }
+      `,
       { input: { idempotencyKey: 'start-test', customerId: 'cus_0001', lines: [{ sku: dataset.products[0]!.sku, quantity: 1 }] } },
     );
     const number = created.body.data!.createOrder.number as string;

@@ -8,7 +8,18 @@ const CLIENT = 3;
 
 const CROSS_SYSTEM = /* GraphQL */ `
   query CustomerOrders {
-    customers(first: 1) { nodes { id name orders(first: 2) { nodes { number status } } } }
+    customers(first: 1) {
+      nodes {
+        id
+        name
+        orders(first: 2) {
+          nodes {
+            number
+            status
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -84,7 +95,11 @@ describe('tracing across gateway → subgraph → system (real processes, OTLP/H
       expect(descendsFrom(fetch!, gatewayServer!.spanId)).toBe(true);
 
       const server = find(spans, `${subgraph}-subgraph`, (span) => span.kind === SERVER);
-      expect(server).toMatchObject({ name: 'POST /graphql', parentSpanId: fetch!.spanId, attributes: { 'bizgraph.subgraph': subgraph, 'bizgraph.request_id': response.headers['x-request-id'] } });
+      expect(server).toMatchObject({
+        name: 'POST /graphql',
+        parentSpanId: fetch!.spanId,
+        attributes: { 'bizgraph.subgraph': subgraph, 'bizgraph.request_id': response.headers['x-request-id'] },
+      });
 
       const hop = find(spans, `${subgraph}-subgraph`, isHop);
       expect(hop!.parentSpanId).toBe(server!.spanId);

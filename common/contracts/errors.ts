@@ -19,7 +19,11 @@ export const ERROR_REGISTRY = {
   INSUFFICIENT_STOCK: { raisedBy: 'subgraph', description: 'the ERP cannot reserve the quantities ordered; nothing was written' },
   UPSTREAM_RATE_LIMITED: { raisedBy: 'subgraph', description: 'the system answered `429` beyond the bounded wait' },
   UPSTREAM_ERROR: { raisedBy: 'subgraph', description: 'the system is unreachable or answered an unexpected error' },
-  FORBIDDEN: { raisedBy: 'both', httpStatus: 403, description: 'subgraph: a row-level rule denies another customer’s data or write; gateway: reject mode, or introspection without `schema:introspect` in production' },
+  FORBIDDEN: {
+    raisedBy: 'both',
+    httpStatus: 403,
+    description: 'subgraph: a row-level rule denies another customer’s data or write; gateway: reject mode, or introspection without `schema:introspect` in production',
+  },
   UNAUTHENTICATED: { raisedBy: 'both', httpStatus: 401, description: 'the token is invalid (gateway), or a subgraph was called without the gateway’s internal token' },
   UNAUTHORIZED_FIELD_OR_TYPE: { raisedBy: 'gateway', description: 'filter mode: the field is `null` because the caller lacks its scopes' },
   OPERATION_LIMIT_EXCEEDED: { raisedBy: 'gateway', httpStatus: 400, description: 'a limit in `extensions.limit` was exceeded; nothing was fetched' },
@@ -34,10 +38,7 @@ export type ErrorCode = keyof typeof ERROR_REGISTRY;
 
 type Side = 'gateway' | 'subgraph';
 /** Codes a side raises itself; INTERNAL_SERVER_ERROR is what masking makes of everything else. */
-type CodesRaisedBy<S extends Side> = Exclude<
-  { [C in ErrorCode]: (typeof ERROR_REGISTRY)[C]['raisedBy'] extends S | 'both' ? C : never }[ErrorCode],
-  'INTERNAL_SERVER_ERROR'
->;
+type CodesRaisedBy<S extends Side> = Exclude<{ [C in ErrorCode]: (typeof ERROR_REGISTRY)[C]['raisedBy'] extends S | 'both' ? C : never }[ErrorCode], 'INTERNAL_SERVER_ERROR'>;
 
 function codesRaisedBy<S extends Side>(side: S): readonly CodesRaisedBy<S>[] {
   return (Object.keys(ERROR_REGISTRY) as ErrorCode[]).filter((code) => {

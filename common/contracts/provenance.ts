@@ -39,9 +39,17 @@ export function isProvenanceItem(item: unknown): item is ProvenanceItem {
   const { type, fetchedAt, ageSeconds, fromCache, staleIfError, cached, fetched } = item as Record<string, unknown>;
   const count = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
   return (
-    typeof type === 'string' && type.length > 0 && type.length <= 128 &&
-    typeof fetchedAt === 'string' && !Number.isNaN(Date.parse(fetchedAt)) &&
-    typeof ageSeconds === 'number' && Number.isFinite(ageSeconds) && ageSeconds >= 0 &&
-    typeof fromCache === 'boolean' && typeof staleIfError === 'boolean' && count(cached) && count(fetched)
+    typeof type === 'string' &&
+    type.length > 0 &&
+    type.length <= 128 &&
+    typeof fetchedAt === 'string' &&
+    !Number.isNaN(Date.parse(fetchedAt)) &&
+    typeof ageSeconds === 'number' &&
+    Number.isFinite(ageSeconds) &&
+    ageSeconds >= 0 &&
+    typeof fromCache === 'boolean' &&
+    typeof staleIfError === 'boolean' &&
+    count(cached) &&
+    count(fetched)
   );
 }

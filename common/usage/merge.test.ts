@@ -23,7 +23,10 @@ describe('mergeRecords', () => {
   });
 
   it('keeps other clients and operations apart, sorted by operation hash then client', () => {
-    const merged = mergeRecords([record({ operationHash: 'bbb', clientName: 'web' }), record({ clientName: 'web' })], [record({ clientName: 'app' }), record({ operationHash: 'bbb', clientName: 'web', count: 2 })]);
+    const merged = mergeRecords(
+      [record({ operationHash: 'bbb', clientName: 'web' }), record({ clientName: 'web' })],
+      [record({ clientName: 'app' }), record({ operationHash: 'bbb', clientName: 'web', count: 2 })],
+    );
     expect(merged.map(({ operationHash, clientName, count }) => [operationHash, clientName, count])).toEqual([
       ['aaa', 'app', 1],
       ['aaa', 'web', 1],

@@ -7,7 +7,13 @@ const record = usageRecord;
 const records = [
   record({ clientName: 'web', count: 5, lastSeen: '2026-11-20T00:00:00.000Z' }),
   record({ clientName: 'app', count: 2 }),
-  record({ operationHash: 'bbb', operationName: 'Export', clientName: 'web', count: 1, fields: ['Customer.email', 'Customer.phone', 'Query.customers', 'CustomerConnection.nodes'] }),
+  record({
+    operationHash: 'bbb',
+    operationName: 'Export',
+    clientName: 'web',
+    count: 1,
+    fields: ['Customer.email', 'Customer.phone', 'Query.customers', 'CustomerConnection.nodes'],
+  }),
   record({ operationHash: 'ccc', operationName: 'Orders', clientName: 'reporting', count: 9, fields: ['Query.orders'] }),
 ];
 
@@ -61,6 +67,11 @@ describe('usage report', () => {
   });
 
   it('formats a table with aligned columns', () => {
-    expect(formatTable([['field', 'count'], ['Customer.phone', '8']])).toBe('field           count\nCustomer.phone  8');
+    expect(
+      formatTable([
+        ['field', 'count'],
+        ['Customer.phone', '8'],
+      ]),
+    ).toBe('field           count\nCustomer.phone  8');
   });
 });

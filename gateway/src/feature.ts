@@ -1,5 +1,13 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, onSendAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  onResponseAsyncHookHandler,
+  onSendAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
 import type { ParseOptions, ValidationRule } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { SubgraphObserver } from './datasource/observer.js';

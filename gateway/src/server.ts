@@ -127,7 +127,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       return { hash, source, loadedAt: loadedAt.toISOString(), refused: polling?.status.refused ?? null };
     },
     // The active version's subgraphs only: a removed one is no longer probed.
-    subgraphs: () => [...versions.active().dataSources.values()].map((source) => ({ name: source.origin.subgraph, url: source.url, probe: (ms) => source.probe(ms), breaker: () => source.breakerState })),
+    subgraphs: () =>
+      [...versions.active().dataSources.values()].map((source) => ({
+        name: source.origin.subgraph,
+        url: source.url,
+        probe: (ms) => source.probe(ms),
+        breaker: () => source.breakerState,
+      })),
   });
   health.register(app);
   auth.registerRoutes(app);

@@ -103,9 +103,7 @@ export function listSubgraphs(sdl: string, source: Pick<SupergraphSource, 'locat
       ? (definition.directives ?? []).filter((directive) => directive.name.value === 'link')
       : [],
   );
-  const joinVersion = links
-    .map((link) => JOIN_SPEC.exec(stringArgument(link, 'url') ?? '')?.[1])
-    .find((version) => version !== undefined);
+  const joinVersion = links.map((link) => JOIN_SPEC.exec(stringArgument(link, 'url') ?? '')?.[1]).find((version) => version !== undefined);
   if (joinVersion === undefined || Number(joinVersion) < 2) {
     fail('no `@link(url: "https://specs.apollo.dev/join/v0.2")` or later on the schema; compose it with Federation 2 (rover supergraph compose or @apollo/composition)');
   }

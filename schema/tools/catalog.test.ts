@@ -19,8 +19,11 @@ const LINKS = /* GraphQL */ `
   directive @owner(team: String!) on OBJECT | INTERFACE | FIELD_DEFINITION
 `;
 
-const CRM = /* GraphQL */ `${LINKS}
-  type Query { customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]]) }
+const CRM = /* GraphQL */ `
+  ${LINKS}
+  type Query {
+    customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+  }
   "A customer of the company."
   type Customer @key(fields: "id") {
     id: ID! @requiresScopes(scopes: [["crm:read"]])
@@ -30,11 +33,17 @@ const CRM = /* GraphQL */ `${LINKS}
     country: String! @shareable @requiresScopes(scopes: [["crm:read"]])
     creditLimit: Money @requiresScopes(scopes: [["crm:read"]])
   }
-  type Money @shareable { amount: String! @authenticated currency: String! @authenticated }
+  type Money @shareable {
+    amount: String! @authenticated
+    currency: String! @authenticated
+  }
 `;
 
-const ERP = /* GraphQL */ `${LINKS}
-  type Query { order(id: ID!): Order @requiresScopes(scopes: [["erp:read"]]) }
+const ERP = /* GraphQL */ `
+  ${LINKS}
+  type Query {
+    order(id: ID!): Order @requiresScopes(scopes: [["erp:read"]])
+  }
   type Order @key(fields: "id") @owner(team: "fulfilment") {
     id: ID! @requiresScopes(scopes: [["erp:read"]])
     total: String! @requiresScopes(scopes: [["erp:read"]]) @tag(name: "financial")
@@ -45,9 +54,17 @@ const ERP = /* GraphQL */ `${LINKS}
     country: String! @shareable @requiresScopes(scopes: [["crm:read"]])
     orders: [Order!]! @requiresScopes(scopes: [["erp:read"]])
   }
-  type Money @shareable { amount: String! @authenticated currency: String! @authenticated }
-  type OrderLine { sku: String! @requiresScopes(scopes: [["erp:read"]]) price: Money! @requiresScopes(scopes: [["erp:read"]]) }
-  extend type Order { lines: [OrderLine!]! @requiresScopes(scopes: [["erp:read"]]) }
+  type Money @shareable {
+    amount: String! @authenticated
+    currency: String! @authenticated
+  }
+  type OrderLine {
+    sku: String! @requiresScopes(scopes: [["erp:read"]])
+    price: Money! @requiresScopes(scopes: [["erp:read"]])
+  }
+  extend type Order {
+    lines: [OrderLine!]! @requiresScopes(scopes: [["erp:read"]])
+  }
 `;
 
 const sla = { availability: '99.9 %', latencyP99Ms: 300, support: '24/7' };
@@ -133,7 +150,8 @@ describe('npm run catalog', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bizgraph-catalog-'));
     writeFileSync(join(dir, 'supergraph.graphql'), supergraphSdl);
-    const entry = (name: string) => `  ${name}:\n    team: ${OWNERS[name]!.team}\n    system: ${name}\n    contact: "#${name}"\n    sla: { availability: "99.9 %", latencyP99Ms: 300, support: "24/7" }\n`;
+    const entry = (name: string) =>
+      `  ${name}:\n    team: ${OWNERS[name]!.team}\n    system: ${name}\n    contact: "#${name}"\n    sla: { availability: "99.9 %", latencyP99Ms: 300, support: "24/7" }\n`;
     writeFileSync(join(dir, 'owners.yaml'), `subgraphs:\n${entry('crm')}${entry('erp')}`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -110,7 +110,9 @@ describe('npm run changelog', () => {
         "- `Customer.phone.@deprecated.reason`: Argument 'reason' was added to '@deprecated'",
       ].join('\n'),
     );
-    expect(added).toBe(['0 breaking, 0 dangerous, 1 safe; 0 policy changes.', '', '### Safe', '', "- `Customer.phone`: Field 'phone' was added to object type 'Customer'"].join('\n'));
+    expect(added).toBe(
+      ['0 breaking, 0 dangerous, 1 safe; 0 policy changes.', '', '### Safe', '', "- `Customer.phone`: Field 'phone' was added to object type 'Customer'"].join('\n'),
+    );
     expect(first).toBe('First version: 2 types, 3 fields.');
   });
 
@@ -151,7 +153,11 @@ describe('npm run changelog', () => {
     const outside = mkdtempSync(join(tmpdir(), 'bizgraph-not-git-'));
     try {
       const result = await changelog('--repo', outside);
-      expect(result).toEqual({ code: 1, stdout: '', stderr: `changelog: ${outside} is not inside a git repository: the changelog is built from the git history of schema/supergraph.graphql\n` });
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `changelog: ${outside} is not inside a git repository: the changelog is built from the git history of schema/supergraph.graphql\n`,
+      });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -40,11 +40,7 @@ describe('npm run scopes', () => {
     writeFileSync(copy, sdl.replace(line, 'name: String! @join__field(graph: CRM)'));
     expect(scopes('lint', '--supergraph', copy)).toEqual({
       code: 1,
-      stdout: [
-        'Customer.name: no policy: declare @requiresScopes or @authenticated on the field or on the type it returns',
-        'scopes lint: 1 problem',
-        '',
-      ].join('\n'),
+      stdout: ['Customer.name: no policy: declare @requiresScopes or @authenticated on the field or on the type it returns', 'scopes lint: 1 problem', ''].join('\n'),
       stderr: '',
     });
   });

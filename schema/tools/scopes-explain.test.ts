@@ -8,20 +8,20 @@ import { claimNamesFromEnv, principalFromPreset, principalFromToken } from './sc
 
 const small = readSupergraphPolicy(
   supergraph(/* GraphQL */ `
-type Query @join__type(graph: CRM) {
-  customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
-}
+    type Query @join__type(graph: CRM) {
+      customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+    }
 
-type Mutation @join__type(graph: CRM) {
-  updateCustomer(id: ID!): Customer @requiresScopes(scopes: [["crm:write"]])
-}
+    type Mutation @join__type(graph: CRM) {
+      updateCustomer(id: ID!): Customer @requiresScopes(scopes: [["crm:write"]])
+    }
 
-type Customer @join__type(graph: CRM, key: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
-  cursor: String @authenticated
-}
-`),
+    type Customer @join__type(graph: CRM, key: "id") {
+      id: ID! @requiresScopes(scopes: [["crm:read"]])
+      email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
+      cursor: String @authenticated
+    }
+  `),
 );
 
 const shipped = readSupergraphPolicy(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));

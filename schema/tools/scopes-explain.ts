@@ -87,7 +87,7 @@ export function describePrincipal(principal: ExplainPrincipal): string[] {
   if (principal.customerId !== undefined) lines.push(`  customer_id: ${principal.customerId}`);
   if (principal.email !== undefined) lines.push(`  email: ${principal.email}`);
   if (principal.customerId !== undefined || principal.email !== undefined) {
-    lines.push('  row-level: the owning subgraphs return only this customer\'s records');
+    lines.push("  row-level: the owning subgraphs return only this customer's records");
   }
   return [...lines, ...principal.notes.map((note) => `  NOTE: ${note}`)];
 }

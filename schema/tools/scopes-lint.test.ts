@@ -9,21 +9,21 @@ const context = { knownScopes: SCOPES };
 const lint = (sdl: string) => lintPolicy(readSupergraphPolicy(sdl), context);
 
 const declared = supergraph(/* GraphQL */ `
-type Query @join__type(graph: CRM) {
-  customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
-}
+  type Query @join__type(graph: CRM) {
+    customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+  }
 
-type Customer @join__type(graph: CRM, key: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  name: String! @requiresScopes(scopes: [["crm:read"]])
-  email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
-  "No directive of its own: Money's type-level policy applies."
-  balance: Money
-}
+  type Customer @join__type(graph: CRM, key: "id") {
+    id: ID! @requiresScopes(scopes: [["crm:read"]])
+    name: String! @requiresScopes(scopes: [["crm:read"]])
+    email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
+    "No directive of its own: Money's type-level policy applies."
+    balance: Money
+  }
 
-type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read"]]) {
-  amount: String! @authenticated
-}
+  type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read"]]) {
+    amount: String! @authenticated
+  }
 `);
 
 describe('scopes lint', () => {
@@ -33,21 +33,21 @@ describe('scopes lint', () => {
 
   it('fails naming exactly the field that lost its policy', () => {
     const lost = supergraph(/* GraphQL */ `
-type Query @join__type(graph: CRM) {
-  customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
-}
+      type Query @join__type(graph: CRM) {
+        customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+      }
 
-type Customer @join__type(graph: CRM, key: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  name: String!
-  email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
-  balance: Money
-}
+      type Customer @join__type(graph: CRM, key: "id") {
+        id: ID! @requiresScopes(scopes: [["crm:read"]])
+        name: String!
+        email: String! @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
+        balance: Money
+      }
 
-type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read"]]) {
-  amount: String! @authenticated
-}
-`);
+      type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read"]]) {
+        amount: String! @authenticated
+      }
+    `);
     expect(lint(lost)).toEqual([
       {
         rule: 'missing-policy',
@@ -59,19 +59,19 @@ type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read"]]) {
 
   it('fails on a scope name outside the known list, at the field and at the type declaring it', () => {
     const typo = supergraph(/* GraphQL */ `
-type Query @join__type(graph: CRM) {
-  customer(id: ID!): Customer @requiresScopes(scopes: [["crm:raed"], ["crm:read"]])
-}
+      type Query @join__type(graph: CRM) {
+        customer(id: ID!): Customer @requiresScopes(scopes: [["crm:raed"], ["crm:read"]])
+      }
 
-type Customer @join__type(graph: CRM, key: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  balance: Money
-}
+      type Customer @join__type(graph: CRM, key: "id") {
+        id: ID! @requiresScopes(scopes: [["crm:read"]])
+        balance: Money
+      }
 
-type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read", "money:all"]]) {
-  amount: String! @authenticated
-}
-`);
+      type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read", "money:all"]]) {
+        amount: String! @authenticated
+      }
+    `);
     expect(lint(typo)).toEqual([
       { rule: 'unknown-scope', coordinate: 'Money', message: 'unknown scope "money:all"' },
       { rule: 'unknown-scope', coordinate: 'Query.customer', message: 'unknown scope "crm:raed"' },
@@ -81,14 +81,14 @@ type Money @join__type(graph: CRM) @requiresScopes(scopes: [["finance:read", "mo
   it('lists every field of a supergraph that declares no policy at all (default-deny)', () => {
     const bare = supergraph(
       /* GraphQL */ `
-type Query @join__type(graph: CRM) {
-  customer(id: ID!): Customer
-}
+        type Query @join__type(graph: CRM) {
+          customer(id: ID!): Customer
+        }
 
-type Customer @join__type(graph: CRM, key: "id") {
-  id: ID!
-}
-`,
+        type Customer @join__type(graph: CRM, key: "id") {
+          id: ID!
+        }
+      `,
       { security: false },
     );
     expect(lint(bare).map(({ rule, coordinate }) => `${rule} ${coordinate}`)).toEqual(['missing-policy Customer.id', 'missing-policy Query.customer']);

@@ -5,20 +5,20 @@ import { formatMatrix, scopeMatrix } from './scopes-matrix.js';
 
 const small = readSupergraphPolicy(
   supergraph(/* GraphQL */ `
-type Query @join__type(graph: CRM) @join__type(graph: SUPPORT) {
-  customer(id: ID!): Customer @join__field(graph: CRM) @requiresScopes(scopes: [["crm:read"], ["support:read"]])
-}
+    type Query @join__type(graph: CRM) @join__type(graph: SUPPORT) {
+      customer(id: ID!): Customer @join__field(graph: CRM) @requiresScopes(scopes: [["crm:read"], ["support:read"]])
+    }
 
-type Customer @join__type(graph: CRM, key: "id") @join__type(graph: SUPPORT, key: "email") {
-  id: ID! @join__field(graph: CRM) @requiresScopes(scopes: [["crm:read"]])
-  email: String! @join__field(graph: CRM) @join__field(graph: SUPPORT) @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
-  note: String @join__field(graph: SUPPORT)
-}
+    type Customer @join__type(graph: CRM, key: "id") @join__type(graph: SUPPORT, key: "email") {
+      id: ID! @join__field(graph: CRM) @requiresScopes(scopes: [["crm:read"]])
+      email: String! @join__field(graph: CRM) @join__field(graph: SUPPORT) @requiresScopes(scopes: [["crm:read", "pii:read"]]) @tag(name: "pii")
+      note: String @join__field(graph: SUPPORT)
+    }
 
-type PageInfo @join__type(graph: CRM) @join__type(graph: SUPPORT) {
-  endCursor: String @authenticated
-}
-`),
+    type PageInfo @join__type(graph: CRM) @join__type(graph: SUPPORT) {
+      endCursor: String @authenticated
+    }
+  `),
 );
 
 describe('scopes matrix', () => {

@@ -57,7 +57,11 @@ function cells(row: MatrixRow): string[] {
 function formatTable(rows: readonly MatrixRow[]): string {
   const lines = [HEADER.map((h) => h.toUpperCase()), ...rows.map(cells)];
   const widths = HEADER.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  const render = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const render = (line: string[]) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return `${[render(lines[0]!), rule, ...lines.slice(1).map(render)].join('\n')}\n`;
 }

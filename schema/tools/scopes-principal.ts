@@ -60,7 +60,7 @@ export function principalFromToken(token: string, claims: ClaimNames, now = Date
   } catch (error) {
     throw new PrincipalError(`--token is not a JWT: ${(error as Error).message}`);
   }
-  const scopeValue = claims.scope !== null ? payload[claims.scope] : payload.scope ?? payload.scp;
+  const scopeValue = claims.scope !== null ? payload[claims.scope] : (payload.scope ?? payload.scp);
   const notes = ['token DECODED, NOT VERIFIED: its signature, issuer, audience and expiry were not checked'];
   const scopes = scopesOfClaim(scopeValue);
   if (scopes === undefined) notes.push('its scope claim is neither a string nor a list of strings: the gateway would answer 401');

@@ -17,7 +17,10 @@ export function formatTable(results: readonly ReferenceResult[]): string {
   const numeric = new Set([2, 3, 4]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -42,7 +45,12 @@ export async function promText(results: readonly ReferenceResult[], finishedAt: 
   const labelNames = ['reference', 'source', 'target'] as const;
   const references = new Gauge({ name: 'bizgraph_integrity_references', help: 'Cross-system references checked by the last integrity scan.', labelNames, registers: [registry] });
   const orphans = new Gauge({ name: 'bizgraph_integrity_orphans', help: 'References whose target system does not know the referenced key.', labelNames, registers: [registry] });
-  const ratio = new Gauge({ name: 'bizgraph_integrity_orphan_ratio', help: 'Orphans divided by references checked (0 when none were checked).', labelNames, registers: [registry] });
+  const ratio = new Gauge({
+    name: 'bizgraph_integrity_orphan_ratio',
+    help: 'Orphans divided by references checked (0 when none were checked).',
+    labelNames,
+    registers: [registry],
+  });
   const lastRun = new Gauge({ name: 'bizgraph_integrity_last_run_timestamp_seconds', help: 'When the last completed integrity scan finished (Unix time).', registers: [registry] });
   for (const result of results) {
     const labels = { reference: result.name, source: result.source, target: result.target };

@@ -38,7 +38,10 @@ export function orphanRatio(result: Pick<ReferenceResult, 'checked' | 'orphans'>
 
 /** `invoice.order` → `IntegrityInvoiceOrder`: one named operation per reference (usage log, safelist). */
 export function operationName(spec: ReferenceSpec): string {
-  return `Integrity${spec.name.split(/[^A-Za-z0-9]+/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
+  return `Integrity${spec.name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}`;
 }
 
 /**

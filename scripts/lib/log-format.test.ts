@@ -30,9 +30,21 @@ describe('createLineFormatter', () => {
 
   it('summarises a request line', () => {
     const format = createLineFormatter({ format: 'pretty', color: false });
-    const request = line({ requestId: 'r-1', method: 'POST', path: '/graphql', status: 200, durationMs: 12.5, operationName: 'Overview', outcome: 'partial', errorCodes: ['SUBGRAPH_UNAVAILABLE'], msg: 'request' });
+    const request = line({
+      requestId: 'r-1',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      durationMs: 12.5,
+      operationName: 'Overview',
+      outcome: 'partial',
+      errorCodes: ['SUBGRAPH_UNAVAILABLE'],
+      msg: 'request',
+    });
     expect(format(request)).toBe('[09:05:07.042] INFO: POST /graphql 200 12.5ms Overview partial {"requestId":"r-1","errorCodes":["SUBGRAPH_UNAVAILABLE"]}');
-    expect(format(line({ requestId: 'r-2', method: 'GET', path: '/readyz', status: 200, durationMs: 1, msg: 'request' }))).toBe('[09:05:07.042] INFO: GET /readyz 200 1ms {"requestId":"r-2"}');
+    expect(format(line({ requestId: 'r-2', method: 'GET', path: '/readyz', status: 200, durationMs: 1, msg: 'request' }))).toBe(
+      '[09:05:07.042] INFO: GET /readyz 200 1ms {"requestId":"r-2"}',
+    );
   });
 
   it('puts an error’s stack below its line, and leaves other output alone', () => {

@@ -43,7 +43,15 @@ export function readTopology(root = ROOT): SubgraphProcess[] {
       entry: `subgraphs/${name}/main.ts`,
       port,
       ...(existsSync(join(root, systemEntry))
-        ? { system: { name: `${name}-system`, entry: systemEntry, port: port + STAND_IN_PORT_OFFSET, apiUrlVariable: `${prefix}_API_URL`, webhookUrlVariable: `${prefix}_WEBHOOK_URL` } }
+        ? {
+            system: {
+              name: `${name}-system`,
+              entry: systemEntry,
+              port: port + STAND_IN_PORT_OFFSET,
+              apiUrlVariable: `${prefix}_API_URL`,
+              webhookUrlVariable: `${prefix}_WEBHOOK_URL`,
+            },
+          }
         : {}),
     };
   });

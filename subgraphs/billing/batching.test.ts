@@ -48,9 +48,24 @@ const paymentJson = (id: string) => {
   return { ...fullInvoice(invoice.id).payments.find((candidate) => candidate.id === id)!, invoice: { number: invoice.number, status: fullInvoice(invoice.id).status } };
 };
 
-const invoiceIds = (n: number) => keysWithUnknown(dataset.invoices.map((invoice) => invoice.id), n, 'inv_999999');
-const invoiceNumbers = (n: number) => keysWithUnknown(dataset.invoices.map((invoice) => invoice.number), n, 'INV-999999');
-const customerIds = (n: number) => keysWithUnknown(dataset.customers.map((customer) => customer.id), n, 'cus_9999');
+const invoiceIds = (n: number) =>
+  keysWithUnknown(
+    dataset.invoices.map((invoice) => invoice.id),
+    n,
+    'inv_999999',
+  );
+const invoiceNumbers = (n: number) =>
+  keysWithUnknown(
+    dataset.invoices.map((invoice) => invoice.number),
+    n,
+    'INV-999999',
+  );
+const customerIds = (n: number) =>
+  keysWithUnknown(
+    dataset.customers.map((customer) => customer.id),
+    n,
+    'cus_9999',
+  );
 
 /** `Type.__resolveReference(key)` for n keys (one unknown): answer from `expected`, `statements` for the whole request. */
 function references(typename: string, key: string, keys: (n: number) => string[], selection: string, expected: (key: string) => unknown, statements: number) {
@@ -71,43 +86,93 @@ const CASES: FanOutCase[] = [
   // invoiceByNumber: one `inv_no = ANY($1)` statement.
   { path: 'Invoice.__resolveReference(number)', request: references('Invoice', 'number', invoiceNumbers, INVOICE_FIELDS, (number) => invoiceJson(invoiceByNumber.get(number)), 1) },
   // invoiceByNumber → paymentsByInvoiceId: one statement for every invoice's payments.
-  { path: 'Invoice.payments', request: references('Invoice', 'number', invoiceNumbers, `number payments { ${PAYMENT_FIELDS} }`, (number) => withPayments(invoiceByNumber.get(number)), 2) },
+  {
+    path: 'Invoice.payments',
+    request: references('Invoice', 'number', invoiceNumbers, `number payments { ${PAYMENT_FIELDS} }`, (number) => withPayments(invoiceByNumber.get(number)), 2),
+  },
   // paymentById → invoiceById (Payment.invoice): one statement per level.
   {
     path: 'Payment.__resolveReference(id) → Payment.invoice',
-    request: references('Payment', 'id', (n) => keysWithUnknown(dataset.payments.map((payment) => payment.id), n, 'pay_999999'), `${PAYMENT_FIELDS} invoice { number status }`, paymentJson, 2),
+    request: references(
+      'Payment',
+      'id',
+      (n) =>
+        keysWithUnknown(
+          dataset.payments.map((payment) => payment.id),
+          n,
+          'pay_999999',
+        ),
+      `${PAYMENT_FIELDS} invoice { number status }`,
+      paymentJson,
+      2,
+    ),
   },
   // invoiceByOrderNumber, shared by both fields: one statement.
   {
     path: 'Order.invoice + Order.paymentStatus',
     request: references(
-      'Order', 'number', (n) => keysWithUnknown(dataset.orders.map((order) => order.number), n, 'SO-999999'),
-      'number invoice { number status } paymentStatus', (number) => ({ number, ...expectedOrderBilling(dataset, number) }), 1,
+      'Order',
+      'number',
+      (n) =>
+        keysWithUnknown(
+          dataset.orders.map((order) => order.number),
+          n,
+          'SO-999999',
+        ),
+      'number invoice { number status } paymentStatus',
+      (number) => ({ number, ...expectedOrderBilling(dataset, number) }),
+      1,
     ),
   },
   // invoicesByCustomer: one windowed statement per distinct page (first, after, status) for every customer.
   {
     path: 'Customer.invoices',
-    request: references('Customer', 'id', customerIds, 'id invoices(first: 2) { nodes { number } pageInfo { hasNextPage } }', (id) => ({
-      id,
-      invoices: { nodes: invoicesOf(id).slice(0, 2).map(({ number }) => ({ number })), pageInfo: { hasNextPage: invoicesOf(id).length > 2 } },
-    }), 1),
+    request: references(
+      'Customer',
+      'id',
+      customerIds,
+      'id invoices(first: 2) { nodes { number } pageInfo { hasNextPage } }',
+      (id) => ({
+        id,
+        invoices: {
+          nodes: invoicesOf(id)
+            .slice(0, 2)
+            .map(({ number }) => ({ number })),
+          pageInfo: { hasNextPage: invoicesOf(id).length > 2 },
+        },
+      }),
+      1,
+    ),
   },
   // invoicesByCustomer → paymentsByInvoiceId: one statement per level.
   {
     path: 'Customer.invoices → Invoice.payments',
-    request: references('Customer', 'id', customerIds, `id invoices(first: 2) { nodes { number payments { ${PAYMENT_FIELDS} } } }`, (id) => ({
-      id,
-      invoices: { nodes: invoicesOf(id).slice(0, 2).map(withPayments) },
-    }), 2),
+    request: references(
+      'Customer',
+      'id',
+      customerIds,
+      `id invoices(first: 2) { nodes { number payments { ${PAYMENT_FIELDS} } } }`,
+      (id) => ({
+        id,
+        invoices: { nodes: invoicesOf(id).slice(0, 2).map(withPayments) },
+      }),
+      2,
+    ),
   },
   // accountByCrmRef, shared by both fields: one statement (the balance is summed in it).
   {
     path: 'Customer.balance + Customer.creditLimit',
-    request: references('Customer', 'id', customerIds, 'id balance { amount currency } creditLimit { amount currency }', (id) => {
-      const account = accountOf.get(id);
-      return { id, balance: balanceOf(id), creditLimit: account ? moneyOf(account.creditLimitCents, account.currency) : null };
-    }, 1),
+    request: references(
+      'Customer',
+      'id',
+      customerIds,
+      'id balance { amount currency } creditLimit { amount currency }',
+      (id) => {
+        const account = accountOf.get(id);
+        return { id, balance: balanceOf(id), creditLimit: account ? moneyOf(account.creditLimitCents, account.currency) : null };
+      },
+      1,
+    ),
   },
   // listInvoices (one statement for the page) → paymentsByInvoiceId.
   {

@@ -191,8 +191,7 @@ function billingQueries(database: Database): BillingDb {
          WHERE p.inv_id = ANY($1::bigint[]) ORDER BY p.inv_id, p.paid_at, p.pmt_id`,
         [legacyKeys(invoiceIds, 'inv')],
       ),
-    paymentsByIds: (ids) =>
-      payments(`SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id WHERE p.pmt_id = ANY($1::bigint[])`, [legacyKeys(ids, 'pay')]),
+    paymentsByIds: (ids) => payments(`SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id WHERE p.pmt_id = ANY($1::bigint[])`, [legacyKeys(ids, 'pay')]),
     async accountsByCrmRefs(crmRefs) {
       // No FX conversion in billing: the balance counts the invoices in the account's currency.
       const { rows } = await database.query<{ crm_ref: string; currency_cd: string; credit_limit_cents: number; balance_cents: number }>(
@@ -227,10 +226,9 @@ function billingQueries(database: Database): BillingDb {
 async function recordPaymentIn(tx: Queryable, request: PaymentRequest, customerId: string | null): Promise<PaymentOutcome> {
   // Two concurrent requests with one key queue here; the second then sees the first's row.
   await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [BILLING_MIGRATION_LOCK_KEY, request.idempotencyKey]);
-  const previous = await tx.query<PaymentRow>(
-    `SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id WHERE p.idempotency_key = $1`,
-    [request.idempotencyKey],
-  );
+  const previous = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id WHERE p.idempotency_key = $1`, [
+    request.idempotencyKey,
+  ]);
   const first = previous.rows[0];
   if (first && customerId !== null && first.crm_ref !== customerId) return { kind: 'forbidden' };
   if (first) return first.request_fingerprint === request.fingerprint ? { kind: 'replayed', payment: toPayment(first) } : { kind: 'key-reused' };

@@ -53,9 +53,7 @@ export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): Bi
   const loaders: BillingLoaders = {
     invoiceById: new DataLoader(async (ids) => remember(one(ids, await read('Invoice', () => db.invoicesByIds(ids)), (i) => i.id))),
     invoiceByNumber: new DataLoader(async (numbers) => remember(one(numbers, await read('Invoice', () => db.invoicesByNumbers(numbers)), (i) => i.number))),
-    invoiceByOrderNumber: new DataLoader(async (numbers) =>
-      remember(one(numbers, await read('Invoice', () => db.invoicesByOrderNumbers(numbers)), (i) => i.orderNumber)),
-    ),
+    invoiceByOrderNumber: new DataLoader(async (numbers) => remember(one(numbers, await read('Invoice', () => db.invoicesByOrderNumbers(numbers)), (i) => i.orderNumber))),
     paymentsByInvoiceId: new DataLoader(async (ids) => many(ids, await read('Payment', () => db.paymentsByInvoiceIds(ids)), (p) => p.invoiceId)),
     paymentById: new DataLoader(async (ids) => one(ids, await read('Payment', () => db.paymentsByIds(ids)), (p) => p.id)),
     accountByCrmRef: new DataLoader(async (refs) => one(refs, await read('Customer', () => db.accountsByCrmRefs(refs)), (a) => a.crmRef)),

@@ -37,9 +37,7 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
     });
 
     it('pages invoices newest first in SQL, filtered by status', async () => {
-      const voids = dataset.invoices
-        .filter((invoice) => invoice.statusCode === 'V')
-        .sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.id.localeCompare(a.id));
+      const voids = dataset.invoices.filter((invoice) => invoice.statusCode === 'V').sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.id.localeCompare(a.id));
       const page = `query($after: String) { invoices(first: 2, after: $after, status: VOID) { nodes { number status } pageInfo { hasNextPage endCursor } } }`;
       const first = await billing.query(page);
       expect(first.body.data!.invoices.nodes).toEqual(voids.slice(0, 2).map(({ number }) => ({ number, status: 'VOID' })));
@@ -59,10 +57,9 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
     it('resolves 500 Order references with invoice and paymentStatus in one statement', async () => {
       const numbers = dataset.orders.slice(0, 500).map((order) => order.number);
       await billing.resetStatements();
-      const { body } = await billing.query(
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number invoice { number status } paymentStatus } } }',
-        { r: numbers.map((number) => ({ __typename: 'Order', number })) },
-      );
+      const { body } = await billing.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number invoice { number status } paymentStatus } } }', {
+        r: numbers.map((number) => ({ __typename: 'Order', number })),
+      });
       expect(body).toEqual({ data: { _entities: numbers.map((number) => ({ number, ...expectedOrderBilling(dataset, number) })) } });
       expect(await billing.statements()).toBe(1);
     });
@@ -77,7 +74,11 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
       );
       const expected = ids.map((id) => ({
         id,
-        invoices: { nodes: invoicesOfCustomer(dataset, id).slice(0, 2).map(({ number }) => ({ number })) },
+        invoices: {
+          nodes: invoicesOfCustomer(dataset, id)
+            .slice(0, 2)
+            .map(({ number }) => ({ number })),
+        },
         balance: expectedBalance(dataset, id),
       }));
       expect(body).toEqual({ data: { _entities: expected } });
@@ -114,8 +115,17 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
         { r: ids.map((id) => ({ __typename: 'Customer', id })) },
       );
       const expected = ids.map((id) => ({
-        latest: { nodes: invoicesOfCustomer(dataset, id).slice(0, 1).map(({ number }) => ({ number })) },
-        paid: { nodes: invoicesOfCustomer(dataset, id).filter((i) => i.statusCode === 'P').slice(0, 3).map(({ number }) => ({ number })) },
+        latest: {
+          nodes: invoicesOfCustomer(dataset, id)
+            .slice(0, 1)
+            .map(({ number }) => ({ number })),
+        },
+        paid: {
+          nodes: invoicesOfCustomer(dataset, id)
+            .filter((i) => i.statusCode === 'P')
+            .slice(0, 3)
+            .map(({ number }) => ({ number })),
+        },
       }));
       expect(body).toEqual({ data: { _entities: expected } });
       expect(await billing.statements()).toBe(2);
@@ -139,7 +149,10 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
       const payment = dataset.payments[0]!;
       const invoice = dataset.invoices.find((candidate) => candidate.id === payment.invoiceId)!;
       const { body } = await billing.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { id invoice { number } } } }', {
-        r: [{ __typename: 'Payment', id: payment.id }, { __typename: 'Payment', id: 'pay_999999' }],
+        r: [
+          { __typename: 'Payment', id: payment.id },
+          { __typename: 'Payment', id: 'pay_999999' },
+        ],
       });
       expect(body).toEqual({ data: { _entities: [{ id: payment.id, invoice: { number: invoice.number } }, null] } });
     });

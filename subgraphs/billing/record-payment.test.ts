@@ -15,9 +15,23 @@ const voided = dataset.invoices.find((invoice) => invoice.statusCode === 'V')!;
 const STATUS: Record<string, string> = { O: 'OPEN', D: 'OVERDUE' };
 
 const RECORD = /* GraphQL */ `
-  mutation($input: RecordPaymentInput!) {
+  mutation ($input: RecordPaymentInput!) {
     recordPayment(input: $input) {
-      id amount { amount currency } paidAt method invoice { number status amountDue { amount currency } }
+      id
+      amount {
+        amount
+        currency
+      }
+      paidAt
+      method
+      invoice {
+        number
+        status
+        amountDue {
+          amount
+          currency
+        }
+      }
     }
   }
 `;

@@ -27,9 +27,11 @@ const otherPayable = invoicesOfCustomer(dataset, B.id).find(payable)!;
 const otherPayment = dataset.payments.find((payment) => invoicesOfCustomer(dataset, B.id).some((invoice) => invoice.id === payment.invoiceId))!;
 const ownPayment = dataset.payments.find((payment) => invoicesOfCustomer(dataset, A.id).some((invoice) => invoice.id === payment.invoiceId))!;
 
-const INVOICE_FIELDS = 'id number status issuedAt dueAt amount { amount currency } amountDue { amount currency } order { number } customer { id } payments { id amount { amount currency } paidAt method }';
+const INVOICE_FIELDS =
+  'id number status issuedAt dueAt amount { amount currency } amountDue { amount currency } order { number } customer { id } payments { id amount { amount currency } paidAt method }';
 const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Invoice { number } ... on Payment { id } ... on Order { invoice { number } paymentStatus } } }';
-const CUSTOMERS = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { invoices(first: 100) { nodes { number } } balance { amount currency } creditLimit { amount } } } }';
+const CUSTOMERS =
+  'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { invoices(first: 100) { nodes { number } } balance { amount currency } creditLimit { amount } } } }';
 const RECORD = 'mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) { id amount { amount currency } } }';
 const PAYMENTS = 'query ($n: String!) { invoice(number: $n) { status payments { id } } }';
 
@@ -59,7 +61,6 @@ describe.each(backends)('billing row-level rules on $name', (backend) => {
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await billing.query(text, variables, principal)).body);
 
-
     it("answers another customer's invoice(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ invoice(number: "${otherInvoice.number}") { ${INVOICE_FIELDS} } }`)).toEqual({
         data: { invoice: null },
@@ -87,7 +88,12 @@ describe.each(backends)('billing row-level rules on $name', (backend) => {
 
     it("refuses another customer's invoices, balance and credit limit, in two statements for the batch", async () => {
       await billing.resetStatements();
-      const body = await query(CUSTOMERS, { r: [{ __typename: 'Customer', id: A.id }, { __typename: 'Customer', id: B.id }] });
+      const body = await query(CUSTOMERS, {
+        r: [
+          { __typename: 'Customer', id: A.id },
+          { __typename: 'Customer', id: B.id },
+        ],
+      });
       expect(await billing.statements()).toBe(2);
       const account = dataset.accounts.find((candidate) => candidate.crmRef === A.id)!;
       expect(body).toEqual({

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedCustomer } from '../../systems/seed/types.js';
-import {
-  BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase,
-} from '../../test/helpers/batching.js';
+import { BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase } from '../../test/helpers/batching.js';
 
 /**
  * DataLoader audit of the crm subgraph (issue 4): every path that can fan out costs ⌈keys / 100⌉
@@ -14,7 +12,17 @@ const SCALE = 2.5;
 const { customers } = generateDataset({ scale: SCALE });
 const UNKNOWN_EMAIL = 'nobody@unknown.example';
 
-const ENTITIES = /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name email } } }`;
+const ENTITIES = /* GraphQL */ `
+  query ($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on Customer {
+        id
+        name
+        email
+      }
+    }
+  }
+`;
 const entity = (customer: SeedCustomer | undefined) => (customer ? { id: customer.id, name: customer.name, email: customer.email } : null);
 const byId = new Map(customers.map((customer) => [customer.id, customer]));
 const byEmail = new Map(customers.map((customer) => [customer.email, customer]));
@@ -24,7 +32,11 @@ const CASES: FanOutCase[] = [
     // loaders.customerById: DataLoader, maxBatchSize 100 → one GET /customers?ids=… per 100 ids.
     path: 'Customer.__resolveReference(id)',
     request: (n) => {
-      const ids = keysWithUnknown(customers.map((customer) => customer.id), n, 'cus_9999');
+      const ids = keysWithUnknown(
+        customers.map((customer) => customer.id),
+        n,
+        'cus_9999',
+      );
       return {
         query: ENTITIES,
         variables: { r: ids.map((id) => ({ __typename: 'Customer', id })) },
@@ -37,7 +49,11 @@ const CASES: FanOutCase[] = [
     // loaders.customerByEmail: DataLoader on the normalized email, maxBatchSize 100 → GET /customers?emails=…
     path: 'Customer.__resolveReference(email)',
     request: (n) => {
-      const emails = keysWithUnknown(customers.map((customer) => customer.email), n, UNKNOWN_EMAIL);
+      const emails = keysWithUnknown(
+        customers.map((customer) => customer.email),
+        n,
+        UNKNOWN_EMAIL,
+      );
       // Every other email in upper case: the CRM matches case-insensitively, and so must the loader.
       const sent = emails.map((email, i) => (i % 2 === 0 ? email.toUpperCase() : email));
       return {
@@ -52,7 +68,17 @@ const CASES: FanOutCase[] = [
     // customerPage walks the CRM's cursor pages (≤ 100 a call); the nodes prime both loaders.
     path: 'Query.customers(first: n)',
     request: (n) => ({
-      query: /* GraphQL */ `query ($n: Int) { customers(first: $n) { nodes { id name email } } }`,
+      query: /* GraphQL */ `
+        query ($n: Int) {
+          customers(first: $n) {
+            nodes {
+              id
+              name
+              email
+            }
+          }
+        }
+      `,
       variables: { n },
       data: { customers: { nodes: customers.slice(0, n).map(entity) } },
       counts: { 'GET /customers': restCallsFor(n) },

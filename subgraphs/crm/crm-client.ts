@@ -62,9 +62,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const batch = async (param: 'ids' | 'emails', keys: readonly string[]) => {
     // The CRM splits the list on commas, so a key holding one could only miss (or count twice).
     const usable = keys.filter((key) => key.length > 0 && !key.includes(','));
-    const pages = await Promise.all(
-      chunk(usable, CRM_BATCH_LIMIT).map((part) => call<{ data: CustomerModel[] }>('GET', '/customers', { query: { [param]: part.join(',') } })),
-    );
+    const pages = await Promise.all(chunk(usable, CRM_BATCH_LIMIT).map((part) => call<{ data: CustomerModel[] }>('GET', '/customers', { query: { [param]: part.join(',') } })));
     return pages.flatMap((page) => page.body.data);
   };
 

@@ -15,10 +15,7 @@ export const CUSTOMER_CACHE_TYPES = { [CUSTOMER]: undefined, [CUSTOMER_BY_EMAIL]
 
 /** After the CRM accepted a write: every replica sees the new record at once. */
 export async function customerWritten(cache: EntityCache, customer: CustomerModel): Promise<void> {
-  await Promise.all([
-    cache.replace(CUSTOMER, [[customer.id, customer]]),
-    cache.replace(CUSTOMER_BY_EMAIL, [[normalizeEmail(customer.email), customer.id]]),
-  ]);
+  await Promise.all([cache.replace(CUSTOMER, [[customer.id, customer]]), cache.replace(CUSTOMER_BY_EMAIL, [[normalizeEmail(customer.email), customer.id]])]);
 }
 
 /** The cached record is known to be outdated (webhook, version conflict, gone): read it again next time. */

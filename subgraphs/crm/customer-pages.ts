@@ -63,11 +63,7 @@ export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise
  * filtered like the CRM would. Every cursor this hands out is the end of the list, so any valid
  * `after` answers an empty page.
  */
-export async function ownCustomerPage(
-  load: (id: string) => Promise<CustomerModel | null>,
-  customerId: string,
-  args: CustomersArgs,
-): Promise<Connection<CustomerModel>> {
+export async function ownCustomerPage(load: (id: string) => Promise<CustomerModel | null>, customerId: string, args: CustomersArgs): Promise<Connection<CustomerModel>> {
   const first = readFirst(args);
   decode(args.after); // validates it: a cursor this field never handed out is BAD_USER_INPUT
   const own = args.after == null ? await load(customerId) : null;

@@ -28,10 +28,15 @@ export interface CrmLoaders {
 export function createLoaders(crm: CrmClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): CrmLoaders {
   const customerById: DataLoader<string, CustomerModel | null> = new DataLoader(
     async (ids) => {
-      const results = await cache.loadMany<CustomerModel>(CUSTOMER, ids, async (missing) => {
-        const found = new Map((await crm.customersByIds(missing)).map((customer) => [customer.id, customer]));
-        return new Map(missing.map((id) => [id, found.get(id) ?? null]));
-      }, report);
+      const results = await cache.loadMany<CustomerModel>(
+        CUSTOMER,
+        ids,
+        async (missing) => {
+          const found = new Map((await crm.customersByIds(missing)).map((customer) => [customer.id, customer]));
+          return new Map(missing.map((id) => [id, found.get(id) ?? null]));
+        },
+        report,
+      );
       provenance.loaded(CUSTOMER, results);
       return results.map((result) => {
         if (result instanceof Error) return result;
@@ -45,15 +50,26 @@ export function createLoaders(crm: CrmClient, cache: EntityCache, report: StaleI
   /** Emails → ids through the cache; a mapping whose customer no longer has that email is `undefined`. */
   async function resolveEmails(emails: string[]): Promise<Array<CustomerModel | null | undefined | Error>> {
     const fetched = new Map<string, CustomerModel>();
-    const ids = await cache.loadMany<string>(CUSTOMER_BY_EMAIL, emails, async (missing) => {
-      const customers = await crm.customersByEmails(missing);
-      for (const customer of customers) fetched.set(normalizeEmail(customer.email), customer);
-      // Found by email, these are as fresh as a read by id: later reads by id need no call.
-      await cache.setMany(CUSTOMER, customers.map((customer) => [customer.id, customer] as const));
-      return new Map(missing.map((email) => [email, fetched.get(email)?.id ?? null]));
-    }, report);
+    const ids = await cache.loadMany<string>(
+      CUSTOMER_BY_EMAIL,
+      emails,
+      async (missing) => {
+        const customers = await crm.customersByEmails(missing);
+        for (const customer of customers) fetched.set(normalizeEmail(customer.email), customer);
+        // Found by email, these are as fresh as a read by id: later reads by id need no call.
+        await cache.setMany(
+          CUSTOMER,
+          customers.map((customer) => [customer.id, customer] as const),
+        );
+        return new Map(missing.map((email) => [email, fetched.get(email)?.id ?? null]));
+      },
+      report,
+    );
     // Mappings answered from the cache lead to `customerById`, which records its own loads.
-    provenance.loaded(CUSTOMER, ids.filter((result) => !(result instanceof Error) && result.meta.source === 'system'));
+    provenance.loaded(
+      CUSTOMER,
+      ids.filter((result) => !(result instanceof Error) && result.meta.source === 'system'),
+    );
     for (const customer of fetched.values()) customerById.prime(customer.id, customer);
     return Promise.all(
       ids.map(async (result, i) => {

@@ -33,9 +33,7 @@ describe('updateCustomer', () => {
     expect(a.body).toEqual({ data: { updateCustomer: { ...customerJson(byId('cus_0042')), name: 'Writer A', country: 'NL', version: '"2"' } } });
 
     const b = await pair.query(UPDATE, { id: 'cus_0042', v: version, input: { name: 'Writer B' } });
-    expect(b.body).toEqual(
-      error('CONFLICT', 'the customer changed since it was read; read it again and retry', { field: 'expectedVersion', currentVersion: '"2"' }),
-    );
+    expect(b.body).toEqual(error('CONFLICT', 'the customer changed since it was read; read it again and retry', { field: 'expectedVersion', currentVersion: '"2"' }));
 
     const stored = await pair.query(READ, { id: 'cus_0042' });
     expect(stored.body).toEqual({ data: { customer: a.body.data!.updateCustomer } });

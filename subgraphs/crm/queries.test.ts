@@ -63,12 +63,14 @@ describe('crm subgraph reads', () => {
     const response = await pair.query(`{ customers(first: 2, after: "bogus") { nodes { id } } }`);
     expect(response.body).toEqual({
       data: null,
-      errors: [{
-        message: 'after is not a cursor returned by this field',
-        locations: [{ line: 1, column: 3 }],
-        path: ['customers'],
-        extensions: { code: 'BAD_USER_INPUT', system: 'crm', subgraph: 'crm', field: 'after' },
-      }],
+      errors: [
+        {
+          message: 'after is not a cursor returned by this field',
+          locations: [{ line: 1, column: 3 }],
+          path: ['customers'],
+          extensions: { code: 'BAD_USER_INPUT', system: 'crm', subgraph: 'crm', field: 'after' },
+        },
+      ],
     });
   });
 });
@@ -77,7 +79,10 @@ describe('crm subgraph entity batching', () => {
   const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }`;
 
   it('resolves 250 customers by id with 3 CRM calls', async () => {
-    const ids = customers.slice(0, 249).map((c) => c.id).concat('cus_9999');
+    const ids = customers
+      .slice(0, 249)
+      .map((c) => c.id)
+      .concat('cus_9999');
     const response = await pair.query(entities, { r: ids.map((id) => ({ __typename: 'Customer', id })) });
     const expected = customers.slice(0, 249).map((c) => ({ id: c.id, name: c.name }));
     expect(response.body).toEqual({ data: { _entities: [...expected, null] } });

@@ -17,12 +17,14 @@ describe('crm subgraph when the CRM misbehaves', () => {
     const response = await pair.query(`{ customer(id: "cus_0001") { id } }`);
     expect(response.body).toEqual({
       data: { customer: null },
-      errors: [{
-        message: 'crm is unreachable',
-        locations: LOCATIONS,
-        path: ['customer'],
-        extensions: { code: 'UPSTREAM_ERROR', system: 'crm', subgraph: 'crm', reason: expect.any(String) },
-      }],
+      errors: [
+        {
+          message: 'crm is unreachable',
+          locations: LOCATIONS,
+          path: ['customer'],
+          extensions: { code: 'UPSTREAM_ERROR', system: 'crm', subgraph: 'crm', reason: expect.any(String) },
+        },
+      ],
     });
     expect((await http('GET', `${pair.subgraph.url}/readyz`)).status).toBe(503);
   });
@@ -35,12 +37,14 @@ describe('crm subgraph when the CRM misbehaves', () => {
     const second = await pair.query(`{ customer(id: "cus_0002") { id } }`);
     expect(second.body).toEqual({
       data: { customer: null },
-      errors: [{
-        message: 'crm is rate limiting requests',
-        locations: LOCATIONS,
-        path: ['customer'],
-        extensions: { code: 'UPSTREAM_RATE_LIMITED', system: 'crm', subgraph: 'crm', retryAfterSeconds: expect.any(Number) },
-      }],
+      errors: [
+        {
+          message: 'crm is rate limiting requests',
+          locations: LOCATIONS,
+          path: ['customer'],
+          extensions: { code: 'UPSTREAM_RATE_LIMITED', system: 'crm', subgraph: 'crm', retryAfterSeconds: expect.any(Number) },
+        },
+      ],
     });
   });
 });

@@ -31,7 +31,13 @@ const productJson = (product: SeedProduct | undefined) =>
 const ORDER_FIELDS = 'id number status total { amount currency } customer { id }';
 const orderJson = (order: SeedOrder | undefined) =>
   order
-    ? { id: order.id, number: order.number, status: STATUS[order.statusCode], total: { amount: amount(order.totalCents), currency: order.currency }, customer: { id: order.customerId } }
+    ? {
+        id: order.id,
+        number: order.number,
+        status: STATUS[order.statusCode],
+        total: { amount: amount(order.totalCents), currency: order.currency },
+        customer: { id: order.customerId },
+      }
     : null;
 const LINE_FIELDS = 'number lines { lineNumber quantity product { sku } }';
 const linesJson = (order: SeedOrder | undefined) =>
@@ -52,9 +58,24 @@ function references<K extends string>(typename: string, key: string, keys: (n: n
     };
   };
 }
-const productIds = (n: number) => keysWithUnknown(dataset.products.map((product) => product.id), n, 'prd_9999');
-const orderNumbers = (n: number) => keysWithUnknown(dataset.orders.map((order) => order.number), n, 'SO-999999');
-const customerIds = (n: number) => keysWithUnknown(dataset.customers.map((customer) => customer.id), n, 'cus_9999');
+const productIds = (n: number) =>
+  keysWithUnknown(
+    dataset.products.map((product) => product.id),
+    n,
+    'prd_9999',
+  );
+const orderNumbers = (n: number) =>
+  keysWithUnknown(
+    dataset.orders.map((order) => order.number),
+    n,
+    'SO-999999',
+  );
+const customerIds = (n: number) =>
+  keysWithUnknown(
+    dataset.customers.map((customer) => customer.id),
+    n,
+    'cus_9999',
+  );
 const customerOrders = (id: string, first: number) => (ordersOfCustomer.get(id) ?? []).slice(0, first);
 
 const CASES: FanOutCase[] = [
@@ -63,12 +84,36 @@ const CASES: FanOutCase[] = [
   // productBySku: one `sku = ANY($1)` statement.
   {
     path: 'Product.__resolveReference(sku)',
-    request: references('Product', 'sku', (n) => keysWithUnknown(dataset.products.map((p) => p.sku), n, 'SKU-00000'), PRODUCT_FIELDS, (sku) => productJson(productBySku.get(sku)), 1),
+    request: references(
+      'Product',
+      'sku',
+      (n) =>
+        keysWithUnknown(
+          dataset.products.map((p) => p.sku),
+          n,
+          'SKU-00000',
+        ),
+      PRODUCT_FIELDS,
+      (sku) => productJson(productBySku.get(sku)),
+      1,
+    ),
   },
   // orderById: one `order_id = ANY($1)` statement; Order.customer is a reference (no statement).
   {
     path: 'Order.__resolveReference(id) with customer',
-    request: references('Order', 'id', (n) => keysWithUnknown(dataset.orders.map((o) => o.id), n, 'ord_999999'), ORDER_FIELDS, (id) => orderJson(orderById.get(id)), 1),
+    request: references(
+      'Order',
+      'id',
+      (n) =>
+        keysWithUnknown(
+          dataset.orders.map((o) => o.id),
+          n,
+          'ord_999999',
+        ),
+      ORDER_FIELDS,
+      (id) => orderJson(orderById.get(id)),
+      1,
+    ),
   },
   // orderByNumber: one `order_no = ANY($1)` statement.
   { path: 'Order.__resolveReference(number)', request: references('Order', 'number', orderNumbers, ORDER_FIELDS, (number) => orderJson(orderByNumber.get(number)), 1) },
@@ -77,18 +122,32 @@ const CASES: FanOutCase[] = [
   // customerOrders: one windowed statement per distinct page (first, after, status) for every customer.
   {
     path: 'Customer.orders',
-    request: references('Customer', 'id', customerIds, 'id orders(first: 2) { nodes { number status } pageInfo { hasNextPage } }', (id) => ({
-      id,
-      orders: {
-        nodes: customerOrders(id, 2).map((order) => ({ number: order.number, status: STATUS[order.statusCode] })),
-        pageInfo: { hasNextPage: (ordersOfCustomer.get(id) ?? []).length > 2 },
-      },
-    }), 1),
+    request: references(
+      'Customer',
+      'id',
+      customerIds,
+      'id orders(first: 2) { nodes { number status } pageInfo { hasNextPage } }',
+      (id) => ({
+        id,
+        orders: {
+          nodes: customerOrders(id, 2).map((order) => ({ number: order.number, status: STATUS[order.statusCode] })),
+          pageInfo: { hasNextPage: (ordersOfCustomer.get(id) ?? []).length > 2 },
+        },
+      }),
+      1,
+    ),
   },
   // customerOrders → linesByOrderId → productById: one statement per level.
   {
     path: 'Customer.orders → Order.lines → OrderLine.product',
-    request: references('Customer', 'id', customerIds, `id orders(first: 2) { nodes { ${LINE_FIELDS} } }`, (id) => ({ id, orders: { nodes: customerOrders(id, 2).map(linesJson) } }), 3),
+    request: references(
+      'Customer',
+      'id',
+      customerIds,
+      `id orders(first: 2) { nodes { ${LINE_FIELDS} } }`,
+      (id) => ({ id, orders: { nodes: customerOrders(id, 2).map(linesJson) } }),
+      3,
+    ),
   },
   // listOrders (one statement for the page) → linesByOrderId → productById.
   {

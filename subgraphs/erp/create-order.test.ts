@@ -8,15 +8,46 @@ const backends = await erpBackends();
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateOrderInput!) {
     createOrder(input: $input) {
-      id number status customer { id } total { amount currency }
-      lines { lineNumber quantity unitPrice { amount } product { sku } }
+      id
+      number
+      status
+      customer {
+        id
+      }
+      total {
+        amount
+        currency
+      }
+      lines {
+        lineNumber
+        quantity
+        unitPrice {
+          amount
+        }
+        product {
+          sku
+        }
+      }
     }
   }
 `;
 const STATE = /* GraphQL */ `
   query ($r: [_Any!]!, $skus: [_Any!]!) {
-    _entities(representations: $r) { ... on Customer { orders(first: 100) { nodes { number } } } }
-    stock: _entities(representations: $skus) { ... on Product { sku stock } }
+    _entities(representations: $r) {
+      ... on Customer {
+        orders(first: 100) {
+          nodes {
+            number
+          }
+        }
+      }
+    }
+    stock: _entities(representations: $skus) {
+      ... on Product {
+        sku
+        stock
+      }
+    }
   }
 `;
 
@@ -42,7 +73,13 @@ describe.each(backends)('createOrder on $name', (backend) => {
 
     it('creates an approved order and reserves its stock', async () => {
       const before = await state('cus_9001');
-      const { body } = await create({ ...order('k-success', 'cus_9001', [{ sku: plenty1.sku, quantity: 3 }, { sku: plenty2.sku, quantity: 2 }]), currency: 'GBP' });
+      const { body } = await create({
+        ...order('k-success', 'cus_9001', [
+          { sku: plenty1.sku, quantity: 3 },
+          { sku: plenty2.sku, quantity: 2 },
+        ]),
+        currency: 'GBP',
+      });
       expect(body).toEqual({
         data: {
           createOrder: {
@@ -60,11 +97,7 @@ describe.each(backends)('createOrder on $name', (backend) => {
       });
       const after = await state('cus_9001');
       expect(after.orders).toEqual([body.data!.createOrder.number]);
-      expect(after.stock).toEqual([
-        { sku: plenty1.sku, stock: before.stock[0].stock - 3 },
-        { sku: plenty2.sku, stock: before.stock[1].stock - 2 },
-        before.stock[2],
-      ]);
+      expect(after.stock).toEqual([{ sku: plenty1.sku, stock: before.stock[0].stock - 3 }, { sku: plenty2.sku, stock: before.stock[1].stock - 2 }, before.stock[2]]);
     });
 
     it('replays the same key and request as the first order, writing nothing', async () => {
@@ -88,7 +121,12 @@ describe.each(backends)('createOrder on $name', (backend) => {
 
     it('rejects an unknown SKU on its line and writes nothing', async () => {
       const before = await state('cus_9004');
-      const { body } = await create(order('k-unknown', 'cus_9004', [{ sku: plenty1.sku, quantity: 1 }, { sku: 'SKU-NOPE', quantity: 1 }]));
+      const { body } = await create(
+        order('k-unknown', 'cus_9004', [
+          { sku: plenty1.sku, quantity: 1 },
+          { sku: 'SKU-NOPE', quantity: 1 },
+        ]),
+      );
       expect(body.data).toEqual({ createOrder: null });
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines.1.sku', system: 'erp', subgraph: 'erp' });
       expect(await state('cus_9004')).toEqual(before);
@@ -96,18 +134,39 @@ describe.each(backends)('createOrder on $name', (backend) => {
 
     it('answers INSUFFICIENT_STOCK naming the SKU and rolls back every reservation', async () => {
       const before = await state('cus_9005');
-      const { body } = await create(order('k-stock', 'cus_9005', [{ sku: plenty1.sku, quantity: 5 }, { sku: scarce.sku, quantity: scarce.stock + 1 }]));
+      const { body } = await create(
+        order('k-stock', 'cus_9005', [
+          { sku: plenty1.sku, quantity: 5 },
+          { sku: scarce.sku, quantity: scarce.stock + 1 },
+        ]),
+      );
       expect(body.data).toEqual({ createOrder: null });
       expect(body.errors?.[0]?.extensions).toMatchObject({
-        code: 'INSUFFICIENT_STOCK', sku: scarce.sku, field: 'input.lines.1.quantity', system: 'erp', subgraph: 'erp',
+        code: 'INSUFFICIENT_STOCK',
+        sku: scarce.sku,
+        field: 'input.lines.1.quantity',
+        system: 'erp',
+        subgraph: 'erp',
       });
       expect(await state('cus_9005')).toEqual(before);
     });
 
     it.each([
-      ['input.lines.1.quantity', order('k-bad', 'cus_9006', [{ sku: plenty1.sku, quantity: 1 }, { sku: plenty2.sku, quantity: 0 }])],
+      [
+        'input.lines.1.quantity',
+        order('k-bad', 'cus_9006', [
+          { sku: plenty1.sku, quantity: 1 },
+          { sku: plenty2.sku, quantity: 0 },
+        ]),
+      ],
       ['input.lines.0.quantity', order('k-bad', 'cus_9006', [{ sku: plenty1.sku, quantity: 10_001 }])],
-      ['input.lines.1.sku', order('k-bad', 'cus_9006', [{ sku: plenty1.sku, quantity: 1 }, { sku: plenty1.sku, quantity: 1 }])],
+      [
+        'input.lines.1.sku',
+        order('k-bad', 'cus_9006', [
+          { sku: plenty1.sku, quantity: 1 },
+          { sku: plenty1.sku, quantity: 1 },
+        ]),
+      ],
       ['input.lines', order('k-bad', 'cus_9006', [])],
       ['input.idempotencyKey', order('', 'cus_9006', [{ sku: plenty1.sku, quantity: 1 }])],
       ['input.customerId', order('k-bad', 'customer-6', [{ sku: plenty1.sku, quantity: 1 }])],
@@ -132,15 +191,19 @@ describe.each(backends)('createOrder on $name', (backend) => {
     });
 
     // Last: it replaces the process the other tests use.
-    it('replays the first result after the subgraph restarts on the same database', async () => {
-      const input = order('k-restart', 'cus_9008', [{ sku: plenty1.sku, quantity: 2 }]);
-      const first = await create(input);
-      expect(first.body.errors).toBeUndefined();
-      await erp.restart();
-      const before = await state('cus_9008');
-      const replay = await create(input);
-      expect(replay.body).toEqual(first.body);
-      expect(await state('cus_9008')).toEqual(before);
-    }, START_HOOK_TIMEOUT_MS);
+    it(
+      'replays the first result after the subgraph restarts on the same database',
+      async () => {
+        const input = order('k-restart', 'cus_9008', [{ sku: plenty1.sku, quantity: 2 }]);
+        const first = await create(input);
+        expect(first.body.errors).toBeUndefined();
+        await erp.restart();
+        const before = await state('cus_9008');
+        const replay = await create(input);
+        expect(replay.body).toEqual(first.body);
+        expect(await state('cus_9008')).toEqual(before);
+      },
+      START_HOOK_TIMEOUT_MS,
+    );
   });
 });

@@ -25,10 +25,7 @@ export function requestFingerprint(request: OrderRequest): string {
 type KeyedOrderRow = OrderRow & { request_fingerprint: string | null };
 
 async function findByKey(sql: Queryable, idempotencyKey: string): Promise<KeyedOrderRow | undefined> {
-  const { rows } = await sql.query<KeyedOrderRow>(
-    `SELECT ${ORDER_COLUMNS}, o.request_fingerprint FROM orders o WHERE o.idempotency_key = $1`,
-    [idempotencyKey],
-  );
+  const { rows } = await sql.query<KeyedOrderRow>(`SELECT ${ORDER_COLUMNS}, o.request_fingerprint FROM orders o WHERE o.idempotency_key = $1`, [idempotencyKey]);
   return rows[0];
 }
 
@@ -58,10 +55,9 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
   if (existing) return replay(existing, fingerprint);
 
   // Lock the products in key order, so concurrent orders on overlapping products queue, never deadlock.
-  const { rows: found } = await tx.query<ProductPriceRow>(
-    'SELECT product_id, sku, list_price_cents FROM products WHERE sku = ANY($1::text[]) ORDER BY product_id FOR UPDATE',
-    [request.lines.map((line) => line.sku)],
-  );
+  const { rows: found } = await tx.query<ProductPriceRow>('SELECT product_id, sku, list_price_cents FROM products WHERE sku = ANY($1::text[]) ORDER BY product_id FOR UPDATE', [
+    request.lines.map((line) => line.sku),
+  ]);
   const bySku = new Map(found.map((row) => [row.sku, row]));
   const lines = request.lines.map((line, index) => {
     const product = bySku.get(line.sku);

@@ -9,9 +9,7 @@ import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
-import {
-  CODE_BY_STATUS, NEWEST_FIRST, ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow,
-} from './db-rows.js';
+import { CODE_BY_STATUS, NEWEST_FIRST, ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
 
 /**
  * The erp subgraph's one seam to the ERP database: opening, migrating and seeding it, and every
@@ -118,10 +116,7 @@ function erpQueries(sql: Database): ErpDb {
       return rows.map(toOrder);
     },
     async listProducts(page) {
-      const { rows } = await sql.query<ProductRow>(
-        `SELECT ${PRODUCT_COLUMNS} FROM products p ORDER BY p.product_id LIMIT $1 OFFSET $2`,
-        [page.limit + 1, page.offset],
-      );
+      const { rows } = await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p ORDER BY p.product_id LIMIT $1 OFFSET $2`, [page.limit + 1, page.offset]);
       return rows.map(toProduct);
     },
     async ordersOfCustomers(customerIds, page, status) {

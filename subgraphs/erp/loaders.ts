@@ -78,8 +78,10 @@ export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoa
     let loader = pageLoaders.get(groupKey);
     if (!loader) {
       loader = new DataLoader<string, OrderModel[]>(async (customerIds) => {
-        const grouped = await provenance.read('Order', (found) => [...found.values()].reduce((n, list) => n + list.length, 0), () =>
-          db.ordersOfCustomers(customerIds, page, status),
+        const grouped = await provenance.read(
+          'Order',
+          (found) => [...found.values()].reduce((n, list) => n + list.length, 0),
+          () => db.ordersOfCustomers(customerIds, page, status),
         );
         return customerIds.map((id) => grouped.get(id) ?? []);
       });

@@ -17,9 +17,30 @@ const ordersNewestFirst = [...dataset.orders].sort(newestFirst);
 const ENTITIES = /* GraphQL */ `
   query ($r: [_Any!]!) {
     _entities(representations: $r) {
-      ... on Order { status total { amount } lines { quantity product { sku } } }
-      ... on Customer { orders(first: 2) { nodes { number } } }
-      ... on Product { id sku stock }
+      ... on Order {
+        status
+        total {
+          amount
+        }
+        lines {
+          quantity
+          product {
+            sku
+          }
+        }
+      }
+      ... on Customer {
+        orders(first: 2) {
+          nodes {
+            number
+          }
+        }
+      }
+      ... on Product {
+        id
+        sku
+        stock
+      }
     }
   }
 `;
@@ -30,12 +51,41 @@ describe.each(backends)('erp subgraph reads on $name', (backend) => {
 
     it('answers order(number) with its lines, products and total', async () => {
       const order = dataset.orders[0]!;
-      const { body } = await erp.query(/* GraphQL */ `{
-        order(number: "SO-100001") {
-          id number status placedAt customer { id } total { amount currency }
-          lines { lineNumber quantity unitPrice { amount currency } product { id sku name price { amount currency } stock } }
+      const { body } = await erp.query(/* GraphQL */ `
+        {
+          order(number: "SO-100001") {
+            id
+            number
+            status
+            placedAt
+            customer {
+              id
+            }
+            total {
+              amount
+              currency
+            }
+            lines {
+              lineNumber
+              quantity
+              unitPrice {
+                amount
+                currency
+              }
+              product {
+                id
+                sku
+                name
+                price {
+                  amount
+                  currency
+                }
+                stock
+              }
+            }
+          }
         }
-      }`);
+      `);
       expect(body).toEqual({
         data: {
           order: {
@@ -117,7 +167,12 @@ describe.each(backends)('erp subgraph reads on $name', (backend) => {
       expect(body).toEqual({
         data: {
           _entities: customers.map((customer) => ({
-            orders: { nodes: ordersNewestFirst.filter((o) => o.customerId === customer.id).slice(0, 2).map((o) => ({ number: o.number })) },
+            orders: {
+              nodes: ordersNewestFirst
+                .filter((o) => o.customerId === customer.id)
+                .slice(0, 2)
+                .map((o) => ({ number: o.number })),
+            },
           })),
         },
       });

@@ -36,7 +36,6 @@ describe.each(backends)('erp row-level rules on $name', (backend) => {
     const query = async (text: string, variables?: Record<string, unknown>, principal: Principal = PORTAL_A) =>
       withoutStacktraces((await erp.query(text, variables, principal)).body);
 
-
     it("answers another customer's order(number) with null and FORBIDDEN", async () => {
       expect(await query(`{ order(number: "${otherOrder.number}") { number customer { id } } }`)).toEqual({
         data: { order: null },
@@ -60,13 +59,24 @@ describe.each(backends)('erp row-level rules on $name', (backend) => {
       });
       const delivered = await query('{ orders(first: 1000, status: DELIVERED) { nodes { number } } }');
       expect(delivered).toEqual({
-        data: { orders: { nodes: ordersOf(A.id).filter((order) => order.statusCode === 'F').map((order) => ({ number: order.number })) } },
+        data: {
+          orders: {
+            nodes: ordersOf(A.id)
+              .filter((order) => order.statusCode === 'F')
+              .map((order) => ({ number: order.number })),
+          },
+        },
       });
     });
 
     it("refuses another customer's Customer.orders and Order references, in one statement per batch", async () => {
       await erp.resetStatements();
-      const customers = await query(ENTITIES, { r: [{ __typename: 'Customer', id: A.id }, { __typename: 'Customer', id: B.id }] });
+      const customers = await query(ENTITIES, {
+        r: [
+          { __typename: 'Customer', id: A.id },
+          { __typename: 'Customer', id: B.id },
+        ],
+      });
       expect(await erp.statements()).toBe(1);
       expect(customers).toEqual({
         data: { _entities: [{ orders: { nodes: ordersOf(A.id).map((order) => ({ number: order.number })) } }, { orders: null }] },
@@ -85,7 +95,12 @@ describe.each(backends)('erp row-level rules on $name', (backend) => {
     });
 
     it('refuses references by id the same way', async () => {
-      const body = await query(ENTITIES, { r: [{ __typename: 'Order', id: otherOrder.id }, { __typename: 'Order', id: ownOrder.id }] });
+      const body = await query(ENTITIES, {
+        r: [
+          { __typename: 'Order', id: otherOrder.id },
+          { __typename: 'Order', id: ownOrder.id },
+        ],
+      });
       expect(body).toEqual({ data: { _entities: [null, { number: ownOrder.number }] }, errors: [forbidden('order', ['_entities', 0], 24)] });
     });
 
@@ -102,14 +117,13 @@ describe.each(backends)('erp row-level rules on $name', (backend) => {
       });
     });
 
-    it("refuses createOrder for another customer before any statement, and writes nothing", async () => {
+    it('refuses createOrder for another customer before any statement, and writes nothing', async () => {
       const sku = dataset.products[0]!.sku;
       const before = await query(ENTITIES, { r: [{ __typename: 'Customer', id: B.id }] }, HARNESS_PRINCIPAL);
       await erp.resetStatements();
-      const body = await query(
-        'mutation ($input: CreateOrderInput!) { createOrder(input: $input) { number } }',
-        { input: { idempotencyKey: 'row-level-b', customerId: B.id, lines: [{ sku, quantity: 1 }] } },
-      );
+      const body = await query('mutation ($input: CreateOrderInput!) { createOrder(input: $input) { number } }', {
+        input: { idempotencyKey: 'row-level-b', customerId: B.id, lines: [{ sku, quantity: 1 }] },
+      });
       expect(await erp.statements()).toBe(0);
       expect(body).toEqual({
         data: { createOrder: null },
@@ -120,10 +134,9 @@ describe.each(backends)('erp row-level rules on $name', (backend) => {
 
     it('creates an order for its own customer', async () => {
       const sku = dataset.products[0]!.sku;
-      const body = await query(
-        'mutation ($input: CreateOrderInput!) { createOrder(input: $input) { status customer { id } } }',
-        { input: { idempotencyKey: 'row-level-a', customerId: A.id, lines: [{ sku, quantity: 1 }] } },
-      );
+      const body = await query('mutation ($input: CreateOrderInput!) { createOrder(input: $input) { status customer { id } } }', {
+        input: { idempotencyKey: 'row-level-a', customerId: A.id, lines: [{ sku, quantity: 1 }] },
+      });
       expect(body).toEqual({ data: { createOrder: { status: 'APPROVED', customer: { id: A.id } } } });
     });
   });

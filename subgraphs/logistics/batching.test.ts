@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedShipment } from '../../systems/seed/types.js';
-import {
-  BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase,
-} from '../../test/helpers/batching.js';
+import { BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase } from '../../test/helpers/batching.js';
 
 /**
  * DataLoader audit of the logistics subgraph: every path that can fan out costs ⌈keys / 100⌉ calls
@@ -32,7 +30,11 @@ const CASES: FanOutCase[] = [
     // loaders.shipmentById: DataLoader, maxBatchSize 100 → one GET /shipments?ids=… per 100 ids.
     path: 'Shipment.__resolveReference(id)',
     request: (n) => {
-      const ids = keysWithUnknown(shipments.map((shipment) => shipment.id), n, 'shp_999999');
+      const ids = keysWithUnknown(
+        shipments.map((shipment) => shipment.id),
+        n,
+        'shp_999999',
+      );
       return {
         query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { ${FIELDS} } } }`,
         variables: { r: ids.map((id) => ({ __typename: 'Shipment', id })) },
@@ -45,9 +47,25 @@ const CASES: FanOutCase[] = [
     // loaders.shipmentsByOrderNumber: DataLoader, maxBatchSize 100 → GET /shipments?orderNumbers=…
     path: 'Order.shipments (Order by number)',
     request: (n) => {
-      const numbers = keysWithUnknown(dataset.orders.map((order) => order.number), n, 'SO-999999');
+      const numbers = keysWithUnknown(
+        dataset.orders.map((order) => order.number),
+        n,
+        'SO-999999',
+      );
       return {
-        query: /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number shipments { id status } } } }`,
+        query: /* GraphQL */ `
+          query ($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on Order {
+                number
+                shipments {
+                  id
+                  status
+                }
+              }
+            }
+          }
+        `,
         variables: { r: numbers.map((number) => ({ __typename: 'Order', number })) },
         data: { _entities: numbers.map((number) => ({ number, shipments: (byOrder.get(number) ?? []).map(({ id, status }) => ({ id, status })) })) },
         counts: { 'GET /shipments': restCallsFor(n) },

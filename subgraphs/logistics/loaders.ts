@@ -22,10 +22,15 @@ export interface LogisticsLoaders {
 export function createLoaders(client: LogisticsClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): LogisticsLoaders {
   const shipmentById = new DataLoader<string, ShipmentModel | null>(
     async (ids) => {
-      const results = await cache.loadMany<ShipmentModel>(SHIPMENT, ids, async (missing) => {
-        const byId = new Map((await client.shipmentsByIds(missing)).map((shipment) => [shipment.id, shipment]));
-        return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
-      }, report);
+      const results = await cache.loadMany<ShipmentModel>(
+        SHIPMENT,
+        ids,
+        async (missing) => {
+          const byId = new Map((await client.shipmentsByIds(missing)).map((shipment) => [shipment.id, shipment]));
+          return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
+        },
+        report,
+      );
       provenance.loaded(SHIPMENT, results);
       return results.map((result) => (result instanceof Error ? result : result.value));
     },
@@ -37,12 +42,20 @@ export function createLoaders(client: LogisticsClient, cache: EntityCache, repor
   const shipmentsByOrderNumber = new DataLoader<string, ShipmentModel[]>(
     async (numbers) => {
       const fetched = new Map<string, ShipmentModel>();
-      const lists = await cache.loadMany<string[]>(SHIPMENTS_BY_ORDER, numbers, async (missing) => {
-        const shipments = await client.shipmentsByOrderNumbers(missing);
-        for (const shipment of shipments) fetched.set(shipment.id, shipment);
-        await cache.setMany(SHIPMENT, shipments.map((shipment) => [shipment.id, shipment] as const));
-        return new Map(missing.map((number) => [number, shipments.filter((shipment) => shipment.orderNumber === number).map((shipment) => shipment.id)]));
-      }, report);
+      const lists = await cache.loadMany<string[]>(
+        SHIPMENTS_BY_ORDER,
+        numbers,
+        async (missing) => {
+          const shipments = await client.shipmentsByOrderNumbers(missing);
+          for (const shipment of shipments) fetched.set(shipment.id, shipment);
+          await cache.setMany(
+            SHIPMENT,
+            shipments.map((shipment) => [shipment.id, shipment] as const),
+          );
+          return new Map(missing.map((number) => [number, shipments.filter((shipment) => shipment.orderNumber === number).map((shipment) => shipment.id)]));
+        },
+        report,
+      );
       provenance.loaded(SHIPMENT, lists);
       prime([...fetched.values()]);
       return Promise.all(

@@ -61,7 +61,14 @@ describe('logistics reads', () => {
       r: [own.orderNumber, draft.number].map((number) => ({ __typename: 'Order', number })),
     });
     const expected = dataset.shipments.filter((shipment) => shipment.orderNumber === own.orderNumber).map(({ id }) => ({ id }));
-    expect(response.body).toEqual({ data: { _entities: [{ number: own.orderNumber, shipments: expected }, { number: draft.number, shipments: [] }] } });
+    expect(response.body).toEqual({
+      data: {
+        _entities: [
+          { number: own.orderNumber, shipments: expected },
+          { number: draft.number, shipments: [] },
+        ],
+      },
+    });
     expect(await logistics.systemCalls()).toEqual({ 'GET /shipments': 1 });
   });
 });
@@ -80,9 +87,13 @@ describe('logistics row-level rule (portal principal of cus_0001)', () => {
   });
 
   it('sees no parcels of another customer’s order', async () => {
-    const response = await logistics.query('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }', {
-      r: [{ __typename: 'Order', number: other.orderNumber }],
-    }, PORTAL);
+    const response = await logistics.query(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }',
+      {
+        r: [{ __typename: 'Order', number: other.orderNumber }],
+      },
+      PORTAL,
+    );
     expect(response.body).toEqual({ data: { _entities: [{ shipments: [] }] } });
   });
 });

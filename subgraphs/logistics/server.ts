@@ -18,7 +18,6 @@ export function createSubgraph(config: LogisticsSubgraphConfig): Promise<Subgrap
     origin: ORIGIN,
     client: createLogisticsClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs }),
     createLoaders,
-    registerRoutes: (app, cache) =>
-      registerLogisticsWebhook(app, { secret: config.webhookSecret, shipmentChanged: (id, orderNumber) => shipmentChanged(cache, id, orderNumber) }),
+    registerRoutes: (app, cache) => registerLogisticsWebhook(app, { secret: config.webhookSecret, shipmentChanged: (id, orderNumber) => shipmentChanged(cache, id, orderNumber) }),
   });
 }

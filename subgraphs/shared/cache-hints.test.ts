@@ -20,9 +20,16 @@ describe('readCacheMaxAge', () => {
 
 describe('cacheHintPlugins', () => {
   const typeDefs = /* GraphQL */ `
-    type Query { item: Item  fails: String }
-    type Item { id: ID! }
-    type Mutation { change: Item }
+    type Query {
+      item: Item
+      fails: String
+    }
+    type Item {
+      id: ID!
+    }
+    type Mutation {
+      change: Item
+    }
   `;
   const resolvers = {
     Query: { item: () => ({ id: '1' }), fails: () => Promise.reject(new Error('down')) },

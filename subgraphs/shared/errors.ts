@@ -11,12 +11,7 @@ export interface ErrorDetails {
   [extra: string]: unknown;
 }
 
-export function subgraphError(
-  code: SubgraphErrorCode,
-  message: string,
-  origin: ErrorOrigin,
-  details: ErrorDetails = {},
-): GraphQLError {
+export function subgraphError(code: SubgraphErrorCode, message: string, origin: ErrorOrigin, details: ErrorDetails = {}): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code, system: origin.system, subgraph: origin.subgraph, ...details },
   });

@@ -40,8 +40,20 @@ describe('a subgraph /metrics', () => {
   it('counts operations by name and outcome and errors by code', async () => {
     const metrics = createSubgraphMetrics<BaseContext>({ name: 'erp' });
     const apollo = new ApolloServer<BaseContext>({
-      typeDefs: /* GraphQL */ `type Query { ok: Int, bad: Int }`,
-      resolvers: { Query: { ok: () => 1, bad: () => { throw new GraphQLError('no', { extensions: { code: 'BAD_USER_INPUT' } }); } } },
+      typeDefs: /* GraphQL */ `
+        type Query {
+          ok: Int
+          bad: Int
+        }
+      `,
+      resolvers: {
+        Query: {
+          ok: () => 1,
+          bad: () => {
+            throw new GraphQLError('no', { extensions: { code: 'BAD_USER_INPUT' } });
+          },
+        },
+      },
       plugins: [metrics.plugin],
     });
     await apollo.start();

@@ -30,7 +30,11 @@ describe('the provenance recorder', () => {
     const recorder = createProvenanceRecorder(ORIGIN);
     recorder.enable();
     const before = Date.now();
-    await recorder.read('Invoice', (rows: number[]) => rows.length, async () => [1, 2, 3]);
+    await recorder.read(
+      'Invoice',
+      (rows: number[]) => rows.length,
+      async () => [1, 2, 3],
+    );
     await expect(recorder.read('Payment', 1, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     const [item, ...rest] = recorder.items();
     expect(rest).toEqual([]);
@@ -41,7 +45,11 @@ describe('the provenance recorder', () => {
 });
 
 describe('the provenance plugin', () => {
-  const typeDefs = /* GraphQL */ `type Query { answer: Int }`;
+  const typeDefs = /* GraphQL */ `
+    type Query {
+      answer: Int
+    }
+  `;
   const serve = async () => {
     const server = new ApolloServer<{ provenance: ProvenanceRecorder }>({
       typeDefs,
@@ -67,7 +75,9 @@ describe('the provenance plugin', () => {
     expect(await ask(server, { 'bizgraph-provenance': '1' })).toEqual({
       data: { answer: 42 },
       extensions: {
-        provenance: [{ system: 'crm', subgraph: 'crm', type: 'Answer', fetchedAt: new Date(0).toISOString(), ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0, fetched: 1 }],
+        provenance: [
+          { system: 'crm', subgraph: 'crm', type: 'Answer', fetchedAt: new Date(0).toISOString(), ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0, fetched: 1 },
+        ],
       },
     });
     await server.stop();

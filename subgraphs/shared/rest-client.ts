@@ -58,19 +58,21 @@ export function createRestClient(options: RestClientOptions): RestClient {
     for (const [key, value] of Object.entries(init.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let response;
     try {
-      response = await traceRestCall(system, method, url, (traceHeaders) => request(url, {
-        method: method as 'GET',
-        dispatcher,
-        headers: {
-          accept: 'application/json',
-          'x-api-key': options.apiKey,
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...init.headers,
-          ...traceHeaders,
-        },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      }));
+      response = await traceRestCall(system, method, url, (traceHeaders) =>
+        request(url, {
+          method: method as 'GET',
+          dispatcher,
+          headers: {
+            accept: 'application/json',
+            'x-api-key': options.apiKey,
+            ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...init.headers,
+            ...traceHeaders,
+          },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
+      );
     } catch (error) {
       throw subgraphError('UPSTREAM_ERROR', `${system} is unreachable`, options.origin, { reason: (error as Error).name });
     }

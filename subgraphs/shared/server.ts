@@ -78,7 +78,15 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     // Inline traces are for Apollo's hosted usage reporting, which bizgraph does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), fastifyApolloDrainPlugin(app), ...cacheHintPlugins<C>(cacheMaxAge), ...(options.plugins ?? []), metrics.plugin, graphqlRequestLogPlugin<C>()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      fastifyApolloDrainPlugin(app),
+      ...cacheHintPlugins<C>(cacheMaxAge),
+      ...(options.plugins ?? []),
+      metrics.plugin,
+      graphqlRequestLogPlugin<C>(),
+    ],
     includeStacktraceInErrorResponses: !options.production,
     // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
     stopOnTerminationSignals: false,

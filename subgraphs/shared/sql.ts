@@ -73,8 +73,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const types = {
-    getTypeParser: (oid: number, format?: string) =>
-      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'),
+    getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')),
   };
   const pool = new pg.Pool({
     connectionString: url,

@@ -43,7 +43,13 @@ async function inHopSpan<T>(name: string, attributes: Record<string, string | nu
  */
 export function traceRestCall<T extends { statusCode: number }>(system: string, method: string, url: URL, call: (traceHeaders: Record<string, string>) => Promise<T>): Promise<T> {
   const template = url.pathname.replace(/\/[^/]*\d[^/]*/g, '/{id}');
-  const attributes = { 'http.request.method': method, 'url.template': template, 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)), 'bizgraph.system': system };
+  const attributes = {
+    'http.request.method': method,
+    'url.template': template,
+    'server.address': url.hostname,
+    'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    'bizgraph.system': system,
+  };
   return inHopSpan(`${method} ${template}`, attributes, async (span) => {
     const traceHeaders: Record<string, string> = {};
     if (span) propagation.inject(context.active(), traceHeaders);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedTicket } from '../../systems/seed/types.js';
-import {
-  BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase,
-} from '../../test/helpers/batching.js';
+import { BATCH_SIZES, expectBatched, keysWithUnknown, restCallsFor, startRestBatchingTarget, type BatchingTarget, type FanOutCase } from '../../test/helpers/batching.js';
 import { newestFirst } from '../../test/helpers/expected.js';
 
 /**
@@ -46,7 +44,11 @@ const CASES: FanOutCase[] = [
     // loaders.ticketById: DataLoader, maxBatchSize 100 → one GET /tickets?ids=… per 100 ids.
     path: 'Ticket.__resolveReference(id)',
     request: (n) => {
-      const ids = keysWithUnknown(tickets.map((ticket) => ticket.id), n, 'tkt_99999');
+      const ids = keysWithUnknown(
+        tickets.map((ticket) => ticket.id),
+        n,
+        'tkt_99999',
+      );
       return {
         query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { ${TICKET_FIELDS} } } }`,
         variables: { r: ids.map((id) => ({ __typename: 'Ticket', id })) },
@@ -59,9 +61,29 @@ const CASES: FanOutCase[] = [
     // loaders.ticketsByRequesterEmail: DataLoader (case-insensitive key), maxBatchSize 100 → GET /tickets?requesterEmails=…
     path: 'Customer.tickets (Customer by email)',
     request: (n) => {
-      const emails = keysWithUnknown(dataset.customers.map((customer) => customer.email), n, 'nobody@unknown.example');
+      const emails = keysWithUnknown(
+        dataset.customers.map((customer) => customer.email),
+        n,
+        'nobody@unknown.example',
+      );
       return {
-        query: /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { email tickets(first: 2) { nodes { id } pageInfo { hasNextPage } } } } }`,
+        query: /* GraphQL */ `
+          query ($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on Customer {
+                email
+                tickets(first: 2) {
+                  nodes {
+                    id
+                  }
+                  pageInfo {
+                    hasNextPage
+                  }
+                }
+              }
+            }
+          }
+        `,
         variables: { r: emails.map((email) => ({ __typename: 'Customer', email })) },
         data: { _entities: emails.map((email) => ({ email, tickets: page(byRequester.get(email), 2) })) },
         counts: { 'GET /tickets': restCallsFor(n) },
@@ -76,7 +98,23 @@ const CASES: FanOutCase[] = [
       const withoutTickets = dataset.orders.map((order) => order.number).filter((number) => !byOrder.has(number));
       const numbers = keysWithUnknown([...byOrder.keys(), ...withoutTickets], n, 'SO-999999');
       return {
-        query: /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number tickets(first: 2) { nodes { id } pageInfo { hasNextPage } } } } }`,
+        query: /* GraphQL */ `
+          query ($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on Order {
+                number
+                tickets(first: 2) {
+                  nodes {
+                    id
+                  }
+                  pageInfo {
+                    hasNextPage
+                  }
+                }
+              }
+            }
+          }
+        `,
         variables: { r: numbers.map((number) => ({ __typename: 'Order', number })) },
         data: { _entities: numbers.map((number) => ({ number, tickets: page(byOrder.get(number), 2) })) },
         counts: { 'GET /tickets': restCallsFor(n) },

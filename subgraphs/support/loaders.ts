@@ -37,10 +37,15 @@ function groupBy(tickets: readonly TicketModel[], key: (ticket: TicketModel) => 
 export function createLoaders(client: SupportClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): SupportLoaders {
   const ticketById = new DataLoader<string, TicketModel | null>(
     async (ids) => {
-      const results = await cache.loadMany<TicketModel>(TICKET, ids, async (missing) => {
-        const byId = new Map((await client.ticketsByIds(missing)).map((ticket) => [ticket.id, ticket]));
-        return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
-      }, report);
+      const results = await cache.loadMany<TicketModel>(
+        TICKET,
+        ids,
+        async (missing) => {
+          const byId = new Map((await client.ticketsByIds(missing)).map((ticket) => [ticket.id, ticket]));
+          return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
+        },
+        report,
+      );
       provenance.loaded(TICKET, results);
       return results.map((result) => (result instanceof Error ? result : result.value));
     },
@@ -52,16 +57,25 @@ export function createLoaders(client: SupportClient, cache: EntityCache, report:
    * A list loader over the cache: lists are cached as ids; a missing list comes from one batched
    * desk call (which also refreshes its tickets), a cached one from the tickets' own entries.
    */
-  const listLoader = (type: string, fetchAll: (keys: string[]) => Promise<TicketModel[]>, keyOf: (ticket: TicketModel) => string | null) =>
+  const listLoader =
+    (type: string, fetchAll: (keys: string[]) => Promise<TicketModel[]>, keyOf: (ticket: TicketModel) => string | null) =>
     async (keys: readonly string[]): Promise<Array<TicketModel[] | Error>> => {
       const fetched = new Map<string, TicketModel>();
-      const lists = await cache.loadMany<string[]>(type, keys, async (missing) => {
-        const tickets = await fetchAll(missing);
-        for (const ticket of tickets) fetched.set(ticket.id, ticket);
-        await cache.setMany(TICKET, tickets.map((ticket) => [ticket.id, ticket] as const));
-        const groups = groupBy(tickets, keyOf);
-        return new Map(missing.map((key) => [key, (groups.get(key) ?? []).map((ticket) => ticket.id)]));
-      }, report);
+      const lists = await cache.loadMany<string[]>(
+        type,
+        keys,
+        async (missing) => {
+          const tickets = await fetchAll(missing);
+          for (const ticket of tickets) fetched.set(ticket.id, ticket);
+          await cache.setMany(
+            TICKET,
+            tickets.map((ticket) => [ticket.id, ticket] as const),
+          );
+          const groups = groupBy(tickets, keyOf);
+          return new Map(missing.map((key) => [key, (groups.get(key) ?? []).map((ticket) => ticket.id)]));
+        },
+        report,
+      );
       // A list is as old as its cached ids; tickets loaded by id below record their own age.
       provenance.loaded(TICKET, lists);
       prime([...fetched.values()]);
@@ -79,14 +93,22 @@ export function createLoaders(client: SupportClient, cache: EntityCache, report:
       );
     };
 
-  const byRequester = listLoader(TICKETS_BY_REQUESTER, (emails) => client.ticketsByRequesterEmails(emails), (ticket) => normaliseEmail(ticket.requesterEmail));
+  const byRequester = listLoader(
+    TICKETS_BY_REQUESTER,
+    (emails) => client.ticketsByRequesterEmails(emails),
+    (ticket) => normaliseEmail(ticket.requesterEmail),
+  );
   const ticketsByRequesterEmail = new DataLoader<string, TicketModel[], string>((emails) => byRequester(emails.map(normaliseEmail)), {
     maxBatchSize: DESK_BATCH_SIZE,
     cacheKeyFn: normaliseEmail,
   });
 
   const ticketsByOrderNumber = new DataLoader<string, TicketModel[]>(
-    listLoader(TICKETS_BY_ORDER, (numbers) => client.ticketsByOrderNumbers(numbers), (ticket) => ticket.orderNumber),
+    listLoader(
+      TICKETS_BY_ORDER,
+      (numbers) => client.ticketsByOrderNumbers(numbers),
+      (ticket) => ticket.orderNumber,
+    ),
     { maxBatchSize: DESK_BATCH_SIZE },
   );
 

@@ -18,9 +18,25 @@ const ids = (tickets: SeedTicket[]) => tickets.map((ticket) => ({ id: ticket.id 
 describe('support subgraph reads', () => {
   it('answers ticket(id) with the desk ticket', async () => {
     const seed = dataset.tickets.find((ticket) => ticket.id === 'tkt_00001')!;
-    const response = await query(/* GraphQL */ `{
-      ticket(id: "tkt_00001") { id subject description status priority createdAt slaDueAt customer { email } order { number } }
-    }`);
+    const response = await query(/* GraphQL */ `
+      {
+        ticket(id: "tkt_00001") {
+          id
+          subject
+          description
+          status
+          priority
+          createdAt
+          slaDueAt
+          customer {
+            email
+          }
+          order {
+            number
+          }
+        }
+      }
+    `);
     expect(response.body).toEqual({
       data: {
         ticket: {
@@ -48,7 +64,23 @@ describe('support subgraph reads', () => {
     const customers = dataset.customers.slice(0, 250);
     await support.resetDeskCalls();
     const response = await query(
-      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { email tickets(first: 2) { nodes { id } pageInfo { hasNextPage } } } } }`,
+      /* GraphQL */ `
+        query ($r: [_Any!]!) {
+          _entities(representations: $r) {
+            ... on Customer {
+              email
+              tickets(first: 2) {
+                nodes {
+                  id
+                }
+                pageInfo {
+                  hasNextPage
+                }
+              }
+            }
+          }
+        }
+      `,
       { r: customers.map((customer) => ({ __typename: 'Customer', email: customer.email })) },
     );
     expect(response.body).toEqual({
@@ -65,9 +97,24 @@ describe('support subgraph reads', () => {
   it('resolves 120 Order representations with tickets in 2 desk calls', async () => {
     const numbers = dataset.orders.slice(0, 120).map((order) => order.number);
     await support.resetDeskCalls();
-    const response = await query(/* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { tickets { nodes { id } } } } }`, {
-      r: numbers.map((number) => ({ __typename: 'Order', number })),
-    });
+    const response = await query(
+      /* GraphQL */ `
+        query ($r: [_Any!]!) {
+          _entities(representations: $r) {
+            ... on Order {
+              tickets {
+                nodes {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        r: numbers.map((number) => ({ __typename: 'Order', number })),
+      },
+    );
     expect(response.body).toEqual({
       data: { _entities: numbers.map((number) => ({ tickets: { nodes: ids(allNewestFirst.filter((ticket) => ticket.orderNumber === number)) } })) },
     });
@@ -77,9 +124,21 @@ describe('support subgraph reads', () => {
   it('resolves 150 Ticket representations in 2 desk calls, null for unknown ids', async () => {
     const wanted = [...dataset.tickets.slice(0, 149).map((ticket) => ticket.id), 'tkt_99999'];
     await support.resetDeskCalls();
-    const response = await query(/* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id status } } }`, {
-      r: wanted.map((id) => ({ __typename: 'Ticket', id })),
-    });
+    const response = await query(
+      /* GraphQL */ `
+        query ($r: [_Any!]!) {
+          _entities(representations: $r) {
+            ... on Ticket {
+              id
+              status
+            }
+          }
+        }
+      `,
+      {
+        r: wanted.map((id) => ({ __typename: 'Ticket', id })),
+      },
+    );
     expect(response.body).toEqual({
       data: { _entities: [...dataset.tickets.slice(0, 149).map((ticket) => ({ id: ticket.id, status: ticket.status })), null] },
     });
@@ -104,7 +163,23 @@ describe('support subgraph reads', () => {
   it('pages one customer’s tickets by status and cursor in memory', async () => {
     const email = dataset.customers[0]!.email;
     const expected = ticketsOf(email);
-    const text = /* GraphQL */ `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Customer { tickets(first: 1, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
+    const text = /* GraphQL */ `
+      query ($r: [_Any!]!, $after: String) {
+        _entities(representations: $r) {
+          ... on Customer {
+            tickets(first: 1, after: $after) {
+              nodes {
+                id
+              }
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+            }
+          }
+        }
+      }
+    `;
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -117,13 +192,27 @@ describe('support subgraph reads', () => {
     expect(seen).toEqual(expected.map((ticket) => ticket.id));
 
     const status = expected[0]!.status;
-    const filtered = await query(/* GraphQL */ `query ($r: [_Any!]!, $status: TicketStatus) { _entities(representations: $r) { ... on Customer { tickets(status: $status) { nodes { id status } } } } }`, {
-      r: [{ __typename: 'Customer', email }],
-      status,
-    });
-    expect(filtered.body.data!._entities[0].tickets.nodes).toEqual(
-      expected.filter((ticket) => ticket.status === status).map((ticket) => ({ id: ticket.id, status })),
+    const filtered = await query(
+      /* GraphQL */ `
+        query ($r: [_Any!]!, $status: TicketStatus) {
+          _entities(representations: $r) {
+            ... on Customer {
+              tickets(status: $status) {
+                nodes {
+                  id
+                  status
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        r: [{ __typename: 'Customer', email }],
+        status,
+      },
     );
+    expect(filtered.body.data!._entities[0].tickets.nodes).toEqual(expected.filter((ticket) => ticket.status === status).map((ticket) => ({ id: ticket.id, status })));
   });
 
   it('walks the root list once over all 1200 tickets, ⌈first/100⌉ desk calls a page', async () => {

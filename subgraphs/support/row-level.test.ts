@@ -15,13 +15,18 @@ const B = dataset.customers.find((customer) => customer.id === 'cus_0002')!;
 const PORTAL_A = portalPrincipal(A);
 const NO_EMAIL: Principal = { subject: 'portal-user-x', scopes: PORTAL_SCOPES, customerId: A.id };
 
-const ticketsOf = (email: string) => newestFirst(dataset.tickets.filter((ticket) => ticket.requesterEmail === email), (ticket) => ticket.createdAt);
+const ticketsOf = (email: string) =>
+  newestFirst(
+    dataset.tickets.filter((ticket) => ticket.requesterEmail === email),
+    (ticket) => ticket.createdAt,
+  );
 const [ownTicket, otherTicket] = [ticketsOf(A.email)[0]!, ticketsOf(B.email)[0]!];
 // An order of A's with a ticket A requested, and an order of B's with a ticket B requested.
 const ownOrderTicket = ticketsOf(A.email).find((ticket) => ticket.orderNumber !== null)!;
 const otherOrderTicket = ticketsOf(B.email).find((ticket) => ticket.orderNumber !== null)!;
 
-const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id } ... on Customer { tickets(first: 100) { nodes { id } } } ... on Order { tickets(first: 100) { nodes { id } } } } }';
+const ENTITIES =
+  'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id } ... on Customer { tickets(first: 100) { nodes { id } } } ... on Order { tickets(first: 100) { nodes { id } } } } }';
 const OPEN = 'mutation ($input: OpenTicketInput!) { openTicket(input: $input) { id customer { email } } }';
 const UPDATE = 'mutation ($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id status } }';
 
@@ -96,17 +101,18 @@ describe('support row-level rules for a portal principal of cus_0001', () => {
     expect(await support.deskCalls()).toEqual({ requests: 2, byRoute: { 'GET /tickets': 2 } });
     expect(byPath(body)).toEqual({
       data: { _entities: [{ tickets: { nodes: ids(ticketsOf(A.email)) } }, { tickets: null }, null, { id: ownTicket.id }] },
-      errors: [
-        forbidden('tickets', ['_entities', 1, 'tickets'], column(ENTITIES, 'tickets(')),
-        forbidden('ticket', ['_entities', 2], column(ENTITIES, '_entities')),
-      ],
+      errors: [forbidden('tickets', ['_entities', 1, 'tickets'], column(ENTITIES, 'tickets(')), forbidden('ticket', ['_entities', 2], column(ENTITIES, '_entities'))],
     });
   });
 
-  it("shows on an order only the tickets it requested, even when others wrote about that order", async () => {
-    const opened = await query(OPEN, {
-      input: { idempotencyKey: 'row-level-other-on-a', requesterEmail: B.email, subject: 'About your order', orderNumber: ownOrderTicket.orderNumber },
-    }, HARNESS_PRINCIPAL);
+  it('shows on an order only the tickets it requested, even when others wrote about that order', async () => {
+    const opened = await query(
+      OPEN,
+      {
+        input: { idempotencyKey: 'row-level-other-on-a', requesterEmail: B.email, subject: 'About your order', orderNumber: ownOrderTicket.orderNumber },
+      },
+      HARNESS_PRINCIPAL,
+    );
     const byB = opened.data!.openTicket.id as string;
     const r = [ownOrderTicket, otherOrderTicket].map((ticket) => ({ __typename: 'Order', number: ticket.orderNumber }));
 
@@ -118,7 +124,7 @@ describe('support row-level rules for a portal principal of cus_0001', () => {
     });
   });
 
-  it("refuses to open a ticket for another requester without calling the desk", async () => {
+  it('refuses to open a ticket for another requester without calling the desk', async () => {
     const before = await support.deskTicketCount();
     await support.resetDeskCalls();
     const body = await query(OPEN, { input: { idempotencyKey: 'row-level-as-b', requesterEmail: B.email, subject: 'Not mine' } });

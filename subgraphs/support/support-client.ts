@@ -67,9 +67,7 @@ export function createSupportClient(options: SupportClientOptions): SupportClien
     // Keys travel comma-separated; no desk id, email or order number holds a comma or is empty,
     // so such a key matches nothing and must not split into others.
     const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
-    const pages = await Promise.all(
-      chunk(usable, DESK_BATCH_SIZE).map((part) => call<{ data: TicketModel[] }>('GET', '/tickets', { query: { [param]: part.join(',') } })),
-    );
+    const pages = await Promise.all(chunk(usable, DESK_BATCH_SIZE).map((part) => call<{ data: TicketModel[] }>('GET', '/tickets', { query: { [param]: part.join(',') } })));
     return pages.flatMap((page) => page.body.data);
   };
 

@@ -12,10 +12,36 @@ afterAll(async () => {
   await support?.stop();
 });
 
-const OPEN = /* GraphQL */ `mutation ($input: OpenTicketInput!) {
-  openTicket(input: $input) { id subject description status priority createdAt slaDueAt customer { email } order { number } }
-}`;
-const UPDATE = /* GraphQL */ `mutation ($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id status priority createdAt slaDueAt } }`;
+const OPEN = /* GraphQL */ `
+  mutation ($input: OpenTicketInput!) {
+    openTicket(input: $input) {
+      id
+      subject
+      description
+      status
+      priority
+      createdAt
+      slaDueAt
+      customer {
+        email
+      }
+      order {
+        number
+      }
+    }
+  }
+`;
+const UPDATE = /* GraphQL */ `
+  mutation ($id: ID!, $input: UpdateTicketInput!) {
+    updateTicket(id: $id, input: $input) {
+      id
+      status
+      priority
+      createdAt
+      slaDueAt
+    }
+  }
+`;
 const customer = dataset.customers[5]!;
 const input = {
   idempotencyKey: 'open-1',

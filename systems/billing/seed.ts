@@ -1,7 +1,6 @@
 import type { Queryable, TransactionalQueryable } from '../../common/contracts/sql.js';
 import type { Dataset } from '../seed/types.js';
 
-
 export interface BillingSeedCounts {
   accounts: number;
   invoices: number;

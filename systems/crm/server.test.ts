@@ -26,7 +26,10 @@ async function startCrm(env: Record<string, string> = {}): Promise<{ url: string
   const dir = mkdtempSync(join(tmpdir(), 'crm-system-'));
   const system = await createCrmSystem(readCrmSystemConfig({ BIZGRAPH_DATA_DIR: dir, ...env }));
   const url = await system.listen(0, '127.0.0.1');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => system.close());
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => system.close(),
+  );
   return { url, system };
 }
 
@@ -135,7 +138,9 @@ describe('CRM stand-in updates', () => {
 
     const stale = await patch('cus_0010', { name: 'Grace Hopper' }, '"1"');
     expect([stale.status, stale.headers.etag, stale.body]).toEqual([
-      412, '"2"', { error: { code: 'precondition_failed', message: 'the customer changed since it was read', currentVersion: '"2"' } },
+      412,
+      '"2"',
+      { error: { code: 'precondition_failed', message: 'the customer changed since it was read', currentVersion: '"2"' } },
     ]);
     expect((await http('GET', `${url}/customers/cus_0010`, { headers: KEY })).body.name).toBe('Ada Lovelace');
   });
@@ -203,7 +208,11 @@ describe('CRM stand-in webhooks', () => {
     expect(received[0]!.body).toBe(body);
     expect(headers['x-crm-signature']).toBe(`sha256=${createHmac('sha256', 'shh').update(body).digest('hex')}`);
     expect(JSON.parse(body)).toEqual({
-      event: 'customer.updated', customerId: 'cus_0020', version: '"2"', changedFields: ['name', 'segment'], occurredAt: response.body.updatedAt,
+      event: 'customer.updated',
+      customerId: 'cus_0020',
+      version: '"2"',
+      changedFields: ['name', 'segment'],
+      occurredAt: response.body.updatedAt,
     });
   });
 });

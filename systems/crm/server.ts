@@ -4,9 +4,7 @@ import { datasetFromEnv } from '../seed/generate.js';
 import type { CrmSystemConfig } from './config.js';
 import { createRateLimiter } from './rate-limit.js';
 import { etagOf, openCustomerStore, toApiCustomer, type CustomerStore, type StoredCustomer } from './store.js';
-import {
-  decodeCursor, encodeCursor, isInvalid, parseFilter, parseKeyList, parseLimit, parsePatch, type CustomerPatch, type Invalid,
-} from './validation.js';
+import { decodeCursor, encodeCursor, isInvalid, parseFilter, parseKeyList, parseLimit, parsePatch, type CustomerPatch, type Invalid } from './validation.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { errorText, processLogger } from '../../common/logger.js';

@@ -59,9 +59,14 @@ export function parseFilter(field: 'segment' | 'country', raw: unknown): string 
 export type CustomerPatch = Partial<Pick<StoredCustomer, 'name' | 'email' | 'phone' | 'segment' | 'country' | 'accountManager'>>;
 
 type Check = (value: unknown) => string | null;
-const text = (max: number): Check => (value) =>
-  typeof value === 'string' && value.trim().length > 0 && value.length <= max ? null : `must be a non-empty string of at most ${max} characters`;
-const nullable = (check: Check): Check => (value) => (value === null ? null : check(value));
+const text =
+  (max: number): Check =>
+  (value) =>
+    typeof value === 'string' && value.trim().length > 0 && value.length <= max ? null : `must be a non-empty string of at most ${max} characters`;
+const nullable =
+  (check: Check): Check =>
+  (value) =>
+    value === null ? null : check(value);
 
 /** Field rules; `phone` and `accountManager` may be cleared with null. */
 const RULES: Record<keyof CustomerPatch, Check> = {

@@ -3,7 +3,6 @@ import type { Dataset } from '../seed/types.js';
 import { FIRST_ORDER_NO } from './migrations.js';
 import { orderNoValue, parseOrderKey, parseProductKey } from './keys.js';
 
-
 export interface ErpSeedCounts {
   products: number;
   orders: number;
@@ -34,13 +33,7 @@ export async function seedErpIfEmpty(db: TransactionalQueryable, dataset: Datase
     await tx.query(
       `INSERT INTO products (product_id, sku, descr, list_price_cents, qty_on_hand)
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[])`,
-      [
-        products.map((p) => key(parseProductKey, p.id)),
-        products.map((p) => p.sku),
-        products.map((p) => p.name),
-        products.map((p) => p.priceCents),
-        products.map((p) => p.stock),
-      ],
+      [products.map((p) => key(parseProductKey, p.id)), products.map((p) => p.sku), products.map((p) => p.name), products.map((p) => p.priceCents), products.map((p) => p.stock)],
     );
 
     const orders = dataset.orders;

@@ -25,7 +25,14 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 
 /** Accepts `ids=a,b` and `ids=a&ids=b`. */
 function readKeys(param: string, raw: string | string[]): string[] {
-  const keys = [...new Set((Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).map((key) => key.trim()).filter(Boolean))];
+  const keys = [
+    ...new Set(
+      (Array.isArray(raw) ? raw : [raw])
+        .flatMap((value) => value.split(','))
+        .map((key) => key.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (keys.length === 0) throw new ValidationError(param, `${param} needs at least one value`);
   if (keys.length > MAX_BATCH_KEYS) throw new ValidationError(param, `${param} takes at most ${MAX_BATCH_KEYS} values`);
   return keys;
@@ -90,7 +97,10 @@ export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStor
     }),
   );
 
-  app.get<{ Params: { id: string } }>('/shipments/:id', async (request, reply) => store.get(request.params.id) ?? fail(reply, 404, 'not_found', `no shipment ${request.params.id}`));
+  app.get<{ Params: { id: string } }>(
+    '/shipments/:id',
+    async (request, reply) => store.get(request.params.id) ?? fail(reply, 404, 'not_found', `no shipment ${request.params.id}`),
+  );
 
   app.post('/shipments', (request, reply) =>
     guarded(reply, async () => {

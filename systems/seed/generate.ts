@@ -1,13 +1,33 @@
 import { readInt, readNumber } from '../../common/config.js';
 import {
-  ACCOUNT_MANAGERS, COMPANY_SUFFIXES, COMPANY_WORDS, COUNTRIES, CURRENCY_BY_COUNTRY, FIRST_NAMES, LAST_NAMES,
-  PHONE_PREFIX, PRODUCT_ADJECTIVES, PRODUCT_NOUNS, TICKET_SUBJECTS,
+  ACCOUNT_MANAGERS,
+  COMPANY_SUFFIXES,
+  COMPANY_WORDS,
+  COUNTRIES,
+  CURRENCY_BY_COUNTRY,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PHONE_PREFIX,
+  PRODUCT_ADJECTIVES,
+  PRODUCT_NOUNS,
+  TICKET_SUBJECTS,
 } from './names.js';
 import { createRandom, type Random } from './random.js';
 import { makeShipments } from './shipments.js';
 import type {
-  BillingStatusCode, Dataset, ErpStatusCode, PaymentMethodCode, SeedAccount, SeedCustomer, SeedInvoice, SeedOrder,
-  SeedPayment, SeedProduct, SeedTicket, TicketPriority, TicketStatus,
+  BillingStatusCode,
+  Dataset,
+  ErpStatusCode,
+  PaymentMethodCode,
+  SeedAccount,
+  SeedCustomer,
+  SeedInvoice,
+  SeedOrder,
+  SeedPayment,
+  SeedProduct,
+  SeedTicket,
+  TicketPriority,
+  TicketStatus,
 } from './types.js';
 
 export const DEFAULT_SEED = 20261126;
@@ -216,8 +236,16 @@ export function generateDataset(options: SeedOptions = {}): Dataset {
   // Its own random stream: adding shipments changed nothing the other systems were seeded with.
   const logistics = makeShipments(createRandom((seed ^ 0x5b1b) >>> 0), orders, customers, SEED_NOW);
   return {
-    seed, scale, customers, products, orders, tickets, shipments: logistics.shipments,
-    invoices: billing.invoices, payments: billing.payments, accounts: billing.accounts,
+    seed,
+    scale,
+    customers,
+    products,
+    orders,
+    tickets,
+    shipments: logistics.shipments,
+    invoices: billing.invoices,
+    payments: billing.payments,
+    accounts: billing.accounts,
     orphans: { ...billing.orphans, ticketRequesterEmails: orphanEmails, shipmentOrderNumbers: logistics.orphanOrderNumbers },
   };
 }

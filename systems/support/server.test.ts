@@ -53,7 +53,10 @@ describe('support desk reads', () => {
   it('batch-reads by ids, newest first, skipping unknown ids', async () => {
     const ids = ['tkt_00001', 'tkt_00002', 'tkt_00500', 'tkt_nope'];
     const { status, body } = await http('GET', `${url}/tickets?ids=${ids.join(',')}`, { headers: auth });
-    const expected = dataset.tickets.filter((t) => ids.includes(t.id)).sort(newestFirst).map(served);
+    const expected = dataset.tickets
+      .filter((t) => ids.includes(t.id))
+      .sort(newestFirst)
+      .map(served);
     expect(status).toBe(200);
     expect(body).toEqual({ data: expected });
   });
@@ -63,7 +66,10 @@ describe('support desk reads', () => {
     const emails = [first!.email.toUpperCase(), second!.email];
     const { body } = await http('GET', `${url}/tickets?requesterEmails=${emails.map(encodeURIComponent).join(',')}`, { headers: auth });
     const wanted = new Set([first!.email, second!.email]);
-    const expected = dataset.tickets.filter((t) => wanted.has(t.requesterEmail)).sort(newestFirst).map(served);
+    const expected = dataset.tickets
+      .filter((t) => wanted.has(t.requesterEmail))
+      .sort(newestFirst)
+      .map(served);
     expect(expected.length).toBeGreaterThanOrEqual(3);
     expect(body).toEqual({ data: expected });
   });
@@ -71,7 +77,10 @@ describe('support desk reads', () => {
   it('batch-reads by order number', async () => {
     const numbers = [...new Set(dataset.tickets.flatMap((t) => (t.orderNumber ? [t.orderNumber] : [])))].slice(0, 5);
     const { body } = await http('GET', `${url}/tickets?orderNumbers=${numbers.join(',')}`, { headers: auth });
-    const expected = dataset.tickets.filter((t) => t.orderNumber !== null && numbers.includes(t.orderNumber)).sort(newestFirst).map(served);
+    const expected = dataset.tickets
+      .filter((t) => t.orderNumber !== null && numbers.includes(t.orderNumber))
+      .sort(newestFirst)
+      .map(served);
     expect(body).toEqual({ data: expected });
   });
 
@@ -102,12 +111,20 @@ describe('support desk reads', () => {
 
   it('filters list pages by status and priority', async () => {
     const { body } = await http('GET', `${url}/tickets?status=NEW&priority=URGENT&limit=100`, { headers: auth });
-    const expected = dataset.tickets.filter((t) => t.status === 'NEW' && t.priority === 'URGENT').sort(newestFirst).map(served);
+    const expected = dataset.tickets
+      .filter((t) => t.status === 'NEW' && t.priority === 'URGENT')
+      .sort(newestFirst)
+      .map(served);
     expect(body).toEqual({ data: expected, nextCursor: null });
   });
 
   it('rejects a bad cursor, limit or filter with the field', async () => {
-    for (const [query, field] of [['cursor=nope', 'cursor'], ['limit=0', 'limit'], ['limit=101', 'limit'], ['status=LOST', 'status']]) {
+    for (const [query, field] of [
+      ['cursor=nope', 'cursor'],
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['status=LOST', 'status'],
+    ]) {
       expect(await http('GET', `${url}/tickets?${query}`, { headers: auth })).toMatchObject({ status: 400, body: { error: { code: 'validation', field } } });
     }
   });

@@ -54,20 +54,18 @@ export class TicketStore {
       data = JSON.parse(await readFile(path, 'utf8')) as StoreFile;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      const tickets = seedTickets().map(
-        (seed): Ticket => ({
-          id: seed.id,
-          subject: seed.subject,
-          description: seed.description,
-          requesterEmail: seed.requesterEmail,
-          orderNumber: seed.orderNumber,
-          status: seed.status,
-          priority: seed.priority,
-          createdAt: seed.createdAt,
-          updatedAt: seed.createdAt,
-          slaDueAt: seed.slaDueAt,
-        }),
-      );
+      const tickets = seedTickets().map((seed): Ticket => ({
+        id: seed.id,
+        subject: seed.subject,
+        description: seed.description,
+        requesterEmail: seed.requesterEmail,
+        orderNumber: seed.orderNumber,
+        status: seed.status,
+        priority: seed.priority,
+        createdAt: seed.createdAt,
+        updatedAt: seed.createdAt,
+        slaDueAt: seed.slaDueAt,
+      }));
       const seeded = new TicketStore(path, { version: 1, nextNumber: tickets.length + 1, tickets, idempotency: {} });
       await seeded.persist();
       return seeded;

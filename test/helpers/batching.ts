@@ -67,7 +67,10 @@ export async function startRestBatchingTarget(system: 'crm' | 'support' | 'logis
     rmSync(dataDir, { recursive: true, force: true });
   };
   // No latency and the default rate limit, pinned: the counts must not depend on the shell.
-  const systemEnv = system === 'crm' ? { CRM_LATENCY_MS: '0', CRM_RATE_LIMIT_PER_SECOND: '1000', CRM_WEBHOOK_URL: undefined } : { [`${system.toUpperCase()}_LATENCY_MS`]: '0', LOGISTICS_WEBHOOK_URL: undefined };
+  const systemEnv =
+    system === 'crm'
+      ? { CRM_LATENCY_MS: '0', CRM_RATE_LIMIT_PER_SECOND: '1000', CRM_WEBHOOK_URL: undefined }
+      : { [`${system.toUpperCase()}_LATENCY_MS`]: '0', LOGISTICS_WEBHOOK_URL: undefined };
   const env = { ...auditEnv(dataDir, scale), ...systemEnv };
   let standIn: ServiceProcess;
   let subgraph: ServiceProcess;

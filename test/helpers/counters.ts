@@ -30,8 +30,7 @@ export async function readCounters(stack: CountedStack): Promise<UpstreamCounts>
     http<{ sqlStatements: number }>('GET', `${stack.subgraphs.erp.url}/debug/counters`),
     http<{ sqlStatements: number }>('GET', `${stack.subgraphs.billing.url}/debug/counters`),
   ]);
-  const withoutStats = (byRoute: Record<string, number>) =>
-    Object.fromEntries(Object.entries(byRoute).filter(([route]) => !route.includes('/_stats')));
+  const withoutStats = (byRoute: Record<string, number>) => Object.fromEntries(Object.entries(byRoute).filter(([route]) => !route.includes('/_stats')));
   return {
     crmRequests: withoutStats(crm.body.byRoute),
     supportRequests: withoutStats(support.body.byRoute),

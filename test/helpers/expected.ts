@@ -21,7 +21,10 @@ export function newestFirst<T extends { id: string }>(items: T[], at: (item: T) 
 }
 
 export function ordersOf(customerId: string): SeedOrder[] {
-  return newestFirst(dataset.orders.filter((order) => order.customerId === customerId), (order) => order.placedAt);
+  return newestFirst(
+    dataset.orders.filter((order) => order.customerId === customerId),
+    (order) => order.placedAt,
+  );
 }
 
 export function invoiceForOrder(orderNumber: string): SeedInvoice | undefined {
@@ -40,7 +43,10 @@ export function balanceOf(customerId: string): { amount: string; currency: strin
 }
 
 export function ticketsOf(email: string) {
-  return newestFirst(dataset.tickets.filter((ticket) => ticket.requesterEmail === email), (ticket) => ticket.createdAt);
+  return newestFirst(
+    dataset.tickets.filter((ticket) => ticket.requesterEmail === email),
+    (ticket) => ticket.createdAt,
+  );
 }
 
 /** The README's four-system query for one customer, and its expected answer. */
@@ -49,9 +55,30 @@ export const CUSTOMER_OVERVIEW = /* GraphQL */ `
     customer(id: $id) {
       name
       email
-      orders(first: 3) { nodes { number status total { amount currency } invoice { number status } } }
-      tickets(first: 3) { nodes { subject status } }
-      balance { amount currency }
+      orders(first: 3) {
+        nodes {
+          number
+          status
+          total {
+            amount
+            currency
+          }
+          invoice {
+            number
+            status
+          }
+        }
+      }
+      tickets(first: 3) {
+        nodes {
+          subject
+          status
+        }
+      }
+      balance {
+        amount
+        currency
+      }
     }
   }
 `;
@@ -75,7 +102,11 @@ export function expectedOverview(customerId: string) {
             };
           }),
       },
-      tickets: { nodes: ticketsOf(customer.email).slice(0, 3).map((ticket) => ({ subject: ticket.subject, status: ticket.status })) },
+      tickets: {
+        nodes: ticketsOf(customer.email)
+          .slice(0, 3)
+          .map((ticket) => ({ subject: ticket.subject, status: ticket.status })),
+      },
       balance: balanceOf(customerId),
     },
   };

@@ -111,7 +111,10 @@ function refuse(reason: string, requestId: string | undefined, cause?: unknown):
   return new GraphQLError(`Invalid bearer token: ${reason}`, {
     extensions: {
       code: 'UNAUTHENTICATED',
-      http: { status: httpStatusOf('UNAUTHENTICATED'), headers: new HeaderMap([['www-authenticate', `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`]]) },
+      http: {
+        status: httpStatusOf('UNAUTHENTICATED'),
+        headers: new HeaderMap([['www-authenticate', `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`]]),
+      },
     },
   });
 }

@@ -36,12 +36,7 @@ export type EmailLookup = (customerId: string) => string | undefined;
  * serves), so the support subgraph's email-based row rule matches the CRM's customer; the
  * gateway itself knows nothing of seed data.
  */
-export async function issueDevToken(
-  dataDir: string,
-  request: DevTokenRequest,
-  emailOf: EmailLookup,
-  claims: ClaimSettings = DEFAULT_CLAIMS,
-): Promise<string> {
+export async function issueDevToken(dataDir: string, request: DevTokenRequest, emailOf: EmailLookup, claims: ClaimSettings = DEFAULT_CLAIMS): Promise<string> {
   if (!request.preset === !request.scopes) throw new DevTokenError('give either a preset or scopes');
   const preset = request.preset ? PRESETS[request.preset] : undefined;
   const customerId = request.customer ?? (preset?.customerBound ? DEFAULT_PORTAL_CUSTOMER : undefined);

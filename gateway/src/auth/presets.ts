@@ -21,10 +21,7 @@ export function subgraphScopes(supergraphYaml: string): string[] {
 }
 
 /** Every scope the schema may require (DESIGN.md "Scopes and classification"). */
-export const SCOPES: readonly string[] = [
-  ...subgraphScopes(readFileSync(new URL('../../../schema/supergraph.yaml', import.meta.url), 'utf8')),
-  ...CROSS_CUTTING_SCOPES,
-];
+export const SCOPES: readonly string[] = [...subgraphScopes(readFileSync(new URL('../../../schema/supergraph.yaml', import.meta.url), 'utf8')), ...CROSS_CUTTING_SCOPES];
 
 export type Scope = string;
 

@@ -46,7 +46,13 @@ describe('authenticator with the cache', () => {
     };
     const authenticator = createAuthenticator(readAuthConfig({ JWT_VERIFIED_CACHE_SIZE: cacheSize }, false), getKey);
     const sign = (sub: string, exp: number) =>
-      new SignJWT({ scope: 'crm:read erp:read' }).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('bizgraph-dev').setAudience('bizgraph').setExpirationTime(exp).sign(privateKey);
+      new SignJWT({ scope: 'crm:read erp:read' })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject(sub)
+        .setIssuer('bizgraph-dev')
+        .setAudience('bizgraph')
+        .setExpirationTime(exp)
+        .sign(privateKey);
     return { authenticator, sign, lookups: () => keyLookups };
   };
 

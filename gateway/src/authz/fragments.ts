@@ -1,8 +1,4 @@
-import {
-  Kind,
-  type FragmentDefinitionNode, type InlineFragmentNode, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
-  type DocumentNode,
-} from 'graphql';
+import { Kind, type FragmentDefinitionNode, type InlineFragmentNode, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type DocumentNode } from 'graphql';
 
 /** Upper bound on selections after inlining: fragments used in fragments can multiply a small document. */
 export const MAX_INLINED_SELECTIONS = 50_000;

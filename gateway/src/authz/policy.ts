@@ -1,7 +1,15 @@
 import {
-  Kind, parse, print, visit,
-  type ConstArgumentNode, type ConstDirectiveNode, type ConstValueNode, type DocumentNode, type FieldDefinitionNode,
-  type ObjectTypeDefinitionNode, type InterfaceTypeDefinitionNode,
+  Kind,
+  parse,
+  print,
+  visit,
+  type ConstArgumentNode,
+  type ConstDirectiveNode,
+  type ConstValueNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type ObjectTypeDefinitionNode,
+  type InterfaceTypeDefinitionNode,
 } from 'graphql';
 
 /**
@@ -125,7 +133,10 @@ function readAccess(directives: readonly ConstDirectiveNode[] | undefined, names
 }
 
 function tagsOf(directives: readonly ConstDirectiveNode[] | undefined, tagName: string): string[] {
-  return (directives ?? []).filter((d) => d.name.value === tagName).map((d) => stringValue(argument(d, 'name'))).filter((t): t is string => !!t);
+  return (directives ?? [])
+    .filter((d) => d.name.value === tagName)
+    .map((d) => stringValue(argument(d, 'name')))
+    .filter((t): t is string => !!t);
 }
 
 function graphNames(document: DocumentNode): Map<string, string> {

@@ -56,9 +56,7 @@ group('rewriting before planning', () => {
 
   it('removes a field denied on one member of a union only, guarded by the runtime type', () => {
     const result = rewrite(engine, '{ search(term: "a") { ... on User { displayName email } ... on Team { name budget } } }', principal('finance:read'))!;
-    expect(clean(result.source)).toBe(
-      '{ search(term: "a") { ... on User { displayName } ... on Team { name budget } __authz_typename: __typename } }',
-    );
+    expect(clean(result.source)).toBe('{ search(term: "a") { ... on User { displayName } ... on Team { name budget } __authz_typename: __typename } }');
     expect(describe(result)).toEqual(['User.email @ search!.[]!.email?<User> -> 2']);
   });
 
@@ -95,11 +93,7 @@ group('rewriting before planning', () => {
   });
 
   it('moves the null of a non-null field up to the nearest nullable position, through lists', () => {
-    const result = rewrite(
-      engine,
-      '{ user(id: "u1") { taxId profile { salary } } recentUsers { taxId } users { taxId } auditSummary }',
-      anonymous,
-    )!;
+    const result = rewrite(engine, '{ user(id: "u1") { taxId profile { salary } } recentUsers { taxId } users { taxId } auditSummary }', anonymous)!;
     expect(describe(result)).toEqual([
       'User.taxId @ user?.taxId! -> 0',
       'Profile.salary @ user?.profile!.salary! -> 0',
@@ -167,7 +161,9 @@ group('answering for removed fields', () => {
     const result = rewrite(engine, '{ notice auditSummary }', anonymous)!;
     expect(JSON.parse(answer(result, { notice: 'hi' }))).toEqual({
       data: null,
-      errors: [{ message: 'Not authorized to read Query.auditSummary', path: ['auditSummary'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Query.auditSummary' } }],
+      errors: [
+        { message: 'Not authorized to read Query.auditSummary', path: ['auditSummary'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Query.auditSummary' } },
+      ],
     });
   });
 
@@ -199,7 +195,13 @@ group('answering for removed fields', () => {
     };
     expect(JSON.parse(answer(result, data))).toEqual({
       data: { search: [{ orders: [{ item: 'Anvil', margin: null }] }, { name: 'Core' }] },
-      errors: [{ message: 'Not authorized to read Order.margin', path: ['search', 0, 'orders', 0, 'margin'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Order.margin' } }],
+      errors: [
+        {
+          message: 'Not authorized to read Order.margin',
+          path: ['search', 0, 'orders', 0, 'margin'],
+          extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Order.margin' },
+        },
+      ],
     });
   });
 
@@ -213,8 +215,15 @@ group('answering for removed fields', () => {
     };
     expect(answer(result, data)).toBe(
       JSON.stringify({
-        data: { members: [{ contact: null, id: 'u1' }, { contact: 'ops@globex.test', id: 'b1' }] },
-        errors: [{ message: 'Not authorized to read User.contact', path: ['members', 0, 'contact'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'User.contact' } }],
+        data: {
+          members: [
+            { contact: null, id: 'u1' },
+            { contact: 'ops@globex.test', id: 'b1' },
+          ],
+        },
+        errors: [
+          { message: 'Not authorized to read User.contact', path: ['members', 0, 'contact'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'User.contact' } },
+        ],
       }),
     );
   });

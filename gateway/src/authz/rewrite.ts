@@ -1,8 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
-  getNamedType, isListType, isNonNullType, isObjectType, Kind, print,
-  type DocumentNode, type FieldNode, type InlineFragmentNode, type GraphQLCompositeType, type GraphQLOutputType, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  print,
+  type DocumentNode,
+  type FieldNode,
+  type InlineFragmentNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import type { AccessChecker } from './access.js';
 import { conditionsOf, type Condition } from './conditions.js';
@@ -98,8 +110,7 @@ function onType(type: string, field: FieldNode): InlineFragmentNode {
 }
 
 function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {
-  const type =
-    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const type = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!type) throw new Error(`the schema has no ${operation.operation} type`);
   return type;
 }

@@ -33,7 +33,10 @@ const stops: Array<() => void> = [];
 afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
 async function rejection(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(GraphQLError);
   return error as GraphQLError;
 }
@@ -47,7 +50,13 @@ describe('SubgraphResilience', () => {
     expect(answer).toBe(ok);
     expect(attempts).toBe(3);
     const fetch = (outcome: string) => ['subgraphFetch', { ...ORIGIN, outcome, operationType: 'query' }];
-    expect(events).toEqual([fetch('unavailable'), ['subgraphRetry', { subgraph: 'erp', attempt: 2 }], fetch('unavailable'), ['subgraphRetry', { subgraph: 'erp', attempt: 3 }], fetch('ok')]);
+    expect(events).toEqual([
+      fetch('unavailable'),
+      ['subgraphRetry', { subgraph: 'erp', attempt: 2 }],
+      fetch('unavailable'),
+      ['subgraphRetry', { subgraph: 'erp', attempt: 3 }],
+      fetch('ok'),
+    ]);
   });
 
   it('never retries a mutation, nor an answer with GraphQL errors, nor a 4xx-like failure', async () => {
@@ -78,7 +87,12 @@ describe('SubgraphResilience', () => {
     expect(await resilience.execute(call(), async () => ok)).toBe(ok);
     expect(resilience.breakerState).toBe('closed');
     expect(events.filter(([name]) => name === 'breakerState').map(([, event]) => (event as { state: string }).state)).toEqual(['open', 'half-open', 'closed']);
-    expect(events.filter(([name]) => name === 'subgraphFetch').map(([, event]) => (event as { outcome: string }).outcome)).toEqual(['unavailable', 'unavailable', 'circuit_open', 'ok']);
+    expect(events.filter(([name]) => name === 'subgraphFetch').map(([, event]) => (event as { outcome: string }).outcome)).toEqual([
+      'unavailable',
+      'unavailable',
+      'circuit_open',
+      'ok',
+    ]);
   });
 
   it('rejects beyond max concurrency plus queue with SUBGRAPH_UNAVAILABLE', async () => {

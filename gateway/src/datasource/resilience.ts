@@ -93,10 +93,21 @@ export class SubgraphResilience {
       return await untilAborted(this.bulkhead.execute(run, deadline), deadline);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        throw this.reject(call, 'circuit_open', gatewayError('CIRCUIT_OPEN', `Subgraph "${this.origin.subgraph}" is unavailable: its circuit breaker is open after repeated failures`, { ...this.origin }));
+        throw this.reject(
+          call,
+          'circuit_open',
+          gatewayError('CIRCUIT_OPEN', `Subgraph "${this.origin.subgraph}" is unavailable: its circuit breaker is open after repeated failures`, { ...this.origin }),
+        );
       }
       if (error instanceof BulkheadRejectedError) {
-        throw this.reject(call, 'bulkhead_full', gatewayError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.origin.subgraph}" is unavailable: too many requests to it are in flight`, { ...this.origin, reason: 'bulkhead full' }));
+        throw this.reject(
+          call,
+          'bulkhead_full',
+          gatewayError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.origin.subgraph}" is unavailable: too many requests to it are in flight`, {
+            ...this.origin,
+            reason: 'bulkhead full',
+          }),
+        );
       }
       // Still queued in the bulkhead at the deadline: no attempt ran. (An attempt in flight reports itself.)
       if (error instanceof TaskCancelledError) throw this.reject(call, 'timeout', this.deadlineError(call));

@@ -80,7 +80,14 @@ beforeAll(async () => {
   fetcher = createUndiciFetcher({ connections: 4, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, compression: false });
   const internalTokens = await createInternalTokenSigner({ dataDir });
   createDataSource = (subgraph) =>
-    new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, policy: policyFor(config.resilience, 'LETTERS'), requestDeadlineMs: 5000, fetch: fetcher.fetch, internalTokens });
+    new SubgraphDataSource({
+      ...subgraph,
+      subgraph: subgraph.name,
+      policy: policyFor(config.resilience, 'LETTERS'),
+      requestDeadlineMs: 5000,
+      fetch: fetcher.fetch,
+      internalTokens,
+    });
   factory = createVersionFactory({ config, createDataSource });
   versions = createSupergraphVersions(factory.prepare(supergraphWith('a: String b: String')), factory);
   versions.gateway.onSchemaLoadOrUpdate(({ apiSchema }) => announced.push(apiSchema));

@@ -1,6 +1,14 @@
 import {
-  isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, isUnionType,
-  type GraphQLField, type GraphQLInputField, type GraphQLNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLNamedType,
 } from 'graphql';
 import { readSupergraphPolicy, type SupergraphPolicy } from '../../../gateway/src/authz/policy.js';
 import { apiSchemaOf } from '../lib/api-schema.js';
@@ -107,7 +115,14 @@ function kindOf(type: GraphQLNamedType): CatalogType['kind'] {
 function catalogType(type: GraphQLNamedType, home: string | null, context: Context): CatalogType {
   const fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[] =
     isObjectType(type) || isInterfaceType(type) || isInputObjectType(type) ? Object.values(type.getFields()) : [];
-  const values = isEnumType(type) ? type.getValues().map((value) => value.name) : isUnionType(type) ? type.getTypes().map((member) => member.name).sort(compareText) : [];
+  const values = isEnumType(type)
+    ? type.getValues().map((value) => value.name)
+    : isUnionType(type)
+      ? type
+          .getTypes()
+          .map((member) => member.name)
+          .sort(compareText)
+      : [];
   return {
     name: type.name,
     kind: kindOf(type),

@@ -54,10 +54,13 @@ export class FileHistory {
       if (/does not have any commits|bad default revision/.test(result.stderr)) return [];
       throw new Error(`git log failed: ${result.stderr.trim()}`);
     }
-    return result.stdout.split('\n').filter(Boolean).map((line) => {
-      const [hash = '', shortHash = '', date = '', subject = ''] = line.split('\x1f');
-      return { hash, shortHash, date, subject };
-    });
+    return result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [hash = '', shortHash = '', date = '', subject = ''] = line.split('\x1f');
+        return { hash, shortHash, date, subject };
+      });
   }
 
   /** The file as of a revision; undefined when the revision or the file in it does not exist. */

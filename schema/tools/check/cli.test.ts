@@ -94,15 +94,36 @@ describe('npm run schema:check', () => {
 
   it('names an operation of the usage log (given with --usage) with its client, count and last use', async () => {
     const usage = join(scratch, 'usage.json');
-    const record = { operationHash: 'a'.repeat(64), operationName: 'CrmSyncContacts', clientName: 'crm-sync', fields: ['Customer.phone', 'CustomerConnection.nodes', 'Query.customers'], count: 42, firstSeen: '2026-11-01T08:00:00.000Z', lastSeen: '2026-11-26T17:30:00.000Z' };
+    const record = {
+      operationHash: 'a'.repeat(64),
+      operationName: 'CrmSyncContacts',
+      clientName: 'crm-sync',
+      fields: ['Customer.phone', 'CustomerConnection.nodes', 'Query.customers'],
+      count: 42,
+      firstSeen: '2026-11-01T08:00:00.000Z',
+      lastSeen: '2026-11-26T17:30:00.000Z',
+    };
     writeFileSync(usage, JSON.stringify({ format: 'bizgraph-usage/1', records: [record] }));
-    const { code, stdout } = await check(editCustomer((fields) => fields.filter((field) => field.name.value !== 'phone')), '--usage', usage);
+    const { code, stdout } = await check(
+      editCustomer((fields) => fields.filter((field) => field.name.value !== 'phone')),
+      '--usage',
+      usage,
+    );
     expect(code).toBe(1);
-    expect(findingLines(stdout, 'consumer-impact')[0]).toContain('breaks 3 known operations: AgentTicket (support-console; manifest); PortalAccount (web-portal; manifest); CrmSyncContacts (crm-sync; usage log: 42 calls, last seen 2026-11-26T17:30:00.000Z)');
+    expect(findingLines(stdout, 'consumer-impact')[0]).toContain(
+      'breaks 3 known operations: AgentTicket (support-console; manifest); PortalAccount (web-portal; manifest); CrmSyncContacts (crm-sync; usage log: 42 calls, last seen 2026-11-26T17:30:00.000Z)',
+    );
   });
 
   it('exits 2 naming the argument on a usage error', async () => {
-    expect(await check(crm.sdl, '--format', 'html')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^schema:check: --format must be "text" or "markdown", got "html"\n/) });
-    expect(await check(crm.sdl, '--manifest', join(scratch, 'base.graphql'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^schema:check: --manifest: .*base\.graphql: not valid JSON\n/) });
+    expect(await check(crm.sdl, '--format', 'html')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^schema:check: --format must be "text" or "markdown", got "html"\n/),
+    });
+    expect(await check(crm.sdl, '--manifest', join(scratch, 'base.graphql'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^schema:check: --manifest: .*base\.graphql: not valid JSON\n/),
+    });
   });
 });

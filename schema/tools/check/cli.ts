@@ -80,7 +80,9 @@ function subgraphsToCompose(options: Options): SubgraphEntry[] {
   if (!options.subgraph) return registered;
   const known = registered.find((entry) => entry.name === options.subgraph);
   if (!known && !options.schema) {
-    throw new UsageError(`--subgraph "${options.subgraph}" is not in schema/supergraph.yaml (known: ${registered.map((e) => e.name).join(', ')}); give --schema FILE to check a new subgraph`);
+    throw new UsageError(
+      `--subgraph "${options.subgraph}" is not in schema/supergraph.yaml (known: ${registered.map((e) => e.name).join(', ')}); give --schema FILE to check a new subgraph`,
+    );
   }
   if (!options.schema) return registered;
   const proposed = { name: options.subgraph, url: known?.url ?? PLACEHOLDER_URL, file: options.schema, sdl: readArgumentFile('--schema', options.schema) };

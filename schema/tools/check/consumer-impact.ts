@@ -41,7 +41,12 @@ export function consumerImpact(changes: readonly SchemaChange[], operations: rea
     if (change.criticality === 'breaking') {
       findings.push(
         users.length > 0
-          ? { severity: 'error', rule: 'consumer-impact', coordinate, message: `${change.message}: breaks ${users.length} known operation${users.length === 1 ? '' : 's'}: ${used}` }
+          ? {
+              severity: 'error',
+              rule: 'consumer-impact',
+              coordinate,
+              message: `${change.message}: breaks ${users.length} known operation${users.length === 1 ? '' : 's'}: ${used}`,
+            }
           : { severity: 'warning', rule: 'consumer-impact', coordinate, message: `${change.message}: breaking, no known consumer (manifest and usage log)` },
       );
     } else if (DEPRECATION_ADDED.has(change.type) && users.length > 0) {

@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  getNamedType, isInputObjectType, isInterfaceType, isObjectType, parse,
-  type GraphQLArgument, type GraphQLNamedType, type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isInputObjectType, isInterfaceType, isObjectType, parse, type GraphQLArgument, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { fieldCoordinates } from '../../../common/usage/fields.js';
 import type { UsageRecord } from '../../../common/usage/types.js';
 import { MANIFEST_FORMAT, type PersistedOperation } from '../../../gateway/src/persisted/manifest.js';

@@ -5,13 +5,40 @@ import type { KnownOperation } from './consumers.js';
 import { scopeImpact } from './scope-impact.js';
 
 const schema = buildSchema(/* GraphQL */ `
-type Query { customer(id: ID!): Customer, order(number: String!): Order }
-type Customer { id: ID!, segment: Segment, email: String, balance: String }
-enum Segment { SMB ENTERPRISE }
-type Order { number: String! }
+  type Query {
+    customer(id: ID!): Customer
+    order(number: String!): Order
+  }
+  type Customer {
+    id: ID!
+    segment: Segment
+    email: String
+    balance: String
+  }
+  enum Segment {
+    SMB
+    ENTERPRISE
+  }
+  type Order {
+    number: String!
+  }
 `);
-const portal: KnownOperation = { name: 'PortalAccount', clients: ['web-portal'], source: 'manifest', fields: ['Customer.email', 'Customer.segment', 'Query.customer'], types: ['Customer', 'Query', 'Segment'] };
-const orders: KnownOperation = { name: 'Orders', clients: ['reporting'], source: 'usage', count: 3, lastSeen: '2026-11-20T10:00:00.000Z', fields: ['Order.number', 'Query.order'], types: ['Order', 'Query'] };
+const portal: KnownOperation = {
+  name: 'PortalAccount',
+  clients: ['web-portal'],
+  source: 'manifest',
+  fields: ['Customer.email', 'Customer.segment', 'Query.customer'],
+  types: ['Customer', 'Query', 'Segment'],
+};
+const orders: KnownOperation = {
+  name: 'Orders',
+  clients: ['reporting'],
+  source: 'usage',
+  count: 3,
+  lastSeen: '2026-11-20T10:00:00.000Z',
+  fields: ['Order.number', 'Query.order'],
+  types: ['Order', 'Query'],
+};
 
 describe('consumer impact', () => {
   it('fails a removed type any known operation touches, and warns about one nobody uses', () => {
@@ -30,8 +57,20 @@ describe('consumer impact', () => {
 
 describe('scope impact', () => {
   it('warns about a widened pii field for security review, and reports both sides of a changed rule', () => {
-    const widened = { coordinate: 'Customer.email', before: { authenticated: true, anyOf: [['crm:read', 'pii:read']] }, after: { authenticated: true, anyOf: [['crm:read']] }, direction: 'widened' as const, tags: ['pii'] };
-    const changed = { coordinate: 'Order.number', before: { authenticated: true, anyOf: [['erp:read']] }, after: { authenticated: true, anyOf: [['billing:read']] }, direction: 'changed' as const, tags: [] };
+    const widened = {
+      coordinate: 'Customer.email',
+      before: { authenticated: true, anyOf: [['crm:read', 'pii:read']] },
+      after: { authenticated: true, anyOf: [['crm:read']] },
+      direction: 'widened' as const,
+      tags: ['pii'],
+    };
+    const changed = {
+      coordinate: 'Order.number',
+      before: { authenticated: true, anyOf: [['erp:read']] },
+      after: { authenticated: true, anyOf: [['billing:read']] },
+      direction: 'changed' as const,
+      tags: [],
+    };
     expect(scopeImpact([widened, changed], [portal, orders]).map(({ severity, coordinate, message }) => `${severity} ${coordinate}: ${message}`)).toEqual([
       'warning Customer.email: security review (pii): widened: now requires crm:read (before: crm:read AND pii:read); presets gaining access: sales, finance; newly admitted: crm:read',
       'error Order.number: Orders (reporting; usage log: 3 calls, last seen 2026-11-20T10:00:00.000Z) loses access: now requires billing:read (before: erp:read); presets losing access: sales, support; scope sets losing access: erp:read',

@@ -14,7 +14,11 @@ import { apiSchemaOf } from '../lib/api-schema.js';
 const DIR = 'schema/operations';
 const files = readdirSync(DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .flatMap((client) => readdirSync(join(DIR, client.name)).filter((name) => name.endsWith('.graphql')).map((name) => ({ path: join(DIR, client.name, name), clientName: client.name })))
+  .flatMap((client) =>
+    readdirSync(join(DIR, client.name))
+      .filter((name) => name.endsWith('.graphql'))
+      .map((name) => ({ path: join(DIR, client.name, name), clientName: client.name })),
+  )
   .map((file) => ({ ...file, text: readFileSync(file.path, 'utf8') }));
 
 describe('schema/operations', () => {

@@ -3,15 +3,30 @@ import { composeInline, LINK, ruleInput } from './test-support.js';
 import { runCheck } from './run.js';
 
 const crm = /* GraphQL */ `
-"Entry points."
-type Query { "A customer." customer(id: ID!): Customer @authenticated }
-"A customer."
-type Customer @key(fields: "id") { "Id." id: ID! @authenticated nickname: String @authenticated }
+  "Entry points."
+  type Query {
+    "A customer."
+    customer(id: ID!): Customer @authenticated
+  }
+  "A customer."
+  type Customer @key(fields: "id") {
+    "Id."
+    id: ID! @authenticated
+    nickname: String @authenticated
+  }
 `;
 const support = /* GraphQL */ `
-"A support ticket."
-type Ticket @key(fields: "id") { "Id." id: ID! @authenticated "Subject." subject: String! @authenticated }
-type Query { "A ticket." ticket(id: ID!): Ticket @authenticated }
+  "A support ticket."
+  type Ticket @key(fields: "id") {
+    "Id."
+    id: ID! @authenticated
+    "Subject."
+    subject: String! @authenticated
+  }
+  type Query {
+    "A ticket."
+    ticket(id: ID!): Ticket @authenticated
+  }
 `;
 const subgraphs = [
   { name: 'crm', url: 'http://127.0.0.1:4001/graphql', file: 'crm.graphql', sdl: LINK + crm },

@@ -67,7 +67,14 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   const consumers = consumerImpact(changes, operations, baseSchema);
   const scopes = scopeImpact(diffPolicies(input.baseSupergraphSdl, supergraphSdl), operations);
 
-  const ruleInput = { supergraphSdl, today: input.today, knownScopes: SCOPES, shareable: input.shareable, owners: input.owners, subgraphs: input.focus ? [input.focus] : input.subgraphs.map(({ name }) => name) };
+  const ruleInput = {
+    supergraphSdl,
+    today: input.today,
+    knownScopes: SCOPES,
+    shareable: input.shareable,
+    owners: input.owners,
+    subgraphs: input.focus ? [input.focus] : input.subgraphs.map(({ name }) => name),
+  };
   const contributors = contributorMap(supergraphSdl);
   const lint = Object.values(RULES)
     .flatMap((rule) => rule(ruleInput))

@@ -36,7 +36,13 @@ export function scopeImpact(changes: readonly PolicyChange[], operations: readon
       for (const operation of users) {
         findings.push({ severity: 'error', rule: 'scope-impact', coordinate: change.coordinate, message: `${describeOperation(operation)} loses access: ${rule}; ${losing}` });
       }
-      if (users.length === 0) findings.push({ severity: 'warning', rule: 'scope-impact', coordinate: change.coordinate, message: `${change.direction}, no known operation selects it: ${rule}; ${losing}` });
+      if (users.length === 0)
+        findings.push({
+          severity: 'warning',
+          rule: 'scope-impact',
+          coordinate: change.coordinate,
+          message: `${change.direction}, no known operation selects it: ${rule}; ${losing}`,
+        });
     }
     if (change.direction !== 'narrowed') {
       const review = change.tags.filter((tag) => REVIEW_TAGS.includes(tag));

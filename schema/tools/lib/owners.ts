@@ -28,7 +28,12 @@ export function readOwners(path = OWNERS_PATH): Record<string, SubgraphOwner> {
     if (!sla || typeof sla.availability !== 'string' || typeof sla.support !== 'string' || typeof sla.latencyP99Ms !== 'number' || !(sla.latencyP99Ms > 0)) {
       throw new Error(`${where}.sla needs availability (string), latencyP99Ms (positive number) and support (string)`);
     }
-    owners[name] = { team: entry.team!, system: entry.system!, contact: entry.contact!, sla: { availability: sla.availability, latencyP99Ms: sla.latencyP99Ms, support: sla.support } };
+    owners[name] = {
+      team: entry.team!,
+      system: entry.system!,
+      contact: entry.contact!,
+      sla: { availability: sla.availability, latencyP99Ms: sla.latencyP99Ms, support: sla.support },
+    };
   }
   return owners;
 }

@@ -26,7 +26,9 @@ const ORDER: Record<Criticality, number> = { breaking: 0, dangerous: 1, safe: 2 
 /** The semantic diff of two composed supergraphs, judged on the API schema consumers query. */
 export async function diffSupergraphs(oldSupergraphSdl: string, newSupergraphSdl: string): Promise<SchemaChange[]> {
   const changes = await diff(apiSchemaOf(oldSupergraphSdl), apiSchemaOf(newSupergraphSdl));
-  return changes.map(toSchemaChange).sort((a, b) => ORDER[a.criticality] - ORDER[b.criticality] || (a.path ?? '').localeCompare(b.path ?? '') || a.message.localeCompare(b.message));
+  return changes
+    .map(toSchemaChange)
+    .sort((a, b) => ORDER[a.criticality] - ORDER[b.criticality] || (a.path ?? '').localeCompare(b.path ?? '') || a.message.localeCompare(b.message));
 }
 
 function toSchemaChange(change: Change): SchemaChange {

@@ -10,8 +10,7 @@ const ownerOf = (invoice: InvoiceModel) => invoice.crmRef;
 export const Order: OrderResolvers = {
   __resolveReference: (ref) => ({ number: ref.number }),
   // The invoice's own customer reference decides, after loading (billing does not know the order's owner).
-  invoice: async (order, _args, { principal, loaders }) =>
-    ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, ORIGIN, 'invoice'),
+  invoice: async (order, _args, { principal, loaders }) => ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, ORIGIN, 'invoice'),
   // Same loader as `invoice`, so both fields together cost one statement per batch.
   paymentStatus: async (order, _args, { principal, loaders }) =>
     paymentStatusOf(ownRow(principal, await loaders.invoiceByOrderNumber.load(order.number), ownerOf, ORIGIN, 'invoice')),

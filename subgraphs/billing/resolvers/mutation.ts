@@ -26,7 +26,9 @@ export function validatePaymentInput(input: RecordPaymentInput): PaymentRequest 
   }
   const { idempotencyKey, invoiceNumber, currency, method } = input;
   // The fingerprint is over the request's meaning (cents, not the amount's spelling).
-  const fingerprint = createHash('sha256').update(JSON.stringify([invoiceNumber, amountCents, currency, method])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([invoiceNumber, amountCents, currency, method]))
+    .digest('hex');
   return { idempotencyKey, fingerprint, invoiceNumber, amountCents, currency, method };
 }
 

@@ -5,11 +5,14 @@ import { ORIGIN } from '../origin.js';
 
 export const Query: QueryResolvers = {
   // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
-  invoice: async (_root, { number }, { principal, loaders }) =>
-    ownRow(principal, await loaders.invoiceByNumber.load(number), (invoice) => invoice.crmRef, ORIGIN, 'invoice'),
+  invoice: async (_root, { number }, { principal, loaders }) => ownRow(principal, await loaders.invoiceByNumber.load(number), (invoice) => invoice.crmRef, ORIGIN, 'invoice'),
   async invoices(_root, args, { principal, db, provenance }) {
     const page = readPage(args, ORIGIN);
-    const rows = await provenance.read('Invoice', (found) => found.length, () => db.listInvoices({ ...page, status: args.status ?? null }, restrictedCustomer(principal)));
+    const rows = await provenance.read(
+      'Invoice',
+      (found) => found.length,
+      () => db.listInvoices({ ...page, status: args.status ?? null }, restrictedCustomer(principal)),
+    );
     return toConnection(rows, page);
   },
 };

@@ -10,7 +10,11 @@ export const Query: QueryResolvers = {
     const own = restrictedCustomer(principal);
     // A portal principal's list holds its own record only; it never walks the CRM's list.
     if (own !== null) return ownCustomerPage((id) => loaders.customerById.load(id), own, args);
-    const connection = await provenance.read('Customer', (page) => page.nodes.length, () => customerPage(client, args));
+    const connection = await provenance.read(
+      'Customer',
+      (page) => page.nodes.length,
+      () => customerPage(client, args),
+    );
     // Later lookups of these customers in the same request (e.g. entity fetches) need no call.
     for (const customer of connection.nodes) loaders.prime(customer);
     return connection;

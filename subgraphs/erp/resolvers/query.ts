@@ -9,14 +9,24 @@ export const Query: QueryResolvers = {
   product: (_root, { sku }, { loaders }) => loaders.productBySku.load(sku),
   products: async (_root, args, { db, provenance }) => {
     const page = readPage(args, ORIGIN);
-    return toConnection(await provenance.read('Product', (rows) => rows.length, () => db.listProducts(page)), page);
+    return toConnection(
+      await provenance.read(
+        'Product',
+        (rows) => rows.length,
+        () => db.listProducts(page),
+      ),
+      page,
+    );
   },
   // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
-  order: async (_root, { number }, { principal, loaders }) =>
-    ownRow(principal, await loaders.orderByNumber.load(number), (order) => order.customerId, ORIGIN, 'order'),
+  order: async (_root, { number }, { principal, loaders }) => ownRow(principal, await loaders.orderByNumber.load(number), (order) => order.customerId, ORIGIN, 'order'),
   orders: async (_root, args, { principal, db, provenance }) => {
     const page = readPage(args, ORIGIN);
-    const rows = await provenance.read('Order', (found) => found.length, () => db.listOrders(page, args.status ?? null, restrictedCustomer(principal)));
+    const rows = await provenance.read(
+      'Order',
+      (found) => found.length,
+      () => db.listOrders(page, args.status ?? null, restrictedCustomer(principal)),
+    );
     return toConnection(rows, page);
   },
 };

@@ -50,10 +50,17 @@ describe('entity cache (in-memory store)', () => {
   it('answers a second load from the cache: one system call for both', async () => {
     const { cache, fetch, calls } = fixture();
     const first = await cache.loadMany('Customer', ['a', 'b', 'a'], fetch);
-    expect(values(first)).toEqual([{ id: 'a', v: 1 }, { id: 'b', v: 1 }, { id: 'a', v: 1 }]);
+    expect(values(first)).toEqual([
+      { id: 'a', v: 1 },
+      { id: 'b', v: 1 },
+      { id: 'a', v: 1 },
+    ]);
     expect(sources(first)).toEqual(['system', 'system', 'system']);
     const second = await cache.loadMany('Customer', ['b', 'a'], fetch);
-    expect(values(second)).toEqual([{ id: 'b', v: 1 }, { id: 'a', v: 1 }]);
+    expect(values(second)).toEqual([
+      { id: 'b', v: 1 },
+      { id: 'a', v: 1 },
+    ]);
     expect(sources(second)).toEqual(['cache', 'cache']);
     expect(calls).toEqual([['a', 'b']]);
     expect(cache.counters()).toMatchObject({ hits: 2, misses: 2 });
@@ -63,7 +70,10 @@ describe('entity cache (in-memory store)', () => {
     const { cache, fetch, calls } = fixture();
     await cache.loadMany('Customer', ['a', 'b'], fetch);
     await cache.loadMany('Customer', ['a', 'c', 'b', 'd'], fetch);
-    expect(calls).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(calls).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('does not cache unknown keys', async () => {
@@ -94,12 +104,21 @@ describe('entity cache (in-memory store)', () => {
     // Two requests in the same tick both see stale entries: served at once, one refresh for both keys.
     const [first, second] = await Promise.all([cache.loadMany('Customer', ['a'], fetch), cache.loadMany('Customer', ['a', 'b'], fetch)]);
     expect(values(first)).toEqual([{ id: 'a', v: 1 }]);
-    expect(values(second)).toEqual([{ id: 'a', v: 1 }, { id: 'b', v: 1 }]);
+    expect(values(second)).toEqual([
+      { id: 'a', v: 1 },
+      { id: 'b', v: 1 },
+    ]);
     await cache.idle();
-    expect(calls).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(calls).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
     expect(cache.counters()).toMatchObject({ staleServes: 3, refreshes: 1 });
     const fresh = await cache.loadMany('Customer', ['a', 'b'], fetch);
-    expect(values(fresh)).toEqual([{ id: 'a', v: 2 }, { id: 'b', v: 2 }]);
+    expect(values(fresh)).toEqual([
+      { id: 'a', v: 2 },
+      { id: 'b', v: 2 },
+    ]);
     expect(sources(fresh)).toEqual(['cache', 'cache']);
     expect(calls).toHaveLength(2);
   });
@@ -113,9 +132,7 @@ describe('entity cache (in-memory store)', () => {
     const results = await cache.loadMany('Customer', ['a', 'never-cached'], fetch, report);
     expect(values(results)).toEqual([{ id: 'a', v: 1 }, 'crm is unreachable']);
     expect((results[0] as { meta: unknown }).meta).toEqual({ source: 'cache', fetchedAt: T0, ageMs: TTL + SWR + 5_000, staleIfError: true });
-    expect(report.items()).toEqual([
-      { system: 'crm', subgraph: 'crm', type: 'Customer', key: 'a', fetchedAt: '2026-01-01T00:00:00.000Z', ageSeconds: 95 },
-    ]);
+    expect(report.items()).toEqual([{ system: 'crm', subgraph: 'crm', type: 'Customer', key: 'a', fetchedAt: '2026-01-01T00:00:00.000Z', ageSeconds: 95 }]);
     expect(calls).toEqual([['a'], ['a', 'never-cached']]);
     expect(cache.counters()).toMatchObject({ staleIfErrorServes: 1 });
   });
@@ -135,7 +152,10 @@ describe('entity cache (in-memory store)', () => {
     await cache.loadMany('Customer', ['a', 'b'], fetch);
     await cache.invalidate('Customer', ['a']);
     await cache.replace('Customer', [['b', { id: 'b', v: 7 }]]);
-    expect(values(await cache.loadMany('Customer', ['a', 'b'], fetch))).toEqual([{ id: 'a', v: 1 }, { id: 'b', v: 7 }]);
+    expect(values(await cache.loadMany('Customer', ['a', 'b'], fetch))).toEqual([
+      { id: 'a', v: 1 },
+      { id: 'b', v: 7 },
+    ]);
     expect(calls).toEqual([['a', 'b'], ['a']]);
     expect(cache.counters()).toMatchObject({ invalidations: 2 });
   });
@@ -174,9 +194,12 @@ describe('entity cache (in-memory store)', () => {
   });
 
   it('takes a per-type TTL from ENTITY_CACHE_TTL_<TYPE>_SECONDS', () => {
-    const config = readEntityCacheConfig({ ENTITY_CACHE_TTL_SECONDS: '5', ENTITY_CACHE_TTL_TICKETS_BY_REQUESTER_SECONDS: '7' }, {
-      types: { Ticket: undefined, TicketsByRequester: 30, TicketsByOrder: 30 },
-    });
+    const config = readEntityCacheConfig(
+      { ENTITY_CACHE_TTL_SECONDS: '5', ENTITY_CACHE_TTL_TICKETS_BY_REQUESTER_SECONDS: '7' },
+      {
+        types: { Ticket: undefined, TicketsByRequester: 30, TicketsByOrder: 30 },
+      },
+    );
     expect(config.ttlSeconds).toEqual({ Ticket: 5, TicketsByRequester: 7, TicketsByOrder: 30 });
   });
 });

@@ -37,8 +37,7 @@ interface Entry<V> {
   fetchedAt: number;
 }
 
-const isEntry = (raw: unknown): raw is Entry<unknown> =>
-  typeof raw === 'object' && raw !== null && 'value' in raw && typeof (raw as Entry<unknown>).fetchedAt === 'number';
+const isEntry = (raw: unknown): raw is Entry<unknown> => typeof raw === 'object' && raw !== null && 'value' in raw && typeof (raw as Entry<unknown>).fetchedAt === 'number';
 
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const { config, origin } = options;

@@ -55,8 +55,7 @@ export class BoundedMap<V> extends Map<string, V> {
 
 export function createEntityStore(options: StoreOptions): EntityStore {
   const { timeoutMs, onFailure } = options;
-  const redis =
-    options.redisUrl === undefined ? undefined : new KeyvRedis(options.redisUrl, { throwOnConnectError: false, connectionTimeout: Math.max(timeoutMs, 1000) });
+  const redis = options.redisUrl === undefined ? undefined : new KeyvRedis(options.redisUrl, { throwOnConnectError: false, connectionTimeout: Math.max(timeoutMs, 1000) });
   // No Keyv namespace: keys arrive complete (`<namespace>:<system>:<Type>:<key>`), readable in redis-cli.
   const keyv = new Keyv({ store: redis ?? new BoundedMap(options.maxEntries), namespace: undefined, useKeyPrefix: false });
   // Without a listener, Keyv's 'error' event would crash the process when Redis goes away.
@@ -82,7 +81,12 @@ export function createEntityStore(options: StoreOptions): EntityStore {
 
   return {
     getMany: <T>(keys: readonly string[]) =>
-      keys.length === 0 ? Promise.resolve([]) : bounded(() => keyv.getMany<T>([...keys]) as Promise<Array<T | undefined>>, keys.map(() => undefined)),
+      keys.length === 0
+        ? Promise.resolve([])
+        : bounded(
+            () => keyv.getMany<T>([...keys]) as Promise<Array<T | undefined>>,
+            keys.map(() => undefined),
+          ),
     setMany: async (entries) => {
       if (entries.length === 0) return;
       await bounded(() => keyv.setMany(entries.map(({ key, value, ttlMs }) => ({ key, value, ttl: ttlMs }))), []);

@@ -52,7 +52,15 @@ export interface EntityCache {
 }
 
 export const zeroCounters = (): EntityCacheCounters => ({
-  hits: 0, misses: 0, staleServes: 0, staleIfErrorServes: 0, storeErrors: 0, storeTimeouts: 0, invalidations: 0, refreshes: 0, refreshErrors: 0,
+  hits: 0,
+  misses: 0,
+  staleServes: 0,
+  staleIfErrorServes: 0,
+  storeErrors: 0,
+  storeTimeouts: 0,
+  invalidations: 0,
+  refreshes: 0,
+  refreshErrors: 0,
 });
 
 /** The counters as `/debug/counters` shows them: `entityCacheHits`, `entityCacheMisses`, … */

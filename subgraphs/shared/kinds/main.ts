@@ -8,11 +8,7 @@ import type { SubgraphServer } from '../server.js';
  * A subgraph's `main.ts` in one call: reads the config from the environment (a bad value stops the
  * process naming the variable), builds the server and listens, with tracing and signal handling.
  */
-export function runSubgraph<Config extends SubgraphBaseConfig>(
-  name: string,
-  readConfig: (env: Env) => Config,
-  createSubgraph: (config: Config) => Promise<SubgraphServer>,
-): void {
+export function runSubgraph<Config extends SubgraphBaseConfig>(name: string, readConfig: (env: Env) => Config, createSubgraph: (config: Config) => Promise<SubgraphServer>): void {
   // Before the server exists: every request of this process gets a trace id and `traceparent` travels on.
   const tracing = startTracing(`${name}-subgraph`);
   runService(`${name}-subgraph`, async () => {

@@ -57,9 +57,7 @@ export interface RestSubgraphOptions<Client extends SystemClient, Loaders> {
  * A subgraph over a REST system: entity cache with stale-if-error, provenance, counters at
  * `/debug/counters` and cleanup are wired here once, so each `server.ts` is one call. Does not listen.
  */
-export async function createRestSubgraph<Client extends SystemClient, Loaders>(
-  options: RestSubgraphOptions<Client, Loaders>,
-): Promise<SubgraphServer> {
+export async function createRestSubgraph<Client extends SystemClient, Loaders>(options: RestSubgraphOptions<Client, Loaders>): Promise<SubgraphServer> {
   type Context = RestContext<Client, Loaders>;
   const { client, origin } = options;
   const cache = createEntityCache({ config: options.config.entityCache, origin });

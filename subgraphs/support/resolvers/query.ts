@@ -8,7 +8,11 @@ export const Query: QueryResolvers = {
     // A portal principal lists only the tickets it requested; it never walks the desk's list.
     const requester = requesterOf(principal);
     if (requester !== undefined) return listRequesterTickets(loaders, requester, args);
-    const connection = await provenance.read('Ticket', (page) => page.nodes.length, () => listTickets(client, args));
+    const connection = await provenance.read(
+      'Ticket',
+      (page) => page.nodes.length,
+      () => listTickets(client, args),
+    );
     loaders.prime(connection.nodes);
     return connection;
   },

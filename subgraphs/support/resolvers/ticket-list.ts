@@ -62,8 +62,6 @@ export async function listTickets(client: SupportClient, args: QueryTicketsArgs)
 export async function listRequesterTickets(loaders: SupportLoaders, requesterEmail: string, args: QueryTicketsArgs): Promise<Connection<TicketModel>> {
   const page = readPage(args, ORIGIN);
   const all = await loaders.ticketsByRequesterEmail.load(requesterEmail);
-  const matching = all.filter(
-    (ticket) => (args.status == null || ticket.status === args.status) && (args.priority == null || ticket.priority === args.priority),
-  );
+  const matching = all.filter((ticket) => (args.status == null || ticket.status === args.status) && (args.priority == null || ticket.priority === args.priority));
   return sliceConnection(matching, page);
 }

@@ -12,9 +12,7 @@ export const decimal = (cents: number) => (cents / 100).toFixed(2);
 export const moneyOf = (cents: number, currency: string) => ({ amount: decimal(cents), currency });
 
 export function paymentsOf(dataset: Dataset, invoice: SeedInvoice) {
-  return dataset.payments
-    .filter((payment) => payment.invoiceId === invoice.id)
-    .sort((a, b) => a.paidAt.localeCompare(b.paidAt) || a.id.localeCompare(b.id));
+  return dataset.payments.filter((payment) => payment.invoiceId === invoice.id).sort((a, b) => a.paidAt.localeCompare(b.paidAt) || a.id.localeCompare(b.id));
 }
 
 export function paidCents(dataset: Dataset, invoice: SeedInvoice): number {
@@ -46,16 +44,13 @@ export function expectedOrderBilling(dataset: Dataset, orderNumber: string) {
   const invoice = dataset.invoices.find((candidate) => candidate.orderNumber === orderNumber);
   if (!invoice) return { invoice: null, paymentStatus: 'NOT_INVOICED' };
   const paid = paidCents(dataset, invoice);
-  const paymentStatus =
-    invoice.statusCode === 'V' ? 'VOID' : paid >= invoice.amountCents ? 'PAID' : paid > 0 ? 'PARTIALLY_PAID' : 'UNPAID';
+  const paymentStatus = invoice.statusCode === 'V' ? 'VOID' : paid >= invoice.amountCents ? 'PAID' : paid > 0 ? 'PARTIALLY_PAID' : 'UNPAID';
   return { invoice: { number: invoice.number, status: STATUS[invoice.statusCode] }, paymentStatus };
 }
 
 /** A customer's invoices, newest first (issue date, then id), like `Customer.invoices`. */
 export function invoicesOfCustomer(dataset: Dataset, crmRef: string): SeedInvoice[] {
-  return dataset.invoices
-    .filter((invoice) => invoice.crmRef === crmRef)
-    .sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.id.localeCompare(a.id));
+  return dataset.invoices.filter((invoice) => invoice.crmRef === crmRef).sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.id.localeCompare(a.id));
 }
 
 /** Non-void invoices in the account's currency minus their payments; null without an account. */

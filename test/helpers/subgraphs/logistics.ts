@@ -24,7 +24,15 @@ export interface LogisticsProcesses {
 /** `subgraphEnv` adds to the subgraph's environment; the entity cache is off unless it says otherwise. */
 export async function startLogistics(subgraphEnv: Record<string, string> = {}, systemEnv: Record<string, string> = {}): Promise<LogisticsProcesses> {
   const dataDir = mkdtempSync(join(tmpdir(), 'logistics-subgraph-'));
-  const env = { PORT: '0', NODE_ENV: 'test', BIZGRAPH_DATA_DIR: dataDir, LOGISTICS_API_KEY: LOGISTICS_KEY, SEED: undefined, SEED_SCALE: undefined, LOGISTICS_WEBHOOK_URL: undefined };
+  const env = {
+    PORT: '0',
+    NODE_ENV: 'test',
+    BIZGRAPH_DATA_DIR: dataDir,
+    LOGISTICS_API_KEY: LOGISTICS_KEY,
+    SEED: undefined,
+    SEED_SCALE: undefined,
+    LOGISTICS_WEBHOOK_URL: undefined,
+  };
   const state = { dataDir } as LogisticsProcesses;
   state.query = async (query, variables, principal = HARNESS_PRINCIPAL) =>
     graphql(state.subgraph.url, query, variables, await internalAuthorization(dataDir, 'logistics', principal));

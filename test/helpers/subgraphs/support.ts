@@ -33,7 +33,11 @@ export async function startSupport(subgraphEnv: Record<string, string> = {}): Pr
   state.dataDir = dataDir;
   state.startDesk = async () => (state.desk = await startService({ name: 'support-system', entry: 'systems/support/main.ts', env }));
   state.startSubgraph = async () =>
-    (state.subgraph = await startService({ name: 'support', entry: 'subgraphs/support/main.ts', env: { ...env, SUPPORT_API_URL: state.desk.url, ENTITY_CACHE: 'off', ...subgraphEnv } }));
+    (state.subgraph = await startService({
+      name: 'support',
+      entry: 'subgraphs/support/main.ts',
+      env: { ...env, SUPPORT_API_URL: state.desk.url, ENTITY_CACHE: 'off', ...subgraphEnv },
+    }));
   state.query = async (query, variables, principal = HARNESS_PRINCIPAL) =>
     graphql(state.subgraph.url, query, variables, await internalAuthorization(dataDir, 'support', principal));
   state.deskCalls = async () => (await http('GET', `${state.desk.url}/_stats`)).body;

@@ -3,10 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { mayDeliverClassified } from './classified-selection.js';
 
 const schema = buildSchema(/* GraphQL */ `
-  type Query { customer(id: ID!): Customer search: [SearchResult!]! nodes: [Node!]! }
-  interface Node { id: ID! secret: String }
-  type Customer implements Node { id: ID! secret: String name: String email: String }
-  type Employee implements Node { id: ID! secret: String salary: String }
+  type Query {
+    customer(id: ID!): Customer
+    search: [SearchResult!]!
+    nodes: [Node!]!
+  }
+  interface Node {
+    id: ID!
+    secret: String
+  }
+  type Customer implements Node {
+    id: ID!
+    secret: String
+    name: String
+    email: String
+  }
+  type Employee implements Node {
+    id: ID!
+    secret: String
+    salary: String
+  }
   union SearchResult = Customer | Employee
 `);
 const TAGS: Record<string, string[]> = { 'Customer.email': ['pii'], 'Employee.salary': ['financial'], 'Node.secret': ['secret'] };

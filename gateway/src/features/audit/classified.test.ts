@@ -10,10 +10,27 @@ const schema = buildSchema(/* GraphQL */ `
     search: [SearchResult!]!
     nodes: [Node!]!
   }
-  interface Node { id: ID! secret: String }
-  type Customer implements Node { id: ID! secret: String name: String email: String phone: String balance: Money }
-  type Employee implements Node { id: ID! secret: String email: String salary: Money }
-  type Money { amount: String }
+  interface Node {
+    id: ID!
+    secret: String
+  }
+  type Customer implements Node {
+    id: ID!
+    secret: String
+    name: String
+    email: String
+    phone: String
+    balance: Money
+  }
+  type Employee implements Node {
+    id: ID!
+    secret: String
+    email: String
+    salary: Money
+  }
+  type Money {
+    amount: String
+  }
   union SearchResult = Customer | Employee
 `);
 
@@ -35,17 +52,47 @@ function delivered(query: string, data: unknown, variables?: Record<string, unkn
 describe('deliveredClassified', () => {
   it('resolves aliases and named fragments and counts non-null values only', () => {
     const query = /* GraphQL */ `
-      { a: customer(id: "1") { ...Contact } b: customer(id: "2") { mail: email name } c: customer(id: "3") { ...Contact } }
-      fragment Contact on Customer { email phone }
+      {
+        a: customer(id: "1") {
+          ...Contact
+        }
+        b: customer(id: "2") {
+          mail: email
+          name
+        }
+        c: customer(id: "3") {
+          ...Contact
+        }
+      }
+      fragment Contact on Customer {
+        email
+        phone
+      }
     `;
     const data = { a: { email: 'x', phone: null }, b: { mail: 'y', name: 'n' }, c: null };
     expect(delivered(query, data)).toEqual([{ coordinate: 'Customer.email', tags: ['pii'], count: 2 }]);
   });
 
   it('walks lists and nested lists, and counts a classified object once per non-null value', () => {
-    const query = /* GraphQL */ `{ customers { email balance { amount } } grid { phone } }`;
+    const query = /* GraphQL */ `
+      {
+        customers {
+          email
+          balance {
+            amount
+          }
+        }
+        grid {
+          phone
+        }
+      }
+    `;
     const data = {
-      customers: [{ email: 'a', balance: { amount: '1.00' } }, { email: 'b', balance: null }, { email: 'c', balance: { amount: null } }],
+      customers: [
+        { email: 'a', balance: { amount: '1.00' } },
+        { email: 'b', balance: null },
+        { email: 'c', balance: { amount: null } },
+      ],
       grid: [[{ phone: '1' }, null], [], [{ phone: '2' }, { phone: null }]],
     };
     expect(delivered(query, data)).toEqual([
@@ -58,18 +105,40 @@ describe('deliveredClassified', () => {
   it('follows @skip and @include with the request variables', () => {
     const query = /* GraphQL */ `
       query ($withPhone: Boolean!, $noEmail: Boolean = true) {
-        customer(id: "1") { email @skip(if: $noEmail) phone @include(if: $withPhone) contact: phone @include(if: false) }
+        customer(id: "1") {
+          email @skip(if: $noEmail)
+          phone @include(if: $withPhone)
+          contact: phone @include(if: false)
+        }
       }
     `;
     // The walk follows the operation; a key present in the data but not selected is not counted.
-    expect(delivered(query, { customer: { phone: '1', contact: '2' } }, { withPhone: true })).toEqual([
-      { coordinate: 'Customer.phone', tags: ['pii'], count: 1 },
-    ]);
+    expect(delivered(query, { customer: { phone: '1', contact: '2' } }, { withPhone: true })).toEqual([{ coordinate: 'Customer.phone', tags: ['pii'], count: 1 }]);
   });
 
   it('tells union members apart by __typename', () => {
-    const query = /* GraphQL */ `{ search { __typename ... on Customer { email } ... on Employee { email salary { amount } } } }`;
-    const data = { search: [{ __typename: 'Customer', email: 'a' }, { __typename: 'Employee', email: 'b', salary: { amount: '9' } }] };
+    const query = /* GraphQL */ `
+      {
+        search {
+          __typename
+          ... on Customer {
+            email
+          }
+          ... on Employee {
+            email
+            salary {
+              amount
+            }
+          }
+        }
+      }
+    `;
+    const data = {
+      search: [
+        { __typename: 'Customer', email: 'a' },
+        { __typename: 'Employee', email: 'b', salary: { amount: '9' } },
+      ],
+    };
     expect(delivered(query, data)).toEqual([
       { coordinate: 'Customer.email', tags: ['pii'], count: 1 },
       { coordinate: 'Employee.email', tags: ['pii'], count: 1 },
@@ -78,7 +147,19 @@ describe('deliveredClassified', () => {
   });
 
   it('tells union members apart by their response keys when __typename is not selected', () => {
-    const query = /* GraphQL */ `{ search { ... on Customer { email name } ... on Employee { email } } }`;
+    const query = /* GraphQL */ `
+      {
+        search {
+          ... on Customer {
+            email
+            name
+          }
+          ... on Employee {
+            email
+          }
+        }
+      }
+    `;
     const data = { search: [{ email: 'a', name: 'n' }, { email: 'b' }] };
     expect(delivered(query, data)).toEqual([
       { coordinate: 'Customer.email', tags: ['pii'], count: 1 },
@@ -87,7 +168,18 @@ describe('deliveredClassified', () => {
   });
 
   it('counts every fitting type when the keys cannot tell them apart (over-reports, never under-reports)', () => {
-    const query = /* GraphQL */ `{ search { ... on Customer { email } ... on Employee { email } } }`;
+    const query = /* GraphQL */ `
+      {
+        search {
+          ... on Customer {
+            email
+          }
+          ... on Employee {
+            email
+          }
+        }
+      }
+    `;
     expect(delivered(query, { search: [{ email: 'a' }] })).toEqual([
       { coordinate: 'Customer.email', tags: ['pii'], count: 1 },
       { coordinate: 'Employee.email', tags: ['pii'], count: 1 },
@@ -95,8 +187,24 @@ describe('deliveredClassified', () => {
   });
 
   it('reports interface fields under the concrete type with the interface field tags added', () => {
-    const query = /* GraphQL */ `{ nodes { __typename id secret ... on Customer { phone } } }`;
-    const data = { nodes: [{ __typename: 'Customer', id: '1', secret: 's', phone: null }, { __typename: 'Employee', id: '2', secret: 't' }] };
+    const query = /* GraphQL */ `
+      {
+        nodes {
+          __typename
+          id
+          secret
+          ... on Customer {
+            phone
+          }
+        }
+      }
+    `;
+    const data = {
+      nodes: [
+        { __typename: 'Customer', id: '1', secret: 's', phone: null },
+        { __typename: 'Employee', id: '2', secret: 't' },
+      ],
+    };
     expect(delivered(query, data)).toEqual([
       { coordinate: 'Customer.secret', tags: ['secret'], count: 1 },
       { coordinate: 'Employee.secret', tags: ['secret'], count: 1 },

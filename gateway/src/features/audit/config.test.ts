@@ -31,9 +31,7 @@ describe('readAuditConfig', () => {
 
   it('refuses a bad AUDIT_FAIL_CLOSED, and fail-closed without a log', () => {
     expect(() => readAuditConfig({ AUDIT_FAIL_CLOSED: 'yes' }, false)).toThrow(new ConfigError('AUDIT_FAIL_CLOSED', 'expected 1, true, 0 or false, got "yes"'));
-    expect(() => readAuditConfig({ AUDIT_FAIL_CLOSED: 'true', AUDIT_LOG: 'off' }, false)).toThrow(
-      new ConfigError('AUDIT_FAIL_CLOSED', 'needs an audit log, but AUDIT_LOG=off'),
-    );
+    expect(() => readAuditConfig({ AUDIT_FAIL_CLOSED: 'true', AUDIT_LOG: 'off' }, false)).toThrow(new ConfigError('AUDIT_FAIL_CLOSED', 'needs an audit log, but AUDIT_LOG=off'));
   });
 });
 

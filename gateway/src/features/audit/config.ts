@@ -28,9 +28,7 @@ export function readAuditConfig(env: Env, production: boolean): AuditConfig {
   const raw = readOptionalString(env, 'AUDIT_LOG')?.trim();
   let sink: AuditSinkConfig;
   if (raw === undefined || raw === '') {
-    sink = production
-      ? { kind: 'stdout' }
-      : { kind: 'file', path: resolve(join(readString(env, 'BIZGRAPH_DATA_DIR', '.data'), 'audit.log')), createdByDefault: true };
+    sink = production ? { kind: 'stdout' } : { kind: 'file', path: resolve(join(readString(env, 'BIZGRAPH_DATA_DIR', '.data'), 'audit.log')), createdByDefault: true };
   } else if (raw === 'off' || raw === 'stdout') {
     sink = { kind: raw };
   } else {

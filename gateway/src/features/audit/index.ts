@@ -195,4 +195,3 @@ function refuse(requestContext: GraphQLRequestContextWillSendResponse<GatewayCon
   };
   requestContext.response.http.status = 503;
 }
-

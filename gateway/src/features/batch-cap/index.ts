@@ -19,6 +19,9 @@ function batchCap(maxBatch: number): preHandlerAsyncHookHandler {
     const error = operationLimitError('batch', maxBatch, body.length);
     const { http: _http, ...extensions } = error.extensions;
     // Returning the reply tells fastify the answer is sent and the route handler must not run.
-    return reply.code(400).type('application/json; charset=utf-8').send({ errors: [{ message: error.message, extensions }] });
+    return reply
+      .code(400)
+      .type('application/json; charset=utf-8')
+      .send({ errors: [{ message: error.message, extensions }] });
   };
 }

@@ -5,7 +5,16 @@ import { readProvenanceConfig } from './config.js';
 import { fetchPath, foldPath, forwardProvenanceHeader, provenancePlugin, provenanceRequested, recordProvenance, sourcesOf } from './provenance.js';
 
 const item = (over: Record<string, unknown> = {}) => ({
-  system: 'crm', subgraph: 'crm', type: 'Customer', fetchedAt: '2026-01-01T00:00:10.000Z', ageSeconds: 5, fromCache: true, staleIfError: false, cached: 1, fetched: 0, ...over,
+  system: 'crm',
+  subgraph: 'crm',
+  type: 'Customer',
+  fetchedAt: '2026-01-01T00:00:10.000Z',
+  ageSeconds: 5,
+  fromCache: true,
+  staleIfError: false,
+  cached: 1,
+  fetched: 0,
+  ...over,
 });
 const CRM = { subgraph: 'crm', system: 'crm' };
 
@@ -31,7 +40,9 @@ describe('response path prefixes', () => {
   });
 
   it('names a root fetch by its root fields, aliases as written, __typename left out', () => {
-    expect(fetchPath({ request: { query: 'query Q__crm__0 { c: customer(id: "x") { id } __typename ...F } fragment F on Query { customers { nodes { id } } }' } })).toBe('c,customers');
+    expect(fetchPath({ request: { query: 'query Q__crm__0 { c: customer(id: "x") { id } __typename ...F } fragment F on Query { customers { nodes { id } } }' } })).toBe(
+      'c,customers',
+    );
     expect(fetchPath({ document: parse('{ product(sku: "A") { id } }'), request: {} })).toBe('product');
     expect(fetchPath({ request: { query: '{ not graphql' } })).toBeUndefined();
   });
@@ -56,15 +67,50 @@ describe('extensions.sources', () => {
     // A subgraph cannot claim another's identity: system and subgraph come from the data source.
     recordProvenance(context, rootFetch(context, '{ customer(id: "cus_0001") { id } }'), [item({ system: 'billing', subgraph: 'billing' })], CRM);
     const ERP = { subgraph: 'erp', system: 'erp' };
-    recordProvenance(context, entityFetch(context, ['customer', 'orders', 'nodes', 0]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 2, fetchedAt: '2026-01-01T00:00:20.000Z' })], ERP);
-    recordProvenance(context, entityFetch(context, ['customer', 'orders', 'nodes', 1]), [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 3, fetchedAt: '2026-01-01T00:00:15.000Z' })], ERP);
+    recordProvenance(
+      context,
+      entityFetch(context, ['customer', 'orders', 'nodes', 0]),
+      [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 2, fetchedAt: '2026-01-01T00:00:20.000Z' })],
+      ERP,
+    );
+    recordProvenance(
+      context,
+      entityFetch(context, ['customer', 'orders', 'nodes', 1]),
+      [item({ type: 'Order', fromCache: false, ageSeconds: 0, cached: 0, fetched: 3, fetchedAt: '2026-01-01T00:00:15.000Z' })],
+      ERP,
+    );
     // Malformed items are dropped, not passed to clients.
-    recordProvenance(context, entityFetch(context, ['customer']), [{ type: 'Customer', secret: 'x' }, 'junk', item({ ageSeconds: -1 }), item({ fetchedAt: 'yesterday' })], { subgraph: 'support', system: 'support' });
+    recordProvenance(context, entityFetch(context, ['customer']), [{ type: 'Customer', secret: 'x' }, 'junk', item({ ageSeconds: -1 }), item({ fetchedAt: 'yesterday' })], {
+      subgraph: 'support',
+      system: 'support',
+    });
     recordProvenance(context, entityFetch(context, ['customer']), 'not a list', { subgraph: 'billing', system: 'billing' });
     expect(await finish()).toEqual({
       sources: [
-        { path: 'customer', subgraph: 'crm', system: 'crm', type: 'Customer', fetchedAt: '2026-01-01T00:00:10.000Z', ageSeconds: 5, fromCache: true, staleIfError: false, cached: 1, fetched: 0 },
-        { path: 'customer.orders.nodes.@', subgraph: 'erp', system: 'erp', type: 'Order', fetchedAt: '2026-01-01T00:00:15.000Z', ageSeconds: 0, fromCache: false, staleIfError: false, cached: 0, fetched: 5 },
+        {
+          path: 'customer',
+          subgraph: 'crm',
+          system: 'crm',
+          type: 'Customer',
+          fetchedAt: '2026-01-01T00:00:10.000Z',
+          ageSeconds: 5,
+          fromCache: true,
+          staleIfError: false,
+          cached: 1,
+          fetched: 0,
+        },
+        {
+          path: 'customer.orders.nodes.@',
+          subgraph: 'erp',
+          system: 'erp',
+          type: 'Order',
+          fetchedAt: '2026-01-01T00:00:15.000Z',
+          ageSeconds: 0,
+          fromCache: false,
+          staleIfError: false,
+          cached: 0,
+          fetched: 5,
+        },
       ],
     });
   });

@@ -38,7 +38,18 @@ export function recordProvenance(context: GatewayContext, fetch: SubgraphFetch, 
   if (path === undefined) return;
   for (const { type, fetchedAt, ageSeconds, fromCache, staleIfError, cached, fetched } of items) {
     const id = `${path}\u0000${origin.subgraph}\u0000${type}`;
-    const item: Source = { path, subgraph: origin.subgraph, system: origin.system, type, fetchedAt: new Date(fetchedAt).toISOString(), ageSeconds, fromCache, staleIfError, cached, fetched };
+    const item: Source = {
+      path,
+      subgraph: origin.subgraph,
+      system: origin.system,
+      type,
+      fetchedAt: new Date(fetchedAt).toISOString(),
+      ageSeconds,
+      fromCache,
+      staleIfError,
+      cached,
+      fetched,
+    };
     const known = sources.get(id);
     sources.set(id, known ? merge(known, item) : item);
   }

@@ -56,7 +56,12 @@ function isStaleEntity(item: unknown): item is StaleEntity {
   if (typeof item !== 'object' || item === null) return false;
   const { system, subgraph, type, key, fetchedAt, ageSeconds } = item as Record<string, unknown>;
   return (
-    typeof system === 'string' && typeof subgraph === 'string' && typeof type === 'string' && typeof key === 'string' &&
-    typeof fetchedAt === 'string' && typeof ageSeconds === 'number' && Number.isFinite(ageSeconds)
+    typeof system === 'string' &&
+    typeof subgraph === 'string' &&
+    typeof type === 'string' &&
+    typeof key === 'string' &&
+    typeof fetchedAt === 'string' &&
+    typeof ageSeconds === 'number' &&
+    Number.isFinite(ageSeconds)
   );
 }

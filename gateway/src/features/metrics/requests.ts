@@ -83,7 +83,12 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
           record({
             ...named,
             clientName: request.http?.headers.get('apollographql-client-name') ?? null,
-            outcome: outcomeOf(response.http.status, hasData, sent.length, sent.map(codeOf).filter((code): code is string => code !== null)),
+            outcome: outcomeOf(
+              response.http.status,
+              hasData,
+              sent.length,
+              sent.map(codeOf).filter((code): code is string => code !== null),
+            ),
             errors: sent,
             denied: deniedCoordinates(contextValue),
             seconds: (performance.now() - started) / 1000,

@@ -12,9 +12,7 @@ const MAX_LENGTH = 128;
  */
 export function requestIdFor(request: IncomingMessage): string {
   const header = request.headers[REQUEST_ID_HEADER];
-  return typeof header === 'string' && header.length > 0 && header.length <= MAX_LENGTH && /^[\x21-\x7e]+$/.test(header)
-    ? header
-    : randomUUID();
+  return typeof header === 'string' && header.length > 0 && header.length <= MAX_LENGTH && /^[\x21-\x7e]+$/.test(header) ? header : randomUUID();
 }
 
 /** Echoes the request id on every response, errors and 404s included. */

@@ -13,8 +13,14 @@ import { createResponseStore } from './store.js';
  * calls, so "served from the cache" is a count of zero executions.
  */
 const typeDefs = /* GraphQL */ `
-  type Query { greeting(name: String): String  stale: String  broken: String }
-  type Mutation { touch: String }
+  type Query {
+    greeting(name: String): String
+    stale: String
+    broken: String
+  }
+  type Mutation {
+    touch: String
+  }
 `;
 let calls = 0;
 const resolvers = {
@@ -22,7 +28,10 @@ const resolvers = {
     greeting: (_: unknown, { name }: { name?: string }) => (calls++, `hello ${name ?? 'world'}`),
     stale: (_: unknown, __: unknown, context: GatewayContext) => {
       calls++;
-      recordStaleEntities(context, [{ system: 'crm', subgraph: 'crm', type: 'Customer', key: 'cus_0001', fetchedAt: new Date().toISOString(), ageSeconds: 90 }], { subgraph: 'crm', system: 'crm' });
+      recordStaleEntities(context, [{ system: 'crm', subgraph: 'crm', type: 'Customer', key: 'cus_0001', fetchedAt: new Date().toISOString(), ageSeconds: 90 }], {
+        subgraph: 'crm',
+        system: 'crm',
+      });
       return 'old';
     },
     broken: () => {

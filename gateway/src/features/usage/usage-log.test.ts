@@ -60,7 +60,9 @@ describe('UsageAggregator', () => {
     aggregator.restore(aggregator.take());
     aggregator.record({ ...event, fields: ['Customer.email'] }, Date.parse('2026-11-01T00:01:00Z'));
     expect(aggregator.unwrittenRuns).toBe(2);
-    expect(aggregator.take()).toEqual([{ ...event, fields: ['Customer.email', 'Customer.phone'], count: 2, firstSeen: '2026-11-01T00:00:00.000Z', lastSeen: '2026-11-01T00:01:00.000Z' }]);
+    expect(aggregator.take()).toEqual([
+      { ...event, fields: ['Customer.email', 'Customer.phone'], count: 2, firstSeen: '2026-11-01T00:00:00.000Z', lastSeen: '2026-11-01T00:01:00.000Z' },
+    ]);
   });
 });
 
@@ -80,7 +82,11 @@ describe('createUsageLog', () => {
       document,
       schema,
       operation: getOperationAST(document) ?? undefined,
-      request: { query, variables: { id: '1' }, http: { method: 'POST', headers: new HeaderMap(clientName === undefined ? [] : [['apollographql-client-name', clientName]]), search: '', body: {} } },
+      request: {
+        query,
+        variables: { id: '1' },
+        http: { method: 'POST', headers: new HeaderMap(clientName === undefined ? [] : [['apollographql-client-name', clientName]]), search: '', body: {} },
+      },
       contextValue: { requestId: 'test' },
     } as unknown as GraphQLRequestContextDidResolveOperation<GatewayContext>;
     const listener = (await log.plugins[0]!.requestDidStart!(requestContext as never)) as GraphQLRequestListener<GatewayContext>;

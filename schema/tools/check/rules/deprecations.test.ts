@@ -4,25 +4,29 @@ import { deprecations } from './deprecations.js';
 
 const passing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer(id: ID!): Customer @authenticated }
-type Customer @key(fields: "id") {
-  id: ID! @authenticated
-  phone: String @authenticated @deprecated(reason: "Use contacts; removal: 2027-06-30")
-}
-`,
+    type Query {
+      customer(id: ID!): Customer @authenticated
+    }
+    type Customer @key(fields: "id") {
+      id: ID! @authenticated
+      phone: String @authenticated @deprecated(reason: "Use contacts; removal: 2027-06-30")
+    }
+  `,
 });
 
 const failing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer(id: ID!): Customer @authenticated }
-type Customer @key(fields: "id") {
-  id: ID! @authenticated
-  phone: String @authenticated @deprecated(reason: "Use contacts")
-  fax: String @authenticated @deprecated(reason: "Nobody faxes; removal: 2026-01-31")
-  pager: String @authenticated @deprecated
-  telex: String @authenticated @deprecated(reason: "removal: 2026-02-30")
-}
-`,
+    type Query {
+      customer(id: ID!): Customer @authenticated
+    }
+    type Customer @key(fields: "id") {
+      id: ID! @authenticated
+      phone: String @authenticated @deprecated(reason: "Use contacts")
+      fax: String @authenticated @deprecated(reason: "Nobody faxes; removal: 2026-01-31")
+      pager: String @authenticated @deprecated
+      telex: String @authenticated @deprecated(reason: "removal: 2026-02-30")
+    }
+  `,
 });
 
 describe('deprecations rule', () => {

@@ -4,35 +4,57 @@ import { descriptions } from './descriptions.js';
 
 const passing = composeInline({
   crm: /* GraphQL */ `
-type Query { "The customer with this id." customer(id: ID!): Customer @authenticated }
-"A customer."
-type Customer @key(fields: "id") {
-  "Stable id."
-  id: ID! @authenticated
-  "Where the customer sits."
-  segment: Segment @authenticated
-}
-"Market segment."
-enum Segment { SMB ENTERPRISE }
-"Changes to a customer."
-input CustomerInput { "New name." name: String }
-type Mutation { "Renames." rename(input: CustomerInput!): Customer @authenticated }
-`,
+    type Query {
+      "The customer with this id."
+      customer(id: ID!): Customer @authenticated
+    }
+    "A customer."
+    type Customer @key(fields: "id") {
+      "Stable id."
+      id: ID! @authenticated
+      "Where the customer sits."
+      segment: Segment @authenticated
+    }
+    "Market segment."
+    enum Segment {
+      SMB
+      ENTERPRISE
+    }
+    "Changes to a customer."
+    input CustomerInput {
+      "New name."
+      name: String
+    }
+    type Mutation {
+      "Renames."
+      rename(input: CustomerInput!): Customer @authenticated
+    }
+  `,
 });
 
 const failing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer(id: ID!): Customer @authenticated }
-type Customer @key(fields: "id") {
-  "Stable id."
-  id: ID! @authenticated
-  segment: Segment @authenticated
-}
-enum Segment { SMB ENTERPRISE }
-"Changes to a customer."
-input CustomerInput { name: String }
-type Mutation { "Renames." rename(input: CustomerInput!): Customer @authenticated }
-`,
+    type Query {
+      customer(id: ID!): Customer @authenticated
+    }
+    type Customer @key(fields: "id") {
+      "Stable id."
+      id: ID! @authenticated
+      segment: Segment @authenticated
+    }
+    enum Segment {
+      SMB
+      ENTERPRISE
+    }
+    "Changes to a customer."
+    input CustomerInput {
+      name: String
+    }
+    type Mutation {
+      "Renames."
+      rename(input: CustomerInput!): Customer @authenticated
+    }
+  `,
 });
 
 describe('descriptions rule', () => {
@@ -41,7 +63,11 @@ describe('descriptions rule', () => {
   });
 
   it('names each undescribed type and field', () => {
-    expect(descriptions(ruleInput(failing)).map(({ coordinate, message }) => `${coordinate}: ${message}`).sort()).toEqual([
+    expect(
+      descriptions(ruleInput(failing))
+        .map(({ coordinate, message }) => `${coordinate}: ${message}`)
+        .sort(),
+    ).toEqual([
       'Customer.segment: field has no description',
       'Customer: type has no description',
       'CustomerInput.name: input field has no description',

@@ -12,8 +12,7 @@ export function descriptions(input: RuleInput): Finding[] {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((type) => type!.name));
   const missing = (text: string | null | undefined) => !text?.trim();
   const findings: Finding[] = [];
-  const report = (coordinate: string, what: string) =>
-    findings.push({ severity: 'error', rule: 'descriptions', coordinate, message: `${what} has no description` });
+  const report = (coordinate: string, what: string) => findings.push({ severity: 'error', rule: 'descriptions', coordinate, message: `${what} has no description` });
   for (const type of Object.values(schema.getTypeMap()) as GraphQLNamedType[]) {
     if (type.name.startsWith('__') || (isScalarType(type) && isSpecifiedScalarType(type))) continue;
     const kind = kindOf(type);

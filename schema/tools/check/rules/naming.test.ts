@@ -4,22 +4,46 @@ import { naming } from './naming.js';
 
 const passing = composeInline({
   crm: /* GraphQL */ `
-type Query { customerByEmail(emailAddress: String!): Customer @authenticated }
-type Customer @key(fields: "id") { id: ID! @authenticated, segment: CustomerSegment @authenticated }
-enum CustomerSegment { MID_MARKET SMB }
-input UpdateCustomerInput { accountManager: String }
-type Mutation { updateCustomer(input: UpdateCustomerInput!): Customer @authenticated }
-`,
+    type Query {
+      customerByEmail(emailAddress: String!): Customer @authenticated
+    }
+    type Customer @key(fields: "id") {
+      id: ID! @authenticated
+      segment: CustomerSegment @authenticated
+    }
+    enum CustomerSegment {
+      MID_MARKET
+      SMB
+    }
+    input UpdateCustomerInput {
+      accountManager: String
+    }
+    type Mutation {
+      updateCustomer(input: UpdateCustomerInput!): Customer @authenticated
+    }
+  `,
 });
 
 const failing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer_by_email(EmailAddress: String!): customer @authenticated }
-type customer @key(fields: "id") { id: ID! @authenticated, segment: CustomerSegment @authenticated }
-enum CustomerSegment { midMarket SMB }
-input CustomerChanges { account_manager: String }
-type Mutation { updateCustomer(input: CustomerChanges!): customer @authenticated }
-`,
+    type Query {
+      customer_by_email(EmailAddress: String!): customer @authenticated
+    }
+    type customer @key(fields: "id") {
+      id: ID! @authenticated
+      segment: CustomerSegment @authenticated
+    }
+    enum CustomerSegment {
+      midMarket
+      SMB
+    }
+    input CustomerChanges {
+      account_manager: String
+    }
+    type Mutation {
+      updateCustomer(input: CustomerChanges!): customer @authenticated
+    }
+  `,
 });
 
 describe('naming rule', () => {
@@ -28,7 +52,11 @@ describe('naming rule', () => {
   });
 
   it('names every convention broken', () => {
-    expect(naming(ruleInput(failing)).map(({ coordinate, message }) => `${coordinate}: ${message}`).sort()).toEqual([
+    expect(
+      naming(ruleInput(failing))
+        .map(({ coordinate, message }) => `${coordinate}: ${message}`)
+        .sort(),
+    ).toEqual([
       'CustomerChanges.account_manager: field names are camelCase',
       'CustomerChanges: input type names end in "Input"',
       'CustomerSegment.midMarket: enum values are SCREAMING_SNAKE_CASE',

@@ -9,7 +9,12 @@ import type { Finding, RuleInput } from '../types.js';
 export function ownership(input: RuleInput): Finding[] {
   const findings: Finding[] = [];
   for (const subgraph of input.subgraphs) {
-    const problem = 'error' in input.owners ? `schema/owners.yaml cannot be read: ${input.owners.error}` : input.owners[subgraph] ? undefined : 'no entry in schema/owners.yaml (team, system, contact, sla)';
+    const problem =
+      'error' in input.owners
+        ? `schema/owners.yaml cannot be read: ${input.owners.error}`
+        : input.owners[subgraph]
+          ? undefined
+          : 'no entry in schema/owners.yaml (team, system, contact, sla)';
     if (problem) findings.push({ severity: 'error', rule: 'ownership', coordinate: `subgraph:${subgraph}`, subgraphs: [subgraph], message: problem });
   }
   const judge = (coordinate: string, directives: readonly ConstDirectiveNode[] | undefined) => {

@@ -4,23 +4,27 @@ import { policyCoverage } from './policy-coverage.js';
 
 const passing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]]) }
-type Customer @key(fields: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  phone: String @requiresScopes(scopes: [["crm:read", "pii:read"]])
-}
-`,
+    type Query {
+      customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+    }
+    type Customer @key(fields: "id") {
+      id: ID! @requiresScopes(scopes: [["crm:read"]])
+      phone: String @requiresScopes(scopes: [["crm:read", "pii:read"]])
+    }
+  `,
 });
 
 const failing = composeInline({
   crm: /* GraphQL */ `
-type Query { customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]]) }
-type Customer @key(fields: "id") {
-  id: ID! @requiresScopes(scopes: [["crm:read"]])
-  phone: String @requiresScopes(scopes: [["crm:raed", "pii:read"]])
-  nickname: String
-}
-`,
+    type Query {
+      customer(id: ID!): Customer @requiresScopes(scopes: [["crm:read"]])
+    }
+    type Customer @key(fields: "id") {
+      id: ID! @requiresScopes(scopes: [["crm:read"]])
+      phone: String @requiresScopes(scopes: [["crm:raed", "pii:read"]])
+      nickname: String
+    }
+  `,
 });
 
 describe('policy coverage rule', () => {
@@ -30,7 +34,12 @@ describe('policy coverage rule', () => {
 
   it('fails a field without a policy (default deny) and a misspelt scope', () => {
     expect(policyCoverage(ruleInput(failing))).toEqual([
-      { severity: 'error', rule: 'default-deny', coordinate: 'Customer.nickname', message: 'no policy: declare @requiresScopes or @authenticated on the field or on the type it returns' },
+      {
+        severity: 'error',
+        rule: 'default-deny',
+        coordinate: 'Customer.nickname',
+        message: 'no policy: declare @requiresScopes or @authenticated on the field or on the type it returns',
+      },
       { severity: 'error', rule: 'unknown-scope', coordinate: 'Customer.phone', message: 'unknown scope "crm:raed"' },
     ]);
   });

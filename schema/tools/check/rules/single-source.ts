@@ -18,18 +18,35 @@ export function singleSource(input: RuleInput): Finding[] {
     const entry = entries.get(coordinate) ?? entries.get(type);
     const where = `resolved by ${resolvers.join(', ')}`;
     if (!entry) {
-      findings.push({ severity: 'error', rule: 'single-source', coordinate, subgraphs: resolvers, message: `non-key field ${where}: make one subgraph its source, or add it to schema/shareable.yaml with a reason and approvedBy` });
+      findings.push({
+        severity: 'error',
+        rule: 'single-source',
+        coordinate,
+        subgraphs: resolvers,
+        message: `non-key field ${where}: make one subgraph its source, or add it to schema/shareable.yaml with a reason and approvedBy`,
+      });
       continue;
     }
     used.add(entry.coordinate);
     const gaps = (['reason', 'approvedBy'] as const).filter((key) => !entry[key]?.trim());
     if (gaps.length > 0) {
-      findings.push({ severity: 'error', rule: 'single-source', coordinate, subgraphs: resolvers, message: `non-key field ${where}: its schema/shareable.yaml entry ${entry.coordinate} lacks ${gaps.join(' and ')}` });
+      findings.push({
+        severity: 'error',
+        rule: 'single-source',
+        coordinate,
+        subgraphs: resolvers,
+        message: `non-key field ${where}: its schema/shareable.yaml entry ${entry.coordinate} lacks ${gaps.join(' and ')}`,
+      });
     }
   }
   for (const entry of input.shareable) {
     if (!used.has(entry.coordinate)) {
-      findings.push({ severity: 'warning', rule: 'single-source', coordinate: entry.coordinate, message: 'schema/shareable.yaml lists it but no non-key field of it is shared any more: remove the entry' });
+      findings.push({
+        severity: 'warning',
+        rule: 'single-source',
+        coordinate: entry.coordinate,
+        message: 'schema/shareable.yaml lists it but no non-key field of it is shared any more: remove the entry',
+      });
     }
   }
   return findings;
@@ -48,9 +65,10 @@ export function sharedFields(supergraphSdl: string): Map<string, string[]> {
     for (const field of type.fields ?? []) {
       if (keyFields.has(field.name.value)) continue;
       const joins = joinDirectives(field.directives, 'join__field');
-      const resolving = joins.length === 0
-        ? typeGraphs
-        : joins.filter((join) => !booleanArgument(join, 'external') && !booleanArgument(join, 'usedOverridden')).map((join) => stringArgument(join, 'graph'));
+      const resolving =
+        joins.length === 0
+          ? typeGraphs
+          : joins.filter((join) => !booleanArgument(join, 'external') && !booleanArgument(join, 'usedOverridden')).map((join) => stringArgument(join, 'graph'));
       const names = [...new Set(resolving.filter((graph): graph is string => !!graph).map((graph) => graphs.get(graph) ?? graph))].sort();
       if (names.length > 1) shared.set(`${type.name.value}.${field.name.value}`, names);
     }
