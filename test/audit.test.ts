@@ -1,53 +1,20 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
 import { generateDataset } from '../systems/seed/generate.js';
 import { graphql, http } from './helpers/graphql.js';
-import { startStack, SUBGRAPH_NAMES, type Stack } from './helpers/stack.js';
+import { startStack, type Stack } from './helpers/stack.js';
 import { devToken } from './helpers/tokens.js';
+import { auditLines, linesOf, sha256, SUPPORT_VIEW, varying, type Line } from './helpers/audit-lines.js';
 
 /**
  * The audit trail over the whole stack: real processes, real dev-issuer tokens, the gateway
  * writing to AUDIT_LOG. Each request carries its own `x-request-id`, so each test finds its lines.
  */
-const SUPPORT_VIEW = /* GraphQL */ `
-  query SupportView {
-    customer(id: "cus_0001") {
-      name
-      email
-      phone
-    }
-  }
-`;
 const CLIENT = { 'apollographql-client-name': 'audit-test', 'apollographql-client-version': '1.2.3' };
 const first = generateDataset().customers[0]!;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-type Line = Record<string, unknown>;
-
-function linesOf(text: string): Line[] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('{"type":"audit"'))
-    .map((line) => JSON.parse(line) as Line);
-}
-
-/** Waits until `count` lines carry `requestId` (lines of refused requests are written after the answer). */
-async function auditLines(read: () => string, requestId: string, count = 1): Promise<Line[]> {
-  for (let attempt = 0; ; attempt++) {
-    const lines = linesOf(read()).filter((line) => line.requestId === requestId);
-    if (lines.length >= count || attempt === 250) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The parts of a line that differ per run, matched by type. */
-const varying = { time: expect.stringMatching(ISO_TIME), durationMs: expect.any(Number) };
 
 describe('audit trail', () => {
   let stack: Stack;
@@ -263,102 +230,6 @@ describe('audit trail', () => {
     // Every line is whole JSON with exactly the documented fields.
     for (const line of linesOf(text)) expect(Object.keys(line)).toEqual(FIELDS);
     expect(text.split('\n').filter(Boolean).length).toBe(linesOf(text).length);
-  });
-});
-
-/** More gateways on the same subgraphs, each with another audit setting. */
-describe('audit sinks', () => {
-  let stack: Stack;
-  const gateways: Record<'stdout' | 'broken' | 'failClosed', ServiceProcess | undefined> = { stdout: undefined, broken: undefined, failClosed: undefined };
-  let token: string;
-
-  beforeAll(async () => {
-    stack = await startStack({ withoutGateway: true });
-    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${stack.subgraphs[name].url}/graphql`]));
-    const start = (env: Record<string, string>) => startService({ name: 'gateway', entry: 'gateway/src/main.ts', env: { ...stack.env, ...urls, ...env } });
-    [gateways.stdout, gateways.broken, gateways.failClosed] = await Promise.all([
-      start({ AUDIT_LOG: 'stdout', AUTHZ_MODE: 'reject' }),
-      start({ AUDIT_LOG: '/dev/full' }),
-      start({ AUDIT_LOG: '/dev/full', AUDIT_FAIL_CLOSED: '1' }),
-    ]);
-    token = await devToken(stack.dataDir, { preset: 'sales', sub: 'bob@sales' });
-  });
-  afterAll(async () => {
-    await Promise.all(Object.values(gateways).map((gateway) => gateway?.stop()));
-    await stack?.stop();
-  });
-
-  it('writes to stdout, and records a request refused in reject mode as forbidden', async () => {
-    const response = await graphql(gateways.stdout!.url, SUPPORT_VIEW, undefined, { authorization: `Bearer ${token}`, 'x-request-id': 'audit-reject' });
-    expect(response.status).toBe(403);
-    expect(await auditLines(() => gateways.stdout!.output(), 'audit-reject')).toEqual([
-      {
-        type: 'audit',
-        ...varying,
-        requestId: 'audit-reject',
-        subject: 'bob@sales',
-        clientName: null,
-        clientVersion: null,
-        operationName: 'SupportView',
-        operationHash: sha256(SUPPORT_VIEW),
-        operationType: 'query',
-        outcome: 'forbidden',
-        classified: [],
-        denied: ['Customer.email', 'Customer.phone'],
-        errorCodes: ['FORBIDDEN'],
-      },
-    ]);
-  });
-
-  it.skipIf(!existsSync('/dev/full'))('answers requests when the audit log cannot be written, and says so once', async () => {
-    const query = /* GraphQL */ `
-      {
-        customer(id: "cus_0001") {
-          name
-        }
-      }
-    `;
-    for (let i = 0; i < 3; i++) {
-      const response = await graphql(gateways.broken!.url, query, undefined, { authorization: `Bearer ${token}` });
-      expect(response.body).toEqual({ data: { customer: { name: first.name } } });
-    }
-    const complaints = () =>
-      gateways
-        .broken!.output()
-        .split('\n')
-        .filter((line) => line.includes('audit log cannot be written'));
-    // The failed write is reported asynchronously; once it is, later requests add no complaint.
-    for (let attempt = 0; complaints().length === 0 && attempt < 250; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await graphql(gateways.broken!.url, query, undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
-    // Every log line also carries `time` (and `traceId` inside a request's trace): see common/logger.ts.
-    const logged = complaints().map((line) => JSON.parse(line) as Record<string, unknown>);
-    for (const line of logged) expect(line.time).toMatch(ISO_TIME);
-    expect(logged.map(({ time: _time, traceId: _traceId, ...rest }) => rest)).toEqual([
-      {
-        level: 'error',
-        service: 'gateway',
-        msg: 'audit log cannot be written: audit lines are dropped from now on',
-        target: '/dev/full',
-        error: 'ENOSPC: no space left on device, write',
-      },
-    ]);
-  });
-
-  it.skipIf(!existsSync('/dev/full'))('refuses to answer with AUDIT_FAIL_CLOSED=1 when the audit log cannot be written', async () => {
-    const response = await graphql(
-      gateways.failClosed!.url,
-      `
-        {
-          customer(id: "cus_0001") {
-            name
-          }
-        }
-      `,
-      undefined,
-      { authorization: `Bearer ${token}` },
-    );
-    expect(response.status).toBe(503);
-    expect(response.body).toEqual({ errors: [{ message: 'The request cannot be audited; try again later', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 });
 
