@@ -4,7 +4,11 @@ import type { UsageRecord } from './types.js';
 
 const TABLE = 'bizgraph_usage';
 
+// Concurrent CREATE TABLE IF NOT EXISTS races in PostgreSQL's catalogs (duplicate type or key),
+// so replicas take a transaction-scoped advisory lock first: the second one then sees the table.
 const CREATE_TABLE = `
+  DO $$ BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('${TABLE}'));
   CREATE TABLE IF NOT EXISTS ${TABLE} (
     operation_hash text NOT NULL,
     client_name text NOT NULL,
@@ -14,7 +18,8 @@ const CREATE_TABLE = `
     first_seen timestamptz NOT NULL,
     last_seen timestamptz NOT NULL,
     PRIMARY KEY (operation_hash, client_name)
-  )`;
+  );
+  END $$`;
 
 // One statement for the whole flush; the upsert adds counts atomically, so replicas never lose
 // each other's increments. The records of one flush are unique per key (ON CONFLICT needs that).
@@ -83,13 +88,7 @@ export async function readPostgresUsage(url: string): Promise<UsageRecord[]> {
 }
 
 async function createTable(pool: pg.Pool): Promise<void> {
-  try {
-    await pool.query(CREATE_TABLE);
-  } catch (error) {
-    // Two replicas creating the table at once: one wins, the other sees a duplicate type or table.
-    const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P07') throw error;
-  }
+  await pool.query(CREATE_TABLE);
 }
 
 function toRow(record: UsageRecord) {
