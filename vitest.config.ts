@@ -12,12 +12,12 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.data/**'],
+    exclude: ['node_modules/**', '.data/**', 'dist/**'],
     // Cross-process tests start real servers; two workers match the machine's two cores.
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 300_000,
     // Lends default stacks to files that only read (test/helpers/shared-stack.ts); starts none until asked.
-    globalSetup: ['test/helpers/shared-stack-server.ts'],
+    globalSetup: ['test/helpers/build-for-tests.ts', 'test/helpers/shared-stack-server.ts'],
   },
 });

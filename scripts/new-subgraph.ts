@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { registerSubgraph, renderSubgraph, ScaffoldError, validateRequest, type ScaffoldRequest } from './scaffold/scaffold.js';
+import { PROJECT_ROOT } from '../common/project-root.js';
 
 /**
  * `npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]`: writes a
  * working subgraph from `scripts/scaffold/templates/`, registers it (supergraph.yaml, owners.yaml;
  * codegen and the known scopes follow from supergraph.yaml) and runs codegen and compose. Bad arguments exit 2 with a message.
  */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = PROJECT_ROOT;
 
 const USAGE = 'usage: npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]';
 

@@ -12,7 +12,7 @@ import { ROOT } from '../scripts/lib/processes.js';
  * tests, compose:check, codegen:check, the type check and schema:check.
  */
 const copy = mkdtempSync(join(tmpdir(), 'bizgraph-scaffold-'));
-const SKIP = new Set(['node_modules', '.data', '.git']);
+const SKIP = new Set(['node_modules', '.data', '.git', 'dist']);
 
 interface Run {
   code: number | null;

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../common/project-root.js';
 import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
@@ -9,10 +9,8 @@ import { readPersistedConfig, type PersistedConfig } from './features/persisted/
 import { readResponseCacheConfig, type ResponseCacheConfig } from './features/response-cache/config.js';
 import { readUsageConfig, type UsageConfig } from '../../common/usage/config.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /** The committed supergraph, resolved from the project root so the gateway runs from any cwd. */
-export const DEFAULT_SUPERGRAPH = resolve(ROOT, 'schema/supergraph.graphql');
+export const DEFAULT_SUPERGRAPH = projectPath('schema/supergraph.graphql');
 
 export interface SupergraphSource {
   /** An absolute file path or an http(s) URL. */

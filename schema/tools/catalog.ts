@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../../gateway/src/authz/load.js';
 import { buildCatalog } from './catalog/model.js';
 import { renderCatalogJson, renderCatalogMarkdown } from './catalog/markdown.js';
 import { OWNERS_PATH, readOwners } from './lib/owners.js';
+import { projectPath } from '../../common/project-root.js';
 
 /**
  * `npm run catalog`: writes schema/catalog.md and schema/catalog.json from the working tree's
@@ -13,7 +14,7 @@ import { OWNERS_PATH, readOwners } from './lib/owners.js';
  * differs from what would be written, so CI catches a schema change whose catalog nobody refreshed.
  * Exit codes: 0 done / up to date, 1 stale, 2 bad usage or unreadable input.
  */
-const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SCHEMA_DIR = projectPath('schema');
 
 export const USAGE = `usage: npm run catalog -- [--check] [--supergraph PATH] [--owners PATH] [--out-dir DIR]
   writes DIR/catalog.md and DIR/catalog.json (DIR defaults to schema/)

@@ -1,16 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildSections, renderChangelog } from './changelog/build.js';
 import { FileHistory, NotARepositoryError } from './changelog/git.js';
+import { PROJECT_ROOT } from '../../common/project-root.js';
 
 /**
  * `npm run changelog`: writes schema/CHANGELOG.md from the git history of the committed
  * schema/supergraph.graphql (plus an "Unreleased" section when the working tree differs from HEAD).
  * Exit codes: 0 written, 1 not a git repository, 2 bad usage or a git failure.
  */
-const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PROJECT_DIR = PROJECT_ROOT;
 const SUPERGRAPH = 'schema/supergraph.graphql';
 const OUTPUT = 'schema/CHANGELOG.md';
 

@@ -5,6 +5,7 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import YAML from 'yaml';
 import { writeFileAtomicallySync } from '../../common/atomic-file.js';
+import { projectPath } from '../../common/project-root.js';
 
 /**
  * Offline composition of schema/supergraph.yaml (rover's format) into the committed
@@ -15,7 +16,7 @@ import { writeFileAtomicallySync } from '../../common/atomic-file.js';
  * to the working directory). The file is written to a temporary name beside it and renamed over
  * it, so a gateway polling it (SUPERGRAPH_POLL_INTERVAL_MS) never reads half a supergraph.
  */
-const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SCHEMA_DIR = projectPath('schema');
 const CONFIG_PATH = resolve(SCHEMA_DIR, 'supergraph.yaml');
 const OUTPUT_PATH = resolve(SCHEMA_DIR, 'supergraph.graphql');
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../../gateway/src/auth/presets.js';
@@ -8,13 +8,14 @@ import { explainAccess, explanationJson, formatExplanation, type ExplainPrincipa
 import { formatFindings, formatSummary, lintPolicy } from './scopes-lint.js';
 import { formatMatrix, MATRIX_FORMATS, scopeMatrix, type MatrixFormat } from './scopes-matrix.js';
 import { anonymousPrincipal, claimNamesFromEnv, principalFromPreset, principalFromScopes, principalFromToken } from './scopes-principal.js';
+import { projectPath } from '../../common/project-root.js';
 
 /**
  * The security team's tools over the supergraph's policy (`npm run scopes -- …`): `matrix`,
  * `explain` and `lint`. Exit codes: 0 done, 1 lint found problems, 2 bad usage or unreadable input
  * (message on stderr).
  */
-const DEFAULT_SUPERGRAPH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'supergraph.graphql');
+const DEFAULT_SUPERGRAPH = projectPath('schema/supergraph.graphql');
 
 export const USAGE = `usage: npm run scopes -- <command> [options]
   matrix   [--format table|csv|json] [--supergraph PATH]

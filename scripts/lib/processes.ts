@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../../common/project-root.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = PROJECT_ROOT;
 
 export interface ServiceProcess {
   name: string;
@@ -28,15 +30,32 @@ export interface StartOptions {
 }
 
 /**
- * Starts a TypeScript entry as its own Node process and resolves once it prints its
+ * How to run a source entry: from the build named by `BIZGRAPH_BUILD_DIR` (`npm run build`'s
+ * `dist`, or the test run's own build) when that build belongs to this project and holds the
+ * entry; otherwise the TypeScript source through `tsx`. A build elsewhere (another checkout's)
+ * is ignored: its modules would read that checkout's schema.
+ */
+export function nodeArgsFor(entry: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const buildDir = env.BIZGRAPH_BUILD_DIR ? resolve(ROOT, env.BIZGRAPH_BUILD_DIR) : undefined;
+  if (buildDir?.startsWith(ROOT + sep)) {
+    const built = join(buildDir, entry.replace(/\.ts$/, '.js'));
+    // Source-mapped stack traces for development and tests; production skips their cost on every error.
+    if (existsSync(built)) return env.NODE_ENV === 'production' ? [built] : ['--enable-source-maps', built];
+  }
+  return ['--import', 'tsx', entry];
+}
+
+/**
+ * Starts an entry (`subgraphs/crm/main.ts`) as its own Node process and resolves once it prints its
  * `{"msg":"listening","url":…}` line (PORT=0 in tests, so the URL carries the real port).
  */
 export function startService(options: StartOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry, ...(options.args ?? [])], {
+  const env = { ...process.env, ...options.env };
+  const child = spawn(process.execPath, [...nodeArgsFor(options.entry, env), ...(options.args ?? [])], {
     cwd: ROOT,
     // The child watches this stdin pipe and exits when it closes, so a supervisor or test
     // runner that dies (even by SIGKILL) never leaves orphaned services holding ports.
-    env: { ...process.env, ...options.env, BIZGRAPH_EXIT_WITH_PARENT: '1' },
+    env: { ...env, BIZGRAPH_EXIT_WITH_PARENT: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

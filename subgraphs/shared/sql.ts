@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { prepareClusterDir } from './pglite-cluster.js';
 import { traceStatement } from './tracing.js';
 
 import type { Queryable } from '../../common/contracts/sql.js';
@@ -42,6 +43,7 @@ function counted(run: RawQuery, onStatement: () => void, engine: Database['kind'
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  await prepareClusterDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
   // int8 as number: amounts are cents and sums stay far below 2^53.
   const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: (value: string) => Number(value) } });

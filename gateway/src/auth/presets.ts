@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { projectPath } from '../../../common/project-root.js';
 
 /**
  * The scopes of DESIGN.md's table and the development presets built from them: the one list that
@@ -21,7 +22,7 @@ export function subgraphScopes(supergraphYaml: string): string[] {
 }
 
 /** Every scope the schema may require (DESIGN.md "Scopes and classification"). */
-export const SCOPES: readonly string[] = [...subgraphScopes(readFileSync(new URL('../../../schema/supergraph.yaml', import.meta.url), 'utf8')), ...CROSS_CUTTING_SCOPES];
+export const SCOPES: readonly string[] = [...subgraphScopes(readFileSync(projectPath('schema/supergraph.yaml'), 'utf8')), ...CROSS_CUTTING_SCOPES];
 
 export type Scope = string;
 

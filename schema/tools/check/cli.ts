@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { readUsage } from '../../../common/usage/store.js';
 import { readSupergraphConfig, type SubgraphEntry } from '../compose.js';
 import { readOwners } from '../lib/owners.js';
@@ -8,13 +7,14 @@ import { readManifestOperations } from './consumers.js';
 import { renderMarkdown, renderText } from './render.js';
 import { runCheck } from './run.js';
 import { readShareable } from './shareable.js';
+import { projectPath } from '../../../common/project-root.js';
 
 /**
  * `npm run schema:check -- --subgraph NAME [--schema FILE] | --all` with `--format text|markdown`,
  * `--manifest FILE`, `--usage FILE`, `--base FILE`. Exit 0: pass (warnings allowed); 1: failing
  * findings; 2: usage error, the message naming the argument.
  */
-const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SCHEMA_DIR = projectPath('schema');
 const USAGE = 'usage: npm run schema:check -- (--subgraph NAME [--schema FILE] | --all) [--format text|markdown] [--manifest FILE] [--usage FILE] [--base FILE]';
 /** Stands in for the routing URL of a subgraph not yet in supergraph.yaml: composition needs one. */
 const PLACEHOLDER_URL = 'http://unregistered.invalid/graphql';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { projectPath } from '../../../common/project-root.js';
 
 /** One subgraph's owners, as declared in schema/owners.yaml. */
 export interface SubgraphOwner {
@@ -12,7 +11,7 @@ export interface SubgraphOwner {
   sla: { availability: string; latencyP99Ms: number; support: string };
 }
 
-export const OWNERS_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../owners.yaml');
+export const OWNERS_PATH = projectPath('schema/owners.yaml');
 
 /** Reads and validates owners.yaml; a missing or malformed entry throws naming the subgraph and key. */
 export function readOwners(path = OWNERS_PATH): Record<string, SubgraphOwner> {

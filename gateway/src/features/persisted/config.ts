@@ -1,11 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../../../common/project-root.js';
 import { ConfigError, readOptionalString, readOptionalUrl, readString, type Env } from '../../../../common/config.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
 /** Where `npm run persist` writes by default and the gateway reads by default. */
-export const DEFAULT_MANIFEST = resolve(ROOT, 'schema/persisted-operations.json');
+export const DEFAULT_MANIFEST = projectPath('schema/persisted-operations.json');
 
 /** `off`: no persisted queries at all; `apq`: automatic persisted queries; `safelist`: only the manifest's operations. */
 export type PersistedMode = 'off' | 'apq' | 'safelist';
