@@ -1,12 +1,17 @@
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { PROJECT_ROOT } from '../common/project-root.js';
 import { buildProject } from './lib/build.js';
 
 /**
  * `npm run build`: every process compiled to JavaScript in `dist/`, so production runs
- * `node dist/<entry>.js` (no TypeScript at run time). `--out <dir>` builds elsewhere.
+ * `node dist/<entry>.js` (no TypeScript at run time). `--out <dir>` builds into another directory inside the project.
  */
 const outFlag = process.argv.indexOf('--out');
-const outDir = outFlag > 0 && process.argv[outFlag + 1] ? process.argv[outFlag + 1]! : join(PROJECT_ROOT, 'dist');
+const outDir = resolve(outFlag > 0 && process.argv[outFlag + 1] ? process.argv[outFlag + 1]! : join(PROJECT_ROOT, 'dist'));
+// A built module finds the project (its schema/, node_modules/) by walking up to package.json.
+if (!outDir.startsWith(PROJECT_ROOT + sep)) {
+  console.error(`build: --out must be a directory inside the project (${PROJECT_ROOT}), got ${outDir}`);
+  process.exit(2);
+}
 const result = await buildProject(outDir);
 console.log(`built ${result.modules} modules and ${result.assets} assets into ${result.outDir} in ${result.ms} ms`);
