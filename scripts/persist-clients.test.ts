@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { operationHash, readManifest } from '../gateway/src/persisted/manifest.js';
+import { npmScript } from '../test/helpers/npm-script.js';
 
 /** `npm run persist -- DIR`: each immediate subdirectory of DIR is a client; top-level files have none unless --client. */
 const run = promisify(execFile);
@@ -13,7 +14,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function persist(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await run('npm', ['run', '-s', 'persist', '--', ...args], { cwd: process.cwd() });
+    const persist = npmScript('persist', args);
+    const { stderr } = await run(persist.command, persist.args, { cwd: process.cwd() });
     return { code: 0, stderr };
   } catch (error) {
     return { code: (error as { code: number }).code, stderr: (error as { stderr: string }).stderr };

@@ -8,6 +8,7 @@ import { PRESETS } from '../gateway/src/auth/presets.js';
 import { ROOT, startService, type ServiceProcess } from '../scripts/lib/processes.js';
 import { dataset } from './helpers/expected.js';
 import { graphql, http } from './helpers/graphql.js';
+import { npmScript } from './helpers/npm-script.js';
 
 /**
  * `npm run -s token` as a user runs it: one line on stdout, signed by the dev issuer key that a
@@ -18,7 +19,8 @@ let gateway: ServiceProcess;
 let jwks: JSONWebKeySet;
 
 function token(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync('npm', ['run', '-s', 'token', '--', ...args], {
+  const { command, args: argv } = npmScript('token', args);
+  const result = spawnSync(command, argv, {
     cwd: ROOT,
     env: { ...process.env, BIZGRAPH_DATA_DIR: dataDir, JWT_JWKS_URL: '', NODE_ENV: '', ...env },
     encoding: 'utf8',

@@ -15,6 +15,7 @@ import { orphanRatio, pageQuery, ReferenceTally, type ReferenceNode } from '../s
 import { generateDataset } from '../systems/seed/generate.js';
 import { parseExposition } from './helpers/metrics.js';
 import { startStack, type Stack } from './helpers/stack.js';
+import { npmScript } from './helpers/npm-script.js';
 
 const spec = REFERENCES.find((reference) => reference.name === 'invoice.order')!;
 const node = (key: string, value: string | null, resolved: boolean): ReferenceNode => ({
@@ -98,7 +99,8 @@ interface CliRun {
 
 function integrity(args: readonly string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'integrity', '--', ...args], { cwd: ROOT, env: { ...process.env, JWT_JWKS_URL: '', NODE_ENV: '' } });
+    const { command, args: argv } = npmScript('integrity', args);
+    const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, JWT_JWKS_URL: '', NODE_ENV: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -10,6 +10,7 @@ import type { ServiceProcess } from '../scripts/lib/processes.js';
 import { http } from './helpers/graphql.js';
 import { ACME_SUPERGRAPH, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 import { countRequestsTo, type UpstreamCounter } from './limits-upstream-counter.js';
+import { npmScript } from './helpers/npm-script.js';
 
 /** `npm run persist` and safelist mode (PERSISTED_OPERATIONS=safelist) on the ACME fixture. */
 const run = promisify(execFile);
@@ -19,7 +20,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function persist(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await run('npm', ['run', '-s', 'persist', '--', ...args], { cwd: process.cwd() });
+    const persist = npmScript('persist', args);
+    const { stderr } = await run(persist.command, persist.args, { cwd: process.cwd() });
     return { code: 0, stderr };
   } catch (error) {
     const failed = error as { code: number; stderr: string };

@@ -7,6 +7,7 @@ import { ROOT } from '../scripts/lib/processes.js';
 import { CUSTOMER_OVERVIEW, dataset, expectedOverview } from './helpers/expected.js';
 import { graphql as anonymousGraphql } from './helpers/graphql.js';
 import { devToken } from './helpers/tokens.js';
+import { npmScript } from './helpers/npm-script.js';
 
 /**
  * `npm start` as a user runs it: the supervisor on the default ports, first start seeding, a
@@ -21,7 +22,8 @@ const graphql = async (url: string, query: string, variables?: Record<string, un
 const supervisors: ChildProcess[] = [];
 
 function startSupervisor(): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const start = npmScript('start');
+  const child = spawn(start.command, start.args, {
     cwd: ROOT,
     env: { ...process.env, BIZGRAPH_DATA_DIR: dataDir, PORT: '', NODE_ENV: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { ROOT } from '../scripts/lib/processes.js';
 import { http } from './helpers/graphql.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { bearer } from './helpers/tokens.js';
+import { npmScript } from './helpers/npm-script.js';
 
 const run = promisify(execFile);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -80,7 +81,8 @@ describe('usage log', () => {
   });
 
   it('answers "who still reads Customer.phone?" with exactly the clients and operation that select it', async () => {
-    const { stdout } = await run('npm', ['run', '-s', 'usage', '--', 'Customer.phone', '--usage', file, '--format', 'json'], { cwd: ROOT });
+    const usage = npmScript('usage', ['Customer.phone', '--usage', file, '--format', 'json']);
+    const { stdout } = await run(usage.command, usage.args, { cwd: ROOT });
     const report = JSON.parse(stdout) as { coordinate: string; clients: unknown[]; operations: Array<Record<string, unknown>> };
     expect(report.coordinate).toBe('Customer.phone');
     expect(report.clients).toEqual([
@@ -97,7 +99,8 @@ describe('usage log', () => {
 describe('npm run usage', () => {
   const usage = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await run('npm', ['run', '-s', 'usage', '--', ...args], { cwd: ROOT });
+      const usage = npmScript('usage', args);
+      const { stdout, stderr } = await run(usage.command, usage.args, { cwd: ROOT });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };

@@ -10,6 +10,7 @@ import { runCatalog } from './catalog.js';
 import { buildCatalog, type CatalogField } from './catalog/model.js';
 import { renderMermaid } from './catalog/markdown.js';
 import type { SubgraphOwner } from './lib/owners.js';
+import { npmScript } from '../../test/helpers/npm-script.js';
 
 const LINKS = /* GraphQL */ `
   extend schema
@@ -171,7 +172,8 @@ describe('npm run catalog', () => {
   it('--check exits 1 naming both files once the supergraph changed', () => {
     expect(runInProcess().code).toBe(0);
     writeFileSync(join(dir, 'supergraph.graphql'), supergraphSdl.replace('"""A customer of the company."""', '"""A customer."""'));
-    const result = spawnSync('npm', ['run', '-s', 'catalog', '--', ...paths(), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    const { command, args } = npmScript('catalog', [...paths(), '--check']);
+    const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/catalog\.md and .*catalog\.json are stale: run `npm run catalog`/);
   });

@@ -8,13 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraphPolicy } from '../../gateway/src/authz/policy.js';
 import { formatSummary } from './scopes-lint.js';
 import { scopeMatrix } from './scopes-matrix.js';
+import { npmScript } from '../../test/helpers/npm-script.js';
 
 /** The real command, as CI and the security team run it. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHIPPED = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 function scopes(...args: string[]) {
-  const result = spawnSync('npm', ['run', '-s', 'scopes', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const { command, args: argv } = npmScript('scopes', args);
+  const result = spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -20,13 +20,14 @@ export interface BuildResult {
  * transpiled on its own, exactly as `tsx` does in development (`isolatedModules` guarantees that is
  * sound); types are checked by `npm run typecheck`, not here. The build holds no `package.json`,
  * so a built module finds the project root (and its live `schema/`, `.data/`) above itself.
+ * `extraDirs` adds more (the test run builds its fixture servers too).
  */
-export async function buildProject(outDir: string): Promise<BuildResult> {
+export async function buildProject(outDir: string, extraDirs: readonly string[] = []): Promise<BuildResult> {
   const started = Date.now();
   const modules: string[] = [];
   const assets: string[] = [];
   // schema/'s own files (supergraph, owners, manifest) are data read from the project root, not copied.
-  for (const dir of BUILT_DIRS) collect(join(PROJECT_ROOT, dir), modules, dir === 'schema' ? [] : assets);
+  for (const dir of [...BUILT_DIRS, ...extraDirs]) collect(join(PROJECT_ROOT, dir), modules, dir === 'schema' ? [] : assets);
   rmSync(outDir, { recursive: true, force: true });
   await build({
     entryPoints: modules,

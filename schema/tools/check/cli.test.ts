@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { parse, print, visit } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph, readSupergraphConfig } from '../compose.js';
+import { npmScript } from '../../../test/helpers/npm-script.js';
 
 /**
  * `npm run schema:check` end to end: the CLI in its own process, on a temp copy of the CRM SDL,
@@ -29,10 +30,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function check(sdl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const schema = join(scratch, `crm-${Math.random().toString(36).slice(2)}.graphql`);
   writeFileSync(schema, sdl);
-  const argv = ['tsx', 'schema/tools/check/cli.ts', '--subgraph', 'crm', '--schema', schema, '--base', base, ...args];
+  const argv = ['--subgraph', 'crm', '--schema', schema, '--base', base, ...args];
   if (!args.includes('--usage')) argv.push('--usage', noUsage);
+  const command = npmScript('schema:check', argv);
   try {
-    const { stdout, stderr } = await exec('npx', argv, { cwd: process.cwd() });
+    const { stdout, stderr } = await exec(command.command, command.args, { cwd: process.cwd() });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
