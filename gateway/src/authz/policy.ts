@@ -61,7 +61,14 @@ export class PolicyError extends Error {
 const SPEC_AUTHENTICATED = 'https://specs.apollo.dev/authenticated/';
 const SPEC_REQUIRES_SCOPES = 'https://specs.apollo.dev/requiresScopes/';
 const SPEC_TAG = 'https://specs.apollo.dev/tag/';
+const SPEC_INACCESSIBLE = 'https://specs.apollo.dev/inaccessible/';
+/** Security features bizgraph enforces itself (the authz rewrite); @apollo/gateway must not see `for: SECURITY` on them. */
 const SUPPORTED_SECURITY_SPECS = [SPEC_AUTHENTICATED, SPEC_REQUIRES_SCOPES];
+/**
+ * Security features that need no enforcement here: `@inaccessible` elements are left out of the
+ * API schema by @apollo/gateway itself, so no client operation can name them.
+ */
+const SELF_ENFORCING_SECURITY_SPECS = [SPEC_INACCESSIBLE];
 
 export const NO_REQUIREMENT: Access = { authenticated: false, scopes: [] };
 
@@ -88,7 +95,8 @@ function linkedDirectiveNames(document: DocumentNode) {
       const url = stringValue(argument(directive, 'url')) ?? '';
       const purpose = stringValue(argument(directive, 'for'));
       const alias = stringValue(argument(directive, 'as'));
-      if (purpose === 'SECURITY' && !SUPPORTED_SECURITY_SPECS.some((spec) => url.startsWith(spec))) {
+      const accepted = [...SUPPORTED_SECURITY_SPECS, ...SELF_ENFORCING_SECURITY_SPECS];
+      if (purpose === 'SECURITY' && !accepted.some((spec) => url.startsWith(spec))) {
         throw new PolicyError(`unsupported security feature ${url}: refusing to serve a supergraph whose policy cannot be enforced`);
       }
       if (url.startsWith(SPEC_AUTHENTICATED)) names.authenticated = alias ?? 'authenticated';
