@@ -59,6 +59,16 @@ describe('README benchmark block', () => {
     expect(renderReadmeTable(results)).toBe(EXPECTED);
   });
 
+  it("adds each gateway's start-up when the results have it, judged against the 2 s target", () => {
+    const gateways: BenchResults['gateways'] = [
+      { id: 'plain', label: 'plain @apollo/gateway', entityCache: 'off', responseCache: 'none', warmed: false, startupMs: 1480 },
+      { id: 'bizgraph', label: 'bizgraph, caches off', entityCache: 'off', responseCache: 'off', warmed: false, startupMs: 2150 },
+    ];
+    expect(renderReadmeTable({ ...results, gateways })).toContain(
+      '\n\nStart-up, spawn to listening, compiled JavaScript: plain @apollo/gateway 1.48 s · bizgraph, caches off 2.15 s (target for bizgraph ≤ 2 s ✗).\n\n',
+    );
+  });
+
   it('replaces only the text between the markers, and finds it again', () => {
     const readme = 'intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\nrest\n';
     const next = replaceReadmeBlock(readme, 'new table')!;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderComparisonTable, renderFailures, renderRunsTable, renderWarmLine } from './table.js';
+import { renderComparisonTable, renderFailures, renderRunsTable, renderStartupLine, renderWarmLine } from './table.js';
 import type { BenchResults } from './types.js';
 
 /**
@@ -40,6 +40,7 @@ export function renderReadmeTable(results: BenchResults): string {
     renderComparisonTable(results),
     '',
     renderWarmLine(results),
+    ...renderStartupLine(results).flatMap((line) => ['', line]),
     ...(failures.length ? ['', ...failures] : []),
     '',
     `${describeRun(results)}.`,

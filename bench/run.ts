@@ -51,7 +51,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
       crmRateLimitPerSecond: CRM_RATE_LIMIT_PER_SECOND,
       nodeEnv: NODE_ENV,
     },
-    gateways: [...GATEWAYS],
+    gateways: GATEWAYS.map((gateway) => ({ ...gateway, startupMs: session.stack.startupMs[gateway.id] })),
     workloads: WORKLOADS.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
     runs,
     comparisons: compareWithPlain(

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../common/project-root.js';
 import { issueDevToken } from '../gateway/src/auth/dev-token.js';
+import { buildProject } from '../scripts/lib/build.js';
 import { DEFAULT_SEED } from '../systems/seed/generate.js';
 import { readUpstreamCounts } from './counters.js';
 import type { Target } from './measure.js';
@@ -48,8 +51,11 @@ export interface Session {
 export async function startSession(gateways: readonly GatewayId[]): Promise<Session> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
+  // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
+  const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), ['bench']);
+  log(`built ${build.modules} modules into ${build.outDir} in ${build.ms} ms`);
   log(`starting stand-ins, subgraphs and ${gateways.join(', ')} (seed ${SEED.seed}, scale ${SEED.scale})…`);
-  const stack = await startBenchStack({ gateways, env: BASE_ENV, onProgress: log });
+  const stack = await startBenchStack({ gateways, env: { ...BASE_ENV, BIZGRAPH_BUILD_DIR: build.outDir }, onProgress: log });
   stopOnSignals(stack);
   log(`started in ${((Date.now() - started) / 1000).toFixed(0)} s; data dir ${stack.dataDir}`);
   const pinning = createPinning();

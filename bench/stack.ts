@@ -20,6 +20,8 @@ export interface BenchStack {
   systems: { crm: ServiceProcess; support: ServiceProcess };
   subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
   gateways: Partial<Record<GatewayId, ServiceProcess>>;
+  /** Each gateway's start-up: spawn to its `listening` line, started alone (the subgraphs already up). */
+  startupMs: Partial<Record<GatewayId, number>>;
   /** Every process started, for pinning. */
   all(): ServiceProcess[];
   stop(): Promise<void>;
@@ -73,13 +75,16 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
     }
     const gateways: BenchStack['gateways'] = {};
+    const startupMs: BenchStack['startupMs'] = {};
     for (const id of options.gateways) {
       const set = subgraphs[GATEWAY_SUBGRAPHS[id]]!;
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
       const { entry, env: own } = GATEWAY_ENTRIES[id];
+      const spawned = performance.now();
       gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...own } }));
+      startupMs[id] = Math.round(performance.now() - spawned);
     }
-    return { dataDir, systems: { crm, support }, subgraphs, gateways, all: () => [...started], stop };
+    return { dataDir, systems: { crm, support }, subgraphs, gateways, startupMs, all: () => [...started], stop };
   } catch (error) {
     await stop();
     throw error;

@@ -94,6 +94,16 @@ export function renderWarmLine(results: Pick<BenchResults, 'warmSpeedupOnB'>): s
   return `Caches warm on (b): ${speedup.toFixed(2)}× the caches-off req/s (target ≥ 5×) ${speedup >= 5 ? '✓' : '✗'}.`;
 }
 
+/** Each gateway's start-up (spawn to listening, compiled JavaScript); empty for results without it. */
+export function renderStartupLine(results: Pick<BenchResults, 'gateways'>): string[] {
+  const measured = results.gateways.filter((gateway) => gateway.startupMs !== undefined);
+  if (measured.length === 0) return [];
+  const figures = measured.map((gateway) => `${gateway.label} ${(gateway.startupMs! / 1000).toFixed(2)} s`).join(' · ');
+  const bizgraph = measured.find((gateway) => gateway.id === 'bizgraph')?.startupMs;
+  const verdict = bizgraph === undefined ? '' : ` (target for bizgraph ≤ 2 s ${bizgraph <= 2000 ? '✓' : '✗'})`;
+  return [`Start-up, spawn to listening, compiled JavaScript: ${figures}${verdict}.`];
+}
+
 /** Runs whose answer check failed, with the reason (they have no figures). */
 export function renderFailures(runs: readonly RunFigures[]): string[] {
   return runs.filter((run) => !run.ok).map((run) => `- ${GATEWAY_LABELS[run.gateway]} on (${run.workload}) was not measured: ${run.failure}`);

@@ -23,6 +23,8 @@ export interface GatewayInfo {
   entityCache: 'on' | 'off';
   responseCache: 'on' | 'off' | 'none';
   warmed: boolean;
+  /** Spawn to listening, from the compiled build (results before that change have none). */
+  startupMs?: number;
 }
 
 export interface WorkloadInfo {
