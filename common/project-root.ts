@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,6 +14,11 @@ function findProjectRoot(from: string): string {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
   }
+}
+
+/** Whether an absolute path lies strictly inside the project (where a build must be to find it). */
+export function isInsideProject(path: string): boolean {
+  return path.startsWith(PROJECT_ROOT + sep);
 }
 
 /** A path under the project root, e.g. `projectPath('schema/supergraph.yaml')`. */

@@ -1,5 +1,5 @@
-import { join, resolve, sep } from 'node:path';
-import { PROJECT_ROOT } from '../common/project-root.js';
+import { join, resolve } from 'node:path';
+import { isInsideProject, PROJECT_ROOT } from '../common/project-root.js';
 import { buildProject } from './lib/build.js';
 
 /**
@@ -9,7 +9,7 @@ import { buildProject } from './lib/build.js';
 const outFlag = process.argv.indexOf('--out');
 const outDir = resolve(outFlag > 0 && process.argv[outFlag + 1] ? process.argv[outFlag + 1]! : join(PROJECT_ROOT, 'dist'));
 // A built module finds the project (its schema/, node_modules/) by walking up to package.json.
-if (!outDir.startsWith(PROJECT_ROOT + sep)) {
+if (!isInsideProject(outDir)) {
   console.error(`build: --out must be a directory inside the project (${PROJECT_ROOT}), got ${outDir}`);
   process.exit(2);
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT } from '../../common/project-root.js';
+import { isInsideProject, PROJECT_ROOT } from '../../common/project-root.js';
 
 export const ROOT = PROJECT_ROOT;
 
@@ -37,7 +37,7 @@ export interface StartOptions {
  */
 export function nodeArgsFor(entry: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const buildDir = env.BIZGRAPH_BUILD_DIR ? resolve(ROOT, env.BIZGRAPH_BUILD_DIR) : undefined;
-  if (buildDir?.startsWith(ROOT + sep)) {
+  if (buildDir && isInsideProject(buildDir)) {
     const built = join(buildDir, entry.replace(/\.ts$/, '.js'));
     // Source-mapped stack traces for development and tests; production skips their cost on every error.
     if (existsSync(built)) return env.NODE_ENV === 'production' ? [built] : ['--enable-source-maps', built];
