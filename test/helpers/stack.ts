@@ -5,6 +5,7 @@ import { startService, type ServiceProcess } from '../../scripts/lib/processes.j
 import { readTopology } from '../../scripts/lib/topology.js';
 import type { Principal } from '../../subgraphs/shared/context.js';
 import { graphql, type GraphQLResponse } from './graphql.js';
+import { copySeededData } from './seeded-data.js';
 import { devToken, HARNESS_PRINCIPAL, internalAuthorization, type DevTokenOptions } from './tokens.js';
 
 /**
@@ -98,6 +99,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    // A fresh stack on the default data set starts from the run's seeded copy (./seeded-data.ts).
+    const defaultData = ownsDataDir && !options.erpDatabaseUrl && !options.billingDatabaseUrl && env.SEED === undefined && env.SEED_SCALE === undefined;
+    if (defaultData) await copySeededData(dataDir);
     // A stand-in starts unless the stack's env points its subgraph at a system already.
     const standIns = TOPOLOGY.flatMap(({ name, system }) => (system && !env[system.apiUrlVariable] ? [{ name, system }] : []));
     const standInStarts = new Map(standIns.map(({ name, system }) => [name, track(startService({ name: system.name, entry: system.entry, env }))]));
