@@ -14,4 +14,4 @@ if (!isInsideProject(outDir)) {
   process.exit(2);
 }
 const result = await buildProject(outDir);
-console.log(`built ${result.modules} modules and ${result.assets} assets into ${result.outDir} in ${result.ms} ms`);
+console.log(`built ${result.modules} modules (${result.services} services bundled) and ${result.assets} assets into ${result.outDir} in ${result.ms} ms`);

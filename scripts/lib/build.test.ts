@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProject } from './build.js';
+import { buildProject, UNBUNDLED_PACKAGES } from './build.js';
 import { nodeArgsFor, ROOT } from './processes.js';
 
 describe('the build every process can run from', () => {
@@ -22,6 +23,26 @@ describe('the build every process can run from', () => {
     expect(existsSync(join(outDir, 'common/logger.test.js'))).toBe(false);
     // schema/'s data is read from the project, so a stale copy can never be served.
     expect(existsSync(join(outDir, 'schema/supergraph.graphql'))).toBe(false);
+  });
+
+  it('bundles each service with its packages, leaving out only those that read files beside themselves', () => {
+    const built = JSON.parse(readFileSync(join(outDir, 'BUILD.json'), 'utf8')) as { services: string[] };
+    expect(built.services).toEqual(expect.arrayContaining(['gateway/src/main.ts', 'subgraphs/erp/main.ts', 'systems/crm/main.ts']));
+    expect(built.services).not.toContain('subgraphs/shared/kinds/main.ts');
+    // The entries and the chunks they share import only each other, Node's built-ins and the unbundled packages.
+    const files = [
+      'gateway/src/main.js',
+      'subgraphs/erp/main.js',
+      ...readdirSync(join(outDir, 'chunks'))
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => `chunks/${name}`),
+    ];
+    const imported = files.flatMap((file) =>
+      [...readFileSync(join(outDir, file), 'utf8').matchAll(/^(?:} from|import(?: .*? from)?) ["']([^"']+)["'];$/gm)].map((match) => match[1]!),
+    );
+    expect(imported).toContain('@electric-sql/pglite');
+    const packages = new Set(imported.filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:') && !builtinModules.includes(specifier)));
+    expect([...packages].filter((name) => !UNBUNDLED_PACKAGES.some((unbundled) => name === unbundled || name.startsWith(`${unbundled}/`)))).toEqual([]);
   });
 
   it('finds the live project root from inside the build', async () => {

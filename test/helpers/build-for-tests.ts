@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProject } from '../../scripts/lib/build.js';
 import { ROOT } from '../../scripts/lib/processes.js';
@@ -10,14 +10,26 @@ import { ROOT } from '../../scripts/lib/processes.js';
  * `nodeArgsFor` in scripts/lib/processes.ts) instead of paying `tsx`'s start-up each time: about
  * 1.5 s of CPU per process, hundreds of processes per run. Built at every run, so it is never stale;
  * an entry written during the run (a scaffolded subgraph) is not in it and runs through `tsx`.
- * `BIZGRAPH_TEST_BUILD=off` runs every process from its TypeScript source, as before.
+ * `BIZGRAPH_TEST_BUILD=off` runs every process from its TypeScript source, as before. It also
+ * names the run's directory for seeded databases (`BIZGRAPH_TEST_SEEDED_DIR`, ./seeded-data.ts).
  */
-export default async function setup(): Promise<(() => void) | undefined> {
-  if (process.env.BIZGRAPH_TEST_BUILD === 'off') return undefined;
+export default async function setup(): Promise<() => void> {
   mkdirSync(join(ROOT, '.data'), { recursive: true });
+  // Where the first stack of the run leaves the seeded databases for the others (./seeded-data.ts).
+  const seededDir = mkdtempSync(join(ROOT, '.data', 'test-seeded-'));
+  process.env.BIZGRAPH_TEST_SEEDED_DIR = seededDir;
+  const removeSeeded = () => rmSync(seededDir, { recursive: true, force: true });
+  if (process.env.BIZGRAPH_TEST_BUILD === 'off') return removeSeeded;
   const outDir = mkdtempSync(join(ROOT, '.data', 'test-build-'));
-  await buildProject(outDir, ['test/fixtures']);
+  // Each fixture folder's server.ts is a process the tests start, bundled like the services.
+  const fixtureServers = readdirSync(join(ROOT, 'test/fixtures'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'test/fixtures', entry.name, 'server.ts')))
+    .map((entry) => `test/fixtures/${entry.name}/server.ts`);
+  await buildProject(outDir, { extraDirs: ['test/fixtures'], extraServices: fixtureServers });
   // Forked test workers start after global setup and inherit this.
   process.env.BIZGRAPH_BUILD_DIR = outDir;
-  return () => rmSync(outDir, { recursive: true, force: true });
+  return () => {
+    rmSync(outDir, { recursive: true, force: true });
+    removeSeeded();
+  };
 }
