@@ -88,8 +88,9 @@ describe('npm run new:subgraph', () => {
     expectSuccess(await run('npm', ['run', '-s', 'compose:check']));
     expectSuccess(await run('npm', ['run', '-s', 'codegen:check']));
     expectSuccess(await run('npx', ['tsc', '--noEmit']));
-    // The tree stays formatted and inside its import boundaries with the new subgraphs in it.
-    expectSuccess(await run('npm', ['run', '-s', 'format:check']));
+    // What the scaffold wrote stays formatted (all of it is under subgraphs/ and schema/; the rest of
+    // the tree is CI's format:check) and the new subgraphs stay inside their import boundaries.
+    expectSuccess(await run('npx', ['prettier', '--check', 'subgraphs', 'schema']));
     expectSuccess(await run('npx', ['eslint', 'subgraphs/widgets', 'subgraphs/depot']));
   }, 600_000);
 
