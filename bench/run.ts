@@ -1,5 +1,6 @@
 import { parseBenchArgs, UsageError, type BenchArgs } from './args.js';
-import { measure } from './measure.js';
+import { request } from 'undici';
+import { measure, postGraphQL } from './measure.js';
 import { renderReadmeTable } from './readme-table.js';
 import { describeCommit, describeMachine, fileStamp, MARKERS_HINT, updateReadme, writeJson } from './results.js';
 import { CRM_RATE_LIMIT_PER_SECOND, GATEWAY_CORE, log, measureOn, NODE_ENV, OTHERS_CORE, SEED, startSession, type Session } from './setup.js';
@@ -7,11 +8,11 @@ import { runSoak } from './soak.js';
 import { compareWithPlain, warmSpeedup } from './stats.js';
 import { formatErrors, GATEWAY_LABELS } from './table.js';
 import type { BenchResults, GatewayId, GatewayInfo, RunFigures } from './types.js';
-import { WORKLOADS } from './workloads.js';
+import { WORKLOADS, type Workload } from './workloads.js';
 
 /**
- * `npm run bench`: starts the stand-ins, two subgraph sets and three gateways with fixed seed data,
- * measures each gateway alone on its own core on workloads (a), (b) and (c), prints the table, and
+ * `npm run bench`: starts the stand-ins, two subgraph sets, three gateways and the raw floor with
+ * fixed seed data, measures each alone on its own core on workloads (a) to (d), prints the table, and
  * writes bench/results/<timestamp>.json, latest.json and the README block.
  * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
  */
@@ -19,6 +20,7 @@ const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
   { id: 'bizgraph', label: GATEWAY_LABELS.bizgraph, entityCache: 'off', responseCache: 'off', warmed: false },
   { id: 'bizgraph-warm', label: GATEWAY_LABELS['bizgraph-warm'], entityCache: 'on', responseCache: 'on', warmed: true },
+  { id: 'floor', label: GATEWAY_LABELS.floor, entityCache: 'off', responseCache: 'none', warmed: false },
 ];
 
 async function compare(args: BenchArgs, session: Session): Promise<number> {
@@ -27,6 +29,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   for (const gateway of GATEWAYS) {
     await measureOn(session, gateway.id, async () => {
       for (const workload of WORKLOADS) {
+        if (gateway.id === 'floor') await primeFloor(session, workload);
         log(`${gateway.label} · ${workload.label}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
         const run = await measure(session.target(gateway.id), workload, session.token, args);
         runs.push(run);
@@ -74,6 +77,15 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   }
   for (const failure of session.pinning.log.failures) log(`pinning failed: ${failure}`);
   return failed > 0 ? 1 : 0;
+}
+
+/** Gives the floor the exact bytes bizgraph (caches off) answers to the workload. */
+async function primeFloor(session: Session, workload: Workload): Promise<void> {
+  const { text } = await postGraphQL(session.target('bizgraph').url, workload.query, session.token);
+  const floor = new URL(session.target('floor').url);
+  const response = await request(`${floor.origin}/_body`, { method: 'PUT', body: text });
+  await response.body.dump();
+  if (response.statusCode !== 204) throw new Error(`the floor refused its answer: HTTP ${response.statusCode}`);
 }
 
 function summary(run: RunFigures): string {

@@ -52,7 +52,7 @@ export async function startSession(gateways: readonly GatewayId[]): Promise<Sess
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
-  const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), { extraDirs: ['bench'], extraServices: ['bench/plain-gateway.ts'] });
+  const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), { extraDirs: ['bench'], extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts'] });
   log(`built ${build.modules} modules into ${build.outDir} in ${build.ms} ms`);
   log(`starting stand-ins, subgraphs and ${gateways.join(', ')} (seed ${SEED.seed}, scale ${SEED.scale})…`);
   const stack = await startBenchStack({ gateways, env: { ...BASE_ENV, BIZGRAPH_BUILD_DIR: build.outDir }, onProgress: log });

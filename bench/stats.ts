@@ -41,9 +41,11 @@ export function compareWithPlain(runs: readonly RunFigures[], workloads: readonl
   return workloads.map((workload) => {
     const ours = find(runs, 'bizgraph', workload);
     const plain = find(runs, 'plain', workload);
+    const floor = find(runs, 'floor', workload);
     return {
       workload,
       cpuRatio: ratio(ours?.cpuMsPerRequest, plain?.cpuMsPerRequest),
+      floorCpuRatio: ratio(ours?.cpuMsPerRequest, floor?.cpuMsPerRequest),
       reqPerSecRatio: ratio(ours?.reqPerSec, plain?.reqPerSec),
       p99Ms: ours && plain ? { bizgraph: ours.p99Ms, plain: plain.p99Ms } : null,
     };

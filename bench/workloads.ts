@@ -1,13 +1,16 @@
 import type { WorkloadId, WorkloadInfo } from './types.js';
 
 /**
- * The three workloads of issue 4 and the check each answer must pass before a gateway is measured
- * on it: a gateway that answers with errors or missing nodes must not produce a fast number.
+ * The workloads (issue 4's three and issue 13's deep one) and the check each answer must pass
+ * before a gateway is measured on it: a gateway that answers with errors or missing nodes must
+ * not produce a fast number.
  */
 
 export interface Workload extends WorkloadInfo {
   /** Returns why the answer is wrong, or undefined when it is right. */
   check(body: { data?: any; errors?: unknown[] }): string | undefined;
+  /** The answer must be at least this long (bytes of JSON): the deep workload measures big answers. */
+  minBytes?: number;
 }
 
 const CUSTOMER_ID = 'cus_0001';
@@ -60,6 +63,27 @@ export const WORKLOADS: readonly Workload[] = [
       return undefined;
     },
   },
+  {
+    id: 'd',
+    label: '(d) deep: 20 customers, nested entities, 4 systems',
+    query: `query BenchDeep { customers(first: 20) { nodes { id name email segment country accountManager
+      orders(first: 5) { nodes { number status placedAt paymentStatus total { amount currency }
+        lines { lineNumber quantity unitPrice { amount currency } product { sku name stock price { amount currency } } }
+        invoice { number status issuedAt dueAt amountDue { amount currency } payments { amount { amount currency } paidAt method } } } }
+      tickets(first: 5) { nodes { subject status priority slaDueAt order { number status total { amount currency } } } }
+      balance { amount currency } } } }`,
+    minBytes: 50_000,
+    check: ({ data }) => {
+      const customers: any[] = data?.customers?.nodes ?? [];
+      if (customers.length !== 20) return `expected 20 customers, got ${customers.length}`;
+      const orders = customers.flatMap((customer) => customer.orders?.nodes ?? []);
+      const lines = orders.flatMap((order: any) => order.lines ?? []);
+      if (lines.length === 0 || lines.some((line: any) => !line.product?.sku)) return 'order lines without their product';
+      if (!orders.some((order: any) => order.invoice?.payments?.length)) return 'no invoice with payments';
+      if (countNodes(customers, 'tickets') === 0) return 'no tickets';
+      return undefined;
+    },
+  },
 ];
 
 /** `check` wrapped around the raw HTTP answer: status, JSON and GraphQL errors first. */
@@ -72,6 +96,7 @@ export function checkAnswer(workload: Workload, status: number, text: string): s
     return `not JSON: ${text.slice(0, 300)}`;
   }
   if (body.errors?.length) return `errors: ${JSON.stringify(body.errors).slice(0, 500)}`;
+  if (workload.minBytes && Buffer.byteLength(text) < workload.minBytes) return `answer of ${Buffer.byteLength(text)} bytes, expected at least ${workload.minBytes}`;
   return workload.check(body);
 }
 
