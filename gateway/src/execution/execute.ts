@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+import { assert } from '@apollo/federation-internals';
+import type { ResponsePath } from '@apollo/query-planner';
+import { executeFetch, type Cursor, type ExecutionState } from './fetch-node.js';
+import type { PreparedNode, PreparedPlan } from './prepare.js';
+import { shapeResponse } from './shape.js';
+import { getOwn, type PlanExecutionResult, type ResultObject, type SubgraphFetch } from './types.js';
+
+/**
+ * Runs a prepared plan: fetches in the plan's order (Sequence strictly one after the other,
+ * Parallel all at once), each answer merged in place into one result tree, then one projection
+ * pass builds the client's answer. Results, errors and their paths are those @apollo/gateway's
+ * `executeQueryPlan` gives for the same plan and subgraph answers (proven in test/execution).
+ */
+export async function executePlan(plan: PreparedPlan, variables: Record<string, unknown> | undefined, fetch: SubgraphFetch): Promise<PlanExecutionResult> {
+  const state: ExecutionState = { schema: plan.schema, variables: variables ?? {}, fetch, result: Object.create(null), errors: [] };
+  if (plan.root) await executeNode(state, plan.root, { path: [], data: state.result });
+  let shaped;
+  try {
+    shaped = shapeResponse(plan.schema, plan.projection, state.result, state.variables);
+  } catch (error) {
+    return { errors: [asGraphQLError(error)] };
+  }
+  if (state.errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
+  return state.errors.length === 0 ? { data: shaped.data } : { errors: state.errors, data: shaped.data };
+}
+
+async function executeNode(state: ExecutionState, node: PreparedNode, cursor: Cursor | undefined): Promise<void> {
+  if (!cursor) return;
+  switch (node.kind) {
+    case 'Sequence':
+      for (const child of node.nodes) await executeNode(state, child, cursor);
+      return;
+    case 'Parallel':
+      await Promise.all(node.nodes.map((child) => executeNode(state, child, cursor)));
+      return;
+    case 'Flatten':
+      return executeNode(state, node.node, moveInto(cursor, node.path));
+    case 'Condition': {
+      const branch = conditionHolds(state, node.variable, node.defaultValue) ? node.ifClause : node.elseClause;
+      if (branch) await executeNode(state, branch, cursor);
+      return;
+    }
+    case 'Fetch':
+      try {
+        await executeFetch(state, node, cursor);
+      } catch (error) {
+        // A failed fetch (transport, malformed answer) costs its own data only: the plan goes on.
+        state.errors.push(asGraphQLError(error));
+      }
+      return;
+  }
+}
+
+function conditionHolds(state: ExecutionState, variable: string, defaultValue: unknown): boolean {
+  const value = getOwn(state.variables, variable) ?? defaultValue;
+  assert(value !== undefined, () => `Missing value for variable $${variable} (and no default found)`);
+  assert(typeof value === 'boolean', () => `Invalid non-boolean value ${String(value)} for Boolean! variable $${variable}`);
+  return value as boolean;
+}
+
+function moveInto(cursor: Cursor, path: ResponsePath): Cursor | undefined {
+  const data = valuesAtPath(cursor.data, path, 0);
+  return data ? { path: cursor.path.concat(path), data } : undefined;
+}
+
+/** The values at a plan path, lists flattened at each `@`. */
+function valuesAtPath(value: unknown, path: ResponsePath, step: number): unknown {
+  if (step === path.length || value === undefined || value === null) return value;
+  const current = path[step];
+  if (current === '@') return (value as unknown[]).flatMap((element) => valuesAtPath(element, path, step + 1));
+  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
+  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${String(current)}`);
+  return valuesAtPath(getOwn(value as ResultObject, current as string), path, step + 1);
+}
+
+/** Keeps a GraphQLError as it is (its path and code are meant); wraps anything else by its message. */
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof Error) return new GraphQLError(error.message, { originalError: error });
+  return new GraphQLError('Unexpected error during query plan execution');
+}

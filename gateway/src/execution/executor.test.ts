@@ -1,0 +1,149 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { composeServices } from '@apollo/composition';
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { createExecutionSchema, executePlan, preparePlan, UnsupportedPlanError, type SubgraphRequest, type SubgraphResponse } from './index.js';
+
+const shop = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Order @key(fields: "id") {
+    id: ID!
+    customer: Customer!
+  }
+  type Customer @key(fields: "id") {
+    id: ID!
+  }
+  type Query {
+    orders: [Order!]!
+  }
+  type Mutation {
+    placeOrder: Order!
+    cancelOrder: Boolean!
+  }
+`;
+const crm = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Customer @key(fields: "id") {
+    id: ID!
+    name: String!
+  }
+  type Query {
+    me: Customer
+  }
+  type Mutation {
+    rename(name: String!): Customer!
+  }
+`;
+
+function setUp() {
+  const composed = composeServices([
+    { name: 'shop', url: 'http://shop.invalid', typeDefs: parse(shop) },
+    { name: 'crm', url: 'http://crm.invalid', typeDefs: parse(crm) },
+  ]);
+  if (composed.errors) throw composed.errors[0];
+  const supergraph = Supergraph.build(composed.supergraphSdl);
+  const planner = new QueryPlanner(supergraph);
+  const schema = createExecutionSchema(supergraph);
+  const prepare = (query: string) => {
+    const document = parse(query);
+    const plan = planner.buildQueryPlan(operationFromDocument(supergraph.apiSchema(), document));
+    return preparePlan(schema, plan, document);
+  };
+  return { schema, prepare };
+}
+
+describe('preparePlan', () => {
+  const { schema } = setUp();
+  const document = parse('{ orders { id } }');
+
+  it.each(['Defer', 'Subscription', 'Teleport'])('refuses a %s node before anything runs', (kind) => {
+    const plan = { kind: 'QueryPlan', node: { kind } } as unknown as QueryPlan;
+    expect(() => preparePlan(schema, plan, document)).toThrow(new UnsupportedPlanError(`Query plan node kind "${kind}" is not supported by bizgraph's executor`));
+  });
+
+  it('refuses an unsupported node nested deep in the plan', () => {
+    const plan = { kind: 'QueryPlan', node: { kind: 'Sequence', nodes: [{ kind: 'Parallel', nodes: [{ kind: 'Defer', primary: {}, deferred: [] }] }] } } as unknown as QueryPlan;
+    expect(() => preparePlan(schema, plan, document)).toThrow(/"Defer"/);
+  });
+});
+
+describe('executePlan', () => {
+  it('sends each distinct representation once and gives the answer to every entity that had it', async () => {
+    const { prepare } = setUp();
+    const requests: SubgraphRequest[] = [];
+    const result = await executePlan(prepare('{ orders { id customer { name } } }'), {}, async (request): Promise<SubgraphResponse> => {
+      requests.push(request);
+      if (request.subgraph === 'shop') {
+        const customer = (id: string) => ({ __typename: 'Customer', id });
+        return {
+          data: {
+            orders: [
+              { id: 'o1', customer: customer('c1') },
+              { id: 'o2', customer: customer('c2') },
+              { id: 'o3', customer: customer('c1') },
+            ],
+          },
+        };
+      }
+      const representations = request.variables.representations as { id: string }[];
+      return {
+        data: { _entities: representations.map(({ id }) => ({ name: `name of ${id}` })) },
+        errors: [{ message: 'slow customer', path: ['_entities', 0, 'name'], extensions: { code: 'SLOW' } }],
+      };
+    });
+    expect(requests.map((request) => request.variables.representations)).toEqual([
+      undefined,
+      [
+        { __typename: 'Customer', id: 'c1' },
+        { __typename: 'Customer', id: 'c2' },
+      ],
+    ]);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({
+      orders: [
+        { id: 'o1', customer: { name: 'name of c1' } },
+        { id: 'o2', customer: { name: 'name of c2' } },
+        { id: 'o3', customer: { name: 'name of c1' } },
+      ],
+    });
+    // The error about the shared customer is reported at both places it appears.
+    expect(result.errors?.map((error) => [error.message, error.path, error.extensions.code])).toEqual([
+      ['slow customer', ['orders', 0, 'customer', 'name'], 'SLOW'],
+      ['slow customer', ['orders', 2, 'customer', 'name'], 'SLOW'],
+    ]);
+  });
+
+  it('runs the fetches of a Sequence strictly one after the other (mutations)', async () => {
+    const { prepare } = setUp();
+    const events: string[] = [];
+    await executePlan(prepare('mutation { placeOrder { id } rename(name: "x") { id } cancelOrder }'), {}, async (request) => {
+      events.push(`start ${request.subgraph}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      events.push(`end ${request.subgraph}`);
+      return { data: request.subgraph === 'shop' ? { placeOrder: { id: 'o1' }, cancelOrder: true } : { rename: { id: 'c1' } } };
+    });
+    expect(events).toEqual(['start shop', 'end shop', 'start crm', 'end crm', 'start shop', 'end shop']);
+  });
+
+  it('starts the fetches of a Parallel together', async () => {
+    const { prepare } = setUp();
+    const events: string[] = [];
+    await executePlan(prepare('{ orders { id } me { name } }'), {}, async (request) => {
+      events.push(`start ${request.subgraph}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      events.push(`end ${request.subgraph}`);
+      return { data: request.subgraph === 'shop' ? { orders: [] } : { me: null } };
+    });
+    expect(events.slice(0, 2).sort()).toEqual(['start crm', 'start shop']);
+  });
+
+  it('sends only the variables a fetch uses', async () => {
+    const { prepare } = setUp();
+    const requests: SubgraphRequest[] = [];
+    await executePlan(prepare('mutation ($name: String!, $unused: Int) { rename(name: $name) { id } }'), { name: 'Ada', unused: 1 }, async (request) => {
+      requests.push(request);
+      return { data: { rename: { id: 'c1' } } };
+    });
+    expect(requests.map((request) => ({ ...request.variables }))).toEqual([{ name: 'Ada' }]);
+  });
+});

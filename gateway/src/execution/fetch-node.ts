@@ -1,0 +1,138 @@
+import type { GraphQLError } from 'graphql';
+import type { ResponsePath } from '@apollo/query-planner';
+import { contextValuesAt } from './context-rewrites.js';
+import { applyRewrites } from './data-rewrites.js';
+import { cloneData, mergeInto } from './merge.js';
+import type { PreparedFetch } from './prepare.js';
+import { buildRepresentations } from './representations.js';
+import type { ExecutionSchema } from './schema-index.js';
+import { downstreamServiceError, responsePathsAt } from './subgraph-errors.js';
+import type { ResultObject, SubgraphError, SubgraphFetch, SubgraphResponse } from './types.js';
+import { pickVariables } from './variables.js';
+
+/** Where a plan node works: the objects at `path` in the result tree (`@` = each list element). */
+export interface Cursor {
+  path: ResponsePath;
+  data: unknown;
+}
+
+/** State of one plan execution, shared by every node of it. */
+export interface ExecutionState {
+  schema: ExecutionSchema;
+  variables: Record<string, unknown>;
+  fetch: SubgraphFetch;
+  result: ResultObject;
+  errors: GraphQLError[];
+}
+
+/** Runs one fetch node at the cursor and merges its answer; subgraph errors are collected, failures thrown. */
+export async function executeFetch(state: ExecutionState, node: PreparedFetch, cursor: Cursor): Promise<void> {
+  const entities = (Array.isArray(cursor.data) ? cursor.data.filter((entity) => entity !== null && entity !== undefined) : [cursor.data]) as ResultObject[];
+  if (entities.length < 1) return;
+  const variables = pickVariables(node.variableUsages, state.variables);
+  if (!node.requires) {
+    const response = await send(state, node, variables);
+    collectErrors(state, node, response.errors, (path) => (path ? [...cursor.path, ...path] : undefined));
+    const data = response.data;
+    if (data) applyRewrites(state.schema, node.outputRewrites, data);
+    for (const entity of entities) mergeInto(entity, data);
+    return;
+  }
+  if (!node.contextRewrites) {
+    // Entity n of the request answers for the n-th object at the cursor, as @apollo/gateway maps
+    // it (even when an earlier entity had no representation and was not sent).
+    await fetchEntities(state, node, cursor, entities, variables, (use) => use.requestIndex);
+    return;
+  }
+  const groups = groupByContext(state, node, cursor, entities);
+  const failures = await Promise.allSettled(
+    [...groups.values()].map((group) => fetchEntities(state, node, cursor, group.entities, { ...variables, ...group.values }, (use) => group.entityIndexes[use.entityIndex]!)),
+  );
+  for (const failure of failures) if (failure.status === 'rejected') throw failure.reason;
+}
+
+interface EntityUse {
+  entity: ResultObject;
+  entityIndex: number;
+  sentIndex: number;
+  /** Position among the entities that got a representation. */
+  requestIndex: number;
+}
+
+async function fetchEntities(
+  state: ExecutionState,
+  node: PreparedFetch,
+  cursor: Cursor,
+  entities: ResultObject[],
+  variables: Record<string, unknown>,
+  pathIndexOf: (use: EntityUse) => number,
+): Promise<void> {
+  const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
+  if (batch.representations.length < 1) return;
+  if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
+  const response = await send(state, node, { ...variables, representations: batch.representations });
+  const uses = batch.uses.map((use, requestIndex) => ({ ...use, requestIndex }));
+  if (response.errors) {
+    let entityPaths: ResponsePath[] | undefined;
+    const pathOf = (index: number) => (entityPaths ??= responsePathsAt(cursor.path, state.result))[index] ?? [];
+    for (const error of response.errors) {
+      const sentIndex = error.path?.[1];
+      if (typeof sentIndex !== 'number') {
+        pushError(state, node, error, error.path ? [...cursor.path, ...error.path] : undefined);
+        continue;
+      }
+      // One error per entity that shared the representation: each sees it at its own path.
+      const sharing = uses.filter((use) => use.sentIndex === sentIndex);
+      for (const use of sharing.length > 0 ? sharing : [{ requestIndex: sentIndex } as EntityUse]) {
+        pushError(state, node, error, [...pathOf(sharing.length > 0 ? pathIndexOf(use) : sentIndex), ...error.path!.slice(2)]);
+      }
+    }
+  }
+  const data = response.data;
+  if (!data) return;
+  const received = data._entities;
+  if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
+  if (received.length !== batch.representations.length) throw new Error(`Expected "data._entities" to contain ${batch.representations.length} elements`);
+  const remainingUses = new Array<number>(received.length).fill(0);
+  for (const use of uses) remainingUses[use.sentIndex]!++;
+  for (const use of uses) {
+    const original = received[use.sentIndex] as ResultObject | null;
+    // Every sharer but the last gets a copy, so no two entities hold the same object.
+    const entity = --remainingUses[use.sentIndex]! > 0 ? cloneData(original) : original;
+    if (entity && !entity.__typename) entity.__typename = use.entity.__typename;
+    applyRewrites(state.schema, node.outputRewrites, entity);
+    mergeInto(use.entity, entity);
+  }
+}
+
+function groupByContext(state: ExecutionState, node: PreparedFetch, cursor: Cursor, entities: ResultObject[]) {
+  const paths = responsePathsAt(cursor.path, state.result);
+  const groups = new Map<string, { values: Record<string, unknown>; entities: ResultObject[]; entityIndexes: number[] }>();
+  entities.forEach((entity, index) => {
+    const values = contextValuesAt(state.schema, node.contextRewrites!, state.result, paths[index] ?? []);
+    const key = JSON.stringify(values);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { values, entities: [], entityIndexes: [] }));
+    group.entities.push(entity);
+    group.entityIndexes.push(index);
+  });
+  return groups;
+}
+
+async function send(state: ExecutionState, node: PreparedFetch, variables: Record<string, unknown>): Promise<SubgraphResponse> {
+  const request = { subgraph: node.serviceName, query: node.operation, variables, ...(node.operationName ? { operationName: node.operationName } : {}) };
+  return state.fetch(request);
+}
+
+function collectErrors(
+  state: ExecutionState,
+  node: PreparedFetch,
+  errors: readonly SubgraphError[] | undefined,
+  pathOf: (path: readonly (string | number)[] | undefined) => ResponsePath | undefined,
+) {
+  for (const error of errors ?? []) pushError(state, node, error, pathOf(error.path));
+}
+
+function pushError(state: ExecutionState, node: PreparedFetch, error: SubgraphError, path: ResponsePath | undefined) {
+  state.errors.push(downstreamServiceError(error, node.serviceName, path));
+}
