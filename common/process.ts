@@ -9,7 +9,7 @@ export interface Closeable {
  * Runs a process entry point: prints the `listening` line supervisors and tests wait for,
  * closes cleanly on SIGINT/SIGTERM, and turns a bad setting into a one-line message + exit 1.
  */
-export function runService(service: string, start: () => Promise<{ url: string; server: Closeable }>): void {
+export function runService(service: string, start: () => Promise<{ url: string; server: Closeable; details?: Record<string, unknown> }>): void {
   let logger: Logger;
   try {
     // First: every later line (and the `listening` line) goes through this process's logger.
@@ -20,8 +20,9 @@ export function runService(service: string, start: () => Promise<{ url: string; 
     process.exit(1);
   }
   start()
-    .then(({ url, server }) => {
-      logger.info({ url }, 'listening');
+    .then(({ url, server, details }) => {
+      // `details`: what else a reader of the log should know about this start (the gateway's executor).
+      logger.info({ url, ...details }, 'listening');
       let closing = false;
       const shutdown = (signal: string) => {
         if (closing) return;

@@ -21,6 +21,7 @@ describe('readGatewayConfig', () => {
       subgraphConnections: 64,
       subgraphCompression: false,
       authzMode: 'filter',
+      executor: 'bizgraph',
       limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10 },
       audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },
     });
@@ -43,6 +44,7 @@ describe('readGatewayConfig', () => {
         // Production refuses the embedded dev issuer.
         JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
         AUTHZ_MODE: 'reject',
+        GATEWAY_EXECUTOR: 'apollo',
       },
       ['--supergraph', 'http://127.0.0.1:9000/supergraph.graphql'],
     );
@@ -57,6 +59,7 @@ describe('readGatewayConfig', () => {
       subgraphConnections: 8,
       subgraphCompression: true,
       authzMode: 'reject',
+      executor: 'apollo',
       auth: { jwks: { kind: 'remote', url: 'https://idp.example/.well-known/jwks.json' } },
     });
   });
@@ -131,6 +134,7 @@ describe('readGatewayConfig', () => {
     [{ SUBGRAPH_ERP_RETRIES: '2.5' }, [], 'SUBGRAPH_ERP_RETRIES'],
     [{ SUBGRAPH_ERP_BREAKER_HALF_OPEN_MS: 'soon' }, [], 'SUBGRAPH_ERP_BREAKER_HALF_OPEN_MS'],
     [{ SUBGRAPH_COMPRESSION: 'gzip' }, [], 'SUBGRAPH_COMPRESSION'],
+    [{ GATEWAY_EXECUTOR: 'graphql-js' }, [], 'GATEWAY_EXECUTOR'],
     [{ SUBGRAPH_INVENTORY_URL: 'not a url' }, [], 'SUBGRAPH_INVENTORY_URL'],
     [{ SUBGRAPH_INVENTORY_URL: 'ftp://host/graphql' }, [], 'SUBGRAPH_INVENTORY_URL'],
     [{ BIZGRAPH_SUPERGRAPH: 'ftp://host/supergraph.graphql' }, [], 'BIZGRAPH_SUPERGRAPH'],

@@ -49,6 +49,8 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
   authzMode: AuthzMode;
+  /** `GATEWAY_EXECUTOR`: who executes Apollo's query plans: `bizgraph`'s own executor (`execution/`) or `apollo` (@apollo/gateway's). @default 'bizgraph' */
+  executor: ExecutorKind;
   /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `features/audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
   audit: AuditConfig;
   /** `PERSISTED_OPERATIONS` (off | apq | safelist), `PERSISTED_MANIFEST`, `REDIS_URL` (see `persisted/config.ts`). @default apq, in memory */
@@ -74,6 +76,14 @@ export interface OperationLimits {
   maxBatch: number;
 }
 
+export type ExecutorKind = 'apollo' | 'bizgraph';
+
+function readExecutorKind(env: Env): ExecutorKind {
+  const value = readString(env, 'GATEWAY_EXECUTOR', 'bizgraph').trim();
+  if (value !== 'apollo' && value !== 'bizgraph') throw new ConfigError('GATEWAY_EXECUTOR', `expected "apollo" or "bizgraph", got "${value}"`);
+  return value;
+}
+
 /** `SUBGRAPH_<NAME>_URL` naming: upper-cased, every non-alphanumeric becomes `_`. */
 export function subgraphEnvName(subgraph: string): string {
   return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -97,6 +107,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     limits: readOperationLimits(env),
     auth: readAuthConfig(env, env.NODE_ENV === 'production'),
     authzMode: readAuthzMode(env),
+    executor: readExecutorKind(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
     persisted: readPersistedConfig(env),
     responseCache: readResponseCacheConfig(env),

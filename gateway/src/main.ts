@@ -11,5 +11,5 @@ runService('gateway', async () => {
   const { createGateway } = await import('./server.js');
   const gateway = await createGateway(config);
   const url = await gateway.listen(config.port, config.host);
-  return { url, server: tracing.closing(gateway) };
+  return { url, server: tracing.closing(gateway), details: { executor: config.executor } };
 });

@@ -69,11 +69,15 @@ describe('@fromContext arguments', () => {
     ]);
   });
 
+  const pathOf = (options: object) => ('pathInIncomingRequest' in options ? (options.pathInIncomingRequest as ReadonlyArray<string | number>) : []);
+
   it('is where @apollo/gateway is wrong: its executeQueryPlan never sends the contextual value', async () => {
     const document = parse(query);
     const serviceMap: Record<string, GraphQLDataSource> = {
-      org: { process: ({ request }) => subgraphs({ subgraph: 'org', query: request.query!, variables: request.variables ?? {} }) as never },
-      budget: { process: ({ request }) => subgraphs({ subgraph: 'budget', query: request.query!, variables: request.variables ?? {} }) as never },
+      org: { process: (options) => subgraphs({ subgraph: 'org', query: options.request.query!, variables: options.request.variables ?? {}, path: pathOf(options) }) as never },
+      budget: {
+        process: (options) => subgraphs({ subgraph: 'budget', query: options.request.query!, variables: options.request.variables ?? {}, path: pathOf(options) }) as never,
+      },
     };
     const operationContext = buildOperationContext({ schema: env.apiGraphQL, operationDocument: document });
     const requestContext = { request: { variables: {} }, context: {}, metrics: {} } as never;

@@ -31,7 +31,7 @@ export async function executeFetch(state: ExecutionState, node: PreparedFetch, c
   if (entities.length < 1) return;
   const variables = pickVariables(node.variableUsages, state.variables);
   if (!node.requires) {
-    const response = await send(state, node, variables);
+    const response = await send(state, node, cursor, variables);
     collectErrors(state, node, response.errors, (path) => (path ? [...cursor.path, ...path] : undefined));
     const data = response.data;
     if (data) applyRewrites(state.schema, node.outputRewrites, data);
@@ -70,7 +70,7 @@ async function fetchEntities(
   const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
   if (batch.representations.length < 1) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const response = await send(state, node, { ...variables, representations: batch.representations });
+  const response = await send(state, node, cursor, { ...variables, representations: batch.representations });
   const uses = batch.uses.map((use, requestIndex) => ({ ...use, requestIndex }));
   if (response.errors) {
     let entityPaths: ResponsePath[] | undefined;
@@ -119,8 +119,8 @@ function groupByContext(state: ExecutionState, node: PreparedFetch, cursor: Curs
   return groups;
 }
 
-async function send(state: ExecutionState, node: PreparedFetch, variables: Record<string, unknown>): Promise<SubgraphResponse> {
-  const request = { subgraph: node.serviceName, query: node.operation, variables, ...(node.operationName ? { operationName: node.operationName } : {}) };
+async function send(state: ExecutionState, node: PreparedFetch, cursor: Cursor, variables: Record<string, unknown>): Promise<SubgraphResponse> {
+  const request = { subgraph: node.serviceName, query: node.operation, variables, path: cursor.path, ...(node.operationName ? { operationName: node.operationName } : {}) };
   return state.fetch(request);
 }
 

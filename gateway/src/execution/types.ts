@@ -14,6 +14,8 @@ export interface SubgraphRequest {
   operationName?: string;
   /** Only the client variables the fetch uses, plus `representations` for entity fetches. */
   variables: Record<string, unknown>;
+  /** Where in the client's answer the fetch lands (`@` for each list element), as @apollo/gateway's `pathInIncomingRequest`. */
+  path: ReadonlyArray<string | number>;
 }
 
 /** An error as a subgraph sends it (GraphQL over HTTP response shape). */

@@ -1,11 +1,15 @@
 import { ApolloGateway } from '@apollo/gateway';
-import type { GatewayApolloConfig, GatewayExecutor } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
+import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
 import type { SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { enforcePolicy } from '../authz/enforce.js';
 import { loadPolicy } from '../authz/load.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
+import type { GatewayContext } from '../context.js';
+import { createPlanningGateway } from '../execution/gateway.js';
+import type { SubgraphFetch, SubgraphResponse } from '../execution/index.js';
 import { describeSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
 
 /** A supergraph text that passed the checks needing no planner: Federation 2, subgraphs listed, policy readable. */
@@ -47,7 +51,7 @@ export interface VersionFactory {
 }
 
 export interface VersionFactoryOptions {
-  config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems' | 'authzMode'>;
+  config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems' | 'authzMode' | 'executor'>;
   /** One data source per subgraph (resilience, internal tokens, the shared HTTP client). */
   createDataSource(subgraph: SubgraphEndpoint): SubgraphDataSource;
 }
@@ -66,12 +70,7 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
         const reusable = kept && kept.url === subgraph.url && kept.origin.system === subgraph.system;
         dataSources.set(subgraph.name, reusable ? kept : createDataSource(subgraph));
       }
-      const gateway = new ApolloGateway({
-        // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
-        supergraphSdl: policy.executableSdl,
-        // Every subgraph listed in the supergraph has its data source already (with its URL override).
-        buildService: ({ name, url }) => dataSources.get(name) ?? createDataSource({ name, url: url ?? '', system: name }),
-      });
+      const gateway = createGateway(config.executor, policy.executableSdl, dataSources, createDataSource);
       let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
@@ -96,5 +95,43 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
         unsubscribe();
       }
     },
+  };
+}
+
+/**
+ * The planner and executor of one version: @apollo/gateway's own, or Apollo's planner with
+ * bizgraph's executor (`GATEWAY_EXECUTOR`). Either way every subgraph call goes through the
+ * version's data sources, so tokens, resilience, provenance and spans stay in one place.
+ */
+function createGateway(
+  executor: VersionFactoryOptions['config']['executor'],
+  supergraphSdl: string,
+  dataSources: ReadonlyMap<string, SubgraphDataSource>,
+  createDataSource: VersionFactoryOptions['createDataSource'],
+): GatewayInterface & { stop(): Promise<void> } {
+  if (executor === 'bizgraph') return createPlanningGateway({ supergraphSdl, fetchFor: (requestContext) => fetchThrough(dataSources, requestContext) });
+  return new ApolloGateway({
+    // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
+    supergraphSdl,
+    // Every subgraph listed in the supergraph has its data source already (with its URL override).
+    buildService: ({ name, url }) => dataSources.get(name) ?? createDataSource({ name, url: url ?? '', system: name }),
+  });
+}
+
+/** The executor's fetch seam for one client request: the subgraph's data source, called as @apollo/gateway calls it. */
+function fetchThrough(dataSources: ReadonlyMap<string, SubgraphDataSource>, requestContext: GatewayGraphQLRequestContext): SubgraphFetch {
+  return async ({ subgraph, query, variables, operationName, path }) => {
+    const source = dataSources.get(subgraph);
+    // @apollo/gateway's words for a plan naming a subgraph it has no data source for.
+    if (!source) throw new Error(`Couldn't find service with name "${subgraph}"`);
+    const response = await source.process({
+      // The enum's value (@apollo/gateway does not export the enum from its entry point).
+      kind: 'incoming operation' as GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      request: { query, variables, ...(operationName ? { operationName } : {}) },
+      incomingRequestContext: requestContext as GatewayGraphQLRequestContext<GatewayContext>,
+      context: requestContext.context as GatewayContext,
+      pathInIncomingRequest: [...path],
+    });
+    return response as SubgraphResponse;
   };
 }

@@ -1,0 +1,81 @@
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
+import { getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
+import { executePlan } from './execute.js';
+import { preparePlan, type PreparedPlan } from './prepare.js';
+import { createExecutionSchema } from './schema-index.js';
+import type { SubgraphFetch } from './types.js';
+
+export interface PlanningGatewayOptions {
+  /** The supergraph to serve, as @apollo/gateway would be given it (`supergraphSdl`). */
+  supergraphSdl: string;
+  /** The fetch seam for one client request: its subgraph calls go through the returned function. */
+  fetchFor(requestContext: GatewayGraphQLRequestContext): SubgraphFetch;
+  /** Prepared plans kept (one per operation text and name, after authorization). @default 1000 */
+  planCacheSize?: number;
+}
+
+/**
+ * The gateway Apollo Server runs when `GATEWAY_EXECUTOR=bizgraph`: the supergraph's API schema and
+ * Apollo's own `QueryPlanner` (built as @apollo/gateway builds them), plans prepared once per
+ * operation and executed by bizgraph's executor (`execute.ts`), whose answers equal
+ * @apollo/gateway's (test/execution). Variables are checked against the operation's definitions
+ * first, as @apollo/gateway does, so a bad variable never reaches a subgraph.
+ */
+export function createPlanningGateway(options: PlanningGatewayOptions): GatewayInterface {
+  const listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  const cacheSize = options.planCacheSize ?? 1000;
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+    async load() {
+      // Validated outside production, as @apollo/gateway's default `validateSupergraph` does.
+      const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: process.env.NODE_ENV !== 'production' });
+      const apiSchema = supergraph.apiSchema();
+      const schema = apiSchema.toGraphQLJSSchema();
+      const planner = new QueryPlanner(supergraph);
+      const execution = createExecutionSchema(supergraph, schema);
+      const plans = new Map<string, PreparedPlan>();
+
+      const prepared = (requestContext: GatewayGraphQLRequestContext): PreparedPlan => {
+        const operationName = requestContext.request.operationName ?? undefined;
+        const key = operationName === undefined ? requestContext.queryHash : `${requestContext.queryHash}\u0000${operationName}`;
+        const cached = plans.get(key);
+        if (cached) {
+          // Re-inserted: the Map's order makes the first key the least recently used.
+          plans.delete(key);
+          plans.set(key, cached);
+          return cached;
+        }
+        const operation = operationFromDocument(apiSchema, requestContext.document, { operationName });
+        const plan = preparePlan(execution, planner.buildQueryPlan(operation), requestContext.document, operationName);
+        plans.set(key, plan);
+        if (plans.size > cacheSize) plans.delete(plans.keys().next().value!);
+        return plan;
+      };
+
+      const executor: GatewayExecutor = async (requestContext) => {
+        const variableErrors = invalidVariables(schema, requestContext);
+        if (variableErrors) return { errors: variableErrors };
+        const result = await executePlan(prepared(requestContext), requestContext.request.variables, options.fetchFor(requestContext));
+        return result;
+      };
+      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: options.supergraphSdl });
+      return { executor };
+    },
+    async stop() {
+      listeners.clear();
+    },
+  };
+}
+
+/** The coercion errors of the request's variables against the operation's definitions, if any. */
+function invalidVariables(schema: GraphQLSchema, requestContext: GatewayGraphQLRequestContext): readonly GraphQLError[] | undefined {
+  const definitions = requestContext.operation.variableDefinitions;
+  if (!definitions || definitions.length === 0) return undefined;
+  const { errors } = getVariableValues(schema, definitions, requestContext.request.variables ?? {});
+  return errors && errors.length > 0 ? errors : undefined;
+}
