@@ -18,6 +18,7 @@ import { WORKLOADS, type Workload } from './workloads.js';
  */
 const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
+  { id: 'bizgraph-apollo', label: GATEWAY_LABELS['bizgraph-apollo'], entityCache: 'off', responseCache: 'off', warmed: false },
   { id: 'bizgraph', label: GATEWAY_LABELS.bizgraph, entityCache: 'off', responseCache: 'off', warmed: false },
   { id: 'bizgraph-warm', label: GATEWAY_LABELS['bizgraph-warm'], entityCache: 'on', responseCache: 'on', warmed: true },
   { id: 'floor', label: GATEWAY_LABELS.floor, entityCache: 'off', responseCache: 'none', warmed: false },

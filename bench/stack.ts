@@ -35,10 +35,11 @@ export interface BenchStackOptions {
 }
 
 /** Which subgraph set each gateway calls: the baseline shares bizgraph's cache-off set. */
-export const GATEWAY_SUBGRAPHS: Record<GatewayId, CacheState> = { bizgraph: 'off', plain: 'off', 'bizgraph-warm': 'on', floor: 'off' };
+export const GATEWAY_SUBGRAPHS: Record<GatewayId, CacheState> = { bizgraph: 'off', 'bizgraph-apollo': 'off', plain: 'off', 'bizgraph-warm': 'on', floor: 'off' };
 
 const GATEWAY_ENTRIES: Record<GatewayId, { entry: string; env: Record<string, string> }> = {
-  bizgraph: { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off' } },
+  bizgraph: { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off', GATEWAY_EXECUTOR: 'bizgraph' } },
+  'bizgraph-apollo': { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off', GATEWAY_EXECUTOR: 'apollo' } },
   'bizgraph-warm': { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'on' } },
   plain: { entry: 'bench/plain-gateway.ts', env: {} },
   // Calls no subgraph: its upstream counters stay at zero, which the table shows.

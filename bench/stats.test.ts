@@ -39,17 +39,18 @@ describe('benchmark arithmetic', () => {
     expect(ratio(3, 4)).toBe(0.75);
   });
 
-  it('compares bizgraph caches-off with plain and with the raw floor per workload, ignoring failed runs', () => {
+  it('compares bizgraph caches-off with plain, the raw floor and itself on Apollo’s executor per workload, ignoring failed runs', () => {
     const runs = [
       run('plain', 'a', { cpuMsPerRequest: 3, reqPerSec: 1000, p99Ms: 90 }),
       run('bizgraph', 'a', { cpuMsPerRequest: 1, reqPerSec: 2500, p99Ms: 30 }),
       run('plain', 'b', { cpuMsPerRequest: 8 }),
       run('bizgraph', 'b', { ok: false, failure: 'errors' }),
       run('floor', 'a', { cpuMsPerRequest: 0.25 }),
+      run('bizgraph-apollo', 'a', { cpuMsPerRequest: 2 }),
     ];
     expect(compareWithPlain(runs, ['a', 'b'])).toEqual([
-      { workload: 'a', cpuRatio: 1 / 3, reqPerSecRatio: 2.5, p99Ms: { bizgraph: 30, plain: 90 }, floorCpuRatio: 4 },
-      { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null, floorCpuRatio: null },
+      { workload: 'a', cpuRatio: 1 / 3, reqPerSecRatio: 2.5, p99Ms: { bizgraph: 30, plain: 90 }, floorCpuRatio: 4, executorCpuRatio: 0.5 },
+      { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null, floorCpuRatio: null, executorCpuRatio: null },
     ]);
   });
 

@@ -42,10 +42,12 @@ export function compareWithPlain(runs: readonly RunFigures[], workloads: readonl
     const ours = find(runs, 'bizgraph', workload);
     const plain = find(runs, 'plain', workload);
     const floor = find(runs, 'floor', workload);
+    const withApolloExecutor = find(runs, 'bizgraph-apollo', workload);
     return {
       workload,
       cpuRatio: ratio(ours?.cpuMsPerRequest, plain?.cpuMsPerRequest),
       floorCpuRatio: ratio(ours?.cpuMsPerRequest, floor?.cpuMsPerRequest),
+      executorCpuRatio: ratio(ours?.cpuMsPerRequest, withApolloExecutor?.cpuMsPerRequest),
       reqPerSecRatio: ratio(ours?.reqPerSec, plain?.reqPerSec),
       p99Ms: ours && plain ? { bizgraph: ours.p99Ms, plain: plain.p99Ms } : null,
     };

@@ -5,10 +5,11 @@ import type { BenchResults, Comparison, GatewayId, RunErrors, RunFigures, Worklo
 export const GATEWAY_LABELS: Record<GatewayId, string> = {
   plain: 'plain @apollo/gateway',
   bizgraph: 'bizgraph, caches off',
+  'bizgraph-apollo': "bizgraph, Apollo's executor",
   'bizgraph-warm': 'bizgraph, caches warm',
   floor: 'raw node:http floor',
 };
-const GATEWAY_ORDER: readonly GatewayId[] = ['plain', 'bizgraph', 'bizgraph-warm', 'floor'];
+const GATEWAY_ORDER: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', 'bizgraph-warm', 'floor'];
 /** Issue 13's target: bizgraph's gateway CPU per request at most a quarter of plain @apollo/gateway's. */
 export const CPU_RATIO_TARGET = 0.25;
 
@@ -80,6 +81,7 @@ function comparisonRow(comparison: Comparison, label: string): string[] {
     comparison.reqPerSecRatio === null ? '–' : `${comparison.reqPerSecRatio.toFixed(2)}× ${comparison.reqPerSecRatio >= 2 ? '✓' : '✗'}`,
     p99 === null ? '–' : `${p99.bizgraph.toFixed(1)} vs ${p99.plain.toFixed(1)} ${p99.bizgraph < p99.plain ? '✓' : '✗'}`,
     comparison.floorCpuRatio === null || comparison.floorCpuRatio === undefined ? '–' : `${comparison.floorCpuRatio.toFixed(1)}×`,
+    comparison.executorCpuRatio === null || comparison.executorCpuRatio === undefined ? '–' : comparison.executorCpuRatio.toFixed(2),
   ];
 }
 
@@ -93,6 +95,7 @@ export function renderComparisonTable(results: Pick<BenchResults, 'comparisons' 
       'req/s, bizgraph ÷ plain (target ≥ 2×)',
       'p99 ms, bizgraph vs plain (target lower)',
       'CPU/req, bizgraph ÷ raw floor',
+      "CPU/req, bizgraph ÷ bizgraph on Apollo's executor",
     ],
     results.comparisons.map((comparison) => comparisonRow(comparison, labels.get(comparison.workload) ?? comparison.workload)),
   );

@@ -1,7 +1,10 @@
 /** The shape of `bench/results/*.json`: the one source of the README's table. */
 
-/** `floor`: a raw node:http server answering the bytes bizgraph answered (no GraphQL work at all). */
-export type GatewayId = 'bizgraph' | 'bizgraph-warm' | 'plain' | 'floor';
+/**
+ * `bizgraph-apollo`: bizgraph with `GATEWAY_EXECUTOR=apollo` (what our own executor is measured against);
+ * `floor`: a raw node:http server answering the bytes bizgraph answered (no GraphQL work at all).
+ */
+export type GatewayId = 'bizgraph' | 'bizgraph-apollo' | 'bizgraph-warm' | 'plain' | 'floor';
 export type WorkloadId = 'a' | 'b' | 'c' | 'd';
 
 export interface Machine {
@@ -79,6 +82,8 @@ export interface Comparison {
   cpuRatio: number | null;
   /** bizgraph (caches off) ÷ the raw floor: how far from serving the same bytes with no work (absent in older results). */
   floorCpuRatio?: number | null;
+  /** bizgraph ÷ bizgraph with `GATEWAY_EXECUTOR=apollo`: what our executor saves in the same gateway (absent in older results). */
+  executorCpuRatio?: number | null;
   /** bizgraph (caches off) ÷ plain: the target is ≥ 2. */
   reqPerSecRatio: number | null;
   p99Ms: { bizgraph: number; plain: number } | null;
