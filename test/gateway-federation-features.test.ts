@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraphPolicy } from '../gateway/src/authz/policy.js';
 import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
-import { composeMedia, MEDIA_SUPERGRAPH_PATH, mediaSubgraphs } from './fixtures/media/compose.js';
+import { media } from './fixtures/media/compose.js';
 import { startGateway, stopAll } from './fixtures/acme/harness.js';
 import { graphql } from './helpers/graphql.js';
 
@@ -20,11 +20,11 @@ function startMedia(name: (typeof MEDIA)[number]): Promise<ServiceProcess> {
 
 describe('the media library fixture supergraph', () => {
   it('is the fresh composition of its SDLs (regenerate: npx tsx test/fixtures/media/compose.ts)', () => {
-    expect(readFileSync(MEDIA_SUPERGRAPH_PATH, 'utf8')).toBe(composeMedia());
+    expect(readFileSync(media.supergraphPath, 'utf8')).toBe(media.compose());
   });
 
   it('uses @tag, @override and @interfaceObject, and carries no policy', () => {
-    const sdl = readFileSync(MEDIA_SUPERGRAPH_PATH, 'utf8');
+    const sdl = readFileSync(media.supergraphPath, 'utf8');
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/tag/v0.3")');
     expect(sdl).toContain('price: Int! @join__field(graph: PRICING, override: "catalog")');
     expect(sdl).toMatch(/@join__type\(graph: RATINGS, key: "id", isInterfaceObject: true\)/);
@@ -40,7 +40,7 @@ describe('a gateway serving the media library', () => {
     const subgraphs = await Promise.all(MEDIA.map(startMedia));
     processes = subgraphs;
     const urls = Object.fromEntries(MEDIA.map((name, i) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphs[i]!.url}/graphql`]));
-    const gateway = await startGateway(urls, ['--supergraph', MEDIA_SUPERGRAPH_PATH]);
+    const gateway = await startGateway(urls, ['--supergraph', media.supergraphPath]);
     processes.unshift(gateway);
     gatewayUrl = `${gateway.url}/graphql`;
   });
@@ -78,8 +78,8 @@ describe('a gateway serving the media library', () => {
 describe('a supergraph with @context', () => {
   // Pricing prints a shelf's price tags in the shelf's currency: an argument filled from an
   // ancestor (@fromContext), which a gateway must pass itself (the plan's `contextRewrites`).
-  const withContext = composeMedia(
-    mediaSubgraphs((subgraph) =>
+  const withContext = media.compose(
+    media.subgraphs((subgraph) =>
       subgraph.name !== 'pricing'
         ? subgraph
         : {
