@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runService } from '../common/process.js';
 
 /**
  * The floor of the benchmark: a bare node:http server that reads each request and answers the
  * bytes it was given (`PUT /_body`), which the benchmark copies from bizgraph's answer to the
  * workload. No parsing, no GraphQL, no upstream: what serving that answer at all costs on this
- * machine, so the table can say how far each gateway is from it.
+ * machine, so the table can say how far each gateway is from it. It logs nothing per request.
  */
 let body = Buffer.from('{"data":null}');
 
@@ -21,12 +23,8 @@ const server = createServer((request, response) => {
   });
 });
 
-server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(JSON.stringify({ level: 'info', service: 'raw-floor', url: `http://127.0.0.1:${port}`, msg: 'listening' }));
+runService('raw-floor', async () => {
+  await new Promise<void>((resolve) => server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server: { close: () => new Promise<void>((resolve) => server.close(() => resolve())) } };
 });
-// Started by the benchmark with stdin piped: its end means the benchmark is gone.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
-process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -93,11 +93,7 @@ export async function runApollo(
   const serviceMap: Record<string, GraphQLDataSource> = Object.create(null);
   for (const subgraph of env.supergraph.subgraphs().names()) {
     serviceMap[subgraph] = {
-      process: async ({ request }) => {
-        const requestVariables = (request.variables ?? {}) as Record<string, unknown>;
-        calls?.push({ subgraph, representations: (requestVariables.representations as unknown[] | undefined)?.length ?? 0 });
-        return env.fakes.answer(subgraph, request.query!, requestVariables, faults) as never;
-      },
+      process: async ({ request }) => answer(env, faults, calls, subgraph, request.query!, (request.variables ?? {}) as Record<string, unknown>) as never,
     };
   }
   const operationContext = buildOperationContext({ schema: env.apiGraphQL, operationDocument: document });
@@ -115,10 +111,13 @@ export async function runOurs(
   calls?: SubgraphCall[],
 ): Promise<PlanExecutionResult> {
   const prepared = preparePlan(env.execution, plan, document);
-  return executePlan(prepared, variables, async (request: SubgraphRequest) => {
-    calls?.push({ subgraph: request.subgraph, representations: (request.variables.representations as unknown[] | undefined)?.length ?? 0 });
-    return env.fakes.answer(request.subgraph, request.query, request.variables, faults);
-  });
+  return executePlan(prepared, variables, async (request: SubgraphRequest) => answer(env, faults, calls, request.subgraph, request.query, request.variables));
+}
+
+/** The fakes' answer to one subgraph call, which both executors get alike; recorded in `calls` when given. */
+function answer(env: DifferentialSupergraph, faults: FaultPlan, calls: SubgraphCall[] | undefined, subgraph: string, query: string, variables: Record<string, unknown>) {
+  calls?.push({ subgraph, representations: (variables.representations as unknown[] | undefined)?.length ?? 0 });
+  return env.fakes.answer(subgraph, query, variables, faults);
 }
 
 interface ComparableError {

@@ -60,8 +60,7 @@ export function createPlanningGateway(options: PlanningGatewayOptions): GatewayI
       const executor: GatewayExecutor = async (requestContext) => {
         const variableErrors = invalidVariables(schema, requestContext);
         if (variableErrors) return { errors: variableErrors };
-        const result = await executePlan(prepared(requestContext), requestContext.request.variables, options.fetchFor(requestContext));
-        return result;
+        return executePlan(prepared(requestContext), requestContext.request.variables, options.fetchFor(requestContext));
       };
       for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: options.supergraphSdl });
       return { executor };

@@ -75,7 +75,7 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
         const { executor } = await enforcePolicy(gateway, { policy, mode: config.authzMode }).load({ apollo });
-        if (!executor || !loaded) throw new Error('@apollo/gateway loaded no schema');
+        if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
         return {
           hash: supergraph.hash,
           source: supergraph.source,
@@ -108,7 +108,7 @@ function createGateway(
   supergraphSdl: string,
   dataSources: ReadonlyMap<string, SubgraphDataSource>,
   createDataSource: VersionFactoryOptions['createDataSource'],
-): GatewayInterface & { stop(): Promise<void> } {
+): GatewayInterface {
   if (executor === 'bizgraph') return createPlanningGateway({ supergraphSdl, fetchFor: (requestContext) => fetchThrough(dataSources, requestContext) });
   return new ApolloGateway({
     // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
