@@ -14,6 +14,18 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--soak', '--minutes', '1', '--interval', '5'])).toMatchObject({ mode: 'soak', minutes: 1, intervalSeconds: 5, custom: false });
   });
 
+  it('selects gateways (always with the plain baseline) and workloads, as a custom run', () => {
+    expect(parseBenchArgs(['--gateways', 'bizgraph', '--workloads=d,a'])).toMatchObject({ gateways: ['plain', 'bizgraph'], workloads: ['a', 'd'], custom: true });
+    expect(() => parseBenchArgs(['--gateways', 'bizgraph,router'])).toThrow('--gateways: expected some of plain,bizgraph-apollo,bizgraph,bizgraph-warm,floor, got "router"');
+    expect(() => parseBenchArgs(['--workloads', ''])).toThrow('--workloads: expected some of a,b,c,d, got ""');
+  });
+
+  it('takes the connection count and a profile directory, as a custom run', () => {
+    expect(parseBenchArgs(['--connections', '10', '--cpu-prof', 'profiles'])).toMatchObject({ connections: 10, cpuProfDir: 'profiles', custom: true });
+    expect(() => parseBenchArgs(['--connections', '2.5'])).toThrow('--connections: expected a number ≥ 1, got "2.5"');
+    expect(() => parseBenchArgs(['--cpu-prof'])).toThrow('--cpu-prof: expected a directory');
+  });
+
   it('refuses unknown flags and bad numbers', () => {
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown argument "--fast"');
     expect(() => parseBenchArgs(['--minutes'])).toThrow('--minutes: expected a number ≥ 0.1, got ""');

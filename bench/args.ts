@@ -1,4 +1,6 @@
-/** Command line of `npm run bench [-- --soak [--minutes N]] [--duration S] [--warmup S]`. */
+import type { GatewayId, WorkloadId } from './types.js';
+
+/** Command line of `npm run bench [-- --soak [--minutes N]] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
 
 export interface BenchArgs {
   mode: 'compare' | 'soak';
@@ -11,9 +13,18 @@ export interface BenchArgs {
   minutes: number;
   /** Soak: seconds between two RSS reports. */
   intervalSeconds: number;
-  /** True when a duration was overridden: such a run is written to its own file only, not to latest.json. */
+  /** Gateways measured (all by default); `plain` is always kept, every ratio is to it. */
+  gateways?: GatewayId[];
+  /** Workloads measured (all by default). */
+  workloads?: WorkloadId[];
+  /** Directory for a CPU profile of each gateway (`node --cpu-prof`), written when it stops. */
+  cpuProfDir?: string;
+  /** True when a duration or selection was overridden: such a run is written to its own file only, not to latest.json. */
   custom: boolean;
 }
+
+export const GATEWAY_IDS: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', 'bizgraph-warm', 'floor'];
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['a', 'b', 'c', 'd'];
 
 export const DEFAULTS = {
   connections: 50,
@@ -27,10 +38,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS]
+export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]`;
 
 const NUMERIC = {
+  '--connections': 'connections',
   '--duration': 'durationSeconds',
   '--warmup': 'warmupSeconds',
   '--minutes': 'minutes',
@@ -45,15 +57,33 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       args.mode = 'soak';
       continue;
     }
+    if (flag === '--gateways' || flag === '--workloads') {
+      const known: readonly string[] = flag === '--gateways' ? GATEWAY_IDS : WORKLOAD_IDS;
+      const list = (inline ?? argv[++i] ?? '').split(',').filter(Boolean);
+      const unknown = list.find((id) => !known.includes(id));
+      if (list.length === 0 || unknown !== undefined) throw new UsageError(`${flag}: expected some of ${known.join(',')}, got "${unknown ?? ''}"`);
+      if (flag === '--gateways') args.gateways = GATEWAY_IDS.filter((id) => id === 'plain' || list.includes(id));
+      else args.workloads = WORKLOAD_IDS.filter((id) => list.includes(id));
+      args.custom = true;
+      continue;
+    }
+    if (flag === '--cpu-prof') {
+      const dir = inline ?? argv[++i];
+      if (!dir) throw new UsageError(`--cpu-prof: expected a directory\n${USAGE}`);
+      args.cpuProfDir = dir;
+      args.custom = true;
+      continue;
+    }
     if (!(flag in NUMERIC)) throw new UsageError(`unknown argument "${argv[i]}"\n${USAGE}`);
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    const min = flag === '--warmup' ? 0 : 0.1;
-    if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > 24 * 60 * 60) {
+    const min = flag === '--warmup' ? 0 : flag === '--connections' ? 1 : 0.1;
+    const integral = flag !== '--connections' || Number.isInteger(value);
+    if (raw === undefined || raw === '' || !Number.isFinite(value) || !integral || value < min || value > 24 * 60 * 60) {
       throw new UsageError(`${flag}: expected a number ≥ ${min}, got "${raw ?? ''}"`);
     }
     args[NUMERIC[flag as keyof typeof NUMERIC]] = value;
-    if (flag === '--duration' || flag === '--warmup') args.custom = true;
+    if (flag === '--duration' || flag === '--warmup' || flag === '--connections') args.custom = true;
   }
   return args;
 }

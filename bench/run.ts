@@ -24,12 +24,22 @@ const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'floor', label: GATEWAY_LABELS.floor, entityCache: 'off', responseCache: 'none', warmed: false },
 ];
 
+/** The gateways and workloads of this run (`--gateways`, `--workloads`); the floor is primed by bizgraph. */
+function selection(args: BenchArgs): { gateways: readonly GatewayInfo[]; started: GatewayId[]; workloads: readonly Workload[] } {
+  const gateways = args.gateways ? GATEWAYS.filter((gateway) => args.gateways!.includes(gateway.id)) : GATEWAYS;
+  const started = gateways.map((gateway) => gateway.id);
+  if (started.includes('floor') && !started.includes('bizgraph')) started.push('bizgraph');
+  const workloads = args.workloads ? WORKLOADS.filter((workload) => args.workloads!.includes(workload.id)) : WORKLOADS;
+  return { gateways, started, workloads };
+}
+
 async function compare(args: BenchArgs, session: Session): Promise<number> {
   const startedAt = new Date().toISOString();
   const runs: RunFigures[] = [];
-  for (const gateway of GATEWAYS) {
+  const { gateways, workloads } = selection(args);
+  for (const gateway of gateways) {
     await measureOn(session, gateway.id, async () => {
-      for (const workload of WORKLOADS) {
+      for (const workload of workloads) {
         if (gateway.id === 'floor') await primeFloor(session, workload);
         log(`${gateway.label} · ${workload.label}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
         const run = await measure(session.target(gateway.id), workload, session.token, args);
@@ -55,12 +65,12 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
       crmRateLimitPerSecond: CRM_RATE_LIMIT_PER_SECOND,
       nodeEnv: NODE_ENV,
     },
-    gateways: GATEWAYS.map((gateway) => ({ ...gateway, startupMs: session.stack.startupMs[gateway.id] })),
-    workloads: WORKLOADS.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
+    gateways: gateways.map((gateway) => ({ ...gateway, startupMs: session.stack.startupMs[gateway.id] })),
+    workloads: workloads.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
     runs,
     comparisons: compareWithPlain(
       runs,
-      WORKLOADS.map((workload) => workload.id),
+      workloads.map((workload) => workload.id),
     ),
     warmSpeedupOnB: warmSpeedup(runs, 'b'),
   };
@@ -70,7 +80,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   console.log(`\n${renderReadmeTable(results)}\n`);
   log(`wrote ${file}`);
   if (args.custom || failed > 0) {
-    log(`latest.json and the README were left alone: ${failed ? `${failed} run(s) failed their answer check` : 'durations were overridden'}`);
+    log(`latest.json and the README were left alone: ${failed ? `${failed} run(s) failed their answer check` : 'durations or the selection were overridden'}`);
   } else {
     log(`wrote ${writeJson('latest.json', results)}`);
     const readme = updateReadme(results);
@@ -101,8 +111,8 @@ function summary(run: RunFigures): string {
 
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
-  const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : GATEWAYS.map((gateway) => gateway.id);
-  const session = await startSession(gateways);
+  const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : selection(args).started;
+  const session = await startSession(gateways, args.cpuProfDir);
   try {
     return args.mode === 'soak' ? await runSoak(args, session) : await compare(args, session);
   } finally {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../common/project-root.js';
 import { issueDevToken } from '../gateway/src/auth/dev-token.js';
 import { buildProject } from '../scripts/lib/build.js';
@@ -48,14 +48,21 @@ export interface Session {
  * minutes), then pins the benchmark and every child to the "others" core; `measureOn` moves one
  * gateway to its own core for the length of its runs.
  */
-export async function startSession(gateways: readonly GatewayId[]): Promise<Session> {
+export async function startSession(gateways: readonly GatewayId[], cpuProfDir?: string): Promise<Session> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
   const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), { extraDirs: ['bench'], extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts'] });
   log(`built ${build.modules} modules into ${build.outDir} in ${build.ms} ms`);
   log(`starting stand-ins, subgraphs and ${gateways.join(', ')} (seed ${SEED.seed}, scale ${SEED.scale})…`);
-  const stack = await startBenchStack({ gateways, env: { ...BASE_ENV, BIZGRAPH_BUILD_DIR: build.outDir }, onProgress: log });
+  const stack = await startBenchStack({
+    gateways,
+    env: { ...BASE_ENV, BIZGRAPH_BUILD_DIR: build.outDir },
+    // One profile per gateway, written when it stops (node names the file after the pid).
+    gatewayNodeOptions: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfDir)] : undefined,
+    onProgress: log,
+  });
+  if (cpuProfDir) log(`gateway CPU profiles go to ${resolve(cpuProfDir)} (gateway pids above)`);
   stopOnSignals(stack);
   log(`started in ${((Date.now() - started) / 1000).toFixed(0)} s; data dir ${stack.dataDir}`);
   const pinning = createPinning();

@@ -31,6 +31,8 @@ export interface BenchStackOptions {
   gateways: readonly GatewayId[];
   /** SEED, SEED_SCALE, rate limits, NODE_ENV: given to every process. */
   env: Record<string, string>;
+  /** Node options for the gateways only (the benchmark's `--cpu-prof`). */
+  gatewayNodeOptions?: string[];
   onProgress?(message: string): void;
 }
 
@@ -84,7 +86,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
       const { entry, env: own } = GATEWAY_ENTRIES[id];
       const spawned = performance.now();
-      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...own } }));
+      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...own }, nodeOptions: options.gatewayNodeOptions }));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
     return { dataDir, systems: { crm, support }, subgraphs, gateways, startupMs, all: () => [...started], stop };

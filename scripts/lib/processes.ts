@@ -24,6 +24,8 @@ export interface StartOptions {
   entry: string;
   env?: Record<string, string | undefined>;
   args?: string[];
+  /** Options for Node itself, before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeOptions?: string[];
   timeoutMs?: number;
   /** Called with every output line (the supervisor prefixes and prints them). */
   onLine?(line: string, stream: 'stdout' | 'stderr'): void;
@@ -51,7 +53,7 @@ export function nodeArgsFor(entry: string, env: NodeJS.ProcessEnv = process.env)
  */
 export function startService(options: StartOptions): Promise<ServiceProcess> {
   const env = { ...process.env, ...options.env };
-  const child = spawn(process.execPath, [...nodeArgsFor(options.entry, env), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...nodeArgsFor(options.entry, env), ...(options.args ?? [])], {
     cwd: ROOT,
     // The child watches this stdin pipe and exits when it closes, so a supervisor or test
     // runner that dies (even by SIGKILL) never leaves orphaned services holding ports.

@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
@@ -7,12 +6,14 @@ import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { log } from '../log.js';
 import type { BreakerState } from '../observability/events.js';
+import { restrictCachePolicy, type CachePolicy } from './cache-control.js';
 import { deadlineAt } from './deadline.js';
 import type { SubgraphObserver } from './observer.js';
-import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout, UpstreamStatusError } from './failures.js';
+import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout } from './failures.js';
 import type { SubgraphPolicy } from './resilience-config.js';
 import { SubgraphResilience } from './resilience.js';
 import { traceSubgraphFetch } from './fetch-span.js';
+import { exchange, type OutboundHeaders } from './exchange.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
 export interface SubgraphDataSourceOptions extends SubgraphOrigin {
@@ -29,40 +30,51 @@ export interface SubgraphDataSourceOptions extends SubgraphOrigin {
   observers?: readonly SubgraphObserver[];
 }
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
-
-/**
- * The abort signal of the attempt in progress. `RemoteGraphQLDataSource.process` calls the fetcher
- * without a signal of its own, so each attempt runs inside this store and the fetcher reads it.
- */
-const attemptSignal = new AsyncLocalStorage<AbortSignal>();
+/** One operation sent to this subgraph for a client request. */
+export interface SubgraphCall {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  /** The client request's context. */
+  context: GatewayContext;
+  /** The client operation's type, not this fetch's: a mutation's entity fetches are `query` documents and are never retried. */
+  operationType: string;
+  /** Where the answer lands in the client's response (entity fetches): provenance files it there. */
+  path?: readonly (string | number)[];
+  /** The client request's cache policy, restricted by the subgraph's `cache-control` (as @apollo/gateway does). */
+  cachePolicy?: CachePolicy;
+}
 
 /** Codes the resilience policies raise themselves: passed to the client as they are. */
 const POLICY_CODES: ReadonlySet<unknown> = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'CIRCUIT_OPEN']);
 
 /**
- * The one seam between the gateway and its subgraphs. Everything a subgraph call needs is
- * decided here: outbound headers (from the typed context), the fetcher, the resilience policies
- * (timeout, deadline, retries for queries, breaker, bulkhead: `resilience.ts`), and how failures
- * look to clients: `SUBGRAPH_UNAVAILABLE` / `SUBGRAPH_TIMEOUT` / `CIRCUIT_OPEN` with the subgraph
- * and its system named, while the subgraph's own GraphQL errors pass through with their extensions.
+ * The one seam between the gateway and a subgraph, used by both executors: bizgraph's calls
+ * `fetch()`, @apollo/gateway's calls `process()` (its `GraphQLDataSource` contract). Everything a
+ * subgraph call needs is decided here: outbound headers (from the typed context), the resilience
+ * policies (timeout, deadline, retries for queries, breaker, bulkhead: `resilience.ts`), the HTTP
+ * exchange (`exchange.ts`, one undici request, no WHATWG objects), the cache hint, the observers,
+ * and how failures look to clients: `SUBGRAPH_UNAVAILABLE` / `SUBGRAPH_TIMEOUT` / `CIRCUIT_OPEN`
+ * with the subgraph and its system named, while the subgraph's own GraphQL errors pass through.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly url: string;
   readonly origin: SubgraphOrigin;
   private readonly timeoutMs: number;
   private readonly requestDeadlineMs: number;
   private readonly rawFetch: MinimalFetch;
+  private readonly tracedFetch: MinimalFetch;
   private readonly internalTokens: InternalTokenSigner;
   private readonly resilience: SubgraphResilience;
   private readonly observers: readonly SubgraphObserver[];
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: withAttemptSignal(traceSubgraphFetch(options.fetch, options), options.policy.timeoutMs) });
+    this.url = options.url;
     this.origin = { subgraph: options.subgraph, system: options.system };
     this.timeoutMs = options.policy.timeoutMs;
     this.requestDeadlineMs = options.requestDeadlineMs;
     this.rawFetch = options.fetch;
+    this.tracedFetch = traceSubgraphFetch(options.fetch, this.origin);
     this.internalTokens = options.internalTokens;
     this.resilience = new SubgraphResilience(this.origin, options.policy);
     this.observers = options.observers ?? [];
@@ -73,67 +85,77 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return this.resilience.breakerState;
   }
 
-  /**
-   * Headers every call carries, from the typed context (null for probes): the internal token for
-   * the caller (anonymous callers get one too; the probe calls as the gateway itself), which
-   * subgraphs require, and the request id. The caller's own `Authorization` never travels on.
-   */
-  protected async outboundHeaders(context: GatewayContext | null): Promise<Record<string, string>> {
-    const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
-    const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
-    return { authorization: `Bearer ${token}`, ...(context?.requestId ? { 'x-request-id': context.requestId } : {}) };
-  }
-
-  override async willSendRequest(options: ProcessOptions): Promise<void> {
-    const headers = options.request.http?.headers;
-    if (!headers) return;
-    const context = 'incomingRequestContext' in options ? options.context : null;
-    for (const [name, value] of Object.entries(await this.outboundHeaders(context))) headers.set(name, value);
-    if (context) for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
-  }
-
-  override async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
-    const incoming = 'incomingRequestContext' in options;
-    const context = incoming ? options.context : null;
-    // The client operation decides, not this fetch's text: a mutation's entity fetches are `query` documents.
-    const operationType = incoming ? (options.incomingRequestContext.operation?.operation ?? 'query') : 'query';
-    const call = { operationType, deadlineAt: deadlineAt(context, this.requestDeadlineMs), deadlineMs: this.requestDeadlineMs };
+  /** Sends one operation for a client request; resolves with the subgraph's GraphQL answer, throws a client-facing GraphQLError when there is none. */
+  async fetch(call: SubgraphCall): Promise<GatewayGraphQLResponse> {
+    const { context } = call;
+    const headers = await this.outboundHeaders(context);
+    for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
+    const body = JSON.stringify({
+      query: call.query,
+      ...(call.variables ? { variables: call.variables } : {}),
+      ...(call.operationName ? { operationName: call.operationName } : {}),
+    });
+    const policyCall = { operationType: call.operationType, deadlineAt: deadlineAt(context, this.requestDeadlineMs), deadlineMs: this.requestDeadlineMs };
     let response: GatewayGraphQLResponse;
+    let cacheControl: string | undefined;
     try {
-      response = await this.resilience.execute(call, (signal) => attemptSignal.run(signal, () => super.process(options)));
+      const answer = await this.resilience.execute(policyCall, (signal) => exchange(this.tracedFetch, this.url, headers.values, body, signal));
+      response = answer.body;
+      cacheControl = answer.cacheControl;
     } catch (error) {
-      if (!(error instanceof GraphQLBodyOnErrorStatus)) {
-        throw this.failure(error, context);
-      }
+      if (!(error instanceof GraphQLBodyOnErrorStatus)) throw this.failure(error, context);
       response = error.body;
     }
-    if (context) for (const observer of this.observers) observer.onSubgraphResponse?.(context, options, response, this.origin);
+    if (call.cachePolicy) restrictCachePolicy(call.cachePolicy, cacheControl);
+    if (this.observers.length > 0) {
+      const fetched = { pathInIncomingRequest: call.path, request: { query: call.query } };
+      for (const observer of this.observers) observer.onSubgraphResponse?.(context, fetched, response, this.origin);
+    }
     return response.errors ? { ...response, errors: response.errors.map((e) => this.withOrigin(e)) } : response;
   }
 
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => undefined);
-    if (isGraphQLResponse(body)) return new GraphQLBodyOnErrorStatus(body);
-    // Not a GraphQLError as the signature says, but `sendRequest` only throws it on to `process`.
-    return new UpstreamStatusError(response.status) as unknown as GraphQLError;
+  /** @apollo/gateway's entry (`GATEWAY_EXECUTOR=apollo`): the same call, read from its options. */
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!('incomingRequestContext' in options)) throw new Error(`subgraph "${this.origin.subgraph}" is called for client operations only`);
+    const { request, incomingRequestContext } = options;
+    if (!request.query) throw new Error('Missing query');
+    const cachePolicy = incomingRequestContext.overallCachePolicy;
+    return this.fetch({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName ?? undefined,
+      context: options.context,
+      operationType: incomingRequestContext.operation?.operation ?? 'query',
+      path: options.pathInIncomingRequest,
+      cachePolicy: cachePolicy && 'restrict' in cachePolicy ? cachePolicy : undefined,
+    });
   }
 
   /** Readiness probe: `{__typename}` within `timeoutMs`; throws with a short reason when down. */
   async probe(timeoutMs: number): Promise<void> {
     let response: MinimalResponse;
     try {
-      response = await this.rawFetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(await this.outboundHeaders(null)) },
-        body: '{"query":"{__typename}"}',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const { values } = await this.outboundHeaders(null);
+      response = await this.rawFetch(this.url, { method: 'POST', headers: values, body: '{"query":"{__typename}"}', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new Error(isTimeout(error) ? `no answer within ${timeoutMs} ms` : describe(error));
     }
     const body = await response.json().catch(() => undefined);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     if (!isGraphQLResponse(body) || !body.data) throw new Error('answered without GraphQL data');
+  }
+
+  /**
+   * Headers every call carries, from the typed context (null for probes): the internal token for
+   * the caller (anonymous callers get one too; the probe calls as the gateway itself), which
+   * subgraphs require, and the request id. The caller's own `Authorization` never travels on.
+   */
+  private async outboundHeaders(context: GatewayContext | null): Promise<OutboundHeaders> {
+    const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
+    const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
+    const headers = new OutboundHeadersRecord({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    if (context?.requestId) headers.values['x-request-id'] = context.requestId;
+    return headers;
   }
 
   /** Maps a transport failure to the client-facing error; the detail goes to the log. */
@@ -151,7 +173,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return new GraphQLError(mapped.message, { extensions });
   }
 
-  /** @apollo/gateway adds only `serviceName`; clients get `subgraph` and `system` on every error. */
+  /** Clients get `subgraph` and `system` on every error a subgraph sends. */
   private withOrigin(error: GraphQLFormattedError): GraphQLFormattedError {
     const extensions = error.extensions ?? {};
     if (extensions.subgraph !== undefined && extensions.system !== undefined) return error;
@@ -159,12 +181,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
-/**
- * Gives each fetch the signal of its attempt (timeout and request deadline, from `resilience.ts`);
- * a fetch outside an attempt still gets the subgraph's timeout.
- */
-function withAttemptSignal(fetch: MinimalFetch, timeoutMs: number): Fetcher {
-  const timed: MinimalFetch = (url, init = {}) => fetch(url, { ...init, signal: init.signal ?? attemptSignal.getStore() ?? AbortSignal.timeout(timeoutMs) });
-  // RemoteGraphQLDataSource reads only what MinimalResponse provides (see undici-fetcher.ts).
-  return timed as unknown as Fetcher;
+/** Outbound headers as one plain record (lower-case names), with the `set` observers use. */
+class OutboundHeadersRecord implements OutboundHeaders {
+  constructor(readonly values: Record<string, string>) {}
+
+  set(name: string, value: string): void {
+    this.values[name.toLowerCase()] = value;
+  }
 }

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 
 /**
@@ -27,15 +26,12 @@ export interface FetchInit {
 }
 
 /**
- * The part of a WHATWG Response that `RemoteGraphQLDataSource` 2.14 reads: `ok`, `status`,
- * `statusText`, `url` and `headers.get()` in `sendRequest`/`errorFromResponse`/`respond`, and
- * `json()`/`text()` in `parseBody`. Nothing else is touched, so nothing else is built.
+ * The part of a WHATWG Response the data source reads (`exchange.ts`, the probe): the status, two
+ * headers and the body once. Nothing else is built.
  */
 export interface MinimalResponse {
   readonly ok: boolean;
   readonly status: number;
-  readonly statusText: string;
-  readonly url: string;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
   json(): Promise<unknown>;
@@ -71,7 +67,7 @@ export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetche
       signal: init.signal,
       dispatcher,
     });
-    return new UndiciResponse(url, response.statusCode, response.headers, response.body);
+    return new UndiciResponse(response.statusCode, response.headers, response.body);
   };
   return { fetch, close: () => agent.close() };
 }
@@ -80,7 +76,6 @@ class UndiciResponse implements MinimalResponse {
   readonly headers: { get(name: string): string | null };
 
   constructor(
-    readonly url: string,
     readonly status: number,
     rawHeaders: Dispatcher.ResponseData['headers'],
     private readonly body: Dispatcher.ResponseData['body'],
@@ -97,10 +92,6 @@ class UndiciResponse implements MinimalResponse {
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
-  }
-
-  get statusText(): string {
-    return STATUS_CODES[this.status] ?? '';
   }
 
   text(): Promise<string> {

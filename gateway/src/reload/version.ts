@@ -1,8 +1,8 @@
 import { ApolloGateway } from '@apollo/gateway';
-import type { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
+import type { CachePolicy } from '../datasource/cache-control.js';
 import type { SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { enforcePolicy } from '../authz/enforce.js';
 import { loadPolicy } from '../authz/load.js';
@@ -118,20 +118,16 @@ function createGateway(
   });
 }
 
-/** The executor's fetch seam for one client request: the subgraph's data source, called as @apollo/gateway calls it. */
+/** The executor's fetch seam for one client request: the subgraph's data source, given the request's context. */
 function fetchThrough(dataSources: ReadonlyMap<string, SubgraphDataSource>, requestContext: GatewayGraphQLRequestContext): SubgraphFetch {
+  const context = requestContext.context as GatewayContext;
+  // The client operation decides retries, not the fetch's text: a mutation's entity fetches are `query` documents.
+  const operationType = requestContext.operation?.operation ?? 'query';
+  const cachePolicy = 'restrict' in (requestContext.overallCachePolicy ?? {}) ? (requestContext.overallCachePolicy as CachePolicy) : undefined;
   return async ({ subgraph, query, variables, operationName, path }) => {
     const source = dataSources.get(subgraph);
     // @apollo/gateway's words for a plan naming a subgraph it has no data source for.
     if (!source) throw new Error(`Couldn't find service with name "${subgraph}"`);
-    const response = await source.process({
-      // The enum's value (@apollo/gateway does not export the enum from its entry point).
-      kind: 'incoming operation' as GraphQLDataSourceRequestKind.INCOMING_OPERATION,
-      request: { query, variables, ...(operationName ? { operationName } : {}) },
-      incomingRequestContext: requestContext as GatewayGraphQLRequestContext<GatewayContext>,
-      context: requestContext.context as GatewayContext,
-      pathInIncomingRequest: [...path],
-    });
-    return response as SubgraphResponse;
+    return (await source.fetch({ query, variables, operationName, context, operationType, path, cachePolicy })) as SubgraphResponse;
   };
 }
