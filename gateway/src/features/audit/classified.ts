@@ -41,7 +41,25 @@ export interface DeliveredInput {
   tagsOf: TagLookup;
 }
 
-type Collected = Map<string, { name: string; nodes: FieldNode[] }>;
+/** One response key of a selection on one object type, with everything the walk needs worked out once. */
+interface CollectedField {
+  key: string;
+  name: string;
+  nodes: FieldNode[];
+  /** Classification tags of `Type.field` and of the same field on the type's interfaces (sorted). */
+  tags: readonly string[];
+  coordinate: string;
+  /** The field's named type; undefined for introspection fields, which the walk skips. */
+  named: GraphQLNamedType | undefined;
+  subSets: SelectionSetNode[];
+  /** Whether a classified field can be selected below this one: when not, its value is not walked. */
+  classifiedBelow: boolean;
+}
+
+interface Collected {
+  byKey: Map<string, CollectedField>;
+  fields: CollectedField[];
+}
 
 /**
  * The classified fields a response actually delivered: the `data` is walked together with the
@@ -81,16 +99,16 @@ export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[]
     if (!byType) collectedCache.set(owner, (byType = new Map()));
     const cached = byType.get(type.name);
     if (cached) return cached;
-    const fields: Collected = new Map();
+    const nodesByKey = new Map<string, { name: string; nodes: FieldNode[] }>();
     const visited = new Set<string>();
     const visit = (set: SelectionSetNode) => {
       for (const selection of set.selections) {
         if (!included(selection)) continue;
         if (selection.kind === Kind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
-          const entry = fields.get(key);
+          const entry = nodesByKey.get(key);
           if (entry) entry.nodes.push(selection);
-          else fields.set(key, { name: selection.name.value, nodes: [selection] });
+          else nodesByKey.set(key, { name: selection.name.value, nodes: [selection] });
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           if (applies(selection.typeCondition?.name.value, type)) visit(selection.selectionSet);
         } else {
@@ -102,8 +120,26 @@ export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[]
       }
     };
     sets.forEach(visit);
-    byType.set(type.name, fields);
-    return fields;
+    const definitions = type.getFields();
+    const collected: Collected = { byKey: new Map(), fields: [] };
+    // Cached before the fields below are examined: a recursive selection reaches this entry again.
+    byType.set(type.name, collected);
+    for (const [key, { name, nodes }] of nodesByKey) {
+      const definition = definitions[name];
+      const named = definition ? getNamedType(definition.type) : undefined;
+      const subSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+      const field: CollectedField = { key, name, nodes, tags: tagsFor(type, name), coordinate: `${type.name}.${name}`, named, subSets, classifiedBelow: false };
+      collected.byKey.set(key, field);
+      collected.fields.push(field);
+    }
+    for (const field of collected.fields) field.classifiedBelow = !!field.named && !isLeafType(field.named) && selectsClassified(field.named, field.nodes, field.subSets);
+    return collected;
+  };
+
+  /** Whether the selection under a field of type `type` can deliver a classified field (on any of its possible types). */
+  const selectsClassified = (type: GraphQLNamedType, owner: object, sets: readonly SelectionSetNode[]): boolean => {
+    const runtimes = isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
+    return runtimes.some((runtime) => collect(runtime, owner, sets).fields.some((field) => field.tags.length > 0 || field.classifiedBelow));
   };
 
   const tagsFor = (type: GraphQLObjectType, field: string): readonly string[] => {
@@ -124,15 +160,15 @@ export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[]
     const fitting: GraphQLObjectType[] = [];
     const notRuledOut: GraphQLObjectType[] = [];
     for (const candidate of candidates) {
-      const fields = collect(candidate, owner, sets);
+      const { byKey, fields } = collect(candidate, owner, sets);
       let typename: boolean | undefined;
-      for (const [key, field] of fields) {
-        if (field.name === '__typename' && typeof value[key] === 'string') typename = value[key] === candidate.name;
+      for (const field of fields) {
+        if (field.name === '__typename' && typeof value[field.key] === 'string') typename = value[field.key] === candidate.name;
       }
       if (typename === true) return [candidate];
       if (typename === false) continue;
       notRuledOut.push(candidate);
-      if (fields.size === keys.length && keys.every((key) => fields.has(key))) fitting.push(candidate);
+      if (byKey.size === keys.length && keys.every((key) => byKey.has(key))) fitting.push(candidate);
     }
     return fitting.length > 0 ? fitting : notRuledOut;
   };
@@ -148,23 +184,16 @@ export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[]
   };
 
   const visitObject = (type: GraphQLObjectType, owner: object, sets: readonly SelectionSetNode[], value: Record<string, unknown>): void => {
-    const definitions = type.getFields();
-    for (const [key, { name, nodes }] of collect(type, owner, sets)) {
-      const fieldValue = value[key];
-      const definition = definitions[name];
+    for (const field of collect(type, owner, sets).fields) {
+      const fieldValue = value[field.key];
       // Introspection fields (`__typename`, `__schema`, `__type`) are not in the type's fields.
-      if (fieldValue === null || fieldValue === undefined || !definition) continue;
-      const tags = tagsFor(type, name);
-      if (tags.length > 0) {
-        const coordinate = `${type.name}.${name}`;
-        const entry = counts.get(coordinate);
+      if (fieldValue === null || fieldValue === undefined || !field.named) continue;
+      if (field.tags.length > 0) {
+        const entry = counts.get(field.coordinate);
         if (entry) entry.count++;
-        else counts.set(coordinate, { coordinate, tags: [...tags], count: 1 });
+        else counts.set(field.coordinate, { coordinate: field.coordinate, tags: [...field.tags], count: 1 });
       }
-      const named = getNamedType(definition.type);
-      if (isLeafType(named)) continue;
-      const subSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      visitValue(named, nodes, subSets, fieldValue);
+      if (field.classifiedBelow) visitValue(field.named, field.nodes, field.subSets, fieldValue);
     }
   };
 
