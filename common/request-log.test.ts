@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
@@ -14,7 +14,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   app = Fastify({ logger: false });
   const logger = createLogger('test', { env: { LOG_LEVEL: 'debug' }, destination: { write: (line: string) => void raw.push(line) } });
-  registerRequestLog(app, { logger, requestId: (request) => (request.headers['x-request-id'] as string | undefined) ?? request.id });
+  const requestLog = registerRequestLog(app, { logger, requestId: (request) => (request.headers['x-request-id'] as string | undefined) ?? request.id });
   const apollo = new ApolloServer({
     typeDefs: /* GraphQL */ `
       type Query {
@@ -34,7 +34,13 @@ beforeAll(async () => {
     allowBatchedHttpRequests: true,
   });
   await apollo.start();
-  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+  // The context links each operation to its request's line (no AsyncLocalStorage).
+  const context = async (request: FastifyRequest) => {
+    const built = {};
+    requestLog.attach(built, request);
+    return built;
+  };
+  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/fail', async () => {
     throw new Error('internal');

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -30,9 +29,22 @@ export interface RequestLogOptions {
   quietRoutes?: readonly string[];
   /** The id the line carries (none when it returns undefined). @default request.id (fastify's genReqId) */
   requestId?(request: FastifyRequest): string | undefined;
+  /** The request's trace id. @default the active span's (AsyncLocalStorage), for processes that keep one */
+  traceId?(request: FastifyRequest): string | undefined;
 }
 
-const storage = new AsyncLocalStorage<RequestState>();
+export interface RequestLog {
+  /**
+   * Links a GraphQL context to its HTTP request's line: `graphqlRequestLogPlugin` finds the line
+   * through the context (Apollo Server's per-operation copies keep the link), not through an
+   * AsyncLocalStorage context. Call it where the context is built.
+   */
+  attach(context: object, request: FastifyRequest): void;
+}
+
+/** The context slot `attach` fills (a symbol: no context type needs to declare it). */
+const LINE = Symbol('request log line');
+type WithLine = { [LINE]?: RequestState };
 const MAX_TEXT = 128;
 /** Answers larger than this are not parsed for error codes (refusals are small). */
 const MAX_PAYLOAD = 64 * 1024;
@@ -52,23 +64,17 @@ export const DEFAULT_QUIET_ROUTES = ['/healthz', '/readyz', '/metrics', '/.well-
  * them; a batch lists its operations under `operations`). Register it after the request spans so
  * its hooks run inside the request's trace.
  */
-export function registerRequestLog(app: FastifyInstance, options: RequestLogOptions): void {
+export function registerRequestLog(app: FastifyInstance, options: RequestLogOptions): RequestLog {
   const quiet = new Set(options.quietRoutes ?? DEFAULT_QUIET_ROUTES);
   const states = new WeakMap<FastifyRequest, RequestState>();
-  app.addHook('onRequest', (request, _reply, done) => {
-    const state: RequestState = { started: performance.now(), operations: [] };
-    states.set(request, state);
-    storage.run(state, done);
-  });
-  // Body parsing runs in the socket's async context: enter the request's again for the handler.
-  app.addHook('preHandler', (request, _reply, done) => {
-    const state = states.get(request);
-    return state ? storage.run(state, done) : done();
+  const traceIdOf = options.traceId ?? (() => currentTraceId());
+  app.addHook('onRequest', async (request) => {
+    states.set(request, { started: performance.now(), operations: [] });
   });
   app.addHook('onSend', async (request, reply, payload) => {
     const state = states.get(request);
     if (!state) return payload;
-    state.traceId ??= currentTraceId();
+    state.traceId ??= traceIdOf(request);
     if (state.operations.length === 0 && reply.statusCode >= 400 && typeof payload === 'string' && payload.length <= MAX_PAYLOAD && payload.includes('"errors"')) {
       state.errorCodes = errorCodesInBody(payload);
     }
@@ -81,7 +87,7 @@ export function registerRequestLog(app: FastifyInstance, options: RequestLogOpti
     const route = request.routeOptions.url;
     const level = route !== undefined && quiet.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
     if (!options.logger.isLevelEnabled(level)) return;
-    const traceId = currentTraceId() ?? state.traceId;
+    const traceId = traceIdOf(request) ?? state.traceId;
     const requestId = options.requestId ? options.requestId(request) : request.id;
     options.logger[level](
       {
@@ -96,6 +102,12 @@ export function registerRequestLog(app: FastifyInstance, options: RequestLogOpti
       'request',
     );
   });
+  return {
+    attach(context, request) {
+      const state = states.get(request);
+      if (state) (context as WithLine)[LINE] = state;
+    },
+  };
 }
 
 function graphqlFields(state: RequestState, status: number): Record<string, unknown> {
@@ -118,15 +130,15 @@ function compact(summary: OperationSummary): Record<string, unknown> {
 }
 
 /**
- * Reports each GraphQL operation to the line of its HTTP request (registerRequestLog); operations
- * run without HTTP (`executeOperation`) are not logged.
+ * Reports each GraphQL operation to the line of its HTTP request (the context `RequestLog.attach`
+ * linked to it); operations run without HTTP (`executeOperation`) are not logged.
  */
 export function graphqlRequestLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ request, response, operation, operationName }) {
-          const state = storage.getStore();
+        async willSendResponse({ request, response, operation, operationName, contextValue }) {
+          const state = (contextValue as WithLine)[LINE];
           if (!state) return;
           state.traceId ??= currentTraceId();
           const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;

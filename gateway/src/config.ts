@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { projectPath } from '../../common/project-root.js';
 import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
+import { exportsSpans } from '../../common/tracing.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
 import { readResilienceConfig, type ResilienceConfig } from './datasource/resilience-config.js';
@@ -49,6 +50,8 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
   authzMode: AuthzMode;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set: spans are recorded and exported (`common/tracing.ts`). Without, requests still get trace ids. */
+  traceExport: boolean;
   /** `GATEWAY_EXECUTOR`: who executes Apollo's query plans: `bizgraph`'s own executor (`execution/`) or `apollo` (@apollo/gateway's). @default 'bizgraph' */
   executor: ExecutorKind;
   /** `AUDIT_LOG` (file path | `stdout` | `off`) and `AUDIT_FAIL_CLOSED` (see `features/audit/config.ts`). @default `<BIZGRAPH_DATA_DIR>/audit.log` in development, `stdout` in production */
@@ -108,6 +111,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     auth: readAuthConfig(env, env.NODE_ENV === 'production'),
     authzMode: readAuthzMode(env),
     executor: readExecutorKind(env),
+    traceExport: exportsSpans(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
     persisted: readPersistedConfig(env),
     responseCache: readResponseCacheConfig(env),

@@ -1,6 +1,7 @@
 import type { Principal } from '../../common/contracts/internal-token.js';
 import type { HttpAudit } from './features/audit/index.js';
 import type { FreshnessState } from './features/freshness/state.js';
+import type { RequestTrace } from './observability/request-trace.js';
 
 /** The verified caller, filled from the user's JWT; the data source turns it into the internal token. */
 export type GatewayPrincipal = Principal;
@@ -25,6 +26,8 @@ export interface GatewayContext {
   arrivedAt?: number;
   /** `performance.now()` at arrival, before authentication: operations are timed from it (metrics). */
   startedAt?: number;
+  /** The request's trace (`observability/request-trace.ts`): ids for logs, answers and `traceparent`, and its span when spans are exported. */
+  trace?: RequestTrace;
   /** What audit knows of the HTTP request (shared by the operations of a batch); set when audit is on. */
   audit?: HttpAudit;
   /** Per operation: what authorization refused (`authz/enforce.ts`); read by audit, metrics and the response cache. */

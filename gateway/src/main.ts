@@ -2,8 +2,9 @@ import { runService } from '../../common/process.js';
 import { startTracing } from '../../common/tracing.js';
 import { readGatewayConfig } from './config.js';
 
-// Before anything else: every request of this process gets a trace id and `traceparent` travels on.
-const tracing = startTracing('gateway');
+// Before anything else. Each request's trace lives in its context (features/tracing), so no
+// AsyncLocalStorage context manager, and no tracer provider at all unless spans are exported.
+const tracing = startTracing('gateway', process.env, { activeContext: false });
 
 runService('gateway', async () => {
   const config = readGatewayConfig(process.env, process.argv.slice(2));

@@ -71,8 +71,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const reloads = () => ({ applied: polling?.status.applied ?? 0, refused: polling?.status.refusals ?? 0 });
   const supergraphSource = { activeVersion: () => versions.active().hash, reloads };
   // The gateway's features, in the order their hooks and plugins run; closed in reverse order.
+  const requestTraces = requestSpansFeature(config.traceExport);
   const features = composeFeatures([
-    requestSpansFeature(), // first: every later hook, plugin and subgraph fetch runs inside the request's span
+    requestTraces, // first: every later hook and plugin, and every subgraph fetch, finds the request's trace in its context
     requestIdEchoFeature(), // x-request-id on every answer, 404s included
     errorLogFeature(), // logs unexpected errors before later plugins look at the answer
     createOperationLimits(config.limits), // depth, aliases, directives, cost and tokens, before anything runs
@@ -86,7 +87,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     responseCache, // after freshness and authz have marked what an answer must not be stored with
     createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens }),
     traceIdFeature(), // late: the response cache stores `data` only, so a hit never repeats an old trace id
-    requestLogFeature(), // after the spans (its line needs the trace id) and after the operation is answered
+    requestLogFeature(requestTraces.traceOf), // after the operation is answered; its line carries the trace id
     createUsageLog(config.usage), // last: counts only operations that resolved
   ]);
   observers.push(...features.observers);

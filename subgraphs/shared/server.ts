@@ -70,7 +70,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
   registerSubgraphRequestSpans(app, options.name);
   // After the spans: one log line per request, with its trace id and the gateway's request id.
-  registerRequestLog(app, { logger: processLogger(`${options.name}-subgraph`), requestId: (request) => requestIdHeader(request) ?? request.id });
+  const requestLog = registerRequestLog(app, { logger: processLogger(`${options.name}-subgraph`), requestId: (request) => requestIdHeader(request) ?? request.id });
   registerCompression(app);
   // Read before anything starts: a bad CACHE_MAX_AGE_SECONDS stops the subgraph naming it.
   const cacheMaxAge = options.cacheMaxAgeSeconds ?? readCacheMaxAge(process.env, options.name);
@@ -108,7 +108,9 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   const context = async (request: FastifyRequest): Promise<C> => {
     const header = request.headers['x-request-id'];
     const requestId = typeof header === 'string' && header.length <= 128 ? header : randomUUID();
-    return options.createContext({ requestId, principal: principals.get(request) ?? null });
+    const built = await options.createContext({ requestId, principal: principals.get(request) ?? null });
+    requestLog.attach(built, request);
+    return built;
   };
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }) });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));

@@ -1,20 +1,20 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { SubgraphOrigin } from '../errors.js';
 import type { MinimalFetch } from './undici-fetcher.js';
 
 const tracer = trace.getTracer('bizgraph-gateway');
 
 /**
- * Wraps the data source's fetch: one CLIENT span per subgraph attempt (a retried fetch has one per
- * attempt), whose context travels to the subgraph as `traceparent`/`tracestate`. A fetch outside
- * any request's trace (the readiness probe) starts no trace of its own.
+ * Wraps the data source's fetch for one call made while spans are exported: one CLIENT span per
+ * attempt (a retried fetch has one per attempt) under the request's span `parent`, whose context
+ * travels to the subgraph as `traceparent`/`tracestate`. The parent is passed, not looked up in an
+ * active context: the gateway keeps no AsyncLocalStorage context (`features/tracing/`).
  */
-export function traceSubgraphFetch(fetch: MinimalFetch, origin: SubgraphOrigin): MinimalFetch {
+export function traceSubgraphFetch(fetch: MinimalFetch, origin: SubgraphOrigin, parent: Span): MinimalFetch {
   return async (url, init = {}) => {
-    const parent = context.active();
-    if (!trace.getSpan(parent)) return fetch(url, init);
     const target = safeUrl(url);
     const method = init.method ?? 'GET';
+    const parentContext = trace.setSpan(ROOT_CONTEXT, parent);
     const span = tracer.startSpan(
       `${method} ${origin.subgraph}`,
       {
@@ -26,14 +26,13 @@ export function traceSubgraphFetch(fetch: MinimalFetch, origin: SubgraphOrigin):
           ...(target ? { 'url.full': target.href, 'server.address': target.hostname, 'server.port': Number(target.port || (target.protocol === 'https:' ? 443 : 80)) } : {}),
         },
       },
-      parent,
+      parentContext,
     );
-    const active = trace.setSpan(parent, span);
     const headers: Record<string, string> = { ...init.headers };
-    propagation.inject(active, headers);
+    propagation.inject(trace.setSpan(parentContext, span), headers);
     try {
-      // Ends when the headers arrive: Apollo reads the body right after, in the parent's time.
-      const response = await context.with(active, () => fetch(url, { ...init, headers }));
+      // Ends when the headers arrive: the body is read right after, in the request's time.
+      const response = await fetch(url, { ...init, headers });
       span.setAttribute('http.response.status_code', response.status);
       if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       return response;

@@ -13,6 +13,7 @@ import { describe, GraphQLBodyOnErrorStatus, isGraphQLResponse, isTimeout } from
 import type { SubgraphPolicy } from './resilience-config.js';
 import { SubgraphResilience } from './resilience.js';
 import { traceSubgraphFetch } from './fetch-span.js';
+import { traceparentOf } from '../observability/request-trace.js';
 import { exchange, type OutboundHeaders } from './exchange.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
@@ -63,7 +64,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly timeoutMs: number;
   private readonly requestDeadlineMs: number;
   private readonly rawFetch: MinimalFetch;
-  private readonly tracedFetch: MinimalFetch;
   private readonly internalTokens: InternalTokenSigner;
   private readonly resilience: SubgraphResilience;
   private readonly observers: readonly SubgraphObserver[];
@@ -74,7 +74,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.timeoutMs = options.policy.timeoutMs;
     this.requestDeadlineMs = options.requestDeadlineMs;
     this.rawFetch = options.fetch;
-    this.tracedFetch = traceSubgraphFetch(options.fetch, this.origin);
     this.internalTokens = options.internalTokens;
     this.resilience = new SubgraphResilience(this.origin, options.policy);
     this.observers = options.observers ?? [];
@@ -99,7 +98,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let response: GatewayGraphQLResponse;
     let cacheControl: string | undefined;
     try {
-      const answer = await this.resilience.execute(policyCall, (signal) => exchange(this.tracedFetch, this.url, headers.values, body, signal));
+      // A span per attempt only while spans are exported; otherwise the request's traceparent is in the headers already.
+      const send = context.trace?.span ? traceSubgraphFetch(this.rawFetch, this.origin, context.trace.span) : this.rawFetch;
+      const answer = await this.resilience.execute(policyCall, (signal) => exchange(send, this.url, headers.values, body, signal));
       response = answer.body;
       cacheControl = answer.cacheControl;
     } catch (error) {
@@ -148,13 +149,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /**
    * Headers every call carries, from the typed context (null for probes): the internal token for
    * the caller (anonymous callers get one too; the probe calls as the gateway itself), which
-   * subgraphs require, and the request id. The caller's own `Authorization` never travels on.
+   * subgraphs require, the request id and the request's `traceparent` (when no span of its own
+   * is started per attempt). The caller's own `Authorization` never travels on.
    */
   private async outboundHeaders(context: GatewayContext | null): Promise<OutboundHeaders> {
     const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
     const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
     const headers = new OutboundHeadersRecord({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
     if (context?.requestId) headers.values['x-request-id'] = context.requestId;
+    const requestTrace = context?.trace;
+    if (requestTrace && !requestTrace.span) {
+      headers.values.traceparent = traceparentOf(requestTrace);
+      if (requestTrace.traceState) headers.values.tracestate = requestTrace.traceState;
+    }
     return headers;
   }
 
@@ -168,7 +175,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           ? gatewayError('SUBGRAPH_TIMEOUT', `Subgraph "${subgraph}" did not answer within ${this.timeoutMs} ms`, { ...this.origin })
           : gatewayError('SUBGRAPH_UNAVAILABLE', `Subgraph "${subgraph}" is unavailable`, { ...this.origin, reason: describe(error) });
     const { reason, ...extensions } = mapped.extensions;
-    log('warn', 'subgraph fetch failed', { requestId: context?.requestId, ...extensions, reason: reason ?? describe(error) });
+    log('warn', 'subgraph fetch failed', { requestId: context?.requestId, traceId: context?.trace?.traceId, ...extensions, reason: reason ?? describe(error) });
     // `reason` can name hosts and ports: it stays in the log, not in the client's answer.
     return new GraphQLError(mapped.message, { extensions });
   }

@@ -21,6 +21,7 @@ const errorLogPlugin: ApolloServerPlugin<GatewayContext> = {
           const original = error.originalError ?? error;
           log('error', 'unexpected error', {
             requestId: contextValue.requestId,
+            traceId: contextValue.trace?.traceId,
             code: error.extensions?.code,
             subgraph: error.extensions?.subgraph,
             path: error.path,

@@ -1,12 +1,23 @@
+import type { FastifyRequest } from 'fastify';
 import { processLogger } from '../../../../common/logger.js';
-import { graphqlRequestLogPlugin, registerRequestLog } from '../../../../common/request-log.js';
+import { graphqlRequestLogPlugin, registerRequestLog, type RequestLog } from '../../../../common/request-log.js';
 import type { GatewayFeature } from '../../feature.js';
+import type { RequestTrace } from '../../observability/request-trace.js';
 
 /**
- * One log line per HTTP request (`common/request-log.ts`), with the GraphQL operations it ran.
- * After the request spans in the feature list: its hooks need the request's trace id.
+ * One log line per HTTP request (`common/request-log.ts`), with the GraphQL operations it ran and
+ * the request's trace id (`traceOf`, from the request traces feature: 401s have one too).
  */
-export function requestLogFeature(): GatewayFeature {
+export function requestLogFeature(traceOf: (request: FastifyRequest) => RequestTrace | undefined): GatewayFeature {
   const logger = processLogger('gateway');
-  return { register: (app) => registerRequestLog(app, { logger }), plugins: [graphqlRequestLogPlugin()] };
+  let requestLog: RequestLog | undefined;
+  return {
+    register(app) {
+      requestLog = registerRequestLog(app, { logger, traceId: (request) => traceOf(request)?.traceId });
+    },
+    plugins: [graphqlRequestLogPlugin()],
+    contributeContext(context, request) {
+      requestLog?.attach(context, request);
+    },
+  };
 }

@@ -1,39 +1,69 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { trace } from '@opentelemetry/api';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ConfigError, type Env } from '../../../../common/config.js';
-import { registerRequestSpans } from '../../../../common/request-span.js';
-import { currentTraceId } from '../../../../common/trace-id.js';
 import type { GatewayContext } from '../../context.js';
 import type { GatewayFeature } from '../../feature.js';
+import { endRequestTrace, startRequestTrace, type RequestTrace } from '../../observability/request-trace.js';
+
+export type { RequestTrace } from '../../observability/request-trace.js';
 
 /** Response header with the request's trace id: on every `/graphql` answer, 401s and 400s included. */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
+export interface RequestTraces extends GatewayFeature {
+  /** The trace of a `/graphql` request (also before its context exists: a 401's log line). */
+  traceOf(request: FastifyRequest): RequestTrace | undefined;
+}
+
 /**
- * The gateway's SERVER span per `/graphql` request (continuing a client's `traceparent`), with the
- * request id and the client name (`apollographql-client-name`). First in the feature list: the
- * hooks, plugins and subgraph fetches of every later feature then run inside the span.
+ * The trace of every `/graphql` request, continuing a client's `traceparent`: kept in the
+ * request's context (`context.trace`), never in an AsyncLocalStorage context, so what is not
+ * exported costs two random ids per request. With `exporting` (an OTLP endpoint is configured) it
+ * is a SERVER span with the request id and client name (`apollographql-client-name`); each
+ * subgraph call then gets a CLIENT span under it (`datasource/fetch-span.ts`).
  */
-export function requestSpansFeature(): GatewayFeature {
-  return { register: registerGatewayRequestSpans };
+export function requestSpansFeature(exporting: boolean): RequestTraces {
+  const tracer = exporting ? trace.getTracer('bizgraph-gateway') : undefined;
+  const traces = new WeakMap<FastifyRequest, RequestTrace>();
+  const finish = (request: FastifyRequest, statusCode: number | undefined) => {
+    const current = traces.get(request);
+    if (current) endRequestTrace(current, statusCode);
+  };
+  return {
+    traceOf: (request) => traces.get(request),
+    routeHooks: {
+      async onRequest(request, reply) {
+        const client = request.headers['apollographql-client-name'];
+        const attributes = tracer
+          ? {
+              'http.request.method': request.method,
+              'http.route': '/graphql',
+              'url.path': '/graphql',
+              'bizgraph.request_id': request.id,
+              ...(typeof client === 'string' ? { 'bizgraph.client.name': client.slice(0, 128) } : {}),
+            }
+          : {};
+        const requestTrace = startRequestTrace(request.headers, `${request.method} /graphql`, attributes, tracer);
+        traces.set(request, requestTrace);
+        reply.header(TRACE_ID_HEADER, requestTrace.traceId);
+      },
+      async onResponse(request, reply) {
+        finish(request, reply.statusCode);
+      },
+    },
+    register(app) {
+      app.addHook('onRequestAbort', async (request) => finish(request, undefined));
+    },
+    contributeContext(context, request) {
+      context.trace = traces.get(request);
+    },
+  };
 }
 
 /** `extensions.traceId` on answers and the operation's name on the request span (see `traceIdPlugin`). */
 export function traceIdFeature(env: Env = process.env): GatewayFeature {
   return { plugins: [traceIdPlugin(env)] };
-}
-
-function registerGatewayRequestSpans(app: FastifyInstance): void {
-  registerRequestSpans(app, {
-    tracerName: 'bizgraph-gateway',
-    routes: ['/graphql'],
-    traceIdHeader: TRACE_ID_HEADER,
-    attributes(request) {
-      const client = request.headers['apollographql-client-name'];
-      return { 'bizgraph.request_id': request.id, ...(typeof client === 'string' ? { 'bizgraph.client.name': client.slice(0, 128) } : {}) };
-    },
-  });
 }
 
 /**
@@ -58,15 +88,15 @@ export function traceIdPlugin(env: Env = process.env): ApolloServerPlugin<Gatewa
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operationName, operation }) {
-          const span = trace.getActiveSpan();
+        async didResolveOperation({ operationName, operation, contextValue }) {
+          const span = contextValue.trace?.span;
           if (!span || !operation) return;
           span.setAttribute('graphql.operation.type', operation.operation);
           if (operationName) span.setAttribute('graphql.operation.name', operationName);
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           if (!extension || response.body.kind !== 'single') return;
-          const traceId = currentTraceId();
+          const traceId = contextValue.trace?.traceId;
           if (traceId === undefined) return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, traceId };

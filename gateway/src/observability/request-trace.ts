@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { parseTraceParent, TraceState } from '@opentelemetry/core';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The trace of one `/graphql` request, carried in the request's context instead of an
+ * AsyncLocalStorage context: the gateway passes it to whatever needs it (subgraph fetches, logs,
+ * the answer's `extensions.traceId`), so no promise of the process pays for a context hook.
+ */
+export interface RequestTrace {
+  traceId: string;
+  /** This request's span id: the parent of the subgraph calls' spans. */
+  spanId: string;
+  /** W3C trace flags (1 = sampled), continued from the caller's `traceparent`. */
+  flags: number;
+  /** The caller's `tracestate`, passed on unchanged. */
+  traceState?: string;
+  /** The request's SERVER span, only when spans are exported; without an exporter nothing records. */
+  span?: Span;
+}
+
+/**
+ * Starts the trace of a request, continuing the caller's `traceparent` (and `tracestate`) when it
+ * is valid. With a tracer (an OTLP exporter is configured) the SERVER span is started under that
+ * parent, and the sampler decides; without one only ids are made: a new trace id when the caller
+ * sent none, and a span id, so `traceparent` still travels to every subgraph.
+ */
+export function startRequestTrace(headers: IncomingHttpHeaders, name: string, attributes: Attributes, tracer: Tracer | undefined): RequestTrace {
+  const header = headers.traceparent;
+  const parent = typeof header === 'string' ? parseTraceParent(header) : null;
+  const traceState = typeof headers.tracestate === 'string' && parent ? headers.tracestate : undefined;
+  if (tracer) {
+    const parentContext = parent
+      ? trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true, ...(traceState ? { traceState: new TraceState(traceState) } : {}) })
+      : ROOT_CONTEXT;
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parentContext);
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    return { traceId, spanId, flags: traceFlags, traceState, span };
+  }
+  const ids = randomBytes(24).toString('hex');
+  // A new trace is sampled, as the SDK's default `parentbased_always_on` sampler would decide.
+  return { traceId: parent?.traceId ?? ids.slice(0, 32), spanId: ids.slice(32), flags: parent?.traceFlags ?? TraceFlags.SAMPLED, traceState };
+}
+
+/** The `traceparent` a subgraph call carries when no span of its own was started for it. */
+export function traceparentOf(requestTrace: RequestTrace): string {
+  return `00-${requestTrace.traceId}-${requestTrace.spanId}-${requestTrace.flags.toString(16).padStart(2, '0')}`;
+}
+
+/** Ends the request's span (if one records) with the answer's status, or as aborted. */
+export function endRequestTrace(requestTrace: RequestTrace, statusCode: number | undefined): void {
+  const { span } = requestTrace;
+  if (!span) return;
+  if (statusCode === undefined) {
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' });
+  } else {
+    span.setAttribute('http.response.status_code', statusCode);
+    if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+}
