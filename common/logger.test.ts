@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from './config.js';
-import { createLogger, readLogLevel, type Logger } from './logger.js';
+import { createLogger, readLogLevel, stdoutLines, type Logger } from './logger.js';
 import { startTracing } from './tracing.js';
 
 /** A logger writing into an array, one parsed object per line. */
@@ -94,6 +94,31 @@ describe('createLogger', () => {
         ['explicit', 'captured-earlier'],
       ]);
     });
+  });
+
+  it('skips redaction and the trace-id lookup for lines built without credentials (the request line)', () => {
+    const raw: string[] = [];
+    const logger = createLogger('test-service', { env: {}, destination: { write: (line: string) => void raw.push(line) }, redact: false });
+    logger.info({ requestId: 'r1', token: 'not-a-secret-here' }, 'request');
+    expect(JSON.parse(raw[0]!)).toEqual({ level: 'info', time: expect.any(String), service: 'test-service', requestId: 'r1', token: 'not-a-secret-here', msg: 'request' });
+  });
+
+  it('writes the lines of one event-loop turn to stdout with one write, at the end of the turn', async () => {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => writes.push(String(chunk)) > 0);
+    try {
+      stdoutLines.write('{"n":1}\n');
+      stdoutLines.write('{"n":2}\n');
+      expect(writes).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toEqual(['{"n":1}\n{"n":2}\n']);
+      stdoutLines.write('{"n":3}\n');
+      // What the exit handler does: nothing pending is lost.
+      stdoutLines.flush();
+      expect(writes).toEqual(['{"n":1}\n{"n":2}\n', '{"n":3}\n']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('keeps an error’s stack in the line', () => {

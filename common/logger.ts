@@ -26,8 +26,13 @@ export function readLogLevel(env: Env): LogLevel {
 export interface LoggerOptions {
   /** @default process.env */
   env?: Env;
-  /** Where lines go. @default stdout, written synchronously (see below) */
+  /** Where lines go. @default stdout, each turn's lines in one synchronous write (`stdoutLines`) */
   destination?: DestinationStream;
+  /**
+   * `false` for lines built only from fields that cannot hold credentials (the request line):
+   * no redaction pass and no trace-id lookup, which every request would otherwise pay. @default true
+   */
+  redact?: boolean;
 }
 
 /**
@@ -35,31 +40,68 @@ export interface LoggerOptions {
  * `time` (ISO 8601), `service`, `msg`, the active span's `traceId` when there is one, and the
  * caller's fields (`requestId`, …); credentials are redacted (`REDACTED_PATHS`).
  *
- * Writes are synchronous: runService exits with `process.exit` right after the last line
- * ("shutting down", a fatal start-up error), and an asynchronous buffer would lose exactly those
- * lines. One `write(2)` per line costs microseconds, little next to the request it describes.
- * Throws a ConfigError naming LOG_LEVEL for a bad level.
+ * Lines go to stdout through `stdoutLines`: written at the end of the event-loop turn that logged
+ * them, all together, and flushed on exit. Throws a ConfigError naming LOG_LEVEL for a bad level.
  */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   const level = readLogLevel(options.env ?? process.env);
+  const checked =
+    options.redact === false
+      ? {}
+      : {
+          // Fields the caller passes win over the mixin's (a request line may carry the trace id it captured).
+          mixin() {
+            const traceId = currentTraceId();
+            return traceId === undefined ? {} : { traceId };
+          },
+          redact: { paths: REDACTED_PATHS, censor: REDACTED },
+        };
   return pino(
     {
       level,
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      // Fields the caller passes win over the mixin's (a request line may carry the trace id it captured).
-      mixin() {
-        const traceId = currentTraceId();
-        return traceId === undefined ? {} : { traceId };
-      },
-      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+      ...checked,
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? stdoutLines,
   );
 }
 
+/**
+ * stdout for log lines: the lines of one event-loop turn are joined and written once at its end,
+ * synchronously, and whatever is pending is written when the process exits (runService exits with
+ * `process.exit` right after its last line, "shutting down" or a fatal start-up error). One write
+ * per line cost a system call per line, several per request.
+ */
+export const stdoutLines: DestinationStream & { flush(): void } = ((globalThis as Record<symbol, unknown>)[Symbol.for('bizgraph.stdoutLines')] ??= (() => {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    // Synchronous for files and pipes on Linux (Node's rule for stdout).
+    process.stdout.write(text);
+  };
+  process.once('exit', flush);
+  return {
+    write(line: string) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+  // One per process, even when this module is loaded more than once (test runners): one exit listener.
+})()) as DestinationStream & { flush(): void };
+
 let current: Logger | undefined;
+let currentRequestLines: Logger | undefined;
+let currentService: { service: string; options: LoggerOptions } | undefined;
 
 /**
  * Creates the logger of this process (runService calls it first, so a bad LOG_LEVEL stops the
@@ -67,7 +109,23 @@ let current: Logger | undefined;
  */
 export function initProcessLogger(service: string, options: LoggerOptions = {}): Logger {
   current = createLogger(service, options);
+  currentService = { service, options };
+  currentRequestLines = undefined;
   return current;
+}
+
+/**
+ * The process's logger for request lines (`common/request-log.ts`): the service, level and
+ * destination of `processLogger`, without redaction and trace-id lookup, because a request line is
+ * built only from fields that cannot hold credentials (method, path without its query, status,
+ * ids, operation and client names, outcome, error codes).
+ */
+export function requestLineLogger(fallbackService = 'bizgraph'): Logger {
+  if (currentRequestLines) return currentRequestLines;
+  const general = processLogger(fallbackService);
+  const { service, options } = currentService ?? { service: fallbackService, options: {} };
+  currentRequestLines = createLogger(service, { ...options, env: { ...(options.env ?? process.env), LOG_LEVEL: general.level }, redact: false });
+  return currentRequestLines;
 }
 
 /**

@@ -24,6 +24,7 @@ interface RequestState {
 }
 
 export interface RequestLogOptions {
+  /** `requestLineLogger()`: the line is built from fields that cannot hold credentials, so it skips redaction. */
   logger: Logger;
   /** Routes logged at debug, not info: probes and scrapes would flood the log. */
   quietRoutes?: readonly string[];

@@ -15,7 +15,7 @@ import { listenAndDescribe } from '../../common/listen.js';
 import { registerCompression } from './compression.js';
 import { createSubgraphMetrics } from './metrics.js';
 import { registerSubgraphRequestSpans } from './tracing.js';
-import { errorText, processLogger } from '../../common/logger.js';
+import { errorText, processLogger, requestLineLogger } from '../../common/logger.js';
 import { graphqlRequestLogPlugin, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface SubgraphServerOptions<C extends BaseContext> {
@@ -70,7 +70,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
   registerSubgraphRequestSpans(app, options.name);
   // After the spans: one log line per request, with its trace id and the gateway's request id.
-  const requestLog = registerRequestLog(app, { logger: processLogger(`${options.name}-subgraph`), requestId: (request) => requestIdHeader(request) ?? request.id });
+  const requestLog = registerRequestLog(app, { logger: requestLineLogger(`${options.name}-subgraph`), requestId: (request) => requestIdHeader(request) ?? request.id });
   registerCompression(app);
   // Read before anything starts: a bad CACHE_MAX_AGE_SECONDS stops the subgraph naming it.
   const cacheMaxAge = options.cacheMaxAgeSeconds ?? readCacheMaxAge(process.env, options.name);

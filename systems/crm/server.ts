@@ -7,7 +7,7 @@ import { etagOf, openCustomerStore, toApiCustomer, type CustomerStore, type Stor
 import { decodeCursor, encodeCursor, isInvalid, parseFilter, parseKeyList, parseLimit, parsePatch, type CustomerPatch, type Invalid } from './validation.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
 import { listenAndDescribe } from '../../common/listen.js';
-import { errorText, processLogger } from '../../common/logger.js';
+import { errorText, processLogger, requestLineLogger } from '../../common/logger.js';
 import { DEFAULT_QUIET_ROUTES, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface CrmSystem {
@@ -151,7 +151,7 @@ export async function createCrmSystem(config: CrmSystemConfig): Promise<CrmSyste
   const limiter = createRateLimiter(config.rateLimitPerSecond);
   const stats: Stats = { requests: 0, byRoute: {} };
   const app = Fastify({ logger: false });
-  registerRequestLog(app, { logger: processLogger('crm-system'), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...CONTROL_ROUTES], requestId: requestIdHeader });
+  registerRequestLog(app, { logger: requestLineLogger('crm-system'), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...CONTROL_ROUTES], requestId: requestIdHeader });
   // Callers that speak JSON Merge Patch (RFC 7396) send this media type for PATCH.
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 

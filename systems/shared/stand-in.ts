@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { errorText, processLogger } from '../../common/logger.js';
+import { errorText, processLogger, requestLineLogger } from '../../common/logger.js';
 import { DEFAULT_QUIET_ROUTES, registerRequestLog, requestIdHeader } from '../../common/request-log.js';
 
 export interface StandInOptions {
@@ -28,7 +28,7 @@ const routeKey = (request: FastifyRequest) => `${request.method} ${request.route
  */
 export function createStandInApp(options: StandInOptions): FastifyInstance {
   const app = Fastify({ logger: false });
-  registerRequestLog(app, { logger: processLogger(options.service), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...PUBLIC_ROUTES], requestId: requestIdHeader });
+  registerRequestLog(app, { logger: requestLineLogger(options.service), quietRoutes: [...DEFAULT_QUIET_ROUTES, ...PUBLIC_ROUTES], requestId: requestIdHeader });
   const stats = { requests: 0, byRoute: {} as Record<string, number> };
 
   app.addHook('onRequest', async (request, reply) => {

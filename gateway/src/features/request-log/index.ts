@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { processLogger } from '../../../../common/logger.js';
+import { requestLineLogger } from '../../../../common/logger.js';
 import { graphqlRequestLogPlugin, registerRequestLog, type RequestLog } from '../../../../common/request-log.js';
 import type { GatewayFeature } from '../../feature.js';
 import type { RequestTrace } from '../../observability/request-trace.js';
@@ -9,7 +9,7 @@ import type { RequestTrace } from '../../observability/request-trace.js';
  * the request's trace id (`traceOf`, from the request traces feature: 401s have one too).
  */
 export function requestLogFeature(traceOf: (request: FastifyRequest) => RequestTrace | undefined): GatewayFeature {
-  const logger = processLogger('gateway');
+  const logger = requestLineLogger('gateway');
   let requestLog: RequestLog | undefined;
   return {
     register(app) {
