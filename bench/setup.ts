@@ -14,7 +14,8 @@ import type { GatewayId } from './types.js';
 export const SEED = { seed: DEFAULT_SEED, scale: 1 };
 /** The CRM stand-in's default 1,000 calls/s would answer 429 under load: the bench measures gateways, not the limiter. */
 export const CRM_RATE_LIMIT_PER_SECOND = 1_000_000;
-export const NODE_ENV = 'development';
+/** The gateways run as in production (no source-mapped stacks, masked errors); the subgraphs and stand-ins in development, for their /debug/counters. */
+export const NODE_ENV = { gateways: 'production', others: 'development' } as const;
 export const GATEWAY_CORE = 0;
 export const OTHERS_CORE = 1;
 
@@ -22,7 +23,7 @@ export const OTHERS_CORE = 1;
 export const BASE_ENV: Record<string, string> = {
   SEED: String(SEED.seed),
   SEED_SCALE: String(SEED.scale),
-  NODE_ENV,
+  NODE_ENV: NODE_ENV.others,
   CRM_RATE_LIMIT_PER_SECOND: String(CRM_RATE_LIMIT_PER_SECOND),
   CRM_LATENCY_MS: '0',
   SUPPORT_LATENCY_MS: '0',

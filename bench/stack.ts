@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadDevIssuer } from '../gateway/src/auth/dev-issuer.js';
 import { keyFiles, loadOrCreateSigningKey } from '../gateway/src/auth/key-files.js';
 import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
 import type { GatewayId } from './types.js';
@@ -29,7 +30,7 @@ export interface BenchStack {
 
 export interface BenchStackOptions {
   gateways: readonly GatewayId[];
-  /** SEED, SEED_SCALE, rate limits, NODE_ENV: given to every process. */
+  /** SEED, SEED_SCALE, rate limits, NODE_ENV: given to every process (the gateways then run in production). */
   env: Record<string, string>;
   /** Node options for the gateways only (the benchmark's `--cpu-prof`). */
   gatewayNodeOptions?: string[];
@@ -66,6 +67,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   // plain one sign with it, and both subgraph sets (on their own data dirs) verify with it.
   const internalKey = keyFiles(dataDir, 'gateway-internal');
   await loadOrCreateSigningKey(internalKey, 'EdDSA');
+  // The callers' issuer: the gateways (in production) read its JWKS file at start; the bench's token is signed with it.
+  await loadDevIssuer(dataDir);
   const env: Record<string, string> = { ...options.env, PORT: '0', BIZGRAPH_DATA_DIR: dataDir, GATEWAY_JWKS_URL: internalKey.jwksFile };
   try {
     const [crm, support] = await Promise.all([
@@ -85,8 +88,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       const set = subgraphs[GATEWAY_SUBGRAPHS[id]]!;
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
       const { entry, env: own } = GATEWAY_ENTRIES[id];
+      // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
+      const production = { NODE_ENV: 'production', JWT_JWKS_URL: keyFiles(dataDir, 'dev-issuer').jwksFile, AUDIT_LOG: join(dataDir, `audit-${id}.log`) };
       const spawned = performance.now();
-      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...own }, nodeOptions: options.gatewayNodeOptions }));
+      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...production, ...own }, nodeOptions: options.gatewayNodeOptions }));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
     return { dataDir, systems: { crm, support }, subgraphs, gateways, startupMs, all: () => [...started], stop };

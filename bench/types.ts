@@ -99,7 +99,8 @@ export interface BenchSettings {
   pinning: { available: boolean; failures: string[] };
   /** CRM stand-in rate limit: raised so the bench measures gateways, not the stand-in's 429s. */
   crmRateLimitPerSecond: number;
-  nodeEnv: string;
+  /** One value for every process in results before the gateways ran in production. */
+  nodeEnv: string | { gateways: string; others: string };
 }
 
 export interface BenchResults {
