@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { projectPath } from '../../common/project-root.js';
 import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
-import { exportsSpans } from '../../common/tracing.js';
+import { exportsSpans } from '../../common/trace-export.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
 import { readResilienceConfig, type ResilienceConfig } from './datasource/resilience-config.js';

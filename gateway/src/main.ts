@@ -1,10 +1,10 @@
 import { runService } from '../../common/process.js';
-import { startTracing } from '../../common/tracing.js';
+import { startPassedTracing } from '../../common/passed-tracing.js';
 import { readGatewayConfig } from './config.js';
 
 // Before anything else. Each request's trace lives in its context (features/tracing), so no
 // AsyncLocalStorage context manager, and no tracer provider at all unless spans are exported.
-const tracing = startTracing('gateway', process.env, { activeContext: false });
+const tracing = startPassedTracing('gateway', process.env);
 
 runService('gateway', async () => {
   const config = readGatewayConfig(process.env, process.argv.slice(2));

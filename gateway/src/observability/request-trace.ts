@@ -1,6 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { parseTraceParent, TraceState } from '@opentelemetry/core';
+import { createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -32,7 +31,7 @@ export function startRequestTrace(headers: IncomingHttpHeaders, name: string, at
   const traceState = typeof headers.tracestate === 'string' && parent ? headers.tracestate : undefined;
   if (tracer) {
     const parentContext = parent
-      ? trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true, ...(traceState ? { traceState: new TraceState(traceState) } : {}) })
+      ? trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true, ...(traceState ? { traceState: createTraceState(traceState) } : {}) })
       : ROOT_CONTEXT;
     const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parentContext);
     const { traceId, spanId, traceFlags } = span.spanContext();
@@ -58,6 +57,19 @@ function randomIds(): string {
     const ids = pool.toString('hex', poolOffset, (poolOffset += ID_BYTES));
     if (!/^0{32}|0{16}$/.test(ids)) return ids;
   }
+}
+
+/** W3C `traceparent`: version, trace id, parent span id, flags; a future version may append fields. */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** The caller's trace context, or null when the header is not a valid one (W3C's rules). */
+function parseTraceParent(header: string): { traceId: string; spanId: string; traceFlags: number } | null {
+  const match = TRACEPARENT.exec(header.trim());
+  if (!match) return null;
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return null;
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return null;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16) };
 }
 
 /** The `traceparent` a subgraph call carries when no span of its own was started for it. */

@@ -1,4 +1,3 @@
-import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
@@ -70,7 +69,7 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
         const reusable = kept && kept.url === subgraph.url && kept.origin.system === subgraph.system;
         dataSources.set(subgraph.name, reusable ? kept : createDataSource(subgraph));
       }
-      const gateway = createGateway(config.executor, policy.executableSdl, dataSources, createDataSource);
+      const gateway = await createGateway(config.executor, policy.executableSdl, dataSources, createDataSource);
       let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
@@ -102,20 +101,33 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
  * The planner and executor of one version: @apollo/gateway's own, or Apollo's planner with
  * bizgraph's executor (`GATEWAY_EXECUTOR`). Either way every subgraph call goes through the
  * version's data sources, so tokens, resilience, provenance and spans stay in one place.
+ * @apollo/gateway is loaded only when it executes: with its composition and fetch stack it holds
+ * ~40 MB that bizgraph's executor does not need.
  */
-function createGateway(
+async function createGateway(
   executor: VersionFactoryOptions['config']['executor'],
   supergraphSdl: string,
   dataSources: ReadonlyMap<string, SubgraphDataSource>,
   createDataSource: VersionFactoryOptions['createDataSource'],
-): GatewayInterface {
+): Promise<GatewayInterface> {
   if (executor === 'bizgraph') return createPlanningGateway({ supergraphSdl, fetchFor: (requestContext) => fetchThrough(dataSources, requestContext) });
+  const { ApolloGateway } = await loadApolloGateway();
   return new ApolloGateway({
     // Without `for: SECURITY`, which @apollo/gateway refuses; the authz wrapper enforces the policy.
     supergraphSdl,
     // Every subgraph listed in the supergraph has its data source already (with its URL override).
     buildService: ({ name, url }) => dataSources.get(name) ?? createDataSource({ name, url: url ?? '', system: name }),
   });
+}
+
+/**
+ * @apollo/gateway, loaded on first use. A CommonJS package: imported dynamically from a bundle its
+ * exports may arrive under `default`. (Loading it with `require` instead would bring a second copy
+ * of graphql-js, whose schemas the bundle's own copy refuses.)
+ */
+async function loadApolloGateway(): Promise<typeof import('@apollo/gateway')> {
+  const module = await import('@apollo/gateway');
+  return module.ApolloGateway ? module : (module as unknown as { default: typeof module }).default;
 }
 
 /** The executor's fetch seam for one client request: the subgraph's data source, given the request's context. */

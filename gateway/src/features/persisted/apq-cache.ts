@@ -1,6 +1,6 @@
+import { redisKeyvStore } from '../../redis-store.js';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
-import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 
 /** Key prefix in a shared store, so APQ entries never collide with another cache on the same Redis. */
@@ -32,7 +32,7 @@ export interface ApqCache {
  * is a miss (the client resends the text), a late or failed set is skipped.
  */
 export function createApqCache(redisUrl: string | undefined, timeoutMs: number, onError: (error: unknown) => void): ApqCache {
-  const store = redisUrl === undefined ? undefined : new KeyvRedis<string>(redisUrl, { throwOnConnectError: false, connectionTimeout: timeoutMs });
+  const store = redisUrl === undefined ? undefined : redisKeyvStore(redisUrl, timeoutMs);
   const keyv = new Keyv<string>({ store: store ?? new BoundedMap(MEMORY_ENTRIES), namespace: NAMESPACE, useKeyPrefix: false });
   // Without a listener, Keyv's 'error' event would crash the process when Redis goes away.
   keyv.on('error', onError);

@@ -1,5 +1,5 @@
+import { redisKeyvStore } from '../../redis-store.js';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { log } from '../../log.js';
 import type { ResponseCacheConfig } from './config.js';
@@ -59,7 +59,7 @@ const sizeOf = (value: unknown) => (typeof value === 'string' ? value.length * 2
  */
 export function createResponseStore(settings: StoreSettings, counters: ResponseCacheCounters): ResponseStore {
   const { redisUrl, timeoutMs, retryAfterMs, maxTtlSeconds } = settings;
-  const redis = redisUrl === undefined ? undefined : new KeyvRedis<string>(redisUrl, { throwOnConnectError: false, connectionTimeout: timeoutMs });
+  const redis = redisUrl === undefined ? undefined : redisKeyvStore(redisUrl, timeoutMs);
   const keyv = new Keyv<string>({ store: redis ?? new BoundedMap(settings.maxEntries, settings.maxBytes), namespace: NAMESPACE, useKeyPrefix: false });
 
   let unavailableUntil = 0;
