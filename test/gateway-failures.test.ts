@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
+import { failedFetch } from './helpers/failed-fetch.js';
 import { http, withoutTraceId } from './helpers/graphql.js';
 import { eventually, freePort, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 
@@ -20,10 +21,10 @@ const WITHOUT_REVIEWS = {
     { id: 'p3', name: 'Giant magnet', reviews: null },
   ],
 };
-const unavailable = (system = 'reviews') => ({
-  message: 'Subgraph "reviews" is unavailable',
-  extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews', system },
-});
+/** Where the reviews fetch would have put its answer: each product's `reviews`. */
+const REVIEW_PATHS = [0, 1, 2].map((index) => ['products', index, 'reviews']);
+const unavailable = (system = 'reviews') =>
+  failedFetch({ message: 'Subgraph "reviews" is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews', system } }, REVIEW_PATHS);
 
 /** POSTs the query with a generous client-side bound: failing it fails the test (not a speed check). */
 async function query(gatewayUrl: string, text = QUERY): Promise<{ status: number; body: unknown }> {
@@ -63,7 +64,10 @@ describe('gateway when a subgraph fails', () => {
       status: 200,
       body: {
         data: WITHOUT_REVIEWS,
-        errors: [{ message: 'Subgraph "reviews" did not answer within 300 ms', extensions: { code: 'SUBGRAPH_TIMEOUT', subgraph: 'reviews', system: 'reviews' } }],
+        errors: failedFetch(
+          { message: 'Subgraph "reviews" did not answer within 300 ms', extensions: { code: 'SUBGRAPH_TIMEOUT', subgraph: 'reviews', system: 'reviews' } },
+          REVIEW_PATHS,
+        ),
       },
     });
     const ready = await readiness(gateway.url);
@@ -78,7 +82,7 @@ describe('gateway when a subgraph fails', () => {
     const gateway = await start(
       startGateway({ SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/broken`, SUBGRAPH_REVIEWS_SYSTEM: 'feedback' }),
     );
-    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: [unavailable('feedback')] } });
+    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: unavailable('feedback') } });
   });
 
   it('passes through the GraphQL errors of a non-2xx answer instead of its status', async () => {
@@ -109,7 +113,7 @@ describe('gateway when a subgraph fails', () => {
       { name: 'reviews', state: 'down' },
     ]);
     expect(down.body.subgraphs[1]?.error).toMatch(/ECONNREFUSED/);
-    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: [unavailable()] } });
+    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: unavailable() } });
 
     const reviews = await start(startAcme('reviews', port));
     await eventually(async () => {
@@ -119,7 +123,7 @@ describe('gateway when a subgraph fails', () => {
     expect(await query(gateway.url)).toEqual({ status: 200, body: { data: FULL_DATA } });
 
     await reviews.stop();
-    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: [unavailable()] } });
+    expect(await query(gateway.url)).toEqual({ status: 200, body: { data: WITHOUT_REVIEWS, errors: unavailable() } });
     await eventually(async () => {
       const ready = await readiness(gateway.url);
       if (ready.status !== 200 || ready.body.subgraphs[1]?.state !== 'down') throw new Error(`reviews still ${JSON.stringify(ready.body)}`);

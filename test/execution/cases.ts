@@ -1,5 +1,5 @@
 import { NO_FAULTS, type FaultPlan } from './fake-subgraphs.js';
-import { comparable, planOperation, runApollo, runOurs, validOperation, type DifferentialSupergraph } from './harness.js';
+import { collapseFetchFailures, comparable, planOperation, runApollo, runOurs, validOperation, type DifferentialSupergraph } from './harness.js';
 import { generateOperation } from './operation-generator.js';
 import { createRandom, hashString, type Random } from './random.js';
 
@@ -55,7 +55,7 @@ export async function compareOne(
   summary.cases++;
   const plan = planOperation(env, document);
   const apollo = comparable(await runApollo(env, plan, document, variables, faults));
-  const ours = comparable(await runOurs(env, plan, document, variables, faults));
+  const ours = comparable(collapseFetchFailures(await runOurs(env, plan, document, variables, faults)));
   if (apollo.errors) summary.withErrors++;
   if (apollo.valueCompletion) summary.withValueCompletion++;
   if (apollo.data === 'null') summary.withNullData++;

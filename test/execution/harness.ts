@@ -120,6 +120,28 @@ function answer(env: DifferentialSupergraph, faults: FaultPlan, calls: SubgraphC
   return env.fakes.answer(subgraph, query, variables, faults);
 }
 
+/**
+ * bizgraph reports a fetch the subgraph did not answer at each response path it should have filled
+ * (`failureErrors` in execute.ts), where @apollo/gateway sends that one error without a path. The
+ * errors of one failed fetch share their original: collapsed back to it, the rest of the answer is
+ * compared as it is. (The per-path errors themselves are tested in executor.test.ts.)
+ */
+export function collapseFetchFailures(result: PlanExecutionResult): PlanExecutionResult {
+  if (!result.errors) return result;
+  const collapsed: GraphQLError[] = [];
+  const seen = new Set<GraphQLError>();
+  for (const error of result.errors) {
+    const failure = error.originalError;
+    if (!(failure instanceof GraphQLError) || failure === error) {
+      collapsed.push(error);
+    } else if (!seen.has(failure)) {
+      seen.add(failure);
+      collapsed.push(failure);
+    }
+  }
+  return { ...result, errors: collapsed };
+}
+
 interface ComparableError {
   message: string;
   path?: readonly (string | number)[];

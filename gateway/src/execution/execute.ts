@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { assert } from '@apollo/federation-internals';
 import type { ResponsePath } from '@apollo/query-planner';
-import { executeFetch, type Cursor, type ExecutionState } from './fetch-node.js';
+import { executeFetch, FetchFailure, type Cursor, type ExecutionState } from './fetch-node.js';
 import type { PreparedNode, PreparedPlan } from './prepare.js';
 import { shapeResponse } from './shape.js';
 import { getOwn, type PlanExecutionResult, type ResultObject, type SubgraphFetch } from './types.js';
@@ -46,7 +46,8 @@ async function executeNode(state: ExecutionState, node: PreparedNode, cursor: Cu
         await executeFetch(state, node, cursor);
       } catch (error) {
         // A failed fetch (transport, malformed answer) costs its own data only: the plan goes on.
-        state.errors.push(asGraphQLError(error));
+        if (error instanceof FetchFailure) state.errors.push(...failureErrors(asGraphQLError(error.reason), node.fills, error.targets));
+        else state.errors.push(asGraphQLError(error));
       }
       return;
   }
@@ -72,6 +73,25 @@ function valuesAtPath(value: unknown, path: ResponsePath, step: number): unknown
   assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
   assert(!Array.isArray(value), () => `Unexpected array in result for path element ${String(current)}`);
   return valuesAtPath(getOwn(value as ResultObject, current as string), path, step + 1);
+}
+
+/** At most this many errors per failed fetch: 500 orders without their invoice need not be 500 errors. */
+export const MAX_FAILURE_PATHS = 100;
+
+/**
+ * The errors of a fetch the subgraph did not answer: one per response path it should have filled
+ * (each key it fetches, on each object it was to fill), carrying the seam's message and extensions
+ * (`SUBGRAPH_UNAVAILABLE`, `SUBGRAPH_TIMEOUT`, `CIRCUIT_OPEN` with the subgraph and system). Past
+ * `MAX_FAILURE_PATHS`, one more error without a path counts the paths left out. @apollo/gateway
+ * sends one error without any path; each error here shares the original (`originalError`).
+ */
+function failureErrors(failure: GraphQLError, keys: readonly string[], targets: readonly ResponsePath[]): GraphQLError[] {
+  const paths = targets.flatMap((target) => keys.map((key) => [...target, key]));
+  if (paths.length === 0) return [failure];
+  const errors = paths.slice(0, MAX_FAILURE_PATHS).map((path) => new GraphQLError(failure.message, { path, extensions: failure.extensions, originalError: failure }));
+  const omitted = paths.length - errors.length;
+  if (omitted > 0) errors.push(new GraphQLError(failure.message, { extensions: { ...failure.extensions, omittedPaths: omitted }, originalError: failure }));
+  return errors;
 }
 
 /** Keeps a GraphQLError as it is (its path and code are meant); wraps anything else by its message. */

@@ -1,9 +1,10 @@
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeServices } from '@apollo/composition';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { createExecutionSchema, executePlan, preparePlan, UnsupportedPlanError, type SubgraphRequest, type SubgraphResponse } from './index.js';
+import { MAX_FAILURE_PATHS } from './execute.js';
 
 const shop = /* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -145,5 +146,46 @@ describe('executePlan', () => {
       return { data: { rename: { id: 'c1' } } };
     });
     expect(requests.map((request) => ({ ...request.variables }))).toEqual([{ name: 'Ada' }]);
+  });
+
+  describe('a fetch the subgraph does not answer', () => {
+    const unavailable = () => new GraphQLError('Subgraph "crm" is unavailable', { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'crm', system: 'crm' } });
+    const orders = (count: number) => ({ data: { orders: Array.from({ length: count }, (_, i) => ({ id: `o${i}`, customer: { __typename: 'Customer', id: `c${i % 2}` } })) } });
+    const crmDown =
+      (count: number) =>
+      async (request: SubgraphRequest): Promise<SubgraphResponse> => {
+        if (request.subgraph === 'crm') throw unavailable();
+        return orders(count);
+      };
+
+    it("gets an error at the root field it was to fill, with the seam's code, and the other fetch keeps its data", async () => {
+      const { prepare } = setUp();
+      const result = await executePlan(prepare('{ orders { id } me { name } }'), {}, crmDown(1));
+      expect(JSON.parse(JSON.stringify(result.data))).toEqual({ orders: [{ id: 'o0' }], me: null });
+      expect(result.errors?.map((error) => [error.message, error.path, error.extensions])).toEqual([
+        ['Subgraph "crm" is unavailable', ['me'], { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'crm', system: 'crm' }],
+      ]);
+    });
+
+    it('gets an error at each entity field it was to fill, whichever entities shared a representation', async () => {
+      const { prepare } = setUp();
+      const result = await executePlan(prepare('{ orders { id customer { id who: name } } }'), {}, crmDown(3));
+      // Customer.name is non-null all the way up: the missing names null the whole answer.
+      expect(result.data).toBeNull();
+      expect(result.errors?.map((error) => [error.path, error.extensions.code])).toEqual([
+        [['orders', 0, 'customer', 'who'], 'SUBGRAPH_UNAVAILABLE'],
+        [['orders', 1, 'customer', 'who'], 'SUBGRAPH_UNAVAILABLE'],
+        [['orders', 2, 'customer', 'who'], 'SUBGRAPH_UNAVAILABLE'],
+      ]);
+    });
+
+    it(`reports at most ${MAX_FAILURE_PATHS} paths, then counts the ones left out`, async () => {
+      const { prepare } = setUp();
+      const result = await executePlan(prepare('{ orders { id customer { name } } }'), {}, crmDown(MAX_FAILURE_PATHS + 50));
+      expect(result.errors).toHaveLength(MAX_FAILURE_PATHS + 1);
+      expect(result.errors!.at(-2)!.path).toEqual(['orders', MAX_FAILURE_PATHS - 1, 'customer', 'name']);
+      expect(result.errors!.at(-1)!.path).toBeUndefined();
+      expect(result.errors!.at(-1)!.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'crm', system: 'crm', omittedPaths: 50 });
+    });
   });
 });

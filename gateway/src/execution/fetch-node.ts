@@ -31,7 +31,7 @@ export async function executeFetch(state: ExecutionState, node: PreparedFetch, c
   if (entities.length < 1) return;
   const variables = pickVariables(node.variableUsages, state.variables);
   if (!node.requires) {
-    const response = await send(state, node, cursor, variables);
+    const response = await send(state, node, cursor, variables, () => responsePathsAt(cursor.path, state.result));
     collectErrors(state, node, response.errors, (path) => (path ? [...cursor.path, ...path] : undefined));
     const data = response.data;
     if (data) applyRewrites(state.schema, node.outputRewrites, data);
@@ -70,11 +70,11 @@ async function fetchEntities(
   const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
   if (batch.representations.length < 1) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const response = await send(state, node, cursor, { ...variables, representations: batch.representations });
   const uses = batch.uses.map((use, requestIndex) => ({ ...use, requestIndex }));
+  let entityPaths: ResponsePath[] | undefined;
+  const pathOf = (index: number) => (entityPaths ??= responsePathsAt(cursor.path, state.result))[index] ?? [];
+  const response = await send(state, node, cursor, { ...variables, representations: batch.representations }, () => uses.map((use) => pathOf(pathIndexOf(use))));
   if (response.errors) {
-    let entityPaths: ResponsePath[] | undefined;
-    const pathOf = (index: number) => (entityPaths ??= responsePathsAt(cursor.path, state.result))[index] ?? [];
     for (const error of response.errors) {
       const sentIndex = error.path?.[1];
       if (typeof sentIndex !== 'number') {
@@ -119,9 +119,24 @@ function groupByContext(state: ExecutionState, node: PreparedFetch, cursor: Curs
   return groups;
 }
 
-async function send(state: ExecutionState, node: PreparedFetch, cursor: Cursor, variables: Record<string, unknown>): Promise<SubgraphResponse> {
+/** Sends one fetch; `targets` lists the response objects it was to fill, for the errors of a failed fetch. */
+async function send(state: ExecutionState, node: PreparedFetch, cursor: Cursor, variables: Record<string, unknown>, targets: () => ResponsePath[]): Promise<SubgraphResponse> {
   const request = { subgraph: node.serviceName, query: node.operation, variables, path: cursor.path, ...(node.operationName ? { operationName: node.operationName } : {}) };
-  return state.fetch(request);
+  try {
+    return await state.fetch(request);
+  } catch (error) {
+    throw new FetchFailure(error, targets());
+  }
+}
+
+/** The subgraph gave no answer (the fetch seam threw): the fetch's keys are missing on every object in `targets`. */
+export class FetchFailure extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly targets: readonly ResponsePath[],
+  ) {
+    super('subgraph fetch failed');
+  }
 }
 
 function collectErrors(

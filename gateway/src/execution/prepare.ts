@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import { compileContextRewrites, type CompiledContextRewrite } from './context-rewrites.js';
@@ -22,6 +22,11 @@ export interface PreparedFetch {
   inputRewrites?: CompiledRewrite[];
   outputRewrites?: CompiledRewrite[];
   contextRewrites?: CompiledContextRewrite[];
+  /**
+   * The response keys this fetch fills: a root fetch's root fields, an entity fetch's fields on
+   * each entity (`__typename` aside). A failed fetch reports an error at each of them.
+   */
+  fills: readonly string[];
 }
 
 export type PreparedNode =
@@ -84,12 +89,28 @@ function prepareNode(node: { kind: string }, defaults: Record<string, unknown>):
   }
 }
 
+/** Response keys of the fetch's top-level selection, or of the selections under `_entities` for an entity fetch. */
+function filledKeys(operation: string, entityFetch: boolean): string[] {
+  const definition = parse(operation).definitions.find((node) => node.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode | undefined;
+  const top = definition?.selectionSet.selections ?? [];
+  const entities = top.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  const selections = entityFetch
+    ? (entities?.selectionSet?.selections ?? []).flatMap((selection) => (selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet.selections : [selection]))
+    : top;
+  const keys = new Set<string>();
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD && selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
+  }
+  return [...keys];
+}
+
 function prepareFetch(node: FetchNode): PreparedFetch {
   const prepared: PreparedFetch = {
     kind: 'Fetch',
     serviceName: node.serviceName,
     operation: node.operation,
     variableUsages: node.variableUsages ?? [],
+    fills: filledKeys(node.operation, node.requires !== undefined),
   };
   if (node.operationName) prepared.operationName = node.operationName;
   if (node.requires) prepared.requires = node.requires;
