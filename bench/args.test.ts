@@ -26,6 +26,14 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--cpu-prof'])).toThrow('--cpu-prof: expected a directory');
   });
 
+  it('takes Node flags for the bizgraph gateways, as a custom run', () => {
+    expect(parseBenchArgs(['--bizgraph-node-options', '--max-semi-space-size=32 --max-old-space-size=512'])).toMatchObject({
+      bizgraphNodeOptions: ['--max-semi-space-size=32', '--max-old-space-size=512'],
+      custom: true,
+    });
+    expect(() => parseBenchArgs(['--bizgraph-node-options', 'max-semi-space-size=32'])).toThrow('--bizgraph-node-options: expected Node flags');
+  });
+
   it('refuses unknown flags and bad numbers', () => {
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown argument "--fast"');
     expect(() => parseBenchArgs(['--minutes'])).toThrow('--minutes: expected a number ≥ 0.1, got ""');

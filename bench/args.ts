@@ -19,6 +19,8 @@ export interface BenchArgs {
   workloads?: WorkloadId[];
   /** Directory for a CPU profile of each gateway (`node --cpu-prof`), written when it stops. */
   cpuProfDir?: string;
+  /** Node options for the bizgraph gateways only (e.g. `--max-semi-space-size=32`): plain stays on Node's defaults. */
+  bizgraphNodeOptions?: string[];
   /** True when a duration or selection was overridden: such a run is written to its own file only, not to latest.json. */
   custom: boolean;
 }
@@ -38,7 +40,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR]
+export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]`;
 
 const NUMERIC = {
@@ -71,6 +73,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       const dir = inline ?? argv[++i];
       if (!dir) throw new UsageError(`--cpu-prof: expected a directory\n${USAGE}`);
       args.cpuProfDir = dir;
+      args.custom = true;
+      continue;
+    }
+    if (flag === '--bizgraph-node-options') {
+      const flags = (inline ?? argv[++i] ?? '').split(/\s+/).filter(Boolean);
+      if (flags.length === 0 || flags.some((option) => !option.startsWith('--')))
+        throw new UsageError(`--bizgraph-node-options: expected Node flags such as "--max-semi-space-size=32"`);
+      args.bizgraphNodeOptions = flags;
       args.custom = true;
       continue;
     }

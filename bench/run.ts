@@ -64,6 +64,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
       pinning: session.pinning.log,
       crmRateLimitPerSecond: CRM_RATE_LIMIT_PER_SECOND,
       nodeEnv: NODE_ENV,
+      ...(args.bizgraphNodeOptions ? { bizgraphNodeOptions: args.bizgraphNodeOptions } : {}),
     },
     gateways: gateways.map((gateway) => ({ ...gateway, startupMs: session.stack.startupMs[gateway.id] })),
     workloads: workloads.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
@@ -112,7 +113,7 @@ function summary(run: RunFigures): string {
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : selection(args).started;
-  const session = await startSession(gateways, args.cpuProfDir);
+  const session = await startSession(gateways, { cpuProfDir: args.cpuProfDir, bizgraph: args.bizgraphNodeOptions });
   try {
     return args.mode === 'soak' ? await runSoak(args, session) : await compare(args, session);
   } finally {

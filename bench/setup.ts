@@ -49,7 +49,8 @@ export interface Session {
  * minutes), then pins the benchmark and every child to the "others" core; `measureOn` moves one
  * gateway to its own core for the length of its runs.
  */
-export async function startSession(gateways: readonly GatewayId[], cpuProfDir?: string): Promise<Session> {
+export async function startSession(gateways: readonly GatewayId[], nodeOptions: { cpuProfDir?: string; bizgraph?: string[] } = {}): Promise<Session> {
+  const { cpuProfDir } = nodeOptions;
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
@@ -61,8 +62,10 @@ export async function startSession(gateways: readonly GatewayId[], cpuProfDir?: 
     env: { ...BASE_ENV, BIZGRAPH_BUILD_DIR: build.outDir },
     // One profile per gateway, written when it stops (node names the file after the pid).
     gatewayNodeOptions: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfDir)] : undefined,
+    bizgraphNodeOptions: nodeOptions.bizgraph,
     onProgress: log,
   });
+  if (nodeOptions.bizgraph) log(`bizgraph gateways run with ${nodeOptions.bizgraph.join(' ')}`);
   if (cpuProfDir) log(`gateway CPU profiles go to ${resolve(cpuProfDir)} (gateway pids above)`);
   stopOnSignals(stack);
   log(`started in ${((Date.now() - started) / 1000).toFixed(0)} s; data dir ${stack.dataDir}`);

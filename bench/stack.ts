@@ -34,6 +34,8 @@ export interface BenchStackOptions {
   env: Record<string, string>;
   /** Node options for the gateways only (the benchmark's `--cpu-prof`). */
   gatewayNodeOptions?: string[];
+  /** Node options for the bizgraph gateways only (`--bizgraph-node-options`). */
+  bizgraphNodeOptions?: string[];
   onProgress?(message: string): void;
 }
 
@@ -91,7 +93,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
       const production = { NODE_ENV: 'production', JWT_JWKS_URL: keyFiles(dataDir, 'dev-issuer').jwksFile, AUDIT_LOG: join(dataDir, `audit-${id}.log`) };
       const spawned = performance.now();
-      gateways[id] = await track(startService({ name: `gateway-${id}`, entry, env: { ...env, ...urls, ...production, ...own }, nodeOptions: options.gatewayNodeOptions }));
+      gateways[id] = await track(
+        startService({
+          name: `gateway-${id}`,
+          entry,
+          env: { ...env, ...urls, ...production, ...own },
+          nodeOptions: [...(options.gatewayNodeOptions ?? []), ...(id === 'plain' || id === 'floor' ? [] : (options.bizgraphNodeOptions ?? []))],
+        }),
+      );
       startupMs[id] = Math.round(performance.now() - spawned);
     }
     return { dataDir, systems: { crm, support }, subgraphs, gateways, startupMs, all: () => [...started], stop };

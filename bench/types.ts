@@ -101,6 +101,8 @@ export interface BenchSettings {
   crmRateLimitPerSecond: number;
   /** One value for every process in results before the gateways ran in production. */
   nodeEnv: string | { gateways: string; others: string };
+  /** Node flags the bizgraph gateways ran with (`--bizgraph-node-options`), when any. */
+  bizgraphNodeOptions?: string[];
 }
 
 export interface BenchResults {

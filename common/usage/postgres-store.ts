@@ -56,7 +56,12 @@ export interface PostgresUsageStore {
 export function openPostgresUsageStore(url: string, onPoolError: (error: Error) => void): PostgresUsageStore {
   const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, query_timeout: 30_000 });
   // An idle connection dropped by the server must not crash the gateway; the next flush reconnects.
-  pool.on('error', onPoolError);
+  // After close(): pool.end() resolves before each connection's own end is through, and a server
+  // that terminates those (a database dropped, a restart) is no error of a store already closed.
+  let closed = false;
+  pool.on('error', (error) => {
+    if (!closed) onPoolError(error);
+  });
   let created: Promise<void> | undefined;
   return {
     async write(records) {
@@ -68,7 +73,10 @@ export function openPostgresUsageStore(url: string, onPoolError: (error: Error) 
       await created;
       await pool.query(UPSERT, [JSON.stringify(records.map(toRow))]);
     },
-    close: () => pool.end(),
+    close() {
+      closed = true;
+      return pool.end();
+    },
   };
 }
 
