@@ -57,18 +57,22 @@ export function registerRequestSpans(app: FastifyInstance, options: RequestSpanO
     const current = traces.get(request);
     if (!current) return done();
     traces.delete(request);
-    const { span } = current;
-    if (statusCode === undefined) {
-      span.setAttribute('error.type', 'aborted');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' });
-    } else {
-      span.setAttribute('http.response.status_code', statusCode);
-      if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    span.end();
+    endServerSpan(current.span, statusCode);
     // Ended but still active: hooks after this one (the request's log line) still see the trace id.
     context.with(current.context, done);
   };
   app.addHook('onResponse', (request, reply, done) => finish(request, reply.statusCode, done));
   app.addHook('onRequestAbort', (request, done) => finish(request, undefined, done));
+}
+
+/** Ends a request's SERVER span with the answer's status (5xx an error), or as aborted when there was none. */
+export function endServerSpan(span: Span, statusCode: number | undefined): void {
+  if (statusCode === undefined) {
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' });
+  } else {
+    span.setAttribute('http.response.status_code', statusCode);
+    if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }

@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
-import { createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { createTraceState, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { endServerSpan } from '../../../common/request-span.js';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -79,14 +80,5 @@ export function traceparentOf(requestTrace: RequestTrace): string {
 
 /** Ends the request's span (if one records) with the answer's status, or as aborted. */
 export function endRequestTrace(requestTrace: RequestTrace, statusCode: number | undefined): void {
-  const { span } = requestTrace;
-  if (!span) return;
-  if (statusCode === undefined) {
-    span.setAttribute('error.type', 'aborted');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' });
-  } else {
-    span.setAttribute('http.response.status_code', statusCode);
-    if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  }
-  span.end();
+  if (requestTrace.span) endServerSpan(requestTrace.span, statusCode);
 }
