@@ -2,13 +2,6 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLBodyOnErrorStatus, isGraphQLResponse, UpstreamStatusError } from './failures.js';
 import type { MinimalFetch } from './undici-fetcher.js';
 
-/** Outbound headers as the data source builds them; observers may add to them before the fetch. */
-export interface OutboundHeaders {
-  /** Lower-case names. */
-  readonly values: Record<string, string>;
-  set(name: string, value: string): void;
-}
-
 /** A subgraph's GraphQL answer and the header the response cache needs from it. */
 export interface SubgraphAnswer {
   body: GatewayGraphQLResponse;

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
 import type { GatewayContext } from '../context.js';
@@ -14,7 +14,7 @@ import type { SubgraphPolicy } from './resilience-config.js';
 import { SubgraphResilience } from './resilience.js';
 import { traceSubgraphFetch } from './fetch-span.js';
 import { traceparentOf } from '../observability/request-trace.js';
-import { exchange, type OutboundHeaders } from './exchange.js';
+import { exchange } from './exchange.js';
 import type { MinimalFetch, MinimalResponse } from './undici-fetcher.js';
 
 export interface SubgraphDataSourceOptions extends SubgraphOrigin {
@@ -44,6 +44,20 @@ export interface SubgraphCall {
   path?: readonly (string | number)[];
   /** The client request's cache policy, restricted by the subgraph's `cache-control` (as @apollo/gateway does). */
   cachePolicy?: CachePolicy;
+}
+
+/**
+ * What every subgraph call of one client request shares, read from its request context by either
+ * executor: the context, the client operation's type (it decides retries, not the fetch's text: a
+ * mutation's entity fetches are `query` documents) and the cache policy the answers restrict.
+ */
+export function requestScope(requestContext: GatewayGraphQLRequestContext): Pick<SubgraphCall, 'context' | 'operationType' | 'cachePolicy'> {
+  const policy: unknown = requestContext.overallCachePolicy;
+  return {
+    context: requestContext.context as GatewayContext,
+    operationType: requestContext.operation?.operation ?? 'query',
+    cachePolicy: typeof policy === 'object' && policy !== null && 'restrict' in policy ? (policy as CachePolicy) : undefined,
+  };
 }
 
 /** Codes the resilience policies raise themselves: passed to the client as they are. */
@@ -118,17 +132,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** @apollo/gateway's entry (`GATEWAY_EXECUTOR=apollo`): the same call, read from its options. */
   process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     if (!('incomingRequestContext' in options)) throw new Error(`subgraph "${this.origin.subgraph}" is called for client operations only`);
-    const { request, incomingRequestContext } = options;
+    const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const cachePolicy = incomingRequestContext.overallCachePolicy;
     return this.fetch({
       query: request.query,
       variables: request.variables,
       operationName: request.operationName ?? undefined,
-      context: options.context,
-      operationType: incomingRequestContext.operation?.operation ?? 'query',
       path: options.pathInIncomingRequest,
-      cachePolicy: cachePolicy && 'restrict' in cachePolicy ? cachePolicy : undefined,
+      ...requestScope(options.incomingRequestContext),
     });
   }
 
@@ -155,7 +166,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private async outboundHeaders(context: GatewayContext | null): Promise<OutboundHeaders> {
     const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
     const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
-    const headers = new OutboundHeadersRecord({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    const headers = new OutboundHeaders({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
     if (context?.requestId) headers.values['x-request-id'] = context.requestId;
     const requestTrace = context?.trace;
     if (requestTrace && !requestTrace.span) {
@@ -188,8 +199,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
-/** Outbound headers as one plain record (lower-case names), with the `set` observers use. */
-class OutboundHeadersRecord implements OutboundHeaders {
+/** Outbound headers as one plain record (lower-case names), with the `set` observers use to add theirs. */
+class OutboundHeaders {
   constructor(readonly values: Record<string, string>) {}
 
   set(name: string, value: string): void {

@@ -1,12 +1,10 @@
 import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
-import type { CachePolicy } from '../datasource/cache-control.js';
-import type { SubgraphDataSource } from '../datasource/subgraph-data-source.js';
+import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { enforcePolicy } from '../authz/enforce.js';
 import { loadPolicy } from '../authz/load.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
-import type { GatewayContext } from '../context.js';
 import { createPlanningGateway } from '../execution/gateway.js';
 import type { SubgraphFetch, SubgraphResponse } from '../execution/index.js';
 import { describeSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
@@ -132,14 +130,11 @@ async function loadApolloGateway(): Promise<typeof import('@apollo/gateway')> {
 
 /** The executor's fetch seam for one client request: the subgraph's data source, given the request's context. */
 function fetchThrough(dataSources: ReadonlyMap<string, SubgraphDataSource>, requestContext: GatewayGraphQLRequestContext): SubgraphFetch {
-  const context = requestContext.context as GatewayContext;
-  // The client operation decides retries, not the fetch's text: a mutation's entity fetches are `query` documents.
-  const operationType = requestContext.operation?.operation ?? 'query';
-  const cachePolicy = 'restrict' in (requestContext.overallCachePolicy ?? {}) ? (requestContext.overallCachePolicy as CachePolicy) : undefined;
+  const scope = requestScope(requestContext);
   return async ({ subgraph, query, variables, operationName, path }) => {
     const source = dataSources.get(subgraph);
     // @apollo/gateway's words for a plan naming a subgraph it has no data source for.
     if (!source) throw new Error(`Couldn't find service with name "${subgraph}"`);
-    return (await source.fetch({ query, variables, operationName, context, operationType, path, cachePolicy })) as SubgraphResponse;
+    return (await source.fetch({ query, variables, operationName, path, ...scope })) as SubgraphResponse;
   };
 }

@@ -6,8 +6,6 @@ import type { GatewayContext } from '../../context.js';
 import type { GatewayFeature } from '../../feature.js';
 import { endRequestTrace, startRequestTrace, type RequestTrace } from '../../observability/request-trace.js';
 
-export type { RequestTrace } from '../../observability/request-trace.js';
-
 /** Response header with the request's trace id: on every `/graphql` answer, 401s and 400s included. */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
