@@ -33,7 +33,7 @@ runService('plain-gateway', async () => {
   const supergraphPath = readString(env, 'BIZGRAPH_SUPERGRAPH', DEFAULT_SUPERGRAPH);
   const source = { location: supergraphPath, variable: 'BIZGRAPH_SUPERGRAPH' as const };
   const sdl = await readFile(supergraphPath, 'utf8');
-  const { executableSdl } = loadPolicy(sdl, source);
+  const { executableSdl } = loadPolicy(sdl, source, 'apollo');
   const urls = new Map(listSubgraphs(sdl, source).map(({ name, url }) => [name, readOptionalUrl(env, `SUBGRAPH_${subgraphEnvName(name)}_URL`, ['http:', 'https:']) ?? url]));
 
   // One token per subgraph, signed up front and replaced on a timer: no signing on the request path.

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraphPolicy } from '../gateway/src/authz/policy.js';
 import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
@@ -14,7 +16,7 @@ import { graphql } from './helpers/graphql.js';
  */
 const MEDIA = ['catalog', 'ratings', 'pricing'] as const;
 
-function startMedia(name: (typeof MEDIA)[number]): Promise<ServiceProcess> {
+function startMedia(name: (typeof MEDIA)[number] | 'pricing-context'): Promise<ServiceProcess> {
   return startService({ name: `media-${name}`, entry: 'test/fixtures/media/server.ts', args: [name], env: { PORT: '0' } });
 }
 
@@ -78,30 +80,49 @@ describe('a gateway serving the media library', () => {
 describe('a supergraph with @context', () => {
   // Pricing prints a shelf's price tags in the shelf's currency: an argument filled from an
   // ancestor (@fromContext), which a gateway must pass itself (the plan's `contextRewrites`).
-  const withContext = media.compose(
-    media.subgraphs((subgraph) =>
-      subgraph.name !== 'pricing'
-        ? subgraph
-        : {
-            ...subgraph,
-            sdl: `${subgraph.sdl.replace('import: ["@key", "@override"]', 'import: ["@key", "@override", "@context", "@fromContext"]')}
-type Shelf @key(fields: "id") @context(name: "shelf") {
-  id: ID!
-  currency: String!
-  tags: [PriceTag!]!
-}
+  const pricingWithContext = readFileSync(new URL('./fixtures/media/pricing-context.graphql', import.meta.url), 'utf8');
+  const withContext = media.compose(media.subgraphs((subgraph) => (subgraph.name === 'pricing' ? { ...subgraph, sdl: pricingWithContext } : subgraph)));
+  const scratch = mkdtempSync(join(tmpdir(), 'bizgraph-context-'));
+  const supergraphPath = join(scratch, 'supergraph.graphql');
+  writeFileSync(supergraphPath, withContext);
+  let processes: ServiceProcess[] = [];
+  let urls: Record<string, string> = {};
 
-type PriceTag @key(fields: "id") {
-  id: ID!
-  price(currency: String @fromContext(field: "$shelf { currency }")): String!
-}
-`,
-          },
-    ),
-  );
+  beforeAll(async () => {
+    processes = await Promise.all((['catalog', 'ratings', 'pricing-context'] as const).map(startMedia));
+    const names = ['CATALOG', 'RATINGS', 'PRICING'];
+    urls = Object.fromEntries(names.map((name, i) => [`SUBGRAPH_${name}_URL`, `${processes[i]!.url}/graphql`]));
+  });
+  afterAll(async () => {
+    await stopAll(processes);
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
-  it('is refused at start, naming the feature: @apollo/gateway 2.14 ignores contextRewrites, so its answers would be wrong', () => {
+  it("links the context spec for: SECURITY, which the policy reader accepts as the executor's business", () => {
     expect(withContext).toContain('@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)');
-    expect(() => readSupergraphPolicy(withContext)).toThrow('unsupported security feature https://specs.apollo.dev/context/v0.1');
+    expect(readSupergraphPolicy(withContext).executionFeatures).toEqual(['https://specs.apollo.dev/context/v0.1']);
+  });
+
+  it("is served by bizgraph's executor, each tag priced in the currency of the shelf it is reached through", async () => {
+    const gateway = await startGateway(urls, ['--supergraph', supergraphPath]);
+    processes.push(gateway);
+    const response = await graphql(`${gateway.url}/graphql`, '{ shelf(id: "s1") { books { title } tags { id price } } }');
+    expect(response.body).toEqual({
+      data: {
+        shelf: {
+          books: [{ title: 'Solaris' }, { title: 'Dune' }],
+          tags: [
+            { id: 't1', price: 'SEK 9.90' },
+            { id: 't2', price: 'SEK 12.50' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('is refused at start with GATEWAY_EXECUTOR=apollo, naming the setting: @apollo/gateway would drop the currency', async () => {
+    await expect(startGateway({ ...urls, GATEWAY_EXECUTOR: 'apollo' }, ['--supergraph', supergraphPath])).rejects.toThrow(
+      /exited \(1\) before listening:[\s\S]*GATEWAY_EXECUTOR[\s\S]*links https:\/\/specs\.apollo\.dev\/context\/v0\.1, which GATEWAY_EXECUTOR=apollo cannot serve/,
+    );
   });
 });

@@ -48,7 +48,7 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const supergraph = await loadSupergraph(config);
-  const policy = loadPolicy(supergraph.sdl, config.supergraph);
+  const policy = loadPolicy(supergraph.sdl, config.supergraph, config.executor);
   const auth = await createGatewayAuth(config.auth);
   const fetcher = createUndiciFetcher({
     connections: config.subgraphConnections,

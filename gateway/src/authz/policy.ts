@@ -47,6 +47,8 @@ export interface SupergraphPolicy {
   hasSecurityFeatures: boolean;
   /** The SDL handed to @apollo/gateway: the same, without `for: SECURITY` on those links. */
   executableSdl: string;
+  /** Linked features marked `for: SECURITY` that the executor, not the policy, must serve (`@context`). */
+  executionFeatures: readonly string[];
 }
 
 export interface PrincipalScopes {
@@ -62,6 +64,7 @@ const SPEC_AUTHENTICATED = 'https://specs.apollo.dev/authenticated/';
 const SPEC_REQUIRES_SCOPES = 'https://specs.apollo.dev/requiresScopes/';
 const SPEC_TAG = 'https://specs.apollo.dev/tag/';
 const SPEC_INACCESSIBLE = 'https://specs.apollo.dev/inaccessible/';
+const SPEC_CONTEXT = 'https://specs.apollo.dev/context/';
 /** Security features bizgraph enforces itself (the authz rewrite); @apollo/gateway must not see `for: SECURITY` on them. */
 const SUPPORTED_SECURITY_SPECS = [SPEC_AUTHENTICATED, SPEC_REQUIRES_SCOPES];
 /**
@@ -69,6 +72,13 @@ const SUPPORTED_SECURITY_SPECS = [SPEC_AUTHENTICATED, SPEC_REQUIRES_SCOPES];
  * API schema by @apollo/gateway itself, so no client operation can name them.
  */
 const SELF_ENFORCING_SECURITY_SPECS = [SPEC_INACCESSIBLE];
+/**
+ * Linked `for: SECURITY` by composition though they grant nothing: `@context`/`@fromContext` only
+ * say where an argument's value comes from. A gateway that ignored them would answer wrongly, not
+ * leak, so whether they can be served is the executor's call (bizgraph's serves them; with
+ * @apollo/gateway the version refuses the supergraph), not the policy's.
+ */
+const EXECUTION_SPECS_MARKED_SECURITY = [SPEC_CONTEXT];
 
 export const NO_REQUIREMENT: Access = { authenticated: false, scopes: [] };
 
@@ -87,7 +97,13 @@ function stringValue(value: ConstValueNode | undefined): string | undefined {
 
 /** Names under which the supergraph imports each spec's directive (`@link(as:)` / import renames). */
 function linkedDirectiveNames(document: DocumentNode) {
-  const names = { authenticated: undefined as string | undefined, requiresScopes: undefined as string | undefined, tag: 'tag', security: false };
+  const names = {
+    authenticated: undefined as string | undefined,
+    requiresScopes: undefined as string | undefined,
+    tag: 'tag',
+    security: false,
+    executionFeatures: [] as string[],
+  };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
     for (const directive of definition.directives ?? []) {
@@ -95,13 +111,14 @@ function linkedDirectiveNames(document: DocumentNode) {
       const url = stringValue(argument(directive, 'url')) ?? '';
       const purpose = stringValue(argument(directive, 'for'));
       const alias = stringValue(argument(directive, 'as'));
-      const accepted = [...SUPPORTED_SECURITY_SPECS, ...SELF_ENFORCING_SECURITY_SPECS];
+      const accepted = [...SUPPORTED_SECURITY_SPECS, ...SELF_ENFORCING_SECURITY_SPECS, ...EXECUTION_SPECS_MARKED_SECURITY];
       if (purpose === 'SECURITY' && !accepted.some((spec) => url.startsWith(spec))) {
         throw new PolicyError(`unsupported security feature ${url}: refusing to serve a supergraph whose policy cannot be enforced`);
       }
       if (url.startsWith(SPEC_AUTHENTICATED)) names.authenticated = alias ?? 'authenticated';
       if (url.startsWith(SPEC_REQUIRES_SCOPES)) names.requiresScopes = alias ?? 'requiresScopes';
       if (url.startsWith(SPEC_TAG)) names.tag = alias ?? 'tag';
+      if (EXECUTION_SPECS_MARKED_SECURITY.some((spec) => url.startsWith(spec))) names.executionFeatures.push(url);
       if (url.startsWith(SPEC_AUTHENTICATED) || url.startsWith(SPEC_REQUIRES_SCOPES)) names.security = true;
     }
   }
@@ -220,7 +237,7 @@ export function readSupergraphPolicy(sdl: string): SupergraphPolicy {
       });
     }
   }
-  return { fields, types, hasSecurityFeatures: names.security, executableSdl: withoutSecurityPurpose(document) };
+  return { fields, types, hasSecurityFeatures: names.security, executableSdl: withoutSecurityPurpose(document), executionFeatures: names.executionFeatures };
 }
 
 /** @apollo/gateway refuses `for: SECURITY` links it cannot enforce; bizgraph enforces them itself. */

@@ -1,4 +1,4 @@
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
@@ -17,6 +17,13 @@ export interface PlanningGatewayOptions {
 }
 
 /**
+ * What @apollo/gateway accepts, and `@context`: this executor sends the `@fromContext` values the
+ * plan's `contextRewrites` name (context-rewrites.ts). Other `for: SECURITY`/`EXECUTION` features
+ * (`@policy`, `@cost`, connectors) are still refused by `Supergraph.build`, naming the feature.
+ */
+const SUPPORTED_FEATURES: ReadonlySet<string> = new Set([...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, 'https://specs.apollo.dev/context/v0.1']);
+
+/**
  * The gateway Apollo Server runs when `GATEWAY_EXECUTOR=bizgraph`: the supergraph's API schema and
  * Apollo's own `QueryPlanner` (built as @apollo/gateway builds them), plans prepared once per
  * operation and executed by bizgraph's executor (`execute.ts`), whose answers equal
@@ -33,7 +40,10 @@ export function createPlanningGateway(options: PlanningGatewayOptions): GatewayI
     },
     async load() {
       // Validated outside production, as @apollo/gateway's default `validateSupergraph` does.
-      const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: process.env.NODE_ENV !== 'production' });
+      const supergraph = Supergraph.build(options.supergraphSdl, {
+        supportedFeatures: SUPPORTED_FEATURES as Set<string>,
+        validateSupergraph: process.env.NODE_ENV !== 'production',
+      });
       const apiSchema = supergraph.apiSchema();
       const schema = apiSchema.toGraphQLJSSchema();
       const planner = new QueryPlanner(supergraph);

@@ -57,7 +57,7 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
   return {
     prepare(sdl) {
       const supergraph = describeSupergraph(sdl, config);
-      return { supergraph, policy: loadPolicy(sdl, config.supergraph) };
+      return { supergraph, policy: loadPolicy(sdl, config.supergraph, config.executor) };
     },
     async realize({ supergraph, policy }, apollo, previous) {
       const dataSources = new Map<string, SubgraphDataSource>();
