@@ -4,7 +4,7 @@ import type { ResponsePath } from '@apollo/query-planner';
 import { executeFetch, FetchFailure, type Cursor, type ExecutionState } from './fetch-node.js';
 import type { PreparedNode, PreparedPlan } from './prepare.js';
 import { shapeResponse } from './shape.js';
-import { getOwn, type PlanExecutionResult, type ResultObject, type SubgraphFetch } from './types.js';
+import { getOwn, newResultObject, type PlanExecutionResult, type ResultObject, type SubgraphFetch } from './types.js';
 
 /**
  * Runs a prepared plan: fetches in the plan's order (Sequence strictly one after the other,
@@ -13,7 +13,7 @@ import { getOwn, type PlanExecutionResult, type ResultObject, type SubgraphFetch
  * `executeQueryPlan` gives for the same plan and subgraph answers (proven in test/execution).
  */
 export async function executePlan(plan: PreparedPlan, variables: Record<string, unknown> | undefined, fetch: SubgraphFetch): Promise<PlanExecutionResult> {
-  const state: ExecutionState = { schema: plan.schema, variables: variables ?? {}, fetch, result: Object.create(null), errors: [] };
+  const state: ExecutionState = { schema: plan.schema, variables: variables ?? {}, fetch, result: newResultObject(), errors: [] };
   if (plan.root) await executeNode(state, plan.root, { path: [], data: state.result });
   let shaped;
   try {

@@ -114,6 +114,20 @@ describe('executePlan', () => {
     ]);
   });
 
+  it('answers response names such as __proto__ and constructor as own keys, touching no prototype', async () => {
+    const { prepare } = setUp();
+    const result = await executePlan(prepare('{ orders { __proto__: id constructor: id customer { toString: id } } }'), {}, async (request) => {
+      expect(request.query).toContain('__proto__:id');
+      // As the subgraph's JSON arrives: JSON.parse makes "__proto__" an own key.
+      return JSON.parse('{"data":{"orders":[{"__proto__":"o1","constructor":"o1","customer":{"toString":"c1"}}]}}') as SubgraphResponse;
+    });
+    expect(result.errors).toBeUndefined();
+    expect(JSON.stringify(result.data)).toBe('{"orders":[{"__proto__":"o1","constructor":"o1","customer":{"toString":"c1"}}]}');
+    const order = (result.data!.orders as Record<string, unknown>[])[0]!;
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(order))).toBeNull();
+    expect(({} as Record<string, unknown>).constructor).toBe(Object);
+  });
+
   it('runs the fetches of a Sequence strictly one after the other (mutations)', async () => {
     const { prepare } = setUp();
     const events: string[] = [];

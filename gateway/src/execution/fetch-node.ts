@@ -4,7 +4,7 @@ import { contextValuesAt } from './context-rewrites.js';
 import { applyRewrites } from './data-rewrites.js';
 import { cloneData, mergeInto } from './merge.js';
 import type { PreparedFetch } from './prepare.js';
-import { buildRepresentations } from './representations.js';
+import { buildRepresentations, type RepresentationUse as EntityUse } from './representations.js';
 import type { ExecutionSchema } from './schema-index.js';
 import { downstreamServiceError, responsePathsAt } from './subgraph-errors.js';
 import type { ResultObject, SubgraphError, SubgraphFetch, SubgraphResponse } from './types.js';
@@ -51,14 +51,6 @@ export async function executeFetch(state: ExecutionState, node: PreparedFetch, c
   for (const failure of failures) if (failure.status === 'rejected') throw failure.reason;
 }
 
-interface EntityUse {
-  entity: ResultObject;
-  entityIndex: number;
-  sentIndex: number;
-  /** Position among the entities that got a representation. */
-  requestIndex: number;
-}
-
 async function fetchEntities(
   state: ExecutionState,
   node: PreparedFetch,
@@ -70,7 +62,7 @@ async function fetchEntities(
   const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
   if (batch.representations.length < 1) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const uses = batch.uses.map((use, requestIndex) => ({ ...use, requestIndex }));
+  const uses = batch.uses;
   let entityPaths: ResponsePath[] | undefined;
   const pathOf = (index: number) => (entityPaths ??= responsePathsAt(cursor.path, state.result))[index] ?? [];
   const response = await send(state, node, cursor, { ...variables, representations: batch.representations }, () => uses.map((use) => pathOf(pathIndexOf(use))));

@@ -1,5 +1,5 @@
 import { defineOwn } from './data-rewrites.js';
-import { isResultObject, type ResultObject } from './types.js';
+import { isResultObject, newResultObject, type ResultObject } from './types.js';
 
 /**
  * Merges a subgraph's answer into the result tree in place. It walks the keys of the answer only,
@@ -36,7 +36,7 @@ export function mergeInto(target: ResultObject, source: unknown): void {
 export function cloneData<T>(value: T): T {
   if (Array.isArray(value)) return value.map((element: unknown) => cloneData(element)) as T;
   if (!isResultObject(value)) return value;
-  const copy: ResultObject = Object.create(null);
+  const copy: ResultObject = newResultObject();
   for (const key of Object.keys(value)) copy[key] = cloneData(value[key]);
   return copy as T;
 }

@@ -2,7 +2,7 @@ import type { QueryPlanSelectionNode } from '@apollo/query-planner';
 import { applyRewrites, isObjectOfType, type CompiledRewrite } from './data-rewrites.js';
 import { mergeInto } from './merge.js';
 import type { ExecutionSchema } from './schema-index.js';
-import { hasOwn, type ResultObject } from './types.js';
+import { hasOwn, newResultObject, type ResultObject } from './types.js';
 
 /**
  * Builds the `_entities` representations of one entity fetch straight from the result tree, and
@@ -13,8 +13,18 @@ import { hasOwn, type ResultObject } from './types.js';
 export interface RepresentationBatch {
   /** What is sent, one per distinct representation. */
   representations: ResultObject[];
-  /** For each entity that got a representation, in order: the entity, its position in the input and its index in `representations`. */
-  uses: { entity: ResultObject; entityIndex: number; sentIndex: number }[];
+  /** For each entity that got a representation, in order. */
+  uses: RepresentationUse[];
+}
+
+export interface RepresentationUse {
+  entity: ResultObject;
+  /** Its position among the entities given. */
+  entityIndex: number;
+  /** Its position among the entities that got a representation. */
+  requestIndex: number;
+  /** The index of its representation in `representations`. */
+  sentIndex: number;
 }
 
 export function buildRepresentations(
@@ -37,7 +47,7 @@ export function buildRepresentations(
       sentIndex = representations.push(representation) - 1;
       indexByKey.set(key, sentIndex);
     }
-    uses.push({ entity, entityIndex, sentIndex });
+    uses.push({ entity, entityIndex, requestIndex: uses.length, sentIndex });
   });
   return { representations, uses };
 }
@@ -49,7 +59,7 @@ export function buildRepresentations(
 function selectFromResult(schema: ExecutionSchema, source: unknown, selections: readonly QueryPlanSelectionNode[]): ResultObject | null {
   if (source === null) return null;
   const object = source as ResultObject;
-  const result: ResultObject = Object.create(null);
+  const result: ResultObject = newResultObject();
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const responseName = selection.alias ?? selection.name;

@@ -2,7 +2,7 @@ import { executeSync, type GraphQLError } from 'graphql';
 import { ERRORS, assert } from '@apollo/federation-internals';
 import type { ConditionValue, FieldProjection, OperationProjection, ProjectionSelection, SelectionConditions, ShapeType } from './projection.js';
 import { describeTypename, type ExecutionSchema } from './schema-index.js';
-import { getOwn, type ResultObject } from './types.js';
+import { getOwn, newResultObject, type ResultObject } from './types.js';
 
 /**
  * The one projection pass from the merged subgraph data to the client's answer: aliases,
@@ -32,7 +32,7 @@ export function shapeResponse(schema: ExecutionSchema, projection: OperationProj
     errors: [],
     path: [],
   };
-  const data: ResultObject = Object.create(null);
+  const data: ResultObject = newResultObject();
   const bubbled = applySelections(state, projection.selections, input, data, projection.rootTypeName);
   return { data: bubbled ? null : data, errors: state.errors };
 }
@@ -180,7 +180,7 @@ function updateObject(
     }
     objectType = inputTypename as string;
   }
-  const output = outputValue === undefined ? (Object.create(null) as ResultObject) : (outputValue as ResultObject);
+  const output = outputValue === undefined ? newResultObject() : (outputValue as ResultObject);
   const bubbled = applySelections(state, selections!, input, output, objectType);
   return { updated: bubbled ? null : output, hasErrors: bubbled };
 }

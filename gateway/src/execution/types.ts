@@ -50,6 +50,20 @@ export interface PlanExecutionResult {
 /** JSON object as received from a subgraph and merged into the one result tree. */
 export type ResultObject = Record<string, unknown>;
 
+/**
+ * The prototype of the objects the executor builds (answers, representations, copies): it has no
+ * prototype itself, so a response name like `__proto__` or `constructor` is an own property like
+ * any other, as with `Object.create(null)`. Unlike those (which V8 keeps as hash tables), objects
+ * made with `new` get hidden classes: ~2× faster to fill and serialise, and smaller to collect.
+ */
+function ResultRecord(this: ResultObject) {}
+ResultRecord.prototype = Object.create(null) as object;
+
+/** An empty object for the result tree, with no inherited keys (see `ResultRecord`). */
+export function newResultObject(): ResultObject {
+  return new (ResultRecord as unknown as new () => ResultObject)();
+}
+
 export function isResultObject(value: unknown): value is ResultObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
