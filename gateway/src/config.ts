@@ -50,6 +50,8 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
   authzMode: AuthzMode;
+  /** `METRICS` (`on`|`off`): request and subgraph metrics, served at `GET /metrics`; off, nothing is counted and `/metrics` is 404. @default on */
+  metrics: boolean;
   /** `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set: spans are recorded and exported (`common/tracing.ts`). Without, requests still get trace ids. */
   traceExport: boolean;
   /** `GATEWAY_EXECUTOR`: who executes Apollo's query plans: `bizgraph`'s own executor (`execution/`) or `apollo` (@apollo/gateway's). @default 'bizgraph' */
@@ -111,6 +113,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     auth: readAuthConfig(env, env.NODE_ENV === 'production'),
     authzMode: readAuthzMode(env),
     executor: readExecutorKind(env),
+    metrics: readOnOff(env, 'METRICS', true),
     traceExport: exportsSpans(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),
     persisted: readPersistedConfig(env),

@@ -85,7 +85,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     createPersistedOperations(config.persisted),
     freshnessFeature(), // before the response cache: its slot tells the cache what not to store
     responseCache, // after freshness and authz have marked what an answer must not be stored with
-    createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens }),
+    config.metrics
+      ? createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens })
+      : {}, // METRICS=off: nothing counted, no /metrics route
     traceIdFeature(), // late: the response cache stores `data` only, so a hit never repeats an old trace id
     requestLogFeature(requestTraces.traceOf), // after the operation is answered; its line carries the trace id
     createUsageLog(config.usage), // last: counts only operations that resolved
