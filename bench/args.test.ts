@@ -16,8 +16,15 @@ describe('bench arguments', () => {
 
   it('selects gateways (always with the plain baseline) and workloads, as a custom run', () => {
     expect(parseBenchArgs(['--gateways', 'bizgraph', '--workloads=d,a'])).toMatchObject({ gateways: ['plain', 'bizgraph'], workloads: ['a', 'd'], custom: true });
-    expect(() => parseBenchArgs(['--gateways', 'bizgraph,router'])).toThrow('--gateways: expected some of plain,bizgraph-apollo,bizgraph,bizgraph-warm,floor, got "router"');
+    expect(() => parseBenchArgs(['--gateways', 'bizgraph,router'])).toThrow(
+      '--gateways: expected some of plain,bizgraph-apollo,bizgraph,bizgraph-no-request-log,bizgraph-no-metrics,bizgraph-no-audit,bizgraph-no-usage-log,bizgraph-quiet,bizgraph-spans,bizgraph-spans-sampled,bizgraph-warm,floor, got "router"',
+    );
     expect(() => parseBenchArgs(['--workloads', ''])).toThrow('--workloads: expected some of a,b,c,d, got ""');
+  });
+
+  it('selects observability variants with bizgraph, their baseline, and never starts them for bizgraph alone', () => {
+    expect(parseBenchArgs(['--gateways', 'bizgraph-spans,bizgraph-quiet']).gateways).toEqual(['plain', 'bizgraph', 'bizgraph-quiet', 'bizgraph-spans']);
+    expect(parseBenchArgs(['--gateways', 'bizgraph']).gateways).toEqual(['plain', 'bizgraph']);
   });
 
   it('takes the connection count and a profile directory, as a custom run', () => {

@@ -1,4 +1,5 @@
 import type { GatewayId, WorkloadId } from './types.js';
+import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS } from './variants.js';
 
 /** Command line of `npm run bench [-- --soak [--minutes N]] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
 
@@ -13,7 +14,7 @@ export interface BenchArgs {
   minutes: number;
   /** Soak: seconds between two RSS reports. */
   intervalSeconds: number;
-  /** Gateways measured (all by default); `plain` is always kept, every ratio is to it. */
+  /** Gateways measured (all by default); `plain` is always kept, every ratio is to it, and `bizgraph` with any observability variant, whose ratios are to it. */
   gateways?: GatewayId[];
   /** Workloads measured (all by default). */
   workloads?: WorkloadId[];
@@ -25,7 +26,7 @@ export interface BenchArgs {
   custom: boolean;
 }
 
-export const GATEWAY_IDS: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', 'bizgraph-warm', 'floor'];
+export const GATEWAY_IDS: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', ...OBSERVABILITY_VARIANT_IDS, 'bizgraph-warm', 'floor'];
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['a', 'b', 'c', 'd'];
 
 export const DEFAULTS = {
@@ -64,7 +65,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       const list = (inline ?? argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = list.find((id) => !known.includes(id));
       if (list.length === 0 || unknown !== undefined) throw new UsageError(`${flag}: expected some of ${known.join(',')}, got "${unknown ?? ''}"`);
-      if (flag === '--gateways') args.gateways = GATEWAY_IDS.filter((id) => id === 'plain' || list.includes(id));
+      if (flag === '--gateways') args.gateways = withBaselines(list as GatewayId[]);
       else args.workloads = WORKLOAD_IDS.filter((id) => list.includes(id));
       args.custom = true;
       continue;
@@ -96,4 +97,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (flag === '--duration' || flag === '--warmup' || flag === '--connections') args.custom = true;
   }
   return args;
+}
+
+/** The listed gateways in measuring order, with the baselines their ratios need: plain always, bizgraph for an observability variant. */
+function withBaselines(list: readonly GatewayId[]): GatewayId[] {
+  const variant = list.some(isObservabilityVariant);
+  return GATEWAY_IDS.filter((id) => id === 'plain' || (id === 'bizgraph' && variant) || list.includes(id));
 }

@@ -2,6 +2,7 @@ import { request } from 'undici';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import type { SubgraphName } from './stack.js';
 import { sumRoutes, type UpstreamCounts } from './stats.js';
+import type { SpanExports } from './types.js';
 
 /**
  * Upstream work as counted where it lands: HTTP requests at the REST stand-ins (`/_stats`) and SQL
@@ -23,4 +24,9 @@ export async function readUpstreamCounts(systems: { crm: ServiceProcess; support
     getJson<{ sqlStatements: number }>(`${subgraphs.billing.url}/debug/counters`),
   ]);
   return { crm: sumRoutes(crm.byRoute), support: sumRoutes(support.byRoute), erp: erp.sqlStatements, billing: billing.sqlStatements };
+}
+
+/** What a gateway's OTLP sink has received so far (bench/otlp-sink.ts). */
+export function readSpanExports(sink: ServiceProcess): Promise<SpanExports> {
+  return getJson<SpanExports>(`${sink.url}/counters`);
 }

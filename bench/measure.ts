@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { request } from 'undici';
 import { readCpuMs, sampleRss } from './proc.js';
 import { cpuMsPerRequest, MB, upstreamPerRequest, type UpstreamCounts } from './stats.js';
-import type { GatewayId, RunFigures } from './types.js';
+import type { GatewayId, RunFigures, SpanExports } from './types.js';
 import { answerHasErrors, checkAnswer, type Workload } from './workloads.js';
 
 /** One gateway under load: its endpoint, its process (for /proc) and the counters of its upstreams. */
@@ -11,6 +11,8 @@ export interface Target {
   url: string;
   pid: number;
   readCounts(): Promise<UpstreamCounts>;
+  /** The counters of the gateway's OTLP sink, for a gateway that exports spans: a run none reached is a failed run. */
+  readSpanExports?(): Promise<SpanExports>;
 }
 
 export interface LoadSettings {
@@ -80,6 +82,7 @@ export async function measure(target: Target, workload: Workload, token: string,
   // autocannon abandons the requests in flight when it stops; the servers still finish them.
   // Counting starts once they have, or their upstream calls would land in this run's figures.
   const countsBefore = await settle(target.readCounts);
+  const exportsBefore = await target.readSpanExports?.();
   const cpuBefore = readCpuMs(target.pid);
   const rss = sampleRss(target.pid);
   let result: autocannon.Result;
@@ -94,10 +97,13 @@ export async function measure(target: Target, workload: Workload, token: string,
   // them, and divide the CPU and upstream work by every request sent, not only those answered in time.
   const countsAfter = await settle(target.readCounts);
   const cpuAfter = readCpuMs(target.pid);
+  const spanExports = target.readSpanExports && exportsBefore ? await exportsSince(target.readSpanExports, exportsBefore) : undefined;
 
   const requests = result.requests.total;
   const sent = Math.max(result.requests.sent, requests);
   if (requests === 0) return failed(target.gateway, workload, `no request completed within ${settings.durationSeconds} s`);
+  // The sink stands in for a collector: unless spans reached it, the run priced nothing.
+  if (spanExports?.requests === 0) return failed(target.gateway, workload, `no span export reached the OTLP sink within ${EXPORT_WAIT_MS / 1000} s of the run's end`);
   return {
     gateway: target.gateway,
     workload: workload.id,
@@ -112,7 +118,26 @@ export async function measure(target: Target, workload: Workload, token: string,
     peakRssMb: peak.peakBytes === undefined ? null : peak.peakBytes / MB,
     upstreamPerRequest: upstreamPerRequest(countsBefore, countsAfter, sent),
     errors: { non2xx: result.non2xx, graphqlErrors: result.mismatches, transport: result.errors },
+    ...(spanExports ? { spanExports } : {}),
   };
+}
+
+/** The BatchSpanProcessor exports every 5 s (or sooner, when 512 spans are queued): a run's last spans may follow its end by that long. */
+const EXPORT_WAIT_MS = 6000;
+
+/**
+ * Exports since `before`: read once the run has settled (its CPU already read), and again every
+ * 250 ms up to EXPORT_WAIT_MS while none has arrived, so a run short enough to fit between two
+ * scheduled exports still shows its own.
+ */
+async function exportsSince(read: () => Promise<SpanExports>, before: SpanExports): Promise<SpanExports> {
+  const deadline = Date.now() + EXPORT_WAIT_MS;
+  for (;;) {
+    const now = await read();
+    const since = { requests: now.requests - before.requests, bytes: now.bytes - before.bytes };
+    if (since.requests > 0 || Date.now() >= deadline) return since;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export function failed(gateway: GatewayId, workload: Workload, failure: string): RunFigures {

@@ -71,6 +71,40 @@ describe('README benchmark block', () => {
     );
   });
 
+  it('adds what observability costs after the comparison when the results have it, variants out of the runs table', () => {
+    const variantRuns = [
+      run('bizgraph-quiet', 'a', { cpuMsPerRequest: 0.2592 }),
+      run('bizgraph-spans', 'a', { cpuMsPerRequest: 0.3456, spanExports: { requests: 14, bytes: 1_843_200 } }),
+      run('bizgraph-spans-sampled', 'a', { ok: false, failure: 'no span export reached the OTLP sink within 6 s of the run’s end' }),
+    ];
+    const observed: BenchResults = {
+      ...results,
+      gateways: [
+        { id: 'bizgraph', label: 'bizgraph, caches off', entityCache: 'off', responseCache: 'off', warmed: false },
+        { id: 'bizgraph-quiet', label: 'bizgraph, all four off', entityCache: 'off', responseCache: 'off', warmed: false, settings: ['REQUEST_LOG=off', 'METRICS=off'] },
+        {
+          id: 'bizgraph-spans',
+          label: 'bizgraph, spans exported',
+          entityCache: 'off',
+          responseCache: 'off',
+          warmed: false,
+          settings: ['OTEL_EXPORTER_OTLP_ENDPOINT=<bench sink>'],
+        },
+      ],
+      runs: [...results.runs, ...variantRuns],
+      observability: [
+        { gateway: 'bizgraph', workload: 'a', cpuMsPerRequest: 0.288, vsDefaults: 1 },
+        { gateway: 'bizgraph-quiet', workload: 'a', cpuMsPerRequest: 0.2592, vsDefaults: 0.9 },
+        { gateway: 'bizgraph-spans', workload: 'a', cpuMsPerRequest: 0.3456, vsDefaults: 1.2 },
+        { gateway: 'bizgraph-spans-sampled', workload: 'a', cpuMsPerRequest: null, vsDefaults: null },
+      ],
+    };
+    const rendered = renderReadmeTable(observed);
+    expect(rendered.startsWith(EXPECTED.slice(0, EXPECTED.indexOf('\n\nCaches warm on (b)')))).toBe(true);
+    expect(rendered).toContain(`\n\n${EXPECTED_OBSERVABILITY}\n\nCaches warm on (b): not measured.\n\n`);
+    expect(rendered).toContain('- bizgraph, spans exported, 10 % sampled on (a) was not measured: no span export reached the OTLP sink within 6 s of the run’s end');
+  });
+
   it('replaces only the text between the markers, and finds it again', () => {
     const readme = 'intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\nrest\n';
     const next = replaceReadmeBlock(readme, 'new table')!;
@@ -105,3 +139,12 @@ Caches warm on (b): not measured.
 Measured 2026-11-26 on AMD EPYC, 2 cores, 8.0 GiB, Debian GNU/Linux 12 (bookworm), Node v20.20.2 · commit 0123456789ab · seed 20261126, scale 1 · 50 connections, 5 s warm-up + 15 s per run · gateway pinned to core 0, everything else to core 1.
 
 Reproduce with \`npm run bench\` (6.5 minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`;
+
+const EXPECTED_OBSERVABILITY = `What observability costs: bizgraph (caches off) with observability parts switched off or on, its CPU per request ÷ the same gateway with production defaults (request line at info, metrics, audit trail in a file, usage log, trace ids but no span export) in the same run.
+
+| workload     | bizgraph with                | setting                                    | gateway CPU ms/req | ÷ production defaults |         OTLP exports | errors |
+|--------------|------------------------------|--------------------------------------------|-------------------:|----------------------:|---------------------:|-------:|
+| (a) customer | production defaults          | –                                          |               0.29 |                  1.00 |                    – |      0 |
+| (a) customer | all four off                 | \`REQUEST_LOG=off\` \`METRICS=off\`            |               0.26 |      0.90, saves 10 % |                    – |      0 |
+| (a) customer | spans exported               | \`OTEL_EXPORTER_OTLP_ENDPOINT=<bench sink>\` |               0.35 |       1.20, adds 20 % | 14 requests, 1800 KB |      0 |
+| (a) customer | spans exported, 10 % sampled | –                                          |       not measured |                     – |                    – |      – |`;

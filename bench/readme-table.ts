@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderComparisonTable, renderFailures, renderRunsTable, renderStartupLine, renderWarmLine } from './table.js';
+import { renderComparisonTable, renderFailures, renderObservabilityTable, renderRunsTable, renderStartupLine, renderWarmLine } from './table.js';
 import type { BenchResults } from './types.js';
 
 /**
@@ -39,6 +39,7 @@ export function renderReadmeTable(results: BenchResults): string {
     '',
     renderComparisonTable(results),
     '',
+    ...renderObservabilityTable(results).flatMap((block) => [block, '']),
     renderWarmLine(results),
     ...renderStartupLine(results).flatMap((line) => ['', line]),
     ...(failures.length ? ['', ...failures] : []),

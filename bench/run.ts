@@ -5,31 +5,44 @@ import { renderReadmeTable } from './readme-table.js';
 import { describeCommit, describeMachine, fileStamp, MARKERS_HINT, updateReadme, writeJson } from './results.js';
 import { CRM_RATE_LIMIT_PER_SECOND, GATEWAY_CORE, log, measureOn, NODE_ENV, OTHERS_CORE, SEED, startSession, type Session } from './setup.js';
 import { runSoak } from './soak.js';
-import { compareWithPlain, warmSpeedup } from './stats.js';
+import { compareWithPlain, observabilityCosts, warmSpeedup } from './stats.js';
 import { formatErrors, GATEWAY_LABELS } from './table.js';
 import type { BenchResults, GatewayId, GatewayInfo, RunFigures } from './types.js';
+import { OBSERVABILITY_VARIANTS, variantSettings, workloadsFor } from './variants.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 
 /**
- * `npm run bench`: starts the stand-ins, two subgraph sets, three gateways and the raw floor with
- * fixed seed data, measures each alone on its own core on workloads (a) to (d), prints the table, and
- * writes bench/results/<timestamp>.json, latest.json and the README block.
+ * `npm run bench`: starts the stand-ins, two subgraph sets, three gateways, the raw floor and
+ * bizgraph's observability variants with fixed seed data, measures each alone on its own core on
+ * workloads (a) to (d) (the variants on theirs, bench/variants.ts), prints the tables, and writes
+ * bench/results/<timestamp>.json, latest.json and the README block.
  * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
  */
 const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
   { id: 'bizgraph-apollo', label: GATEWAY_LABELS['bizgraph-apollo'], entityCache: 'off', responseCache: 'off', warmed: false },
   { id: 'bizgraph', label: GATEWAY_LABELS.bizgraph, entityCache: 'off', responseCache: 'off', warmed: false },
+  ...OBSERVABILITY_VARIANTS.map((variant): GatewayInfo => ({
+    id: variant.id,
+    label: GATEWAY_LABELS[variant.id],
+    entityCache: 'off',
+    responseCache: 'off',
+    warmed: false,
+    settings: variantSettings(variant),
+  })),
   { id: 'bizgraph-warm', label: GATEWAY_LABELS['bizgraph-warm'], entityCache: 'on', responseCache: 'on', warmed: true },
   { id: 'floor', label: GATEWAY_LABELS.floor, entityCache: 'off', responseCache: 'none', warmed: false },
 ];
 
-/** The gateways and workloads of this run (`--gateways`, `--workloads`); the floor is primed by bizgraph. */
+/**
+ * The gateways and workloads of this run (`--gateways`, `--workloads`); the floor is primed by
+ * bizgraph; a variant none of whose workloads is selected is not started.
+ */
 function selection(args: BenchArgs): { gateways: readonly GatewayInfo[]; started: GatewayId[]; workloads: readonly Workload[] } {
-  const gateways = args.gateways ? GATEWAYS.filter((gateway) => args.gateways!.includes(gateway.id)) : GATEWAYS;
+  const workloads = args.workloads ? WORKLOADS.filter((workload) => args.workloads!.includes(workload.id)) : WORKLOADS;
+  const gateways = GATEWAYS.filter((gateway) => (args.gateways?.includes(gateway.id) ?? true) && workloadsFor(gateway.id, workloads).length > 0);
   const started = gateways.map((gateway) => gateway.id);
   if (started.includes('floor') && !started.includes('bizgraph')) started.push('bizgraph');
-  const workloads = args.workloads ? WORKLOADS.filter((workload) => args.workloads!.includes(workload.id)) : WORKLOADS;
   return { gateways, started, workloads };
 }
 
@@ -39,7 +52,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   const { gateways, workloads } = selection(args);
   for (const gateway of gateways) {
     await measureOn(session, gateway.id, async () => {
-      for (const workload of workloads) {
+      for (const workload of workloadsFor(gateway.id, workloads)) {
         if (gateway.id === 'floor') await primeFloor(session, workload);
         log(`${gateway.label} · ${workload.label}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
         const run = await measure(session.target(gateway.id), workload, session.token, args);
@@ -75,6 +88,12 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
     ),
     warmSpeedupOnB: warmSpeedup(runs, 'b'),
   };
+  const observability = observabilityCosts(
+    runs,
+    workloads.map((workload) => workload.id),
+  );
+  // Older results have no such section, and a run without the variants writes none either.
+  if (observability.length > 0) results.observability = observability;
   log(`measuring took ${((Date.parse(results.finishedAt) - Date.parse(startedAt)) / 1000).toFixed(0)} s`);
   const file = writeJson(`${fileStamp(results.startedAt)}.json`, results);
   const failed = runs.filter((run) => !run.ok).length;
@@ -106,7 +125,8 @@ function summary(run: RunFigures): string {
     `  ${run.reqPerSec.toFixed(0)} req/s · p50 ${run.p50Ms.toFixed(1)} ms · p99 ${run.p99Ms.toFixed(1)} ms · ` +
     `CPU ${run.cpuMsPerRequest?.toFixed(2) ?? '?'} ms/req · RSS ${run.peakRssMb?.toFixed(0) ?? '?'} MB · ` +
     `upstream ${upstream?.total.toFixed(2) ?? '?'}/req (crm ${upstream?.crm.toFixed(2)}, support ${upstream?.support.toFixed(2)}, ` +
-    `erp ${upstream?.erp.toFixed(2)}, billing ${upstream?.billing.toFixed(2)}) · errors ${formatErrors(run.errors)}`
+    `erp ${upstream?.erp.toFixed(2)}, billing ${upstream?.billing.toFixed(2)}) · errors ${formatErrors(run.errors)}` +
+    (run.spanExports ? ` · spans exported: ${run.spanExports.requests} requests, ${(run.spanExports.bytes / 1024).toFixed(0)} KB` : '')
   );
 }
 

@@ -3,7 +3,7 @@ import { PROJECT_ROOT } from '../common/project-root.js';
 import { issueDevToken } from '../gateway/src/auth/dev-token.js';
 import { buildProject } from '../scripts/lib/build.js';
 import { DEFAULT_SEED } from '../systems/seed/generate.js';
-import { readUpstreamCounts } from './counters.js';
+import { readSpanExports, readUpstreamCounts } from './counters.js';
 import type { Target } from './measure.js';
 import { createPinning } from './proc.js';
 import { GATEWAY_SUBGRAPHS, startBenchStack, type BenchStack } from './stack.js';
@@ -28,6 +28,17 @@ export const BASE_ENV: Record<string, string> = {
   CRM_LATENCY_MS: '0',
   SUPPORT_LATENCY_MS: '0',
   REDIS_URL: '',
+  // Production defaults for what the observability variants switch (blank reads as unset): a shell's
+  // LOG_LEVEL=warn would also hide the `listening` lines the start waits for.
+  LOG_LEVEL: '',
+  REQUEST_LOG: '',
+  METRICS: '',
+  GATEWAY_HEAP_GROWTH_PERCENT: '',
+  USAGE_LOG: '',
+  OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+  OTEL_TRACES_SAMPLER: '',
+  OTEL_TRACES_SAMPLER_ARG: '',
 };
 
 export function log(message: string): void {
@@ -54,7 +65,10 @@ export async function startSession(gateways: readonly GatewayId[], nodeOptions: 
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
-  const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), { extraDirs: ['bench'], extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts'] });
+  const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), {
+    extraDirs: ['bench'],
+    extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts', 'bench/otlp-sink.ts'],
+  });
   log(`built ${build.modules} modules into ${build.outDir} in ${build.ms} ms`);
   log(`starting stand-ins, subgraphs and ${gateways.join(', ')} (seed ${SEED.seed}, scale ${SEED.scale})…`);
   const stack = await startBenchStack({
@@ -81,7 +95,14 @@ export async function startSession(gateways: readonly GatewayId[], nodeOptions: 
     target(id) {
       const gateway = stack.gateways[id]!;
       const subgraphs = stack.subgraphs[GATEWAY_SUBGRAPHS[id]]!;
-      return { gateway: id, url: `${gateway.url}/graphql`, pid: gateway.child.pid!, readCounts: () => readUpstreamCounts(stack.systems, subgraphs) };
+      const sink = stack.spanSinks[id as keyof BenchStack['spanSinks']];
+      return {
+        gateway: id,
+        url: `${gateway.url}/graphql`,
+        pid: gateway.child.pid!,
+        readCounts: () => readUpstreamCounts(stack.systems, subgraphs),
+        ...(sink ? { readSpanExports: () => readSpanExports(sink) } : {}),
+      };
     },
   };
 }

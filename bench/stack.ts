@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDevIssuer } from '../gateway/src/auth/dev-issuer.js';
 import { keyFiles, loadOrCreateSigningKey } from '../gateway/src/auth/key-files.js';
-import { startService, type ServiceProcess } from '../scripts/lib/processes.js';
-import type { GatewayId } from './types.js';
+import { startService, type ServiceProcess, type StartOptions } from '../scripts/lib/processes.js';
+import type { GatewayId, ObservabilityVariantId } from './types.js';
+import { OBSERVABILITY_VARIANTS } from './variants.js';
 
 /**
  * The processes the benchmark measures, modelled on test/helpers/stack.ts: one pair of REST
@@ -21,6 +22,8 @@ export interface BenchStack {
   systems: { crm: ServiceProcess; support: ServiceProcess };
   subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
   gateways: Partial<Record<GatewayId, ServiceProcess>>;
+  /** The OTLP sink of each started gateway that exports spans, one each so every export is counted against its gateway. */
+  spanSinks: Partial<Record<ObservabilityVariantId, ServiceProcess>>;
   /** Each gateway's start-up: spawn to its `listening` line, started alone (the subgraphs already up). */
   startupMs: Partial<Record<GatewayId, number>>;
   /** Every process started, for pinning. */
@@ -39,16 +42,38 @@ export interface BenchStackOptions {
   onProgress?(message: string): void;
 }
 
-/** Which subgraph set each gateway calls: the baseline shares bizgraph's cache-off set. */
-export const GATEWAY_SUBGRAPHS: Record<GatewayId, CacheState> = { bizgraph: 'off', 'bizgraph-apollo': 'off', plain: 'off', 'bizgraph-warm': 'on', floor: 'off' };
+/** Which subgraph set each gateway calls: the baseline and the observability variants share bizgraph's cache-off set. */
+export const GATEWAY_SUBGRAPHS: Record<GatewayId, CacheState> = {
+  bizgraph: 'off',
+  'bizgraph-apollo': 'off',
+  plain: 'off',
+  'bizgraph-warm': 'on',
+  floor: 'off',
+  ...(Object.fromEntries(OBSERVABILITY_VARIANTS.map((variant) => [variant.id, 'off'])) as Record<ObservabilityVariantId, CacheState>),
+};
 
-const GATEWAY_ENTRIES: Record<GatewayId, { entry: string; env: Record<string, string> }> = {
-  bizgraph: { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off', GATEWAY_EXECUTOR: 'bizgraph' } },
+const BIZGRAPH_ENV = { RESPONSE_CACHE: 'off', GATEWAY_EXECUTOR: 'bizgraph' };
+
+interface GatewayEntry {
+  entry: string;
+  env: Record<string, string>;
+  /** Gets an OTLP sink of its own, as OTEL_EXPORTER_OTLP_ENDPOINT. */
+  exportsSpans?: boolean;
+}
+
+const GATEWAY_ENTRIES: Record<GatewayId, GatewayEntry> = {
+  bizgraph: { entry: 'gateway/src/main.ts', env: BIZGRAPH_ENV },
   'bizgraph-apollo': { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'off', GATEWAY_EXECUTOR: 'apollo' } },
   'bizgraph-warm': { entry: 'gateway/src/main.ts', env: { RESPONSE_CACHE: 'on' } },
   plain: { entry: 'bench/plain-gateway.ts', env: {} },
   // Calls no subgraph: its upstream counters stay at zero, which the table shows.
   floor: { entry: 'bench/raw-floor.ts', env: {} },
+  ...(Object.fromEntries(
+    OBSERVABILITY_VARIANTS.map((variant): [ObservabilityVariantId, GatewayEntry] => [
+      variant.id,
+      { entry: 'gateway/src/main.ts', env: { ...BIZGRAPH_ENV, ...variant.env }, exportsSpans: variant.exportsSpans },
+    ]),
+  ) as Record<ObservabilityVariantId, GatewayEntry>),
 };
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -85,25 +110,31 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
     }
     const gateways: BenchStack['gateways'] = {};
+    const spanSinks: BenchStack['spanSinks'] = {};
     const startupMs: BenchStack['startupMs'] = {};
     for (const id of options.gateways) {
       const set = subgraphs[GATEWAY_SUBGRAPHS[id]]!;
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
-      const { entry, env: own } = GATEWAY_ENTRIES[id];
+      const { entry, env: own, exportsSpans } = GATEWAY_ENTRIES[id];
       // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
       const production = { NODE_ENV: 'production', JWT_JWKS_URL: keyFiles(dataDir, 'dev-issuer').jwksFile, AUDIT_LOG: join(dataDir, `audit-${id}.log`) };
+      let exporting: Record<string, string> = {};
+      if (exportsSpans) {
+        const sink = await track(startService({ name: `otlp-sink-${id}`, entry: 'bench/otlp-sink.ts', env }));
+        spanSinks[id as ObservabilityVariantId] = sink;
+        exporting = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
+      }
+      const start: StartOptions = {
+        name: `gateway-${id}`,
+        entry,
+        env: { ...env, ...urls, ...production, ...own, ...exporting },
+        nodeOptions: [...(options.gatewayNodeOptions ?? []), ...(id === 'plain' || id === 'floor' ? [] : (options.bizgraphNodeOptions ?? []))],
+      };
       const spawned = performance.now();
-      gateways[id] = await track(
-        startService({
-          name: `gateway-${id}`,
-          entry,
-          env: { ...env, ...urls, ...production, ...own },
-          nodeOptions: [...(options.gatewayNodeOptions ?? []), ...(id === 'plain' || id === 'floor' ? [] : (options.bizgraphNodeOptions ?? []))],
-        }),
-      );
+      gateways[id] = await track(startService(start));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
-    return { dataDir, systems: { crm, support }, subgraphs, gateways, startupMs, all: () => [...started], stop };
+    return { dataDir, systems: { crm, support }, subgraphs, gateways, spanSinks, startupMs, all: () => [...started], stop };
   } catch (error) {
     await stop();
     throw error;

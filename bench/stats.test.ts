@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithPlain, cpuMsPerRequest, ratio, soakVerdict, sumRoutes, upstreamPerRequest, warmSpeedup } from './stats.js';
+import { compareWithPlain, cpuMsPerRequest, observabilityCosts, ratio, soakVerdict, sumRoutes, upstreamPerRequest, warmSpeedup } from './stats.js';
 import type { RunFigures } from './types.js';
 
 const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
@@ -52,6 +52,28 @@ describe('benchmark arithmetic', () => {
       { workload: 'a', cpuRatio: 1 / 3, reqPerSecRatio: 2.5, p99Ms: { bizgraph: 30, plain: 90 }, floorCpuRatio: 4, executorCpuRatio: 0.5 },
       { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null, floorCpuRatio: null, executorCpuRatio: null },
     ]);
+  });
+
+  it('prices each observability variant against bizgraph’s production defaults on the same workload, defaults first', () => {
+    const runs = [
+      run('plain', 'a', { cpuMsPerRequest: 3 }),
+      run('bizgraph', 'a', { cpuMsPerRequest: 1 }),
+      run('bizgraph-spans', 'a', { cpuMsPerRequest: 1.25, spanExports: { requests: 12, bytes: 40960 } }),
+      run('bizgraph-quiet', 'a', { cpuMsPerRequest: 0.75 }),
+      run('bizgraph-spans-sampled', 'a', { ok: false, failure: 'no span export reached the OTLP sink', cpuMsPerRequest: null }),
+      run('bizgraph', 'b', { cpuMsPerRequest: 4 }),
+      run('bizgraph-quiet', 'd', { cpuMsPerRequest: 6 }),
+    ];
+    expect(observabilityCosts(runs, ['a', 'b', 'd'])).toEqual([
+      { gateway: 'bizgraph', workload: 'a', cpuMsPerRequest: 1, vsDefaults: 1 },
+      { gateway: 'bizgraph-quiet', workload: 'a', cpuMsPerRequest: 0.75, vsDefaults: 0.75 },
+      { gateway: 'bizgraph-spans', workload: 'a', cpuMsPerRequest: 1.25, vsDefaults: 1.25 },
+      { gateway: 'bizgraph-spans-sampled', workload: 'a', cpuMsPerRequest: null, vsDefaults: null },
+      // (b) had no variant; on (d) bizgraph was not measured, so there is nothing to divide by.
+      { gateway: 'bizgraph', workload: 'd', cpuMsPerRequest: null, vsDefaults: null },
+      { gateway: 'bizgraph-quiet', workload: 'd', cpuMsPerRequest: 6, vsDefaults: null },
+    ]);
+    expect(observabilityCosts(runs.slice(0, 2), ['a'])).toEqual([]);
   });
 
   it('gives the warm speed-up on a workload as warm req/s over caches-off req/s', () => {

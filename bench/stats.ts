@@ -1,4 +1,5 @@
-import type { Comparison, RunFigures, UpstreamPerRequest, WorkloadId } from './types.js';
+import type { Comparison, ObservabilityCost, RunFigures, UpstreamPerRequest, WorkloadId } from './types.js';
+import { OBSERVABILITY_VARIANT_IDS } from './variants.js';
 
 /** Pure arithmetic of the benchmark: per-request figures, ratios against the baseline, soak verdict. */
 
@@ -56,6 +57,23 @@ export function compareWithPlain(runs: readonly RunFigures[], workloads: readonl
 
 export function warmSpeedup(runs: readonly RunFigures[], workload: WorkloadId): number | null {
   return ratio(find(runs, 'bizgraph-warm', workload)?.reqPerSec, find(runs, 'bizgraph', workload)?.reqPerSec);
+}
+
+/**
+ * Each observability variant's CPU per request against bizgraph's (production defaults) on the same
+ * workload, led by the defaults' own row; only workloads a variant ran on have rows.
+ */
+export function observabilityCosts(runs: readonly RunFigures[], workloads: readonly WorkloadId[]): ObservabilityCost[] {
+  return workloads.flatMap((workload) => {
+    const variants = OBSERVABILITY_VARIANT_IDS.filter((id) => runs.some((run) => run.gateway === id && run.workload === workload));
+    if (variants.length === 0) return [];
+    const defaults = find(runs, 'bizgraph', workload)?.cpuMsPerRequest ?? null;
+    const cost = (gateway: ObservabilityCost['gateway']): ObservabilityCost => {
+      const cpuMsPerRequest = find(runs, gateway, workload)?.cpuMsPerRequest ?? null;
+      return { gateway, workload, cpuMsPerRequest, vsDefaults: ratio(cpuMsPerRequest, defaults) };
+    };
+    return [cost('bizgraph'), ...variants.map(cost)];
+  });
 }
 
 export interface SoakSample {

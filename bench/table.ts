@@ -1,4 +1,5 @@
-import type { BenchResults, Comparison, GatewayId, RunErrors, RunFigures, WorkloadId } from './types.js';
+import type { BenchResults, Comparison, GatewayId, ObservabilityCost, ObservabilityVariantId, RunErrors, RunFigures, SpanExports, WorkloadId } from './types.js';
+import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS, OBSERVABILITY_VARIANTS } from './variants.js';
 
 /** Text rendering of results: Markdown tables padded to line up, so one rendering serves the console and the README. */
 
@@ -8,8 +9,9 @@ export const GATEWAY_LABELS: Record<GatewayId, string> = {
   'bizgraph-apollo': "bizgraph, Apollo's executor",
   'bizgraph-warm': 'bizgraph, caches warm',
   floor: 'raw node:http floor',
+  ...(Object.fromEntries(OBSERVABILITY_VARIANTS.map((variant) => [variant.id, `bizgraph, ${variant.label}`])) as Record<ObservabilityVariantId, string>),
 };
-const GATEWAY_ORDER: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', 'bizgraph-warm', 'floor'];
+const GATEWAY_ORDER: readonly GatewayId[] = ['plain', 'bizgraph-apollo', 'bizgraph', ...OBSERVABILITY_VARIANT_IDS, 'bizgraph-warm', 'floor'];
 /** Issue 13's target: bizgraph's gateway CPU per request at most a quarter of plain @apollo/gateway's. */
 export const CPU_RATIO_TARGET = 0.25;
 
@@ -47,10 +49,10 @@ export function gatewayBusyPercent(run: Pick<RunFigures, 'cpuMsPerRequest' | 're
   return (run.cpuMsPerRequest * run.reqPerSec) / 10;
 }
 
-/** Per (workload, gateway): req/s, latency, gateway CPU and memory, upstream calls, errors. */
+/** Per (workload, gateway): req/s, latency, gateway CPU and memory, upstream calls, errors; the observability variants have a table of their own. */
 export function renderRunsTable(results: Pick<BenchResults, 'runs' | 'workloads'>): string {
   const labels = new Map(results.workloads.map((workload) => [workload.id, workload.label]));
-  const rows = sortRuns(results.runs).map((run) => [
+  const rows = sortRuns(results.runs.filter((run) => !isObservabilityVariant(run.gateway))).map((run) => [
     labels.get(run.workload) ?? run.workload,
     GATEWAY_LABELS[run.gateway],
     ...(run.ok
@@ -101,6 +103,52 @@ export function renderComparisonTable(results: Pick<BenchResults, 'comparisons' 
   );
 }
 
+const OBSERVABILITY_LABELS: Record<ObservabilityCost['gateway'], string> = {
+  bizgraph: 'production defaults',
+  ...(Object.fromEntries(OBSERVABILITY_VARIANTS.map((variant) => [variant.id, variant.label])) as Record<ObservabilityVariantId, string>),
+};
+
+/** `0.93, saves 7 %`: 7 % less CPU per request than the defaults (the part switched off cost that); `1.19, adds 19 %`: 19 % more (spans exported). */
+export function formatVsDefaults(cost: Pick<ObservabilityCost, 'gateway' | 'vsDefaults'>): string {
+  if (cost.vsDefaults === null) return '–';
+  if (cost.gateway === 'bizgraph') return cost.vsDefaults.toFixed(2);
+  const saved = Math.round((1 - cost.vsDefaults) * 100);
+  return `${cost.vsDefaults.toFixed(2)}, ${saved >= 0 ? `saves ${saved} %` : `adds ${-saved} %`}`;
+}
+
+function formatSpanExports(exports: SpanExports | undefined): string {
+  return exports === undefined ? '–' : `${exports.requests} requests, ${(exports.bytes / 1024).toFixed(0)} KB`;
+}
+
+/**
+ * What each observability part costs: bizgraph's production defaults, then each variant's CPU per
+ * request and its ratio to them, with what reached the OTLP sink for the span variants. Nothing for
+ * results without the section (older runs, or runs without the variants); otherwise the title
+ * line and the table, one paragraph each.
+ */
+export function renderObservabilityTable(results: Pick<BenchResults, 'observability' | 'runs' | 'workloads' | 'gateways'>): string[] {
+  if (!results.observability?.length) return [];
+  const labels = new Map<WorkloadId, string>(results.workloads.map((workload) => [workload.id, workload.label]));
+  const settings = new Map(results.gateways.map((gateway) => [gateway.id, gateway.settings?.map((assignment) => `\`${assignment}\``).join(' ')]));
+  const rows = results.observability.map((cost) => {
+    const run = results.runs.find((candidate) => candidate.gateway === cost.gateway && candidate.workload === cost.workload);
+    return [
+      labels.get(cost.workload) ?? cost.workload,
+      OBSERVABILITY_LABELS[cost.gateway],
+      settings.get(cost.gateway) ?? '–',
+      run?.ok ? fixed(cost.cpuMsPerRequest, 2) : 'not measured',
+      formatVsDefaults(cost),
+      formatSpanExports(run?.spanExports),
+      run?.ok ? formatErrors(run.errors) : '–',
+    ];
+  });
+  const header = ['workload', 'bizgraph with', 'setting', 'gateway CPU ms/req', '÷ production defaults', 'OTLP exports', 'errors'];
+  return [
+    'What observability costs: bizgraph (caches off) with observability parts switched off or on, its CPU per request ÷ the same gateway with production defaults (request line at info, metrics, audit trail in a file, usage log, trace ids but no span export) in the same run.',
+    markdownTable(header, rows, [false, false, false, true, true, true, true]),
+  ];
+}
+
 export function renderWarmLine(results: Pick<BenchResults, 'warmSpeedupOnB'>): string {
   const speedup = results.warmSpeedupOnB;
   if (speedup === null) return 'Caches warm on (b): not measured.';
@@ -109,7 +157,7 @@ export function renderWarmLine(results: Pick<BenchResults, 'warmSpeedupOnB'>): s
 
 /** Each gateway's start-up (spawn to listening, compiled JavaScript); empty for results without it. */
 export function renderStartupLine(results: Pick<BenchResults, 'gateways'>): string[] {
-  const measured = results.gateways.filter((gateway) => gateway.startupMs !== undefined && gateway.id !== 'floor');
+  const measured = results.gateways.filter((gateway) => gateway.startupMs !== undefined && gateway.id !== 'floor' && !isObservabilityVariant(gateway.id));
   if (measured.length === 0) return [];
   const figures = measured.map((gateway) => `${gateway.label} ${(gateway.startupMs! / 1000).toFixed(2)} s`).join(' · ');
   const bizgraph = measured.find((gateway) => gateway.id === 'bizgraph')?.startupMs;

@@ -2,9 +2,14 @@
 
 /**
  * `bizgraph-apollo`: bizgraph with `GATEWAY_EXECUTOR=apollo` (what our own executor is measured against);
- * `floor`: a raw node:http server answering the bytes bizgraph answered (no GraphQL work at all).
+ * `floor`: a raw node:http server answering the bytes bizgraph answered (no GraphQL work at all);
+ * the observability variants: bizgraph with one observability part switched (bench/variants.ts).
  */
-export type GatewayId = 'bizgraph' | 'bizgraph-apollo' | 'bizgraph-warm' | 'plain' | 'floor';
+export type GatewayId = 'bizgraph' | 'bizgraph-apollo' | 'bizgraph-warm' | 'plain' | 'floor' | ObservabilityVariantId;
+
+/** bizgraph (caches off, production defaults) with one observability part off, all of them off, or spans exported. */
+export type ObservabilityVariantId =
+  'bizgraph-no-request-log' | 'bizgraph-no-metrics' | 'bizgraph-no-audit' | 'bizgraph-no-usage-log' | 'bizgraph-quiet' | 'bizgraph-spans' | 'bizgraph-spans-sampled';
 export type WorkloadId = 'a' | 'b' | 'c' | 'd';
 
 export interface Machine {
@@ -29,6 +34,8 @@ export interface GatewayInfo {
   warmed: boolean;
   /** Spawn to listening, from the compiled build (results before that change have none). */
   startupMs?: number;
+  /** An observability variant's settings over bizgraph's production env, e.g. `METRICS=off` (absent for the other gateways). */
+  settings?: string[];
 }
 
 export interface WorkloadInfo {
@@ -74,6 +81,26 @@ export interface RunFigures {
   peakRssMb: number | null;
   upstreamPerRequest: UpstreamPerRequest | null;
   errors: RunErrors;
+  /** What reached the gateway's OTLP sink from the start of the measured run until it settled; only for gateways that export spans. */
+  spanExports?: SpanExports;
+}
+
+/** OTLP/HTTP trace exports counted by the benchmark's sink (bench/otlp-sink.ts). */
+export interface SpanExports {
+  /** POST /v1/traces requests (each one batch of the gateway's BatchSpanProcessor). */
+  requests: number;
+  /** Their bodies' bytes as sent. */
+  bytes: number;
+}
+
+/** One row of what observability costs: a gateway's CPU per request against bizgraph's production defaults on the same workload. */
+export interface ObservabilityCost {
+  /** `bizgraph` itself is the defaults' row (vsDefaults 1). */
+  gateway: 'bizgraph' | ObservabilityVariantId;
+  workload: WorkloadId;
+  cpuMsPerRequest: number | null;
+  /** CPU/req ÷ bizgraph's CPU/req: below 1, switching the part off saves that share; above 1, the switch costs it. */
+  vsDefaults: number | null;
 }
 
 export interface Comparison {
@@ -119,4 +146,6 @@ export interface BenchResults {
   comparisons: Comparison[];
   /** bizgraph warm ÷ bizgraph caches off on workload (b): the target is ≥ 5. */
   warmSpeedupOnB: number | null;
+  /** Per workload the observability variants ran on: the defaults' row, then each variant (absent in older results). */
+  observability?: ObservabilityCost[];
 }

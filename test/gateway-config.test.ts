@@ -23,6 +23,7 @@ describe('readGatewayConfig', () => {
       authzMode: 'filter',
       executor: 'bizgraph',
       metrics: true,
+      requestLog: true,
       heapGrowthPercent: 50,
       limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10 },
       audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },

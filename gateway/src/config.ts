@@ -56,6 +56,8 @@ export interface GatewayConfig {
    * holds 250–320 MB of mostly garbage). @default 50
    */
   heapGrowthPercent: number;
+  /** `REQUEST_LOG` (`on`|`off`): the gateway's line per HTTP request (`msg: "request"`); other log lines stay. @default on */
+  requestLog: boolean;
   /** `METRICS` (`on`|`off`): request and subgraph metrics, served at `GET /metrics`; off, nothing is counted and `/metrics` is 404. @default on */
   metrics: boolean;
   /** `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set: spans are recorded and exported (`common/tracing.ts`). Without, requests still get trace ids. */
@@ -120,6 +122,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     authzMode: readAuthzMode(env),
     executor: readExecutorKind(env),
     heapGrowthPercent: readInt(env, 'GATEWAY_HEAP_GROWTH_PERCENT', 50, { min: 0, max: 1000 }),
+    requestLog: readOnOff(env, 'REQUEST_LOG', true),
     metrics: readOnOff(env, 'METRICS', true),
     traceExport: exportsSpans(env),
     audit: readAuditConfig(env, env.NODE_ENV === 'production'),

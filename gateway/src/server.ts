@@ -89,7 +89,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ? createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens })
       : {}, // METRICS=off: nothing counted, no /metrics route
     traceIdFeature(), // late: the response cache stores `data` only, so a hit never repeats an old trace id
-    requestLogFeature(requestTraces.traceOf), // after the operation is answered; its line carries the trace id
+    config.requestLog ? requestLogFeature(requestTraces.traceOf) : {}, // after the operation is answered; its line carries the trace id
     createUsageLog(config.usage), // last: counts only operations that resolved
   ]);
   observers.push(...features.observers);
