@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from './config.js';
-import { createLogger, readLogLevel, stdoutLines, type Logger } from './logger.js';
+import { createLogger, createRequestLineLogger, isoTime, readLogLevel, stdoutLines, type Logger, type LogLevel } from './logger.js';
 import { startTracing } from './tracing.js';
 
 /** A logger writing into an array, one parsed object per line. */
@@ -96,11 +96,26 @@ describe('createLogger', () => {
     });
   });
 
-  it('skips redaction and the trace-id lookup for lines built without credentials (the request line)', () => {
+  it("writes request lines in the shape of pino's, at the same levels, without redaction or trace-id lookup", () => {
     const raw: string[] = [];
-    const logger = createLogger('test-service', { env: {}, destination: { write: (line: string) => void raw.push(line) }, redact: false });
-    logger.info({ requestId: 'r1', token: 'not-a-secret-here' }, 'request');
-    expect(JSON.parse(raw[0]!)).toEqual({ level: 'info', time: expect.any(String), service: 'test-service', requestId: 'r1', token: 'not-a-secret-here', msg: 'request' });
+    const destination = { write: (line: string) => void raw.push(line) };
+    const requestLines = createRequestLineLogger('test-service', { env: { LOG_LEVEL: 'warn' }, destination });
+    expect(['error', 'warn', 'info', 'debug'].map((level) => requestLines.isLevelEnabled(level as LogLevel))).toEqual([true, true, false, false]);
+    requestLines.write({ level: 'warn', time: isoTime(), service: requestLines.service, requestId: 'r1', token: 'not-a-secret-here', msg: 'request' });
+    createLogger('test-service', { env: { LOG_LEVEL: 'warn' }, destination }).warn({ requestId: 'r1' }, 'request');
+    const [ours, pinos] = raw.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(raw[0]!.endsWith('\n')).toBe(true);
+    expect(ours).toEqual({ level: 'warn', time: expect.any(String), service: 'test-service', requestId: 'r1', token: 'not-a-secret-here', msg: 'request' });
+    expect(Object.keys(pinos!)).toEqual(['level', 'time', 'service', 'requestId', 'msg']);
+    expect(Date.parse(ours!.time as string)).toBeGreaterThan(Date.now() - 60_000);
+    expect(createRequestLineLogger('quiet', { env: { LOG_LEVEL: 'silent' }, destination }).isLevelEnabled('fatal')).toBe(false);
+  });
+
+  it('formats isoTime exactly as Date.toISOString, across millisecond padding and second boundaries', () => {
+    const base = Date.UTC(2026, 11, 5, 23, 59, 59);
+    for (const at of [base, base + 7, base + 42, base + 999, base + 1000, base + 1005, Date.UTC(1999, 0, 1)]) {
+      expect(isoTime(at)).toBe(new Date(at).toISOString());
+    }
   });
 
   it('writes the lines of one event-loop turn to stdout with one write, at the end of the turn', async () => {

@@ -3,7 +3,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createRequestLineLogger } from './logger.js';
 import { graphqlRequestLogPlugin, registerRequestLog } from './request-log.js';
 
 /** One fastify app with a tiny GraphQL schema, logging into an array. */
@@ -13,7 +13,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   app = Fastify({ logger: false });
-  const logger = createLogger('test', { env: { LOG_LEVEL: 'debug' }, destination: { write: (line: string) => void raw.push(line) } });
+  const logger = createRequestLineLogger('test', { env: { LOG_LEVEL: 'debug' }, destination: { write: (line: string) => void raw.push(line) } });
   const requestLog = registerRequestLog(app, { logger, requestId: (request) => (request.headers['x-request-id'] as string | undefined) ?? request.id });
   const apollo = new ApolloServer({
     typeDefs: /* GraphQL */ `

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from './logger.js';
+import { isoTime, type RequestLineLogger } from './logger.js';
 import { currentTraceId } from './trace-id.js';
 
 export type RequestOutcome = 'ok' | 'partial' | 'error' | 'unauthenticated' | 'forbidden';
@@ -25,7 +25,7 @@ interface RequestState {
 
 export interface RequestLogOptions {
   /** `requestLineLogger()`: the line is built from fields that cannot hold credentials, so it skips redaction. */
-  logger: Logger;
+  logger: RequestLineLogger;
   /** Routes logged at debug, not info: probes and scrapes would flood the log. */
   quietRoutes?: readonly string[];
   /** The id the line carries (none when it returns undefined). @default request.id (fastify's genReqId) */
@@ -69,39 +69,28 @@ export function registerRequestLog(app: FastifyInstance, options: RequestLogOpti
   const quiet = new Set(options.quietRoutes ?? DEFAULT_QUIET_ROUTES);
   const states = new WeakMap<FastifyRequest, RequestState>();
   const traceIdOf = options.traceId ?? (() => currentTraceId());
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, not async ones: no promise per hook per request.
+  app.addHook('onRequest', (request, _reply, done) => {
     states.set(request, { started: performance.now(), operations: [] });
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const state = states.get(request);
-    if (!state) return payload;
-    state.traceId ??= traceIdOf(request);
-    if (state.operations.length === 0 && reply.statusCode >= 400 && typeof payload === 'string' && payload.length <= MAX_PAYLOAD && payload.includes('"errors"')) {
-      state.errorCodes = errorCodesInBody(payload);
+    if (state) {
+      state.traceId ??= traceIdOf(request);
+      if (state.operations.length === 0 && reply.statusCode >= 400 && typeof payload === 'string' && payload.length <= MAX_PAYLOAD && payload.includes('"errors"')) {
+        state.errorCodes = errorCodesInBody(payload);
+      }
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const state = states.get(request);
-    if (!state) return;
-    states.delete(request);
-    const route = request.routeOptions.url;
-    const level = route !== undefined && quiet.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
-    if (!options.logger.isLevelEnabled(level)) return;
-    const traceId = traceIdOf(request) ?? state.traceId;
-    const requestId = options.requestId ? options.requestId(request) : request.id;
-    options.logger[level](
-      {
-        ...(requestId ? { requestId } : {}),
-        ...(traceId ? { traceId } : {}),
-        method: request.method,
-        path: request.url.split('?', 1)[0]!.slice(0, 512),
-        status: reply.statusCode,
-        durationMs: Math.round((performance.now() - state.started) * 100) / 100,
-        ...graphqlFields(state, reply.statusCode),
-      },
-      'request',
-    );
+    if (state) {
+      states.delete(request);
+      writeLine(options, traceIdOf, quiet, state, request, reply.statusCode);
+    }
+    done();
   });
   return {
     attach(context, request) {
@@ -111,23 +100,68 @@ export function registerRequestLog(app: FastifyInstance, options: RequestLogOpti
   };
 }
 
-function graphqlFields(state: RequestState, status: number): Record<string, unknown> {
+/** The line, built in the order it is written (pino's: level, time, service, fields, msg). */
+function writeLine(
+  options: RequestLogOptions,
+  traceIdOf: (request: FastifyRequest) => string | undefined,
+  quiet: ReadonlySet<string>,
+  state: RequestState,
+  request: FastifyRequest,
+  status: number,
+): void {
+  const route = request.routeOptions.url;
+  const level = route !== undefined && quiet.has(route) ? 'debug' : status >= 500 ? 'error' : 'info';
+  const logger = options.logger;
+  if (!logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = { level, time: isoTime(), service: logger.service };
+  const requestId = options.requestId ? options.requestId(request) : request.id;
+  if (requestId) line.requestId = requestId;
+  const traceId = traceIdOf(request) ?? state.traceId;
+  if (traceId) line.traceId = traceId;
+  line.method = request.method;
+  const query = request.url.indexOf('?');
+  line.path = (query < 0 ? request.url : request.url.slice(0, query)).slice(0, 512);
+  line.status = status;
+  line.durationMs = Math.round((performance.now() - state.started) * 100) / 100;
+  addGraphQLFields(line, state, status);
+  line.msg = 'request';
+  logger.write(line);
+}
+
+function addGraphQLFields(line: Record<string, unknown>, state: RequestState, status: number): void {
   const [only, ...more] = state.operations;
   if (only === undefined) {
-    return state.errorCodes ? { outcome: outcomeOf(status, false, Math.max(state.errorCodes.length, 1), state.errorCodes), errorCodes: state.errorCodes } : {};
+    if (state.errorCodes) {
+      line.outcome = outcomeOf(status, false, Math.max(state.errorCodes.length, 1), state.errorCodes);
+      line.errorCodes = state.errorCodes;
+    }
+    return;
   }
-  if (more.length === 0) return compact(only);
+  if (more.length === 0) {
+    addSummary(line, only);
+    return;
+  }
+  Object.assign(line, graphqlFields(state));
+}
+
+/** The known parts of one operation's summary (absent names are left out, so a line holds only what is known). */
+function addSummary(target: Record<string, unknown>, summary: OperationSummary): Record<string, unknown> {
+  if (summary.operationName !== null) target.operationName = summary.operationName;
+  if (summary.operationType !== null) target.operationType = summary.operationType;
+  if (summary.clientName !== null) target.clientName = summary.clientName;
+  target.outcome = summary.outcome;
+  target.errorCodes = summary.errorCodes;
+  return target;
+}
+
+/** A batch's fields: the outcome over all its operations and each one's summary. */
+function graphqlFields(state: RequestState): Record<string, unknown> {
   const all = state.operations;
   return {
     outcome: all.every((o) => o.outcome === 'ok') ? 'ok' : all.some((o) => o.outcome === 'ok' || o.outcome === 'partial') ? 'partial' : 'error',
     errorCodes: [...new Set(all.flatMap((o) => o.errorCodes))].sort(),
-    operations: all.map(compact),
+    operations: all.map((summary) => addSummary({}, summary)),
   };
-}
-
-/** Drops absent names, so a line holds only what is known. */
-function compact(summary: OperationSummary): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== null));
 }
 
 /**
