@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { getOperationAST, parse, type DocumentNode } from 'graphql';
 
 /**
@@ -22,7 +22,7 @@ export function clip(value: unknown): string | null {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Unique, sorted `extensions.code` strings of formatted errors. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GatewayPrincipal } from '../context.js';
 
 /**
@@ -32,7 +32,8 @@ interface Entry {
 
 export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): VerifiedTokenCache {
   const entries = new Map<string, Entry>();
-  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+  // One-shot `hash`: half the cost of a Hash object, paid on every request.
+  const keyOf = (token: string) => hash('sha256', token, 'base64url');
   return {
     get(token, nowMs = Date.now()) {
       const key = keyOf(token);
