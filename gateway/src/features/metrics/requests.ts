@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { CounterTally, HistogramTally } from '../../../../common/metric-tally.js';
 import { boundedLabel, CLIENT_PATTERN, CODE_PATTERN, LATENCY_BUCKETS, NAME_PATTERN } from '../../../../common/metrics.js';
 import { describeOperation, describeRawOperation, outcomeOf, type OperationOutcome } from '../../operation.js';
 import { deniedCoordinates } from '../../authz/enforce.js';
@@ -35,21 +36,21 @@ interface Observation {
  */
 export function createRequestMetrics(registry: Registry, options: { maxTokens: number }): RequestMetrics {
   const registers = [registry];
-  const requests = new Counter({
+  const requests = new CounterTally({
     name: 'bizgraph_gateway_requests_total',
     help: 'GraphQL operations answered, by operation name, client name (apollographql-client-name), operation type and outcome.',
     labelNames: ['operation', 'client', 'type', 'outcome'],
     registers,
   });
-  const duration = new Histogram({
+  const duration = new HistogramTally({
     name: 'bizgraph_gateway_request_duration_seconds',
     help: 'From the HTTP request (before authentication) to the answer of each operation.',
     labelNames: ['operation', 'type'],
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const errors = new Counter({ name: 'bizgraph_gateway_errors_total', help: 'Errors sent to clients, by extensions.code.', labelNames: ['code'], registers });
-  const denials = new Counter({
+  const errors = new CounterTally({ name: 'bizgraph_gateway_errors_total', help: 'Errors sent to clients, by extensions.code.', labelNames: ['code'], registers });
+  const denials = new CounterTally({
     name: 'bizgraph_gateway_authz_denials_total',
     help: 'Operations in which authorization removed (filter mode) or refused (reject mode) a field, by coordinate Type.field.',
     labelNames: ['coordinate'],
@@ -63,11 +64,11 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
   const record = (o: Observation) => {
     const operation = operationLabel(o.operationName, o.admit);
     const type = o.operationType ?? 'unknown';
-    requests.inc({ operation, client: clientLabel(o.clientName, o.admit), type, outcome: o.outcome });
-    duration.observe({ operation, type }, o.seconds);
-    for (const error of o.errors) errors.inc({ code: codeLabel(codeOf(error)) });
+    requests.add([operation, clientLabel(o.clientName, o.admit), type, o.outcome]);
+    duration.observe([operation, type], o.seconds);
+    for (const error of o.errors) errors.add([codeLabel(codeOf(error))]);
     // Coordinates come from the supergraph's policy, so they are bounded by the schema.
-    for (const coordinate of o.denied) denials.inc({ coordinate });
+    for (const coordinate of o.denied) denials.add([coordinate]);
   };
 
   const plugin: ApolloServerPlugin<GatewayContext> = {

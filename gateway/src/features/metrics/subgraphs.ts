@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { CounterTally, HistogramTally } from '../../../../common/metric-tally.js';
 import { LATENCY_BUCKETS } from '../../../../common/metrics.js';
 import { gatewayEvents, type BreakerState } from '../../observability/events.js';
 
@@ -16,14 +17,14 @@ export const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, '
 export function subscribeSubgraphMetrics(registry: Registry, subgraphs: readonly string[] | (() => readonly string[])): () => void {
   const registers = [registry];
   const current = typeof subgraphs === 'function' ? subgraphs : () => subgraphs;
-  const duration = new Histogram({
+  const duration = new HistogramTally({
     name: 'bizgraph_gateway_subgraph_fetch_duration_seconds',
     help: 'Duration of each fetch attempt from the gateway to a subgraph, by subgraph and owning system.',
     labelNames: ['subgraph', 'system'],
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const fetches = new Counter({
+  const fetches = new CounterTally({
     name: 'bizgraph_gateway_subgraph_fetches_total',
     help: 'Fetch attempts to a subgraph by outcome (ok, graphql_error, timeout, unavailable, circuit_open, bulkhead_full) and operation type.',
     labelNames: ['subgraph', 'system', 'operation_type', 'outcome'],
@@ -61,8 +62,8 @@ export function subscribeSubgraphMetrics(registry: Registry, subgraphs: readonly
   const unsubscribe = [
     gatewayEvents.on('subgraphFetch', ({ subgraph, system, durationMs, outcome, operationType }) => {
       if (!mine.has(subgraph)) return;
-      duration.observe({ subgraph, system }, durationMs / 1000);
-      fetches.inc({ subgraph, system, operation_type: operationType, outcome });
+      duration.observe([subgraph, system], durationMs / 1000);
+      fetches.add([subgraph, system, operationType, outcome]);
     }),
     gatewayEvents.on('subgraphRetry', ({ subgraph }) => {
       if (mine.has(subgraph)) retries.inc({ subgraph });
