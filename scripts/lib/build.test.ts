@@ -45,6 +45,15 @@ describe('the build every process can run from', () => {
     expect([...packages].filter((name) => !UNBUNDLED_PACKAGES.some((unbundled) => name === unbundled || name.startsWith(`${unbundled}/`)))).toEqual([]);
   });
 
+  it("hashes with Node's crypto in the bundles, not sha.js in JavaScript (Apollo Server's query hash, on every request)", () => {
+    const bundled = ['gateway/src/main.js', ...readdirSync(join(outDir, 'chunks')).map((name) => `chunks/${name}`)]
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(outDir, file), 'utf8'))
+      .join('\n');
+    expect(bundled).toContain('node_modules/@apollo/utils.createhash/dist/index.js');
+    expect(bundled).not.toContain('node_modules/sha.js/');
+  });
+
   it('finds the live project root from inside the build', async () => {
     const built = (await import(pathToFileURL(join(outDir, 'common/project-root.js')).href)) as { PROJECT_ROOT: string };
     expect(built.PROJECT_ROOT).toBe(ROOT);
