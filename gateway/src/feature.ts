@@ -1,23 +1,18 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  onRequestAsyncHookHandler,
-  onResponseAsyncHookHandler,
-  onSendAsyncHookHandler,
-  preHandlerAsyncHookHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { ParseOptions, ValidationRule } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { SubgraphObserver } from './datasource/observer.js';
 
-/** Fastify hooks a feature adds to the `/graphql` route (after the app-wide ones). */
+/**
+ * Fastify hooks a feature adds to the `/graphql` route (after the app-wide ones). Callback style
+ * (`done`), not async: an async hook costs a promise and a microtask per request.
+ */
 export interface GraphQLRouteHooks {
-  onRequest?: onRequestAsyncHookHandler;
-  preHandler?: preHandlerAsyncHookHandler;
-  onSend?: onSendAsyncHookHandler<unknown>;
-  onResponse?: onResponseAsyncHookHandler;
+  onRequest?: onRequestHookHandler;
+  preHandler?: preHandlerHookHandler;
+  onSend?: onSendHookHandler<unknown>;
+  onResponse?: onResponseHookHandler;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SupergraphPolicy } from '../../authz/policy.js';
 import type { GatewayContext, GatewayPrincipal } from '../../context.js';
 import type { GatewayFeature, GraphQLRouteHooks } from '../../feature.js';
 import { log } from '../../log.js';
+import { isoTime } from '../../../../common/logger.js';
 
 export interface Audit extends GatewayFeature {
   /** Writes the line of every operation Apollo Server runs or refuses (`willSendResponse`). */
@@ -72,7 +73,7 @@ export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((sc
     return lookups.get(current);
   };
 
-  const startHttp = (): HttpAudit => ({ started: performance.now(), time: new Date().toISOString(), principal: null, lines: 0 });
+  const startHttp = (): HttpAudit => ({ started: performance.now(), time: isoTime(), principal: null, lines: 0 });
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ contextValue }) {
@@ -105,24 +106,27 @@ export function createAudit(config: AuditConfig, policy: SupergraphPolicy | ((sc
       context.audit = http;
     },
     routeHooks: {
-      async onRequest(request) {
+      onRequest(request, _reply, done) {
         requests.set(request, startHttp());
+        done();
       },
-      async onSend(request, _reply, payload) {
+      onSend(request, _reply, payload, done) {
         const http = requests.get(request);
         if (http && http.lines === 0 && typeof payload === 'string' && payload.length <= MAX_PAYLOAD) http.payload = payload;
-        return payload;
+        done(null, payload);
       },
-      async onResponse(request, reply) {
+      onResponse(request, reply, done) {
         const http = requests.get(request);
         // CORS preflights carry no operation; everything else on /graphql is audited.
-        if (!http || http.lines > 0 || request.method === 'OPTIONS') return;
-        http.lines++;
-        try {
-          void sink.write(JSON.stringify(httpLine(request, reply.statusCode, http, options.maxTokens)));
-        } catch (error) {
-          log('error', 'audit line could not be built', { requestId: request.id, error: String((error as Error).stack ?? error) });
+        if (http && http.lines === 0 && request.method !== 'OPTIONS') {
+          http.lines++;
+          try {
+            void sink.write(JSON.stringify(httpLine(request, reply.statusCode, http, options.maxTokens)));
+          } catch (error) {
+            log('error', 'audit line could not be built', { requestId: request.id, error: String((error as Error).stack ?? error) });
+          }
         }
+        done();
       },
     },
     dropped: () => sink.dropped(),

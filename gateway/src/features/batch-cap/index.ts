@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { preHandlerHookHandler } from 'fastify';
 import { operationLimitError } from '../../errors.js';
 import type { GatewayFeature } from '../../feature.js';
 
@@ -12,14 +12,17 @@ export function batchCapFeature(maxBatch: number): GatewayFeature {
   return { routeHooks: { preHandler: batchCap(maxBatch) } };
 }
 
-function batchCap(maxBatch: number): preHandlerAsyncHookHandler {
-  return async function capBatch(request: FastifyRequest, reply: FastifyReply) {
+function batchCap(maxBatch: number): preHandlerHookHandler {
+  return function capBatch(request, reply, done) {
     const { body } = request;
-    if (!Array.isArray(body) || body.length <= maxBatch) return;
+    if (!Array.isArray(body) || body.length <= maxBatch) {
+      done();
+      return;
+    }
     const error = operationLimitError('batch', maxBatch, body.length);
     const { http: _http, ...extensions } = error.extensions;
-    // Returning the reply tells fastify the answer is sent and the route handler must not run.
-    return reply
+    // Answered here without calling done(): fastify then runs neither later hooks nor the handler.
+    void reply
       .code(400)
       .type('application/json; charset=utf-8')
       .send({ errors: [{ message: error.message, extensions }] });

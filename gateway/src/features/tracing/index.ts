@@ -31,7 +31,7 @@ export function requestSpansFeature(exporting: boolean): RequestTraces {
   return {
     traceOf: (request) => traces.get(request),
     routeHooks: {
-      async onRequest(request, reply) {
+      onRequest(request, reply, done) {
         const client = request.headers['apollographql-client-name'];
         const attributes = tracer
           ? {
@@ -45,13 +45,18 @@ export function requestSpansFeature(exporting: boolean): RequestTraces {
         const requestTrace = startRequestTrace(request.headers, `${request.method} /graphql`, attributes, tracer);
         traces.set(request, requestTrace);
         reply.header(TRACE_ID_HEADER, requestTrace.traceId);
+        done();
       },
-      async onResponse(request, reply) {
+      onResponse(request, reply, done) {
         finish(request, reply.statusCode);
+        done();
       },
     },
     register(app) {
-      app.addHook('onRequestAbort', async (request) => finish(request, undefined));
+      app.addHook('onRequestAbort', (request, done) => {
+        finish(request, undefined);
+        done();
+      });
     },
     contributeContext(context, request) {
       context.trace = traces.get(request);
