@@ -70,8 +70,9 @@ function valuesAtPath(value: unknown, path: ResponsePath, step: number): unknown
   if (step === path.length || value === undefined || value === null) return value;
   const current = path[step];
   if (current === '@') return (value as unknown[]).flatMap((element) => valuesAtPath(element, path, step + 1));
-  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
-  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${String(current)}`);
+  // federation-internals' assert messages, built only on failure (this runs once per value reached).
+  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(current)}`);
   return valuesAtPath(getOwn(value as ResultObject, current as string), path, step + 1);
 }
 

@@ -1,5 +1,5 @@
 import { executeSync, type GraphQLError } from 'graphql';
-import { ERRORS, assert } from '@apollo/federation-internals';
+import { ERRORS } from '@apollo/federation-internals';
 import type { ConditionValue, FieldProjection, OperationProjection, ProjectionSelection, SelectionConditions, ShapeType } from './projection.js';
 import { describeTypename, type ExecutionSchema } from './schema-index.js';
 import { getOwn, newResultObject, type ResultObject } from './types.js';
@@ -25,6 +25,20 @@ interface ShapeState {
 
 const NULL_BUBBLE_UP = true;
 
+/**
+ * What the last `updateValue` call found besides its value, for its caller to read right after it
+ * returns (the pass is synchronous): one result object per value of the answer was most of the
+ * shaping pass's garbage. `invalid`: a non-null violation that must null the enclosing object;
+ * `hasErrors`: an error was already reported for this value.
+ */
+let lastInvalid = false;
+let lastHasErrors = false;
+
+/** @apollo/federation-internals' `assert`, called only on failure: its message closure and the bundle's getter cost on every value. */
+function failAssertion(message: string): never {
+  throw new Error(message);
+}
+
 export function shapeResponse(schema: ExecutionSchema, projection: OperationProjection, input: ResultObject, variables: Record<string, unknown>): ShapeResult {
   const state: ShapeState = {
     schema,
@@ -40,7 +54,7 @@ export function shapeResponse(schema: ExecutionSchema, projection: OperationProj
 function conditionValue(value: ConditionValue, variables: Record<string, unknown>): boolean {
   if (typeof value === 'boolean') return value;
   const provided = variables[value.variable];
-  assert(provided !== undefined && typeof provided === 'boolean', () => `Unexpected value ${String(provided)} for variable $${value.variable}`);
+  if (provided === undefined || typeof provided !== 'boolean') failAssertion(`Unexpected value ${String(provided)} for variable $${value.variable}`);
   return provided as boolean;
 }
 
@@ -59,7 +73,7 @@ function applySelections(state: ShapeState, selections: ProjectionSelection[], i
       continue;
     }
     const typename = input.__typename;
-    assert(!typename || typeof typename === 'string', () => `Got unexpected value for __typename: ${String(typename)}`);
+    if (typename && typeof typename !== 'string') failAssertion(`Got unexpected value for __typename: ${String(typename)}`);
     const condition = selection.typeCondition;
     if (condition && !state.schema.apiConditionApplies(condition, typeof typename === 'string' && typename ? typename : parentType)) continue;
     if (applySelections(state, selection.selections, input, output, condition ?? parentType)) return NULL_BUBBLE_UP;
@@ -85,16 +99,9 @@ function applyField(state: ShapeState, field: FieldProjection, input: ResultObje
     return false;
   }
   state.path.push(responseName);
-  const { updated, isInvalid } = updateValue(state, outputValue, field.type, inputValue, field.selections, parentType);
-  output[responseName] = updated;
+  output[responseName] = updateValue(state, outputValue, field.type, inputValue, field.selections, parentType);
   state.path.pop();
-  return !!isInvalid;
-}
-
-interface Updated {
-  updated: unknown;
-  isInvalid?: boolean;
-  hasErrors?: boolean;
+  return lastInvalid;
 }
 
 function describeLast(path: (string | number)[], currentType: string, parentType: string): string {
@@ -114,21 +121,28 @@ function invalid(state: ShapeState, message: string): void {
   }
 }
 
-function updateValue(state: ShapeState, outputValue: unknown, type: ShapeType, inputValue: unknown, selections: ProjectionSelection[] | undefined, parentType: string): Updated {
-  if (outputValue === null || (outputValue !== undefined && !selections)) return { updated: outputValue };
+/** The shaped value; `lastInvalid` and `lastHasErrors` say the rest. */
+function updateValue(state: ShapeState, outputValue: unknown, type: ShapeType, inputValue: unknown, selections: ProjectionSelection[] | undefined, parentType: string): unknown {
+  if (outputValue === null || (outputValue !== undefined && !selections)) return settled(outputValue, false, false);
   if (type.kind === 'nonNull') {
     const inner = updateValue(state, outputValue, type.ofType, inputValue, selections, parentType);
-    if (inner.updated !== null) return { updated: inner.updated };
-    if (!inner.hasErrors) invalid(state, `Cannot return null for non-nullable ${describeLast(state.path, type.ofType.text, parentType)}.`);
-    return { updated: null, isInvalid: true, hasErrors: true };
+    if (inner !== null) return settled(inner, false, false);
+    if (!lastHasErrors) invalid(state, `Cannot return null for non-nullable ${describeLast(state.path, type.ofType.text, parentType)}.`);
+    return settled(null, true, true);
   }
-  if (inputValue === null) return { updated: null };
+  if (inputValue === null) return settled(null, false, false);
   if (type.kind === 'list') return updateList(state, outputValue, type, inputValue, selections, parentType);
   if (type.kind === 'composite') return updateObject(state, outputValue, type, inputValue, selections, parentType);
-  assert(outputValue === undefined, () => `Excepted output to be undefined but got ${type.text} for type ${type.text}`);
+  if (outputValue !== undefined) failAssertion(`Excepted output to be undefined but got ${type.text} for type ${type.text}`);
   const valid = isValidLeaf(type, inputValue);
   if (!valid) invalid(state, `Invalid value found for ${describeLast(state.path, type.text, parentType)}.`);
-  return { updated: valid ? inputValue : null, hasErrors: !valid };
+  return settled(valid ? inputValue : null, false, !valid);
+}
+
+function settled(value: unknown, isInvalid: boolean, hasErrors: boolean): unknown {
+  lastInvalid = isInvalid;
+  lastHasErrors = hasErrors;
+  return value;
 }
 
 function updateList(
@@ -138,23 +152,25 @@ function updateList(
   inputValue: unknown,
   selections: ProjectionSelection[] | undefined,
   parentType: string,
-): Updated {
-  assert(Array.isArray(inputValue), () => `Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.text}`);
-  assert(outputValue === undefined || Array.isArray(outputValue), () => `Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`);
+): unknown {
+  if (!Array.isArray(inputValue)) failAssertion(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.text}`);
+  if (outputValue !== undefined && !Array.isArray(outputValue)) failAssertion(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`);
   const inputList = inputValue as unknown[];
   const outputList = outputValue === undefined ? new Array<unknown>(inputList.length).fill(undefined) : (outputValue as unknown[]);
-  assert(inputList.length === outputList.length, () => `[${String(inputList)}].length (${inputList.length}) !== [${String(outputList)}].length (${outputList.length})`);
+  if (inputList.length !== outputList.length) {
+    failAssertion(`[${String(inputList)}].length (${inputList.length}) !== [${String(outputList)}].length (${outputList.length})`);
+  }
   let shouldNullify = false;
   let hasErrors = false;
-  const updated = outputList.map((outputElement, index) => {
+  const updated = new Array<unknown>(outputList.length);
+  for (let index = 0; index < outputList.length; index++) {
     state.path.push(index);
-    const element = updateValue(state, outputElement, type.ofType, inputList[index], selections, parentType);
+    updated[index] = updateValue(state, outputList[index], type.ofType, inputList[index], selections, parentType);
     state.path.pop();
-    shouldNullify ||= !!element.isInvalid;
-    hasErrors ||= !!element.hasErrors;
-    return element.updated;
-  });
-  return { updated: shouldNullify ? null : updated, hasErrors };
+    shouldNullify ||= lastInvalid;
+    hasErrors ||= lastHasErrors;
+  }
+  return settled(shouldNullify ? null : updated, false, hasErrors);
 }
 
 function updateObject(
@@ -164,25 +180,26 @@ function updateObject(
   inputValue: unknown,
   selections: ProjectionSelection[] | undefined,
   parentType: string,
-): Updated {
-  assert(selections, () => `Invalid empty selection set for composite type ${type.text}`);
-  assert(typeof inputValue === 'object', () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
-  assert(outputValue === undefined || typeof outputValue === 'object', () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
+): unknown {
+  if (!selections) failAssertion(`Invalid empty selection set for composite type ${type.text}`);
+  if (typeof inputValue !== 'object') failAssertion(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
+  if (outputValue !== undefined && typeof outputValue !== 'object')
+    failAssertion(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
   const input = inputValue as ResultObject;
   const inputTypename = input.__typename;
-  assert(inputTypename === undefined || typeof inputTypename === 'string', () => `Invalid non-string value ${String(inputTypename)} for __typename at ${String(state.path)}`);
+  if (inputTypename !== undefined && typeof inputTypename !== 'string') failAssertion(`Invalid non-string value ${String(inputTypename)} for __typename at ${String(state.path)}`);
   let objectType = type.text;
   if (inputTypename) {
     const named = describeTypename(state.schema, inputTypename as string);
     if (!named.isComposite) {
       invalid(state, `Invalid __typename found for object at ${describeLast(state.path, type.text, parentType)}.`);
-      return { updated: null, hasErrors: true };
+      return settled(null, false, true);
     }
     objectType = inputTypename as string;
   }
   const output = outputValue === undefined ? newResultObject() : (outputValue as ResultObject);
   const bubbled = applySelections(state, selections!, input, output, objectType);
-  return { updated: bubbled ? null : output, hasErrors: bubbled };
+  return settled(bubbled ? null : output, false, bubbled);
 }
 
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
@@ -205,7 +222,7 @@ function isValidLeaf(type: Extract<ShapeType, { kind: 'leaf' }>, value: unknown)
 
 function introspect(state: ShapeState, field: FieldProjection): unknown {
   const { data, errors } = executeSync({ schema: state.schema.apiGraphQL, document: field.introspection!, rootValue: {}, variableValues: state.variables });
-  assert(!errors || errors.length === 0, () => `Introspection query for ${field.responseName} should not have failed but got ${JSON.stringify(errors)}`);
-  assert(data, () => `Introspection query for ${field.responseName} should not have failed`);
+  if (errors && errors.length > 0) failAssertion(`Introspection query for ${field.responseName} should not have failed but got ${JSON.stringify(errors)}`);
+  if (!data) failAssertion(`Introspection query for ${field.responseName} should not have failed`);
   return getOwn(data!, field.responseName);
 }
