@@ -211,6 +211,35 @@ describe('deliveredClassified', () => {
     ]);
   });
 
+  it('reuses what it worked out from a document on its next request, never the counts, and not across policies or variables', () => {
+    const document = parse('{ customers { id email balance { amount } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const tagsOf = (coordinate: string) => TAGS[coordinate];
+    const walk = (data: unknown, lookup = tagsOf) => deliveredClassified({ schema, document, operation, variables: undefined, data, tagsOf: lookup });
+    const one = { customers: [{ id: '1', email: 'a@x', balance: null }] };
+    const two = {
+      customers: [
+        { id: '1', email: 'a@x', balance: { amount: '1' } },
+        { id: '2', email: null, balance: { amount: '2' } },
+      ],
+    };
+    expect(walk(one)).toEqual([{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }]);
+    expect(walk(two)).toEqual([
+      { coordinate: 'Customer.balance', tags: ['financial'], count: 2 },
+      { coordinate: 'Customer.email', tags: ['pii'], count: 1 },
+    ]);
+    // Another supergraph version's policy, same document: its tags, not the cached ones.
+    expect(walk(two, (coordinate) => (coordinate === 'Customer.id' ? ['key'] : undefined))).toEqual([{ coordinate: 'Customer.id', tags: ['key'], count: 2 }]);
+
+    const conditional = parse('query Q($withEmail: Boolean!) { customers { id email @include(if: $withEmail) } }');
+    const conditionalOperation = conditional.definitions[0] as OperationDefinitionNode;
+    const run = (withEmail: boolean) =>
+      deliveredClassified({ schema, document: conditional, operation: conditionalOperation, variables: { withEmail }, data: { customers: [{ id: '1', email: 'a@x' }] }, tagsOf });
+    expect(run(true)).toEqual([{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }]);
+    expect(run(false)).toEqual([]);
+    expect(run(true)).toEqual([{ coordinate: 'Customer.email', tags: ['pii'], count: 1 }]);
+  });
+
   it('delivers nothing when there is no data', () => {
     expect(delivered(`{ customer(id: "1") { email } }`, null)).toEqual([]);
     expect(delivered(`{ customer(id: "1") { email } }`, { customer: null })).toEqual([]);

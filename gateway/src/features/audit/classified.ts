@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit as visitAst,
 } from 'graphql';
 
 /** A classified field the response delivered: its schema coordinate, its tags, how many non-null values. */
@@ -61,6 +62,48 @@ interface Collected {
   fields: CollectedField[];
 }
 
+/** What the walk works out from the operation alone, kept with the document for its next request. */
+interface WalkCaches {
+  schema: GraphQLSchema;
+  tagsOf: TagLookup;
+  /** Collected fields per (selection owner, runtime type): a list of 1000 objects collects once. */
+  collected: WeakMap<object, Map<string, Collected>>;
+  tags: Map<string, readonly string[]>;
+}
+
+/**
+ * Per document (Apollo Server hands the same parsed document to every request with the same query
+ * text), for documents whose selections do not depend on variables (no `@skip`/`@include`): their
+ * collected fields are the same on every request, so only the walk over the answer is per request.
+ */
+const cachesByDocument = new WeakMap<DocumentNode, WalkCaches | null>();
+
+function walkCaches(schema: GraphQLSchema, document: DocumentNode, tagsOf: TagLookup): WalkCaches {
+  const fresh = (): WalkCaches => ({ schema, tagsOf, collected: new WeakMap(), tags: new Map() });
+  let cached = cachesByDocument.get(document);
+  if (cached === undefined) {
+    cached = hasConditionalSelections(document) ? null : fresh();
+    cachesByDocument.set(document, cached);
+  }
+  if (cached === null) return fresh();
+  // Another supergraph version (hot reload) reads the same text against another schema and policy.
+  if (cached.schema !== schema || cached.tagsOf !== tagsOf) {
+    cached = fresh();
+    cachesByDocument.set(document, cached);
+  }
+  return cached;
+}
+
+function hasConditionalSelections(document: DocumentNode): boolean {
+  let found = false;
+  visitAst(document, {
+    Directive(node) {
+      if (node.name.value === 'skip' || node.name.value === 'include') found = true;
+    },
+  });
+  return found;
+}
+
 /**
  * The classified fields a response actually delivered: the `data` is walked together with the
  * operation, each response key mapped back to its schema coordinate (aliases, named and inline
@@ -80,9 +123,7 @@ export function deliveredClassified(input: DeliveredInput): ClassifiedDelivery[]
   }
   const variables = coerceVariables(schema, operation, input.variables);
   const counts = new Map<string, ClassifiedDelivery>();
-  const tagCache = new Map<string, readonly string[]>();
-  // Collected fields per (selection owner, runtime type): a list of 1000 objects collects once.
-  const collectedCache = new WeakMap<object, Map<string, Collected>>();
+  const { tags: tagCache, collected: collectedCache } = walkCaches(schema, document, input.tagsOf);
 
   const included = (node: FieldNode | SelectionSetNode['selections'][number]): boolean => {
     if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
