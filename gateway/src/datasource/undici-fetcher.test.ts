@@ -9,10 +9,23 @@ const BODY = JSON.stringify({ data: { orders: Array.from({ length: 200 }, (_, i)
 let server: Server;
 let url: string;
 const seen: IncomingHttpHeaders[] = [];
+let slowAnswered = false;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     seen.push(request.headers);
+    const want = request.headers['x-want'];
+    if (want === 'slow') {
+      return void setTimeout(() => {
+        slowAnswered = true;
+        response.end(BODY);
+      }, 2000);
+    }
+    if (want === 'bom') return void response.setHeader('content-type', 'application/json').end(`\uFEFF${BODY}`);
+    if (want === 'repeated') {
+      response.setHeader('x-multi', ['a', 'b']);
+      return void response.end(BODY);
+    }
     const accepted = String(request.headers['accept-encoding'] ?? '');
     response.setHeader('content-type', 'application/json');
     if (accepted.includes('br') && request.headers['x-want'] === 'br') {
@@ -50,6 +63,38 @@ describe('undici fetcher compression', () => {
     const brotli = await fetcher.fetch(url, { method: 'POST', body: '{}', headers: { 'x-want': 'br' } });
     expect(await brotli.text()).toBe(BODY);
     expect(seen.map((headers) => headers['accept-encoding'])).toEqual(['gzip, br', 'gzip, br']);
+    await fetcher.close();
+  });
+});
+
+describe('undici fetcher answers', () => {
+  it("reads repeated headers joined and a body behind a byte-order mark, as undici's own body readers do", async () => {
+    const fetcher = createUndiciFetcher({ ...options, compression: false });
+    const repeated = await fetcher.fetch(url, { method: 'POST', body: '{}', headers: { 'x-want': 'repeated' } });
+    expect([repeated.status, repeated.ok, repeated.headers.get('X-Multi'), repeated.headers.get('x-missing')]).toEqual([200, true, 'a, b', null]);
+    const bom = await fetcher.fetch(url, { method: 'POST', body: '{}', headers: { 'x-want': 'bom' } });
+    expect(await bom.json()).toEqual(JSON.parse(BODY));
+    await fetcher.close();
+  });
+
+  it("rejects with the signal's reason as soon as it aborts, and the connection serves the next call", async () => {
+    const fetcher = createUndiciFetcher({ ...options, connections: 1, compression: false });
+    const slow = fetcher.fetch(url, { method: 'POST', body: '{}', headers: { 'x-want': 'slow' }, signal: AbortSignal.timeout(100) });
+    await expect(slow).rejects.toMatchObject({ name: 'TimeoutError' });
+    // Rejected before the subgraph answered, not when it did.
+    expect(slowAnswered).toBe(false);
+    const next = await fetcher.fetch(url, { method: 'POST', body: '{}' });
+    expect(await next.text()).toBe(BODY);
+    await fetcher.close();
+  });
+
+  it('rejects a call aborted before it is sent without sending it', async () => {
+    const fetcher = createUndiciFetcher({ ...options, compression: false });
+    seen.length = 0;
+    const controller = new AbortController();
+    controller.abort(new Error('not needed any more'));
+    await expect(fetcher.fetch(url, { method: 'POST', body: '{}', signal: controller.signal })).rejects.toThrow('not needed any more');
+    expect(seen).toEqual([]);
     await fetcher.close();
   });
 });
