@@ -124,6 +124,20 @@ describe('SubgraphResilience', () => {
     expect(Date.now() - started).toBeLessThan(POLICY.timeoutMs);
   });
 
+  it('gives a fetch still queued in the bulkhead at the deadline SUBGRAPH_TIMEOUT, without running it', async () => {
+    const events = recordEvents();
+    const resilience = new SubgraphResilience(ORIGIN, { ...POLICY, maxConcurrency: 1, maxQueue: 1 });
+    let release!: () => void;
+    const first = resilience.execute(call(), () => new Promise<typeof ok>((resolve) => (release = () => resolve(ok))));
+    let queuedRan = false;
+    const queued = await rejection(resilience.execute(call('query', 50), async () => ((queuedRan = true), ok)));
+    expect(queued.extensions).toEqual({ code: 'SUBGRAPH_TIMEOUT', ...ORIGIN });
+    release();
+    expect(await first).toBe(ok);
+    expect(queuedRan).toBe(false);
+    expect(events).toContainEqual(['subgraphFetch', { ...ORIGIN, outcome: 'timeout', operationType: 'query' }]);
+  });
+
   it('stops retrying when the retry budget is spent', async () => {
     const resilience = new SubgraphResilience(ORIGIN, { ...POLICY, retries: 1, retryBudgetPercent: 1 });
     let attempts = 0;

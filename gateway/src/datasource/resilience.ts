@@ -78,8 +78,11 @@ export class SubgraphResilience {
     const remaining = call.deadlineAt - Date.now();
     if (remaining <= 0) throw this.reject(call, 'timeout', this.deadlineError(call));
     this.budget.recordRequest();
-    const deadlineTimer = clearableTimeout(remaining);
-    const deadline = deadlineTimer.signal;
+    // The request's deadline needs a timer of its own only while a fetch may wait in the bulkhead's
+    // queue: each attempt's own timer already stops at the deadline, and retry backoffs never sleep
+    // past it. With a free slot (the usual case) the fetch starts at once and needs neither.
+    const deadlineTimer = this.bulkhead.executionSlots > 0 ? undefined : clearableTimeout(remaining);
+    const deadline = deadlineTimer?.signal;
     let attempts = 0;
     const once = () => {
       attempts += 1;
@@ -90,7 +93,8 @@ export class SubgraphResilience {
     const retried = call.operationType === 'query' && this.policy.retries > 0;
     const run = () => (retried ? this.retryPolicy(call, () => attempts).execute(once, deadline) : once());
     try {
-      return await untilAborted(this.bulkhead.execute(run, deadline), deadline);
+      const running = this.bulkhead.execute(run, deadline);
+      return await (deadline ? untilAborted(running, deadline) : running);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw this.reject(
@@ -111,10 +115,11 @@ export class SubgraphResilience {
       }
       // Still queued in the bulkhead at the deadline: no attempt ran. (An attempt in flight reports itself.)
       if (error instanceof TaskCancelledError) throw this.reject(call, 'timeout', this.deadlineError(call));
-      if (error === deadline.reason) throw this.deadlineError(call);
+      // The deadline passed first: reported here only when no attempt ran (one in flight reports itself).
+      if (deadline && error === deadline.reason) throw attempts === 0 ? this.reject(call, 'timeout', this.deadlineError(call)) : this.deadlineError(call);
       throw error;
     } finally {
-      deadlineTimer.clear();
+      deadlineTimer?.clear();
     }
   }
 
