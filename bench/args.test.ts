@@ -17,7 +17,7 @@ describe('bench arguments', () => {
   it('selects gateways (always with the plain baseline) and workloads, as a custom run', () => {
     expect(parseBenchArgs(['--gateways', 'bizgraph', '--workloads=d,a'])).toMatchObject({ gateways: ['plain', 'bizgraph'], workloads: ['a', 'd'], custom: true });
     expect(() => parseBenchArgs(['--gateways', 'bizgraph,router'])).toThrow(
-      '--gateways: expected some of plain,bizgraph-apollo,bizgraph,bizgraph-no-request-log,bizgraph-no-metrics,bizgraph-no-audit,bizgraph-no-usage-log,bizgraph-quiet,bizgraph-spans,bizgraph-spans-sampled,bizgraph-warm,floor, got "router"',
+      '--gateways: expected some of plain,bizgraph-apollo,bizgraph,bizgraph-no-request-log,bizgraph-no-metrics,bizgraph-no-audit,bizgraph-no-usage-log,bizgraph-quiet,bizgraph-spans,bizgraph-spans-sampled,bizgraph-defaults-again,bizgraph-warm,floor, got "router"',
     );
     expect(() => parseBenchArgs(['--workloads', ''])).toThrow('--workloads: expected some of a,b,c,d, got ""');
   });

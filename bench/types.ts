@@ -9,7 +9,14 @@ export type GatewayId = 'bizgraph' | 'bizgraph-apollo' | 'bizgraph-warm' | 'plai
 
 /** bizgraph (caches off, production defaults) with one observability part off, all of them off, or spans exported. */
 export type ObservabilityVariantId =
-  'bizgraph-no-request-log' | 'bizgraph-no-metrics' | 'bizgraph-no-audit' | 'bizgraph-no-usage-log' | 'bizgraph-quiet' | 'bizgraph-spans' | 'bizgraph-spans-sampled';
+  | 'bizgraph-no-request-log'
+  | 'bizgraph-no-metrics'
+  | 'bizgraph-no-audit'
+  | 'bizgraph-no-usage-log'
+  | 'bizgraph-quiet'
+  | 'bizgraph-spans'
+  | 'bizgraph-spans-sampled'
+  | 'bizgraph-defaults-again';
 export type WorkloadId = 'a' | 'b' | 'c' | 'd';
 
 export interface Machine {
