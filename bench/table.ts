@@ -135,7 +135,7 @@ export function renderObservabilityTable(results: Pick<BenchResults, 'observabil
     return [
       labels.get(cost.workload) ?? cost.workload,
       OBSERVABILITY_LABELS[cost.gateway],
-      settings.get(cost.gateway) ?? '–',
+      settings.get(cost.gateway) || '–',
       run?.ok ? fixed(cost.cpuMsPerRequest, 2) : 'not measured',
       formatVsDefaults(cost),
       formatSpanExports(run?.spanExports),
