@@ -104,7 +104,7 @@ describe('a supergraph with @context', () => {
   });
 
   it("is served by bizgraph's executor, each tag priced in the currency of the shelf it is reached through", async () => {
-    const gateway = await startGateway(urls, ['--supergraph', supergraphPath]);
+    const gateway = await startGateway({ ...urls, GATEWAY_EXECUTOR: 'bizgraph' }, ['--supergraph', supergraphPath]);
     processes.push(gateway);
     const response = await graphql(`${gateway.url}/graphql`, '{ shelf(id: "s1") { books { title } tags { id price } } }');
     expect(response.body).toEqual({
