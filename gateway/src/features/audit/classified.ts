@@ -64,8 +64,6 @@ interface Collected {
 
 /** What the walk works out from the operation alone, kept with the document for its next request. */
 interface WalkCaches {
-  schema: GraphQLSchema;
-  tagsOf: TagLookup;
   /** Collected fields per (selection owner, runtime type): a list of 1000 objects collects once. */
   collected: WeakMap<object, Map<string, Collected>>;
   tags: Map<string, readonly string[]>;
@@ -73,25 +71,25 @@ interface WalkCaches {
 
 /**
  * Per document (Apollo Server hands the same parsed document to every request with the same query
- * text), for documents whose selections do not depend on variables (no `@skip`/`@include`): their
- * collected fields are the same on every request, so only the walk over the answer is per request.
+ * text), then per schema and policy (as `mayDeliverClassified` keeps its verdicts: during a hot
+ * reload two versions read the same text), for documents whose selections do not depend on
+ * variables (no `@skip`/`@include`, else `null`): their collected fields are the same on every
+ * request, so only the walk over the answer is per request.
  */
-const cachesByDocument = new WeakMap<DocumentNode, WalkCaches | null>();
+const cachesByDocument = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, WeakMap<TagLookup, WalkCaches>> | null>();
 
 function walkCaches(schema: GraphQLSchema, document: DocumentNode, tagsOf: TagLookup): WalkCaches {
-  const fresh = (): WalkCaches => ({ schema, tagsOf, collected: new WeakMap(), tags: new Map() });
-  let cached = cachesByDocument.get(document);
-  if (cached === undefined) {
-    cached = hasConditionalSelections(document) ? null : fresh();
-    cachesByDocument.set(document, cached);
+  let bySchema = cachesByDocument.get(document);
+  if (bySchema === undefined) {
+    bySchema = hasConditionalSelections(document) ? null : new WeakMap();
+    cachesByDocument.set(document, bySchema);
   }
-  if (cached === null) return fresh();
-  // Another supergraph version (hot reload) reads the same text against another schema and policy.
-  if (cached.schema !== schema || cached.tagsOf !== tagsOf) {
-    cached = fresh();
-    cachesByDocument.set(document, cached);
-  }
-  return cached;
+  if (bySchema === null) return { collected: new WeakMap(), tags: new Map() };
+  let byPolicy = bySchema.get(schema);
+  if (!byPolicy) bySchema.set(schema, (byPolicy = new WeakMap()));
+  let caches = byPolicy.get(tagsOf);
+  if (!caches) byPolicy.set(tagsOf, (caches = { collected: new WeakMap(), tags: new Map() }));
+  return caches;
 }
 
 function hasConditionalSelections(document: DocumentNode): boolean {
