@@ -4,7 +4,7 @@ import { contextValuesAt } from './context-rewrites.js';
 import { applyRewrites } from './data-rewrites.js';
 import { cloneData, mergeInto } from './merge.js';
 import type { PreparedFetch } from './prepare.js';
-import { buildRepresentations, type RepresentationUse as EntityUse } from './representations.js';
+import { buildRepresentations, type RepresentationUse } from './representations.js';
 import type { ExecutionSchema } from './schema-index.js';
 import { downstreamServiceError, responsePathsAt } from './subgraph-errors.js';
 import type { ResultObject, SubgraphError, SubgraphFetch, SubgraphResponse } from './types.js';
@@ -57,7 +57,7 @@ async function fetchEntities(
   cursor: Cursor,
   entities: ResultObject[],
   variables: Record<string, unknown>,
-  pathIndexOf: (use: EntityUse) => number,
+  pathIndexOf: (use: RepresentationUse) => number,
 ): Promise<void> {
   const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
   if (batch.representations.length < 1) return;
@@ -75,7 +75,7 @@ async function fetchEntities(
       }
       // One error per entity that shared the representation: each sees it at its own path.
       const sharing = uses.filter((use) => use.sentIndex === sentIndex);
-      for (const use of sharing.length > 0 ? sharing : [{ requestIndex: sentIndex } as EntityUse]) {
+      for (const use of sharing.length > 0 ? sharing : [{ requestIndex: sentIndex } as RepresentationUse]) {
         pushError(state, node, error, [...pathOf(sharing.length > 0 ? pathIndexOf(use) : sentIndex), ...error.path!.slice(2)]);
       }
     }
