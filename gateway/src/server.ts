@@ -11,6 +11,7 @@ import { longestTimeoutMs, policyFor } from './datasource/resilience-config.js';
 import type { SubgraphObserver } from './datasource/observer.js';
 import { SubgraphDataSource } from './datasource/subgraph-data-source.js';
 import { createUndiciFetcher } from './datasource/undici-fetcher.js';
+import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
 import { createHealth } from './health.js';
@@ -113,6 +114,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // features/introspection decides, per principal: Apollo's switch can only refuse everyone.
     introspection: true,
     formatError: createFormatError(config.production),
+    // Flat text, written once into a buffer by `encodeAnswer` (answer-bytes.ts) with the newline Apollo's default adds.
+    stringifyResult: stringifyAnswer,
     // runService (common/process.ts) owns SIGINT/SIGTERM and closes the gateway itself.
     stopOnTerminationSignals: false,
   });
@@ -156,7 +159,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     features.contributeContext(built, request, reply);
     return built;
   };
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, handler: fastifyApolloHandler(apollo, { context }) });
+  // encodeAnswer runs after every feature's onSend: they still see the answer as text.
+  const onSend = [...(features.routeHooks.onSend ?? []), encodeAnswer];
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler: fastifyApolloHandler(apollo, { context }) });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 
