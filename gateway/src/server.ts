@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError } from '../../common/config.js';
 import { listenAndDescribe } from '../../common/listen.js';
@@ -15,6 +15,7 @@ import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
 import { createHealth } from './health.js';
+import { createBatchHeads, createGraphQLHandler } from './http/graphql-handler.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { loadPolicy } from './authz/load.js';
 import { createVersionFactory } from './reload/version.js';
@@ -100,11 +101,15 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
   features.register(app);
+  const batchHeads = createBatchHeads();
+  const plugins = [batchHeads.plugin, ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
+  const formatError = createFormatError(config.production);
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: versions.gateway,
     // No landing page: Apollo's default loads its explorer from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins],
+    // The batch's shared answer head first (http/graphql-handler.ts); no landing page: Apollo's loads its explorer from a CDN.
+    plugins,
     persistedQueries: features.persistedQueries,
     validationRules: features.validationRules,
     parseOptions: features.parseOptions,
@@ -113,7 +118,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     includeStacktraceInErrorResponses: !config.production,
     // features/introspection decides, per principal: Apollo's switch can only refuse everyone.
     introspection: true,
-    formatError: createFormatError(config.production),
+    formatError,
     // Flat text, written once into a buffer by `encodeAnswer` (answer-bytes.ts) with the newline Apollo's default adds.
     stringifyResult: stringifyAnswer,
     // runService (common/process.ts) owns SIGINT/SIGTERM and closes the gateway itself.
@@ -161,7 +166,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   };
   // encodeAnswer runs after every feature's onSend: they still see the answer as text.
   const onSend = [...(features.routeHooks.onSend ?? []), encodeAnswer];
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler: fastifyApolloHandler(apollo, { context }) });
+  // Our HTTP layer in front of Apollo Server's operation pipeline (http/graphql-handler.ts).
+  const handler = createGraphQLHandler({ apollo, batchHeads, plugins, context, formatError, includeStacktrace: !config.production, stringify: stringifyAnswer });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 
