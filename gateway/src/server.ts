@@ -15,7 +15,8 @@ import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
 import { createHealth } from './health.js';
-import { createBatchHeads, createGraphQLHandler } from './http/graphql-handler.js';
+import { createGraphQLHandler } from './http/graphql-handler.js';
+import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { loadPolicy } from './authz/load.js';
 import { createVersionFactory } from './reload/version.js';
@@ -101,14 +102,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
   features.register(app);
-  const batchHeads = createBatchHeads();
-  const plugins = [batchHeads.plugin, ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
+  const plugins = [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
   const formatError = createFormatError(config.production);
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: versions.gateway,
     // No landing page: Apollo's default loads its explorer from a CDN.
-    // The batch's shared answer head first (http/graphql-handler.ts); no landing page: Apollo's loads its explorer from a CDN.
+    // No landing page: Apollo's loads its explorer from a CDN.
     plugins,
     persistedQueries: features.persistedQueries,
     validationRules: features.validationRules,
@@ -166,8 +166,25 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   };
   // encodeAnswer runs after every feature's onSend: they still see the answer as text.
   const onSend = [...(features.routeHooks.onSend ?? []), encodeAnswer];
-  // Our HTTP layer in front of Apollo Server's operation pipeline (http/graphql-handler.ts).
-  const handler = createGraphQLHandler({ apollo, batchHeads, plugins, context, formatError, includeStacktrace: !config.production, stringify: stringifyAnswer });
+  // Apollo Server starts and stops the plugins and loads the gateway; requests run through our own
+  // HTTP layer and operation pipeline (http/), with the plugins Apollo Server installed.
+  const installed = installedPlugins(apollo);
+  const runOperation = createOperationPipeline({
+    plugins: installed,
+    current: () => {
+      const version = versions.active();
+      return { schema: version.apiSchema, executor: version.executor };
+    },
+    // As Apollo Server reads its option: only `false` disables them; without a cache, the server's.
+    persistedQueries: features.persistedQueries === false ? false : { cache: features.persistedQueries?.cache ?? apollo.cache, ttl: features.persistedQueries?.ttl },
+    validationRules: features.validationRules,
+    parseOptions: features.parseOptions,
+    formatError,
+    includeStacktrace: !config.production,
+    logger: apollo.logger,
+    cache: apollo.cache,
+  });
+  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace: !config.production, stringify: stringifyAnswer });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });

@@ -1,5 +1,6 @@
 import { HeaderMap, type GraphQLRequest, type HTTPGraphQLRequest } from '@apollo/server';
-import { GraphQLError, Kind } from 'graphql';
+import { Kind } from 'graphql';
+import { BadRequestError } from './operation-errors.js';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -8,16 +9,6 @@ import type { IncomingHttpHeaders } from 'node:http';
  * differential test (`graphql-http.differential.test.ts`) sends the same generated requests to
  * this layer and to `@as-integrations/fastify` + Apollo Server and compares the answers.
  */
-
-/** A refusal before any operation runs (400 unless `status` says otherwise), named as Apollo Server names it. */
-export class BadRequestError extends GraphQLError {
-  constructor(message: string, status = 400, headers = new HeaderMap()) {
-    super(message, { extensions: { code: 'BAD_REQUEST', http: { status, headers } } });
-    this.name = 'BadRequestError';
-  }
-}
-
-export const badRequest = (message: string, status?: number, headers?: HeaderMap): BadRequestError => new BadRequestError(message, status, headers);
 
 /** Request headers as Apollo Server plugins read them (`request.http.headers.get(name)`): lower-case names, repeats joined. */
 export function headerMapOf(headers: IncomingHttpHeaders): HeaderMap {
@@ -54,7 +45,7 @@ export function preventCsrf(headers: HeaderMap): void {
     if (essence === null || !SIMPLE_CONTENT_TYPES.has(essence)) return;
   }
   if (CSRF_HEADERS.some((name) => (headers.get(name)?.length ?? 0) > 0)) return;
-  throw badRequest(
+  throw new BadRequestError(
     `This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of ${[...SIMPLE_CONTENT_TYPES].join(', ')}) or provide a non-empty value for one of the following headers: ${CSRF_HEADERS.join(', ')}\n`,
   );
 }
@@ -82,25 +73,26 @@ export function mediaTypeEssence(value: string): string | null {
 export function graphQLRequestOf(http: HTTPGraphQLRequest, body: unknown): GraphQLRequest {
   if (http.method === 'POST') return fromPostBody(http, body);
   if (http.method === 'GET') return fromSearch(http);
-  throw badRequest('Apollo Server supports only GET/POST requests.', 405, new HeaderMap([['allow', 'GET, POST']]));
+  throw new BadRequestError('Apollo Server supports only GET/POST requests.', 405, new HeaderMap([['allow', 'GET, POST']]));
 }
 
 function fromPostBody(http: HTTPGraphQLRequest, body: unknown): GraphQLRequest {
-  if (!isRecord(body) || Object.keys(body).length === 0) throw badRequest('POST body missing, invalid Content-Type, or JSON object has no keys.');
+  if (!isRecord(body) || Object.keys(body).length === 0) throw new BadRequestError('POST body missing, invalid Content-Type, or JSON object has no keys.');
   const { query, variables, extensions, operationName } = body;
   if (query && typeof query !== 'string') {
     if (isRecord(query) && query.kind === Kind.DOCUMENT) {
-      throw badRequest(
+      throw new BadRequestError(
         "GraphQL queries must be strings. It looks like you're sending the internal graphql-js representation of a parsed query in your request instead of a request in the GraphQL query language. You can convert an AST to a string using the `print` function from `graphql`, or use a client like `apollo-client` which converts the internal representation to a string for you.",
       );
     }
-    throw badRequest('GraphQL queries must be strings.');
+    throw new BadRequestError('GraphQL queries must be strings.');
   }
-  if (typeof variables === 'string') throw badRequest('`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.');
-  if (typeof extensions === 'string') throw badRequest('`extensions` in a POST body should be provided as an object, not a recursively JSON-encoded string.');
-  if ('extensions' in body && extensions !== null && !isRecord(extensions)) throw badRequest('`extensions` in a POST body must be an object if provided.');
-  if ('variables' in body && variables !== null && !isRecord(variables)) throw badRequest('`variables` in a POST body must be an object if provided.');
-  if ('operationName' in body && operationName !== null && typeof operationName !== 'string') throw badRequest('`operationName` in a POST body must be a string if provided.');
+  if (typeof variables === 'string') throw new BadRequestError('`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.');
+  if (typeof extensions === 'string') throw new BadRequestError('`extensions` in a POST body should be provided as an object, not a recursively JSON-encoded string.');
+  if ('extensions' in body && extensions !== null && !isRecord(extensions)) throw new BadRequestError('`extensions` in a POST body must be an object if provided.');
+  if ('variables' in body && variables !== null && !isRecord(variables)) throw new BadRequestError('`variables` in a POST body must be an object if provided.');
+  if ('operationName' in body && operationName !== null && typeof operationName !== 'string')
+    throw new BadRequestError('`operationName` in a POST body must be a string if provided.');
   return {
     query: typeof query === 'string' ? query : undefined,
     operationName: typeof operationName === 'string' ? operationName : undefined,
@@ -113,7 +105,7 @@ function fromPostBody(http: HTTPGraphQLRequest, body: unknown): GraphQLRequest {
 function fromSearch(http: HTTPGraphQLRequest): GraphQLRequest {
   const contentType = http.headers.get('content-type');
   if (contentType !== undefined && mediaTypeEssence(contentType) !== 'application/json') {
-    throw badRequest('GET requests may not have a content-type header other than application/json.', 415);
+    throw new BadRequestError('GET requests may not have a content-type header other than application/json.', 415);
   }
   const params = new URLSearchParams(http.search);
   return {
@@ -127,7 +119,7 @@ function fromSearch(http: HTTPGraphQLRequest): GraphQLRequest {
 
 function onceIn(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
-  if (values.length > 1) throw badRequest(`The '${name}' search parameter may only be specified once.`);
+  if (values.length > 1) throw new BadRequestError(`The '${name}' search parameter may only be specified once.`);
   return values[0];
 }
 
@@ -138,9 +130,9 @@ function jsonRecordIn(params: URLSearchParams, name: string): Record<string, unk
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw badRequest(`The ${name} search parameter contains invalid JSON.`);
+    throw new BadRequestError(`The ${name} search parameter contains invalid JSON.`);
   }
-  if (!isRecord(parsed)) throw badRequest(`The ${name} search parameter should contain a JSON-encoded object.`);
+  if (!isRecord(parsed)) throw new BadRequestError(`The ${name} search parameter should contain a JSON-encoded object.`);
   return parsed;
 }
 
