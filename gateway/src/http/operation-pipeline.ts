@@ -11,7 +11,7 @@ import type {
 import { HeaderMap } from '@apollo/server';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { documentCachesBySchema, queryHasher } from './document-cache.js';
 import { gatewayRequestContext, newCachePolicy } from './gateway-request-context.js';
 import {
