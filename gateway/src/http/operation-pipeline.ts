@@ -80,14 +80,24 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
     const respond = async (): Promise<GraphQLResponse> => {
       const listeners = (await Promise.all(starters.map((plugin) => plugin.requestDidStart!(context)))).filter((listener): listener is Listener<Context> => listener !== undefined);
       const each = <K extends keyof Listener<Context>>(hook: K) => listeners.filter((listener) => listener[hook]);
+      // The listeners' `hook`, all at once; no array or promise is made when none has it.
+      type Notification = 'didResolveSource' | 'didResolveOperation' | 'didEncounterErrors' | 'willSendResponse';
+      const fire = (hook: Notification): Promise<unknown> | undefined => {
+        let pending: Promise<unknown>[] | undefined;
+        for (const listener of listeners) {
+          const notify = listener[hook] as ((requestContext: never) => Promise<void>) | undefined;
+          if (notify) (pending ??= []).push(notify.call(listener, context as never));
+        }
+        return pending && Promise.all(pending);
+      };
 
       const sendErrors = async (errors: readonly GraphQLError[]): Promise<GraphQLResponse> => {
         requestContext.errors = errors;
-        await Promise.all(each('didEncounterErrors').map((listener) => listener.didEncounterErrors!(context as never)));
+        await fire('didEncounterErrors');
         const formatted = formatErrors(errors, options, requestContext.response.http);
         requestContext.response.body = { kind: 'single', singleResult: { errors: formatted } };
         if (!requestContext.response.http.status) requestContext.response.http.status = 500;
-        await Promise.all(each('willSendResponse').map((listener) => listener.willSendResponse!(context as never)));
+        await fire('willSendResponse');
         return requestContext.response as GraphQLResponse;
       };
 
@@ -119,7 +129,7 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
       }
       requestContext.queryHash = queryHash;
       requestContext.source = query;
-      await Promise.all(each('didResolveSource').map((listener) => listener.didResolveSource!(context as never)));
+      await fire('didResolveSource');
 
       const cached = documentsOf(schema);
       let document = cached.get(queryHash);
@@ -152,7 +162,7 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
         return sendErrors([new BadRequestError(`GET requests only support query operations, not ${operation.operation} operations`, 405, new HeaderMap([['allow', 'POST']]))]);
       }
       try {
-        await Promise.all(each('didResolveOperation').map((listener) => listener.didResolveOperation!(context as never)));
+        await fire('didResolveOperation');
       } catch (caught) {
         return sendErrors([ensureGraphQLError(caught)]);
       }
@@ -170,7 +180,8 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
         requestContext.response.body = fromPlugin.body;
         mergeHead(requestContext.response.http, fromPlugin.http);
       } else {
-        const executionListeners = (await Promise.all(each('executionDidStart').map((listener) => listener.executionDidStart!(context as never)))).filter(
+        const starting = each('executionDidStart');
+        const executionListeners = (starting.length === 0 ? [] : await Promise.all(starting.map((listener) => listener.executionDidStart!(context as never)))).filter(
           (listener) => listener !== undefined,
         );
         try {
@@ -185,7 +196,7 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
           let formattedErrors;
           if (resultErrors) {
             requestContext.errors = resultErrors;
-            await Promise.all(each('didEncounterErrors').map((listener) => listener.didEncounterErrors!(context as never)));
+            await fire('didEncounterErrors');
             const httpFromErrors: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
             formattedErrors = formatErrors(resultErrors, options, httpFromErrors);
             // Variables that could not be coerced (no data at all): the request was bad (Apollo Server 5's default).
@@ -198,9 +209,9 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
           await Promise.all(executionListeners.map((listener) => listener.executionDidEnd?.(executionError)));
           return sendErrors([ensureGraphQLError(executionError)]);
         }
-        await Promise.all(executionListeners.map((listener) => listener.executionDidEnd?.()));
+        if (executionListeners.length > 0) await Promise.all(executionListeners.map((listener) => listener.executionDidEnd?.()));
       }
-      await Promise.all(each('willSendResponse').map((listener) => listener.willSendResponse!(context as never)));
+      await fire('willSendResponse');
       return requestContext.response as GraphQLResponse;
     };
     try {
