@@ -104,23 +104,21 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   features.register(app);
   const plugins = [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
   const formatError = createFormatError(config.production);
+  const includeStacktrace = !config.production;
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: versions.gateway,
     // No landing page: Apollo's default loads its explorer from a CDN.
-    // No landing page: Apollo's loads its explorer from a CDN.
     plugins,
     persistedQueries: features.persistedQueries,
     validationRules: features.validationRules,
     parseOptions: features.parseOptions,
     // Batches are capped per HTTP request by features/batch-cap; each operation meets every limit.
     allowBatchedHttpRequests: true,
-    includeStacktraceInErrorResponses: !config.production,
+    includeStacktraceInErrorResponses: includeStacktrace,
     // features/introspection decides, per principal: Apollo's switch can only refuse everyone.
     introspection: true,
     formatError,
-    // Flat text, written once into a buffer by `encodeAnswer` (answer-bytes.ts) with the newline Apollo's default adds.
-    stringifyResult: stringifyAnswer,
     // runService (common/process.ts) owns SIGINT/SIGTERM and closes the gateway itself.
     stopOnTerminationSignals: false,
   });
@@ -180,11 +178,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     validationRules: features.validationRules,
     parseOptions: features.parseOptions,
     formatError,
-    includeStacktrace: !config.production,
+    includeStacktrace,
     logger: apollo.logger,
     cache: apollo.cache,
   });
-  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace: !config.production, stringify: stringifyAnswer });
+  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace, stringify: stringifyAnswer });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });

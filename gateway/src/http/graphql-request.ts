@@ -6,8 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 /**
  * What a `/graphql` HTTP request asks for, read the way GraphQL over HTTP and Apollo Server read
  * it (`runHttpQuery`, `preventCsrf`), with the same refusals, messages and statuses: the
- * differential test (`graphql-http.differential.test.ts`) sends the same generated requests to
- * this layer and to `@as-integrations/fastify` + Apollo Server and compares the answers.
+ * differential test (`test/http/graphql-http-differential.test.ts`) sends the same generated
+ * requests to this layer and to `@as-integrations/fastify` + Apollo Server and compares the answers.
  */
 
 /** Request headers as Apollo Server plugins read them (`request.http.headers.get(name)`): lower-case names, repeats joined. */
@@ -69,7 +69,7 @@ export function mediaTypeEssence(value: string): string | null {
   return `${type.toLowerCase()}/${subtype.toLowerCase()}`;
 }
 
-/** One operation of a request, as Apollo Server's `executeOperation` takes it. */
+/** One operation of a request, as the operation pipeline (`operation-pipeline.ts`) takes it. */
 export function graphQLRequestOf(http: HTTPGraphQLRequest, body: unknown): GraphQLRequest {
   if (http.method === 'POST') return fromPostBody(http, body);
   if (http.method === 'GET') return fromSearch(http);
