@@ -66,3 +66,15 @@ export function readOnOff(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'off') return false;
   throw new ConfigError(name, `expected "on" or "off", got "${raw}"`);
 }
+
+/**
+ * `DEBUG_ERRORS=1` (or `on`): answers carry stack traces, outside production only. Off by default
+ * even in development: a trace names absolute paths and the code's layout, which a client of a
+ * shared development stack has no business reading; the log keeps every detail either way.
+ */
+export function readDebugErrors(env: Env, production: boolean): boolean {
+  const raw = env.DEBUG_ERRORS;
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'off') return false;
+  if (raw !== '1' && raw !== 'on') throw new ConfigError('DEBUG_ERRORS', `expected "1" or "0", got "${raw}"`);
+  return !production;
+}

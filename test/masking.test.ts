@@ -30,6 +30,7 @@ describe('error masking', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-masking-'));
   let inventory: ServiceProcess;
   let development: ServiceProcess;
+  let debugging: ServiceProcess;
   let production: ServiceProcess;
   const ask = async (gateway: ServiceProcess, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) => {
     const { status, body } = await graphql(gateway.url, query, variables, headers);
@@ -40,13 +41,14 @@ describe('error masking', () => {
     await devToken(dataDir, { preset: 'admin' }); // creates the issuer key the production gateway trusts
     inventory = await startAcme('inventory');
     const env = { BIZGRAPH_DATA_DIR: dataDir, SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/failing` };
-    [development, production] = await Promise.all([
+    [development, debugging, production] = await Promise.all([
       startGateway(env),
+      startGateway({ ...env, DEBUG_ERRORS: '1' }),
       startGateway({ ...env, NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json') }),
     ]);
   });
   afterAll(async () => {
-    await stopAll([development, production, inventory]);
+    await stopAll([development, debugging, production, inventory]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -111,8 +113,19 @@ describe('error masking', () => {
   });
 
   describe('in development', () => {
-    it('keeps the detail and the stack trace of an unexpected error', async () => {
+    it('keeps the detail of an unexpected error, without a stack trace (its absolute paths) unless DEBUG_ERRORS=1', async () => {
       const response = await ask(development, UNEXPECTED);
+      expect(response).toEqual({
+        status: 200,
+        body: {
+          data: { inventoryFailure: null },
+          errors: [{ message: SECRET, path: ['inventoryFailure'], extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', subgraph: 'inventory', system: 'inventory', serviceName: 'inventory' } }],
+        },
+      });
+    });
+
+    it('with DEBUG_ERRORS=1, keeps the detail and the stack trace of an unexpected error', async () => {
+      const response = await ask(debugging, UNEXPECTED);
       expect(response.status).toBe(200);
       expect(response.body.data).toEqual({ inventoryFailure: null });
       expect(response.body.errors).toHaveLength(1);

@@ -13,7 +13,12 @@ export interface ErrorCodeEntry {
 }
 
 export const ERROR_REGISTRY = {
-  BAD_USER_INPUT: { raisedBy: 'subgraph', description: 'an argument or input field is invalid (`extensions.field` names it)' },
+  BAD_USER_INPUT: {
+    raisedBy: 'both',
+    httpStatus: 400,
+    description:
+      'an argument, variable or input field is invalid (`extensions.field` names it); at the gateway (a NUL or invalid Unicode in a string, a variable of the wrong type) the request fails as a whole and nothing runs',
+  },
   NOT_FOUND: { raisedBy: 'subgraph', description: 'a mutation names something the system does not have' },
   CONFLICT: { raisedBy: 'subgraph', description: 'stale `expectedVersion`, an idempotency key reused for a different request, or a state that forbids the write' },
   INSUFFICIENT_STOCK: { raisedBy: 'subgraph', description: 'the ERP cannot reserve the quantities ordered; nothing was written' },
@@ -27,6 +32,11 @@ export const ERROR_REGISTRY = {
   UNAUTHENTICATED: { raisedBy: 'both', httpStatus: 401, description: 'the token is invalid (gateway), or a subgraph was called without the gateway’s internal token' },
   UNAUTHORIZED_FIELD_OR_TYPE: { raisedBy: 'gateway', description: 'filter mode: the field is `null` because the caller lacks its scopes' },
   OPERATION_LIMIT_EXCEEDED: { raisedBy: 'gateway', httpStatus: 400, description: 'a limit in `extensions.limit` was exceeded; nothing was fetched' },
+  PERSISTED_QUERY_HASH_MISMATCH: {
+    raisedBy: 'gateway',
+    httpStatus: 400,
+    description: 'the `sha256Hash` of an automatic persisted query is not the hash of the text sent with it; nothing ran or was stored',
+  },
   PERSISTED_QUERY_NOT_ALLOWED: { raisedBy: 'gateway', httpStatus: 400, description: 'safelist mode: the operation is not in the manifest; nothing ran' },
   SUBGRAPH_UNAVAILABLE: { raisedBy: 'gateway', description: 'a subgraph refused the connection, failed, or has too many requests in flight; its fields are `null`' },
   SUBGRAPH_TIMEOUT: { raisedBy: 'gateway', description: 'a subgraph did not answer within its timeout or the request’s deadline' },

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { projectPath } from '../../common/project-root.js';
-import { ConfigError, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
+import { ConfigError, readDebugErrors, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
 import { exportsSpans } from '../../common/trace-export.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
@@ -28,6 +28,8 @@ export interface GatewayConfig {
   host: string;
   /** `NODE_ENV=production`: masks unexpected errors, no stack traces, no introspection. */
   production: boolean;
+  /** `DEBUG_ERRORS=1`: stack traces in answers (never in production). @default off */
+  debugErrors: boolean;
   /** `--supergraph PATH_OR_URL`, else `BIZGRAPH_SUPERGRAPH`. @default schema/supergraph.graphql */
   supergraph: SupergraphSource;
   /** `SUPERGRAPH_POLL_INTERVAL_MS`: how often the supergraph file or URL is re-read for a new version (`0`: never, see `reload/`). @default 2000 */
@@ -87,6 +89,13 @@ export interface OperationLimits {
   maxCost: number;
   /** `LIMIT_MAX_BATCH`: operations in one batched HTTP request (a JSON array body). @default 10 */
   maxBatch: number;
+  /**
+   * `LIMIT_MAX_QUERY_BYTES`: UTF-8 bytes of an operation's text, comments and whitespace included,
+   * checked before it is hashed, parsed or stored as a persisted query. @default 65536
+   */
+  maxQueryBytes: number;
+  /** `LIMIT_MAX_STRING_BYTES`: UTF-8 bytes of any one string in arguments or variables. @default 8192 */
+  maxStringBytes: number;
 }
 
 export type ExecutorKind = 'apollo' | 'bizgraph';
@@ -109,6 +118,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     port: readInt(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: readString(env, 'HOST', '127.0.0.1'),
     production: env.NODE_ENV === 'production',
+    debugErrors: readDebugErrors(env, env.NODE_ENV === 'production'),
     supergraph: readSupergraphSource(env, argv),
     supergraphPollIntervalMs: readInt(env, 'SUPERGRAPH_POLL_INTERVAL_MS', 2000, { min: 0, max: 3_600_000 }),
     subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),
@@ -140,6 +150,8 @@ function readOperationLimits(env: Env): OperationLimits {
     maxDirectives: readInt(env, 'LIMIT_MAX_DIRECTIVES', 50, { min: 0, max: 10_000 }),
     maxCost: readInt(env, 'LIMIT_MAX_COST', 5000, { min: 1, max: 1_000_000_000 }),
     maxBatch: readInt(env, 'LIMIT_MAX_BATCH', 10, { min: 1, max: 1000 }),
+    maxQueryBytes: readInt(env, 'LIMIT_MAX_QUERY_BYTES', 65_536, { min: 64, max: 1_048_576 }),
+    maxStringBytes: readInt(env, 'LIMIT_MAX_STRING_BYTES', 8192, { min: 16, max: 1_048_576 }),
   };
 }
 

@@ -32,7 +32,7 @@ export function gatewayError(code: GatewayErrorCode, message: string, extensions
 }
 
 /** Which operation limit a request broke (`extensions.limit` of `OPERATION_LIMIT_EXCEEDED`). */
-export type OperationLimit = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'batch';
+export type OperationLimit = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'batch' | 'queryBytes' | 'stringBytes';
 
 const LIMIT_MESSAGES: Record<OperationLimit, (max: number, found?: number) => string> = {
   depth: (max, found) => `Operation depth${found === undefined ? '' : ` ${found}`} exceeds the limit of ${max}`,
@@ -41,17 +41,20 @@ const LIMIT_MESSAGES: Record<OperationLimit, (max: number, found?: number) => st
   directives: (max, found) => `Operation uses ${found ?? 'more'} directives; the limit is ${max}`,
   cost: (max, found) => `Operation cost${found === undefined ? '' : ` ${found}`} exceeds the limit of ${max}`,
   batch: (max, found) => `Batch of ${found ?? 'more'} operations exceeds the limit of ${max}`,
+  queryBytes: (max, found) => `Operation text of ${found ?? 'more'} bytes exceeds the limit of ${max}`,
+  stringBytes: (max, found) => `A string of ${found ?? 'more'} bytes exceeds the limit of ${max}`,
 };
 
 /**
  * `OPERATION_LIMIT_EXCEEDED` (HTTP 400) naming the limit and its numbers only: the client learns
  * what to shrink, nothing about how the check works.
  */
-export function operationLimitError(limit: OperationLimit, max: number, found?: number): GraphQLError {
-  return gatewayError('OPERATION_LIMIT_EXCEEDED', LIMIT_MESSAGES[limit](max, found), {
+export function operationLimitError(limit: OperationLimit, max: number, found?: number, details: { field?: string; message?: string } = {}): GraphQLError {
+  return gatewayError('OPERATION_LIMIT_EXCEEDED', details.message ?? LIMIT_MESSAGES[limit](max, found), {
     limit,
     max,
     ...(found === undefined ? {} : { found }),
+    ...(details.field === undefined ? {} : { field: details.field }),
   });
 }
 
@@ -68,6 +71,11 @@ function limitViolation(error: unknown): GraphQLFormattedError | undefined {
   if (original instanceof GraphQLError && original.extensions.code === 'OPERATION_LIMIT_EXCEEDED') {
     const { http: _http, ...extensions } = original.extensions;
     return { message: original.message, extensions };
+  }
+  // A validation rule's refusal of one input (a NUL in a literal): its own code and field, where it is.
+  if (original instanceof GraphQLError && original.extensions.code === 'BAD_USER_INPUT') {
+    const { http: _http, ...extensions } = original.extensions;
+    return { message: original.message, ...(original.locations ? { locations: original.locations } : {}), extensions };
   }
   const tokens = error.extensions.code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT_MESSAGE.exec(original?.message ?? error.message) : null;
   if (tokens) return { message: LIMIT_MESSAGES.tokens(Number(tokens[1])), extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: Number(tokens[1]) } };

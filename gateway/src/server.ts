@@ -28,6 +28,8 @@ import { batchCapFeature } from './features/batch-cap/index.js';
 import { errorLogFeature } from './features/error-log/index.js';
 import { freshnessFeature } from './features/freshness/index.js';
 import { introspectionFeature } from './features/introspection/index.js';
+import { graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
+import { log } from './log.js';
 import { createOperationLimits } from './features/limits/index.js';
 import { createGatewayMetrics } from './features/metrics/index.js';
 import { createPersistedOperations } from './features/persisted/index.js';
@@ -101,10 +103,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const teardown = () => (closing ??= features.close().then(() => fetcher.close()));
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
+  registerStrictJsonBodies(app);
   features.register(app);
   const plugins = [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
   const formatError = createFormatError(config.production);
-  const includeStacktrace = !config.production;
+  const includeStacktrace = config.debugErrors;
   const apollo = new ApolloServer<GatewayContext>({
     // The policy wrapper is the only guard: every operation is authorized (filtered or refused) before planning.
     gateway: versions.gateway,
@@ -181,9 +184,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     includeStacktrace,
     logger: apollo.logger,
     cache: apollo.cache,
+    maxQueryBytes: config.limits.maxQueryBytes,
+    // A registered text is stored for everyone (memory or the shared Redis): in production only a caller with a valid token may add one.
+    mayRegisterPersistedQuery: config.production ? (contextValue) => contextValue.principal !== null : undefined,
   });
   const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace, stringify: stringifyAnswer });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler });
+  // A body that never reaches GraphQL (not JSON, not UTF-8, too large, an unknown content type) is answered in GraphQL's error format.
+  const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler, errorHandler });
   health.setReady(true);
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 

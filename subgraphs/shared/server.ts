@@ -9,7 +9,10 @@ import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'gra
 import { readCacheMaxAge, cacheHintPlugins } from './cache-hints.js';
 import { readGatewayJwks } from './config.js';
 import type { BaseContext, Principal } from './context.js';
-import { isKnownSubgraphError } from './errors.js';
+import { isKnownSubgraphError, type ErrorOrigin } from './errors.js';
+import { inputStringsPlugin, readMaxStringBytes } from './input-strings.js';
+import { graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
+import { readDebugErrors } from '../../common/config.js';
 import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { registerCompression } from './compression.js';
@@ -21,6 +24,8 @@ import { graphqlRequestLogPlugin, registerRequestLog, requestIdHeader } from '..
 export interface SubgraphServerOptions<C extends BaseContext> {
   /** Subgraph name as in schema/supergraph.yaml, e.g. `crm`. */
   name: string;
+  /** The system and subgraph its errors name. @default both `name` */
+  origin?: ErrorOrigin;
   typeDefs: DocumentNode;
   resolvers: unknown;
   production: boolean;
@@ -67,6 +72,8 @@ function formatErrorFor(name: string, production: boolean) {
 
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  registerStrictJsonBodies(app);
+  const origin = options.origin ?? { system: options.name, subgraph: options.name };
   // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
   registerSubgraphRequestSpans(app, options.name);
   // After the spans: one log line per request, with its trace id and the gateway's request id.
@@ -83,11 +90,12 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
       ApolloServerPluginInlineTraceDisabled(),
       fastifyApolloDrainPlugin(app),
       ...cacheHintPlugins<C>(cacheMaxAge),
+      inputStringsPlugin<C>(origin, readMaxStringBytes(process.env)),
       ...(options.plugins ?? []),
       metrics.plugin,
       graphqlRequestLogPlugin<C>(),
     ],
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: readDebugErrors(process.env, options.production),
     // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
     stopOnTerminationSignals: false,
     formatError: formatErrorFor(options.name, options.production),
@@ -112,7 +120,10 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     requestLog.attach(built, request);
     return built;
   };
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }) });
+  const errorHandler = graphqlRouteErrorHandler((error) =>
+    processLogger(`${options.name}-subgraph`).error({ subgraph: options.name, error: errorText(error) }, 'request failed before GraphQL'),
+  );
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }), errorHandler });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
   metrics.registerRoutes(app);
   app.get('/readyz', async (_request, reply) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
@@ -151,6 +152,33 @@ async function send(app: FastifyInstance, prefix: string, request: GeneratedRequ
   };
 }
 
+/**
+ * Where the gateway answers on purpose unlike Apollo Server (issue 14: a client's mistake gets a
+ * 4xx with its own code), Apollo's answer is rewritten to what the gateway promises, so everything
+ * else about the answer is still compared. Only for the exact case: a hash sent with a text it is
+ * not the hash of, which Apollo answers 400 coded INTERNAL_SERVER_ERROR ("Internal error" in production).
+ */
+function withDocumentedDeviations(apollo: Seen, request: GeneratedRequest): Seen {
+  const sent = request.payload === undefined ? Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? '')) : parsed(request.payload);
+  if (Array.isArray(apollo.body) && Array.isArray(sent)) return { ...apollo, body: apollo.body.map((answer, index) => deviation(answer, sent[index])) };
+  if (apollo.status !== 400) return apollo;
+  return { ...apollo, body: deviation(apollo.body, sent) };
+}
+
+function deviation(answer: unknown, sent: unknown): unknown {
+  const errors = (answer as { errors?: Array<{ extensions?: Record<string, unknown> }> } | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length !== 1 || errors[0]!.extensions?.code !== 'INTERNAL_SERVER_ERROR' || !sendsMismatchedHash(sent)) return answer;
+  return { errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] };
+}
+
+function sendsMismatchedHash(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const { query, extensions } = body as { query?: unknown; extensions?: unknown };
+  const persisted = (typeof extensions === 'string' ? parsed(extensions) : extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
+  const hash = persisted?.persistedQuery?.sha256Hash;
+  return typeof query === 'string' && typeof hash === 'string' && hash !== createHash('sha256').update(query).digest('hex');
+}
+
 function parsed(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -193,7 +221,7 @@ describe.each([
     const codes = new Set<string>();
     for (let index = 0; index < CASES; index++) {
       const request = generateRequest(random);
-      const apollo = await send(app, '/apollo', request);
+      const apollo = withDocumentedDeviations(await send(app, '/apollo', request), request);
       const ours = await send(app, '/ours', request);
       if (JSON.stringify(ours) !== JSON.stringify(apollo)) {
         expect({ case: index, seed: SEED, request, answer: ours }).toEqual({ case: index, seed: SEED, request, answer: apollo });

@@ -54,6 +54,9 @@ export const operationResolutionFailure = (error: GraphQLError): GraphQLError =>
 const persistedQueryHead = () => head(200, new HeaderMap([['cache-control', 'private, no-cache, must-revalidate']]));
 export const persistedQueryNotFound = () =>
   new CodedError('PersistedQueryNotFoundError', 'PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', { extensions: { http: persistedQueryHead() } });
+/** Not Apollo Server's (a 400 coded INTERNAL_SERVER_ERROR): the client sent a hash of another text. */
+export const persistedQueryHashMismatch = () =>
+  new CodedError('PersistedQueryHashMismatchError', 'provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH', { extensions: { http: head(400) } });
 export const persistedQueryNotSupported = () =>
   new CodedError('PersistedQueryNotSupportedError', 'PersistedQueryNotSupported', 'PERSISTED_QUERY_NOT_SUPPORTED', { extensions: { http: persistedQueryHead() } });
 

@@ -11,7 +11,8 @@ import type {
 import { HeaderMap } from '@apollo/server';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { operationLimitError } from '../errors.js';
 import { documentCachesBySchema, queryHasher } from './document-cache.js';
 import { gatewayRequestContext, newCachePolicy } from './gateway-request-context.js';
 import {
@@ -24,6 +25,7 @@ import {
   operationResolutionFailure,
   parseFailure,
   persistedQueryNotFound,
+  persistedQueryHashMismatch,
   persistedQueryNotSupported,
   validationFailure,
   type ErrorFormatting,
@@ -47,6 +49,10 @@ export interface OperationPipelineOptions<Context extends BaseContext> extends E
   parseOptions: ParseOptions | undefined;
   logger: ApolloServer<Context>['logger'];
   cache: ApolloServer<Context>['cache'];
+  /** UTF-8 bytes an operation's text may have (comments included); checked before it is hashed, parsed or stored. */
+  maxQueryBytes?: number;
+  /** Whether this caller may register an automatic persisted query (its text is stored for everyone). @default always */
+  mayRegisterPersistedQuery?(contextValue: Context): boolean;
 }
 
 export type RunOperation<Context extends BaseContext> = (request: GraphQLRequest, contextValue: Context, sharedHead?: HTTPGraphQLHead) => Promise<GraphQLResponse>;
@@ -117,12 +123,16 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
           if (!query) return sendErrors([persistedQueryNotFound()]);
           requestContext.metrics.persistedQueryHit = true;
         } else {
-          if (queryHash !== hashOf(query))
-            return sendErrors([new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400, headers: new HeaderMap() } } })]);
-          requestContext.metrics.persistedQueryRegister = true;
-          register = true;
+          const tooLong = queryTooLong(query, options.maxQueryBytes);
+          if (tooLong) return sendErrors([tooLong]);
+          // Apollo Server answers this 400 with INTERNAL_SERVER_ERROR (masked in production): the client's mistake gets its own code.
+          if (queryHash !== hashOf(query)) return sendErrors([persistedQueryHashMismatch()]);
+          register = options.mayRegisterPersistedQuery?.(contextValue) ?? true;
+          requestContext.metrics.persistedQueryRegister = register;
         }
       } else if (query) {
+        const tooLong = queryTooLong(query, options.maxQueryBytes);
+        if (tooLong) return sendErrors([tooLong]);
         queryHash = hashOf(query);
       } else {
         return sendErrors([new BadRequestError('GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.')]);
@@ -170,6 +180,9 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
         const { cache, ttl } = options.persistedQueries;
         Promise.resolve(cache.set(APQ_PREFIX + queryHash, query, ttl !== undefined ? { ttl } : undefined)).catch((error: unknown) => options.logger.warn(String(error)));
       }
+      // No operation to run (an unknown name, or several operations and no name): refused here, with
+      // graphql-js's words, as Apollo Server refuses it (the valid text registered all the same) once a gateway's executor has failed on it.
+      if (!operation) return sendErrors([operationResolutionFailure(new GraphQLError(unresolvedOperationMessage(document, request.operationName)))]);
 
       let fromPlugin: GraphQLResponse | null = null;
       for (const listener of each('responseForOperation')) {
@@ -186,10 +199,6 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
         );
         try {
           const result = await executor(gatewayRequestContext(context, options.includeStacktrace));
-          if (!requestContext.operation) {
-            if (!result.errors?.length) throw new Error('Unexpected error: Apollo Server did not resolve an operation but execute did not return errors');
-            throw operationResolutionFailure(result.errors[0] as GraphQLError);
-          }
           const resultErrors = result.errors?.map((error) =>
             isBadUserInput(error as GraphQLError) && error.extensions?.code == null ? badUserInput(error as GraphQLError) : (error as GraphQLError),
           );
@@ -224,6 +233,20 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
       throw new Error('Internal server error');
     }
   };
+}
+
+/** `OPERATION_LIMIT_EXCEEDED` (queryBytes) for a text over the limit; a UTF-16 length at most a third of it needs no count. */
+function queryTooLong(query: string, maxBytes: number | undefined): GraphQLError | undefined {
+  if (maxBytes === undefined || query.length * 3 <= maxBytes) return undefined;
+  const bytes = Buffer.byteLength(query, 'utf8');
+  return bytes > maxBytes ? operationLimitError('queryBytes', maxBytes, bytes) : undefined;
+}
+
+/** graphql-js's message (`buildExecutionContext`) for a document and name that select no operation. */
+function unresolvedOperationMessage(document: DocumentNode, operationName: string | null | undefined): string {
+  if (operationName != null) return `Unknown operation named "${operationName}".`;
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  return operations > 1 ? 'Must provide operation name if query contains multiple operations.' : 'Must provide an operation.';
 }
 
 /** Runs the start hooks, and returns what calls their end hooks (latest first), as Apollo Server does. */

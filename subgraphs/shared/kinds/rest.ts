@@ -66,6 +66,7 @@ export async function createRestSubgraph<Client extends SystemClient, Loaders>(o
   try {
     const server = await createSubgraphServer<Context>({
       name: options.name,
+      origin,
       typeDefs: readSchema(options.schema),
       resolvers: options.resolvers,
       production: options.config.production,

@@ -62,6 +62,7 @@ export async function createSqlSubgraph<Db extends SystemDb, Loaders>(options: S
   try {
     return await createSubgraphServer<Context>({
       name: options.name,
+      origin: options.origin,
       typeDefs: readSchema(options.schema),
       resolvers: options.resolvers,
       production: options.config.production,

@@ -16,6 +16,8 @@ import type { OperationLimits } from '../../config.js';
 import type { GatewayContext } from '../../context.js';
 import { operationLimitError, type OperationLimit } from '../../errors.js';
 import type { GatewayFeature } from '../../feature.js';
+import { knownOperationTypesRule } from './operation-types.js';
+import { stringLiteralRule, variableStringsPlugin } from './strings.js';
 
 /**
  * The cost model handed to graphql-armor: every object in the answer costs 1, scalars are free
@@ -31,7 +33,7 @@ const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFr
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
 export interface LimitOptions extends GatewayFeature {
-  /** Apollo Server `validationRules`: depth, aliases, directives and cost (variables read as 1). */
+  /** Apollo Server `validationRules`: operation types, string literals, depth, aliases, directives and cost (variables read as 1). */
   validationRules: ValidationRule[];
   /** Apollo Server `parseOptions`: graphql-js stops lexing past the token limit. */
   parseOptions: ParseOptions;
@@ -65,9 +67,9 @@ export function createOperationLimits(limits: OperationLimits): LimitOptions {
   }).protect();
   const costRule = costOnly(limits.maxCost);
   return {
-    validationRules,
+    validationRules: [knownOperationTypesRule, stringLiteralRule(limits.maxStringBytes), ...validationRules],
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [variableCostPlugin(costRule)],
+    plugins: [variableStringsPlugin(limits.maxStringBytes), variableCostPlugin(costRule)],
   };
 }
 

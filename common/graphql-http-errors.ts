@@ -1,0 +1,44 @@
+import { isUtf8 } from 'node:buffer';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * What a `/graphql` route (the gateway's and each subgraph's) answers when the request never gets
+ * to GraphQL: a body that is not JSON or not UTF-8, a content type nobody parses, a body over the
+ * limit. Fastify's own answer (`{"statusCode":400,"code":"FST_ERR_CTP_INVALID_JSON_BODY",…}`) is
+ * not what a GraphQL client reads; this is the GraphQL error format with a stable code and the
+ * same status. Nothing internal leaks: a 5xx says "Internal error" and the detail is logged.
+ */
+
+export const GRAPHQL_JSON = 'application/json; charset=utf-8';
+
+/** A request refused before GraphQL: its status and what the client is told. */
+class RequestBodyError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'FST_ERR_CTP_INVALID_UTF8_BODY';
+}
+
+/**
+ * JSON bodies must be valid UTF-8: Node would otherwise decode an invalid sequence to U+FFFD and
+ * every system behind would store a character the client never sent.
+ */
+export function registerStrictJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) return done(new RequestBodyError('Request body is not valid UTF-8'), undefined);
+    parseJson(request, bytes.toString('utf8'), done);
+  });
+}
+
+/** The route's `errorHandler`: fastify's refusals (4xx) keep their status and message; anything else is a masked 500. */
+export function graphqlRouteErrorHandler(onUnexpected: (error: unknown, request: FastifyRequest) => void) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) onUnexpected(error, request);
+    const body = {
+      errors: [status === 500 ? { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } : { message: error.message, extensions: { code: 'BAD_REQUEST' } }],
+    };
+    return reply.code(status).header('content-type', GRAPHQL_JSON).send(JSON.stringify(body));
+  };
+}
