@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -41,4 +43,24 @@ export function graphqlRouteErrorHandler(onUnexpected: (error: unknown, request:
     };
     return reply.code(status).header('content-type', GRAPHQL_JSON).send(JSON.stringify(body));
   };
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'The request line and headers exceed the size the server accepts (a long GET query belongs in a POST body)' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route runs (a request
+ * line or headers over the limit, a malformed request, a timeout), answered in GraphQL's error
+ * format as fastify's default answers in its own.
+ */
+export function graphqlClientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, message } = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, message: 'The request is not valid HTTP' };
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${GRAPHQL_JSON}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -1,3 +1,4 @@
+import { readInt, type Env } from './config.js';
 import { Kind, visit, type ASTNode, type DocumentNode, type StringValueNode } from 'graphql';
 
 /**
@@ -8,6 +9,15 @@ import { Kind, visit, type ASTNode, type DocumentNode, type StringValueNode } fr
  * else), and no more than `maxBytes` of UTF-8 (a 1 MB id sent to a REST system becomes a request
  * line it refuses, a 1 MB name a row nobody can show).
  */
+
+/**
+ * `LIMIT_MAX_STRING_BYTES`, read alike by the gateway and every subgraph (the same variable reaches
+ * every process). The default fits the schema's longest documented string (a ticket's description,
+ * 10,000 characters: up to 40,000 bytes) and refuses a megabyte id. @default 65536
+ */
+export function readMaxStringBytes(env: Env): number {
+  return readInt(env, 'LIMIT_MAX_STRING_BYTES', 65_536, { min: 16, max: 1_048_576 });
+}
 
 export type StringProblem = 'nul' | 'not-unicode' | 'too-long';
 

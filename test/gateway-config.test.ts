@@ -25,7 +25,7 @@ describe('readGatewayConfig', () => {
       metrics: true,
       requestLog: true,
       heapGrowthPercent: 50,
-      limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10, maxQueryBytes: 65_536, maxStringBytes: 8192 },
+      limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10, maxQueryBytes: 65_536, maxStringBytes: 65_536 },
       audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },
     });
     expect(DEFAULT_SUPERGRAPH).toBe(resolve(ROOT, 'schema/supergraph.graphql'));

@@ -93,7 +93,7 @@ function measure(query: string, limit: 'depth' | 'cost'): unknown {
 
 describe('default operation limits', () => {
   it('are depth 12, aliases 15, tokens 2000, directives 50, cost 5000, batch 10', () => {
-    expect(DEFAULTS).toEqual({ maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10, maxQueryBytes: 65_536, maxStringBytes: 8192 });
+    expect(DEFAULTS).toEqual({ maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10, maxQueryBytes: 65_536, maxStringBytes: 65_536 });
   });
 
   it.each([
@@ -111,8 +111,26 @@ describe('default operation limits', () => {
   });
 
   it('read every LIMIT_* setting', () => {
-    const env = { LIMIT_MAX_DEPTH: '8', LIMIT_MAX_ALIASES: '0', LIMIT_MAX_TOKENS: '500', LIMIT_MAX_DIRECTIVES: '5', LIMIT_MAX_COST: '100000', LIMIT_MAX_BATCH: '1', LIMIT_MAX_QUERY_BYTES: '4096', LIMIT_MAX_STRING_BYTES: '100' };
-    expect(readGatewayConfig(env, []).limits).toEqual({ maxDepth: 8, maxAliases: 0, maxTokens: 500, maxDirectives: 5, maxCost: 100_000, maxBatch: 1, maxQueryBytes: 4096, maxStringBytes: 100 });
+    const env = {
+      LIMIT_MAX_DEPTH: '8',
+      LIMIT_MAX_ALIASES: '0',
+      LIMIT_MAX_TOKENS: '500',
+      LIMIT_MAX_DIRECTIVES: '5',
+      LIMIT_MAX_COST: '100000',
+      LIMIT_MAX_BATCH: '1',
+      LIMIT_MAX_QUERY_BYTES: '4096',
+      LIMIT_MAX_STRING_BYTES: '100',
+    };
+    expect(readGatewayConfig(env, []).limits).toEqual({
+      maxDepth: 8,
+      maxAliases: 0,
+      maxTokens: 500,
+      maxDirectives: 5,
+      maxCost: 100_000,
+      maxBatch: 1,
+      maxQueryBytes: 4096,
+      maxStringBytes: 100,
+    });
   });
 
   it("let the README's four-system query, the benchmark pages and the dashboard through", () => {

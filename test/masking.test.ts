@@ -119,7 +119,9 @@ describe('error masking', () => {
         status: 200,
         body: {
           data: { inventoryFailure: null },
-          errors: [{ message: SECRET, path: ['inventoryFailure'], extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', subgraph: 'inventory', system: 'inventory', serviceName: 'inventory' } }],
+          errors: [
+            { message: SECRET, path: ['inventoryFailure'], extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', subgraph: 'inventory', system: 'inventory', serviceName: 'inventory' } },
+          ],
         },
       });
     });

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { projectPath } from '../../common/project-root.js';
+import { readMaxStringBytes } from '../../common/input-strings.js';
 import { ConfigError, readDebugErrors, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
 import { exportsSpans } from '../../common/trace-export.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
@@ -94,7 +95,7 @@ export interface OperationLimits {
    * checked before it is hashed, parsed or stored as a persisted query. @default 65536
    */
   maxQueryBytes: number;
-  /** `LIMIT_MAX_STRING_BYTES`: UTF-8 bytes of any one string in arguments or variables. @default 8192 */
+  /** `LIMIT_MAX_STRING_BYTES`: UTF-8 bytes of any one string in arguments or variables (`readMaxStringBytes`). @default 65536 */
   maxStringBytes: number;
 }
 
@@ -151,7 +152,7 @@ function readOperationLimits(env: Env): OperationLimits {
     maxCost: readInt(env, 'LIMIT_MAX_COST', 5000, { min: 1, max: 1_000_000_000 }),
     maxBatch: readInt(env, 'LIMIT_MAX_BATCH', 10, { min: 1, max: 1000 }),
     maxQueryBytes: readInt(env, 'LIMIT_MAX_QUERY_BYTES', 65_536, { min: 64, max: 1_048_576 }),
-    maxStringBytes: readInt(env, 'LIMIT_MAX_STRING_BYTES', 8192, { min: 16, max: 1_048_576 }),
+    maxStringBytes: readMaxStringBytes(env),
   };
 }
 

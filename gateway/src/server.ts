@@ -28,7 +28,7 @@ import { batchCapFeature } from './features/batch-cap/index.js';
 import { errorLogFeature } from './features/error-log/index.js';
 import { freshnessFeature } from './features/freshness/index.js';
 import { introspectionFeature } from './features/introspection/index.js';
-import { graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
+import { graphqlClientErrorHandler, graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
 import { log } from './log.js';
 import { createOperationLimits } from './features/limits/index.js';
 import { createGatewayMetrics } from './features/metrics/index.js';
@@ -102,7 +102,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   const teardown = () => (closing ??= features.close().then(() => fetcher.close()));
 
-  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, genReqId: requestIdFor });
+  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler, genReqId: requestIdFor });
   registerStrictJsonBodies(app);
   features.register(app);
   const plugins = [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];

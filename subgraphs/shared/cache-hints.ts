@@ -45,7 +45,8 @@ export function cacheHintPlugins<C extends BaseContext>(maxAge: number): ApolloS
           async executionDidStart({ operation, overallCachePolicy }) {
             return {
               async executionDidEnd() {
-                overallCachePolicy.restrict({ scope: 'PRIVATE', ...(operation.operation === 'query' ? {} : { maxAge: 0 }) });
+                // No operation (an unknown operationName): Apollo Server still runs this hook before refusing it.
+                overallCachePolicy.restrict({ scope: 'PRIVATE', ...(operation?.operation === 'query' ? {} : { maxAge: 0 }) });
               },
             };
           },

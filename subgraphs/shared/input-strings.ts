@@ -1,14 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { describeUnacceptable, findUnacceptableLiteral, findUnacceptableVariable, type UnacceptableString } from '../../common/input-strings.js';
-import { readInt, type Env } from '../../common/config.js';
 import type { BaseContext } from './context.js';
-import { badInput, type ErrorOrigin } from './errors.js';
-
-/** `LIMIT_MAX_STRING_BYTES`, read as the gateway reads it (the same variable reaches every process). @default 8192 */
-export function readMaxStringBytes(env: Env): number {
-  return readInt(env, 'LIMIT_MAX_STRING_BYTES', 8192, { min: 16, max: 1_048_576 });
-}
+import { subgraphError, type ErrorOrigin } from './errors.js';
 
 /**
  * The subgraph's own edge check of every string argument and variable (the gateway checks first;
@@ -17,7 +11,8 @@ export function readMaxStringBytes(env: Env): number {
  */
 export function inputStringsPlugin<C extends BaseContext>(origin: ErrorOrigin, maxBytes: number): ApolloServerPlugin<C> {
   const literals = new WeakMap<DocumentNode, UnacceptableString | null>();
-  const refuse = (found: UnacceptableString) => badInput(origin, found.field, describeUnacceptable(found, maxBytes));
+  // The whole request is refused: 400, as at the gateway (Apollo Server would make a hook's error a 500).
+  const refuse = (found: UnacceptableString) => subgraphError('BAD_USER_INPUT', describeUnacceptable(found, maxBytes), origin, { field: found.field, http: { status: 400 } });
   return {
     async requestDidStart() {
       return {

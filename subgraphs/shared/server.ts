@@ -10,9 +10,12 @@ import { readCacheMaxAge, cacheHintPlugins } from './cache-hints.js';
 import { readGatewayJwks } from './config.js';
 import type { BaseContext, Principal } from './context.js';
 import { isKnownSubgraphError, type ErrorOrigin } from './errors.js';
-import { inputStringsPlugin, readMaxStringBytes } from './input-strings.js';
-import { graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
+import { inputStringsPlugin } from './input-strings.js';
+import { readMaxStringBytes } from '../../common/input-strings.js';
+import { representationsCheckPlugin } from './representations-check.js';
+import { graphqlClientErrorHandler, graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
 import { readDebugErrors } from '../../common/config.js';
+import { knownOperationTypesRule } from '../../common/known-operation-types.js';
 import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { registerCompression } from './compression.js';
@@ -71,7 +74,7 @@ function formatErrorFor(name: string, production: boolean) {
 }
 
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
-  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler });
   registerStrictJsonBodies(app);
   const origin = options.origin ?? { system: options.name, subgraph: options.name };
   // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
@@ -91,11 +94,15 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
       fastifyApolloDrainPlugin(app),
       ...cacheHintPlugins<C>(cacheMaxAge),
       inputStringsPlugin<C>(origin, readMaxStringBytes(process.env)),
+      representationsCheckPlugin<C>(origin),
       ...(options.plugins ?? []),
       metrics.plugin,
       graphqlRequestLogPlugin<C>(),
     ],
     includeStacktraceInErrorResponses: readDebugErrors(process.env, options.production),
+    // Only the gateway calls a subgraph, always with the plan's text: a persisted-query store would only be memory a caller could fill.
+    persistedQueries: false,
+    validationRules: [knownOperationTypesRule],
     // runService owns SIGINT/SIGTERM; a second handler inside Apollo would race it.
     stopOnTerminationSignals: false,
     formatError: formatErrorFor(options.name, options.production),

@@ -115,8 +115,8 @@ export function createOperationPipeline<Context extends BaseContext>(options: Op
       requestContext.metrics.persistedQueryRegister = false;
       if (persisted) {
         if (!options.persistedQueries) return sendErrors([persistedQueryNotSupported()]);
-        if (persisted.version !== 1)
-          return sendErrors([new GraphQLError('Unsupported persisted query version', { extensions: { http: { status: 400, headers: new HeaderMap() } } })]);
+        // Apollo Server codes this 400 INTERNAL_SERVER_ERROR (masked in production): it is the client's mistake.
+        if (persisted.version !== 1) return sendErrors([new BadRequestError('Unsupported persisted query version')]);
         queryHash = persisted.sha256Hash as string;
         if (query === undefined) {
           query = await options.persistedQueries.cache.get(APQ_PREFIX + queryHash);

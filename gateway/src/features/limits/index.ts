@@ -16,7 +16,7 @@ import type { OperationLimits } from '../../config.js';
 import type { GatewayContext } from '../../context.js';
 import { operationLimitError, type OperationLimit } from '../../errors.js';
 import type { GatewayFeature } from '../../feature.js';
-import { knownOperationTypesRule } from './operation-types.js';
+import { knownOperationTypesRule } from '../../../../common/known-operation-types.js';
 import { stringLiteralRule, variableStringsPlugin } from './strings.js';
 
 /**
