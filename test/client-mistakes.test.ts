@@ -137,6 +137,17 @@ describe.each([
     expect(lookup.body.errors![0]!.extensions!.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
+  if (production)
+    it('stores no persisted query registered without a token (production), and one registered with a token', async () => {
+      const query = '{ product(id: "p3") { id } }';
+      const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+      const anonymous = await post(gateway.url, JSON.stringify({ query, extensions }));
+      expect(anonymous.body).toMatchObject({ data: { product: { id: 'p3' } } });
+      expect((await send({ extensions })).body.errors![0]!.extensions!.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      await send({ query, extensions });
+      expect((await send({ extensions })).body).toMatchObject({ data: { product: { id: 'p3' } } });
+    });
+
   it('answers bodies that never reach GraphQL in GraphQL’s error format: not JSON, not UTF-8, an unknown content type', async () => {
     expectRefused(await post(gateway.url, '{"query": ', authorization), 400, 'BAD_REQUEST');
     expectRefused(

@@ -162,14 +162,12 @@ const LITERAL_FIELDS = [
 const operation = fc.oneof(
   {
     weight: 5,
-    arbitrary: fc
-      .constantFrom(...QUERIES)
-      .chain((template) =>
-        fc.record({
-          query: fc.constant(template.text),
-          variables: fc.oneof({ weight: 5, arbitrary: fc.record(template.variables, { requiredKeys: [] }) }, { weight: 1, arbitrary: hostileValue }),
-        }),
-      ),
+    arbitrary: fc.constantFrom(...QUERIES).chain((template) =>
+      fc.record({
+        query: fc.constant(template.text),
+        variables: fc.oneof({ weight: 5, arbitrary: fc.record(template.variables, { requiredKeys: [] }) }, { weight: 1, arbitrary: hostileValue }),
+      }),
+    ),
   },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...LITERAL_FIELDS), hostileString).map(([field, value]) => ({ query: `{ ${field.replace('%s', JSON.stringify(value))} }` })) },
   {

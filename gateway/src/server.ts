@@ -87,7 +87,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // Opens the audit log now: a path that cannot be written stops the start naming AUDIT_LOG.
     createAudit(config.audit, (schema) => versions.versionOf(schema).policy, { maxTokens: config.limits.maxTokens }),
     // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
-    createPersistedOperations(config.persisted),
+    createPersistedOperations(config.persisted, config.limits.maxQueryBytes),
     freshnessFeature(), // before the response cache: its slot tells the cache what not to store
     responseCache, // after freshness and authz have marked what an answer must not be stored with
     config.metrics

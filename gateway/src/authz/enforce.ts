@@ -8,13 +8,14 @@ import type { AuthzMode } from './mode.js';
 import type { SupergraphPolicy } from './policy.js';
 import { activeDenials, answerDenials } from './response.js';
 import { rewriteOperation, type Rewrite } from './rewrite.js';
+import { SizedLru } from '../sized-lru.js';
 
 export interface EnforceOptions {
   policy: SupergraphPolicy;
   /** `filter`: remove denied fields and answer them with null + error; `reject`: refuse the request (403). */
   mode: AuthzMode;
-  /** Rewrites kept per schema (operation × caller rights). @default 2000 */
-  cacheSize?: number;
+  /** Rewrites kept per schema (operation × caller rights), bounded by the total length of the operations' text. @default 4 MiB */
+  cacheChars?: number;
 }
 
 const NONE: readonly string[] = [];
@@ -41,26 +42,20 @@ export function enforcePolicy(gateway: GatewayInterface, options: EnforceOptions
   };
 }
 
-function authorizingExecutor(executor: GatewayExecutor, { policy, mode, cacheSize = 2000 }: EnforceOptions): GatewayExecutor {
+function authorizingExecutor(executor: GatewayExecutor, { policy, mode, cacheChars = 4 * 1024 * 1024 }: EnforceOptions): GatewayExecutor {
   const relevant = policyScopes(policy);
-  const caches = new WeakMap<GraphQLSchema, Map<string, Rewrite | null>>();
+  const caches = new WeakMap<GraphQLSchema, SizedLru<Rewrite | null>>();
 
   const rewriteFor = (requestContext: GatewayGraphQLRequestContext<GatewayContext>): Rewrite | null => {
     const { schema, document, operation, queryHash } = requestContext;
     const principal = principalScopes(requestContext.context.principal ?? null);
     const key = `${queryHash}\u0000${requestContext.operationName ?? ''}\u0000${principalKey(principal, relevant)}`;
     let cache = caches.get(schema);
-    if (!cache) caches.set(schema, (cache = new Map()));
-    if (cache.has(key)) {
-      const hit = cache.get(key)!;
-      // Re-inserted: the Map's order makes the first key the least recently used.
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
-    }
+    if (!cache) caches.set(schema, (cache = new SizedLru(cacheChars)));
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
     const rewrite = rewriteOperation(schema, document, operation, createAccessChecker(policy, schema, principal));
-    cache.set(key, rewrite);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    cache.set(key, rewrite, requestContext.source.length);
     return rewrite;
   };
 

@@ -2,6 +2,7 @@ import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, operationFromDocument, Supergrap
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
+import { SizedLru } from '../sized-lru.js';
 import { executePlan } from './execute.js';
 import { preparePlan, type PreparedPlan } from './prepare.js';
 import { createExecutionSchema } from './schema-index.js';
@@ -12,8 +13,11 @@ export interface PlanningGatewayOptions {
   supergraphSdl: string;
   /** The fetch seam for one client request: its subgraph calls go through the returned function. */
   fetchFor(requestContext: GatewayGraphQLRequestContext): SubgraphFetch;
-  /** Prepared plans kept (one per operation text and name, after authorization). @default 1000 */
-  planCacheSize?: number;
+  /**
+   * Prepared plans kept (one per operation text and name, after authorization), bounded by the
+   * total length of the operations' text (a plan grows with its operation and keeps its document). @default 4 MiB
+   */
+  planCacheChars?: number;
 }
 
 /**
@@ -32,7 +36,7 @@ const SUPPORTED_FEATURES: ReadonlySet<string> = new Set([...DEFAULT_SUPPORTED_SU
  */
 export function createPlanningGateway(options: PlanningGatewayOptions): GatewayInterface {
   const listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
-  const cacheSize = options.planCacheSize ?? 1000;
+  const cacheChars = options.planCacheChars ?? 4 * 1024 * 1024;
   return {
     onSchemaLoadOrUpdate(callback) {
       listeners.add(callback);
@@ -48,22 +52,16 @@ export function createPlanningGateway(options: PlanningGatewayOptions): GatewayI
       const schema = apiSchema.toGraphQLJSSchema();
       const planner = new QueryPlanner(supergraph);
       const execution = createExecutionSchema(supergraph, schema);
-      const plans = new Map<string, PreparedPlan>();
+      const plans = new SizedLru<PreparedPlan>(cacheChars);
 
       const prepared = (requestContext: GatewayGraphQLRequestContext): PreparedPlan => {
         const operationName = requestContext.request.operationName ?? undefined;
         const key = operationName === undefined ? requestContext.queryHash : `${requestContext.queryHash}\u0000${operationName}`;
         const cached = plans.get(key);
-        if (cached) {
-          // Re-inserted: the Map's order makes the first key the least recently used.
-          plans.delete(key);
-          plans.set(key, cached);
-          return cached;
-        }
+        if (cached) return cached;
         const operation = operationFromDocument(apiSchema, requestContext.document, { operationName });
         const plan = preparePlan(execution, planner.buildQueryPlan(operation), requestContext.document, operationName);
-        plans.set(key, plan);
-        if (plans.size > cacheSize) plans.delete(plans.keys().next().value!);
+        plans.set(key, plan, requestContext.source.length);
         return plan;
       };
 

@@ -1,36 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { SizedLru } from '../sized-lru.js';
 
 /**
  * The parsed and validated documents of one schema, least recently used first out, bounded by the
- * size of their source text rather than their number: anyone may send operations, and a thousand
- * 1 MB documents must not fit where a thousand small ones do (Apollo Server bounds its document
- * store the same way, at ~30 MiB of JSON). A parsed document takes roughly ten times its text.
+ * size of their source text rather than their number (Apollo Server bounds its document store the
+ * same way, at ~30 MiB of JSON). A parsed document takes roughly ten times its text, and keeps the
+ * text itself (`loc.source`).
  */
-export class DocumentCache {
-  private readonly entries = new Map<string, { document: DocumentNode; chars: number }>();
-  private chars = 0;
-
-  constructor(private readonly maxChars: number) {}
-
-  get(key: string): DocumentNode | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    // Most recently used last: re-inserted.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.document;
-  }
-
-  set(key: string, document: DocumentNode, sourceChars: number): void {
-    if (sourceChars > this.maxChars || this.entries.has(key)) return;
-    this.entries.set(key, { document, chars: sourceChars });
-    this.chars += sourceChars;
-    for (const [oldest, entry] of this.entries) {
-      if (this.chars <= this.maxChars) break;
-      this.entries.delete(oldest);
-      this.chars -= entry.chars;
-    }
+export class DocumentCache extends SizedLru<DocumentNode> {
+  override set(key: string, document: DocumentNode, sourceChars: number): void {
+    // A document is the same for a key: kept where it is.
+    if (!this.has(key)) super.set(key, document, sourceChars);
   }
 }
 

@@ -2,23 +2,16 @@ import { redisKeyvStore } from '../../redis-store.js';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import Keyv from 'keyv';
+import { SizedLru } from '../../sized-lru.js';
 
 /** Key prefix in a shared store, so APQ entries never collide with another cache on the same Redis. */
 const NAMESPACE = 'bizgraph:apq';
 
-/** In-memory store size: anyone may register operations, so memory must stay bounded. */
-const MEMORY_ENTRIES = 5000;
-
-/** A Map that drops its oldest entry when full (Keyv's default Map grows without bound). */
-class BoundedMap<V> extends Map<string, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    if (!this.has(key) && this.size >= this.max) this.delete(this.keys().next().value!);
-    return super.set(key, value);
-  }
-}
+/**
+ * Text the in-memory store keeps (least recently used out): anyone the gateway lets register
+ * (everyone in development) may add texts, so the store is bounded by their size, not their count.
+ */
+const MEMORY_CHARS = 8 * 1024 * 1024;
 
 export interface ApqCache {
   cache: KeyValueCache<string>;
@@ -26,14 +19,16 @@ export interface ApqCache {
 }
 
 /**
- * The APQ store: in memory (per process) without `REDIS_URL`, else Redis, shared by every replica.
- * Every call is bounded by `timeoutMs`: `@keyv/redis` with no reachable server neither resolves
- * nor rejects (DESIGN.md facts), and a dead cache must never stall a request. A late or failed get
- * is a miss (the client resends the text), a late or failed set is skipped.
+ * The APQ store: in memory (per process, bounded by text size) without `REDIS_URL`, else Redis,
+ * shared by every replica. No text longer than `maxEntryChars` is stored in either (the pipeline
+ * refuses longer ones first; this is the store's own guard). Every Redis call is bounded by
+ * `timeoutMs`: `@keyv/redis` with no reachable server neither resolves nor rejects (DESIGN.md
+ * facts), and a dead cache must never stall a request. A late or failed get is a miss (the client
+ * resends the text), a late or failed set is skipped.
  */
-export function createApqCache(redisUrl: string | undefined, timeoutMs: number, onError: (error: unknown) => void): ApqCache {
-  const store = redisUrl === undefined ? undefined : redisKeyvStore(redisUrl, timeoutMs);
-  const keyv = new Keyv<string>({ store: store ?? new BoundedMap(MEMORY_ENTRIES), namespace: NAMESPACE, useKeyPrefix: false });
+export function createApqCache(redisUrl: string | undefined, timeoutMs: number, maxEntryChars: number, onError: (error: unknown) => void): ApqCache {
+  if (redisUrl === undefined) return { cache: memoryApqCache(MEMORY_CHARS, maxEntryChars), close: async () => undefined };
+  const keyv = new Keyv<string>({ store: redisKeyvStore(redisUrl, timeoutMs), namespace: NAMESPACE, useKeyPrefix: false });
   // Without a listener, Keyv's 'error' event would crash the process when Redis goes away.
   keyv.on('error', onError);
   // Same keyv 5 class; its typings resolve once as ESM, once as CommonJS (the adapter is CJS).
@@ -41,11 +36,33 @@ export function createApqCache(redisUrl: string | undefined, timeoutMs: number, 
   return {
     cache: {
       get: (key) => bounded(adapter.get(key), timeoutMs, undefined, onError),
-      set: (key: string, value: string, options?: KeyValueCacheSetOptions) => bounded(adapter.set(key, value, options), timeoutMs, undefined, onError),
+      set: (key: string, value: string, options?: KeyValueCacheSetOptions) =>
+        value.length > maxEntryChars ? Promise.resolve() : bounded(adapter.set(key, value, options), timeoutMs, undefined, onError),
       delete: (key) => bounded(adapter.delete(key), timeoutMs, false, onError),
     },
     // Disconnecting from a dead server can hang as well: bounded too.
     close: () => bounded(keyv.disconnect(), timeoutMs, undefined, onError),
+  };
+}
+
+/** Registered texts in this process, least recently used out once `maxChars` of text is held; each expires after its ttl. */
+export function memoryApqCache(maxChars: number, maxEntryChars: number): KeyValueCache<string> {
+  const entries = new SizedLru<{ text: string; expiresAt: number }>(maxChars);
+  return {
+    async get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt > Date.now()) return entry.text;
+      entries.delete(key);
+      return undefined;
+    },
+    async set(key, value, options) {
+      if (value.length > maxEntryChars) return;
+      entries.set(key, { text: value, expiresAt: options?.ttl ? Date.now() + options.ttl * 1000 : Infinity }, key.length + value.length);
+    },
+    async delete(key) {
+      return entries.delete(key);
+    },
   };
 }
 

@@ -18,7 +18,10 @@ export interface PersistedConfig {
   redisUrl: string | undefined;
   /** Deadline of one APQ cache call; a slower store is treated as a miss (get) or skipped (set). @default 200 */
   cacheTimeoutMs: number;
-  /** How long a registered APQ text is kept (seconds). @default 86400 */
+  /**
+   * How long a registered APQ text is kept (seconds). An hour: a client that finds its hash gone
+   * resends the text once, while junk registered by one caller stays for an hour, not a day. @default 3600
+   */
   apqTtlSeconds: number;
 }
 
@@ -32,6 +35,6 @@ export function readPersistedConfig(env: Env): PersistedConfig {
     manifestPath: manifest === undefined ? DEFAULT_MANIFEST : isAbsolute(manifest) ? manifest : resolve(process.cwd(), manifest),
     redisUrl: readOptionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     cacheTimeoutMs: 200,
-    apqTtlSeconds: 86_400,
+    apqTtlSeconds: 3600,
   };
 }

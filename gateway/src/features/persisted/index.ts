@@ -21,7 +21,7 @@ export interface PersistedOperations extends GatewayFeature {
  * manifest's operations (read now: a bad manifest stops the start naming PERSISTED_MANIFEST).
  * Authorization is unaffected: the policy wrapper sees the resolved document either way.
  */
-export function createPersistedOperations(config: PersistedConfig): PersistedOperations {
+export function createPersistedOperations(config: PersistedConfig, maxQueryBytes: number): PersistedOperations {
   switch (config.mode) {
     case 'off':
       return { persistedQueries: false, plugins: [], close: async () => undefined };
@@ -37,7 +37,8 @@ export function createPersistedOperations(config: PersistedConfig): PersistedOpe
         lastLogged = Date.now();
         log('warn', 'APQ cache unavailable', { error: (error as Error)?.message ?? String(error) });
       };
-      const apq = createApqCache(config.redisUrl, config.cacheTimeoutMs, onError);
+      // A text over the query limit is refused before it could be stored; the store refuses it as well.
+      const apq = createApqCache(config.redisUrl, config.cacheTimeoutMs, maxQueryBytes, onError);
       // Registered texts expire, so a shared store cannot be filled for good by registering junk.
       return { persistedQueries: { cache: apq.cache, ttl: config.apqTtlSeconds }, plugins: [], close: apq.close };
     }
