@@ -44,6 +44,16 @@ async function readiness(gatewayUrl: string) {
   return http<{ status: string; subgraphs: Array<{ name: string; state: string; error?: string }> }>('GET', `${gatewayUrl}/readyz`);
 }
 
+/** Probes run in the background (HEALTH_PROBE_INTERVAL_MS): /readyz is read until every subgraph has been judged. */
+const PROBING = { HEALTH_PROBE_INTERVAL_MS: '250' };
+async function settledReadiness(gatewayUrl: string) {
+  return eventually(async () => {
+    const ready = await readiness(gatewayUrl);
+    if (ready.body.subgraphs.some((subgraph) => subgraph.state === 'unknown')) throw new Error(`not judged yet: ${JSON.stringify(ready.body)}`);
+    return ready;
+  });
+}
+
 describe('gateway when a subgraph fails', () => {
   let inventory: ServiceProcess;
   const started: Array<ServiceProcess | undefined> = [];
@@ -59,7 +69,9 @@ describe('gateway when a subgraph fails', () => {
   afterAll(() => stopAll(started));
 
   it("answers SUBGRAPH_TIMEOUT with the other subgraph's data when a subgraph hangs", async () => {
-    const gateway = await start(startGateway({ SUBGRAPH_TIMEOUT_MS: '300', SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/hang` }));
+    const gateway = await start(
+      startGateway({ ...PROBING, SUBGRAPH_TIMEOUT_MS: '300', SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${inventory.url}/hang` }),
+    );
     expect(await query(gateway.url)).toEqual({
       status: 200,
       body: {
@@ -70,11 +82,12 @@ describe('gateway when a subgraph fails', () => {
         ),
       },
     });
-    const ready = await readiness(gateway.url);
+    const ready = await settledReadiness(gateway.url);
     expect(ready.status).toBe(200);
+    const judged = { since: expect.any(String), checkedAt: expect.any(String) };
     expect(ready.body.subgraphs).toEqual([
-      { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed' },
-      { name: 'reviews', url: `${inventory.url}/hang`, state: 'down', error: 'no answer within 1000 ms', breaker: 'closed' },
+      { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', failures: 0, breaker: 'closed', ...judged },
+      { name: 'reviews', url: `${inventory.url}/hang`, state: 'down', failures: expect.any(Number), error: 'no answer within 250 ms', breaker: 'closed', ...judged },
     ]);
   });
 
@@ -103,9 +116,9 @@ describe('gateway when a subgraph fails', () => {
 
   it('starts while a subgraph is down, lists it down, serves it once it is up, and survives its death', async () => {
     const port = await freePort();
-    const gateway = await start(startGateway({ SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `http://127.0.0.1:${port}/graphql` }));
+    const gateway = await start(startGateway({ ...PROBING, SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`, SUBGRAPH_REVIEWS_URL: `http://127.0.0.1:${port}/graphql` }));
 
-    const down = await readiness(gateway.url);
+    const down = await settledReadiness(gateway.url);
     expect(down.status).toBe(200);
     expect(down.body.status).toBe('ready');
     expect(down.body.subgraphs.map(({ name, state }) => ({ name, state }))).toEqual([

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { graphql, http } from './helpers/graphql.js';
+import { readinessWhen } from './helpers/readiness.js';
 import { ACME_SUPERGRAPH, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 
 const SPANNING_QUERY = /* GraphQL */ `
@@ -123,14 +124,15 @@ describe('gateway on the ACME supergraph', () => {
   });
 
   it('answers /readyz with the supergraph version and every subgraph up', async () => {
-    const response = await http('GET', `${gateway.url}/readyz`);
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({
+    const readiness = await readinessWhen(gateway.url);
+    const judged = { since: expect.any(String), checkedAt: expect.any(String), failures: 0 };
+    expect(readiness).toEqual({
       status: 'ready',
       supergraph: { hash: SUPERGRAPH_HASH, source: resolve(ROOT, ACME_SUPERGRAPH), loadedAt: expect.any(String), refused: null },
+      probeIntervalMs: 2000,
       subgraphs: [
-        { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed' },
-        { name: 'reviews', url: `${reviews.url}/graphql`, state: 'up', breaker: 'closed' },
+        { name: 'inventory', url: `${inventory.url}/graphql`, state: 'up', breaker: 'closed', ...judged },
+        { name: 'reviews', url: `${reviews.url}/graphql`, state: 'up', breaker: 'closed', ...judged },
       ],
     });
   });

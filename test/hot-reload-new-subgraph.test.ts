@@ -52,7 +52,8 @@ describe('hot reload adds a subgraph', () => {
 
     const after = await eventually('the five-subgraph supergraph is active', async () => {
       const ready = await readyz();
-      return ready.supergraph.hash !== before.supergraph.hash ? ready : undefined;
+      // Changed, and the new subgraph probed (in the background, every HEALTH_PROBE_INTERVAL_MS).
+      return ready.supergraph.hash !== before.supergraph.hash && ready.subgraphs.every(({ state }) => state === 'up') ? ready : undefined;
     });
     expect(after.subgraphs.map(({ name, state }) => [name, state]).sort()).toEqual([
       ['billing', 'up'],

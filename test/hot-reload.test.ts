@@ -42,7 +42,11 @@ describe('supergraph hot reload', () => {
   };
 
   it('serves the first version and names it in /readyz and the metrics', async () => {
-    const ready = await graph.readyz();
+    // Subgraphs are probed in the background: read until both have been judged.
+    const ready = await eventually('both subgraphs are probed', async () => {
+      const body = await graph.readyz();
+      return body.subgraphs.every(({ state }) => state !== 'unknown') ? body : undefined;
+    });
     expect(ready.supergraph).toEqual({ hash: firstVersion, source: graph.supergraphPath, loadedAt: expect.any(String), refused: null });
     expect(ready.subgraphs.map(({ name, state }) => [name, state])).toEqual([
       ['catalog', 'up'],

@@ -31,6 +31,10 @@ export interface GatewayConfig {
   production: boolean;
   /** `DEBUG_ERRORS=1`: stack traces in answers (never in production). @default off */
   debugErrors: boolean;
+  /** `HEALTH_PROBE_INTERVAL_MS`: how often each subgraph's `/readyz` is probed (also each probe's timeout). @default 2000 */
+  healthProbeIntervalMs: number;
+  /** `HEALTH_DOWN_AFTER_FAILURES`: probes failed in a row before `/readyz` reports a subgraph down. @default 2 */
+  healthDownAfterFailures: number;
   /** `--supergraph PATH_OR_URL`, else `BIZGRAPH_SUPERGRAPH`. @default schema/supergraph.graphql */
   supergraph: SupergraphSource;
   /** `SUPERGRAPH_POLL_INTERVAL_MS`: how often the supergraph file or URL is re-read for a new version (`0`: never, see `reload/`). @default 2000 */
@@ -120,6 +124,8 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     host: readString(env, 'HOST', '127.0.0.1'),
     production: env.NODE_ENV === 'production',
     debugErrors: readDebugErrors(env, env.NODE_ENV === 'production'),
+    healthProbeIntervalMs: readInt(env, 'HEALTH_PROBE_INTERVAL_MS', 2000, { min: 50, max: 600_000 }),
+    healthDownAfterFailures: readInt(env, 'HEALTH_DOWN_AFTER_FAILURES', 2, { min: 1, max: 100 }),
     supergraph: readSupergraphSource(env, argv),
     supergraphPollIntervalMs: readInt(env, 'SUPERGRAPH_POLL_INTERVAL_MS', 2000, { min: 0, max: 3_600_000 }),
     subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),

@@ -4,16 +4,24 @@ import type { BreakerState } from './observability/events.js';
 export interface ProbeTarget {
   name: string;
   url: string;
-  /** Resolves when the subgraph answers a trivial query; rejects with a short reason otherwise. */
+  /** Resolves when the subgraph (and the system behind it) is ready; rejects with a short reason otherwise. */
   probe(timeoutMs: number): Promise<void>;
-  /** The circuit breaker's state now (read on every /readyz, never cached); absent → not listed. */
+  /** The circuit breaker's state now (read on every /readyz); absent → not listed. */
   breaker?(): BreakerState;
 }
 
 export interface SubgraphState {
   name: string;
   url: string;
-  state: 'up' | 'down';
+  /** `unknown` until the first probe has answered. */
+  state: 'up' | 'down' | 'unknown';
+  /** When the subgraph entered this state (ISO 8601). */
+  since: string;
+  /** When the last probe answered or failed. */
+  checkedAt?: string;
+  /** Probes failed in a row (also while still `up`: fewer than `downAfterFailures`). */
+  failures: number;
+  /** The last failure's reason. */
   error?: string;
   /** The gateway's circuit breaker for it: `open` fails fetches fast, `half-open` lets one call test it. */
   breaker?: BreakerState;
@@ -31,51 +39,85 @@ export interface HealthOptions {
   supergraph: SupergraphStatus | (() => SupergraphStatus);
   /** The subgraphs to probe; a function when they change with the supergraph (a removed subgraph is no longer probed). */
   subgraphs: readonly ProbeTarget[] | (() => readonly ProbeTarget[]);
-  /** @default 1000 */
-  probeTimeoutMs?: number;
-  /** How long one probe result is reused, so load balancers polling /readyz don't load subgraphs. @default 2000 */
-  cacheMs?: number;
+  /** How often each subgraph is probed; a probe gets this long to answer. @default 2000 */
+  probeIntervalMs?: number;
+  /** Probes that must fail in a row before a subgraph is reported down (one slow answer under load is not an outage). @default 2 */
+  downAfterFailures?: number;
 }
 
 export interface Health {
-  /** Set once the supergraph is loaded and serving; cleared while shutting down. */
+  /** Set once the supergraph is loaded and serving (probing starts); cleared while shutting down (probing stops). */
   setReady(ready: boolean): void;
   register(app: FastifyInstance): void;
 }
 
+interface Tracked extends Omit<SubgraphState, 'breaker'> {
+  inFlight: boolean;
+}
+
 /**
- * `/healthz` (the process is alive) and `/readyz` (a supergraph is loaded and serving). Each
- * subgraph's state is listed in the body, but a dead subgraph never turns /readyz into 503:
- * one dead system must not take every gateway replica out of the load balancer. Probes bypass
- * the circuit breaker (they call the subgraph directly), so /readyz shows a subgraph `up` again
- * as soon as it is, while its breaker may still be `open` until its half-open call succeeds.
+ * `/healthz` (the process is alive) and `/readyz` (a supergraph is loaded and serving). Subgraphs
+ * are probed in the background, each at its own `/readyz` (which checks its system or database),
+ * and `/readyz` answers from the last results at once: a load balancer's poll never waits on a
+ * probe nor sends one. A subgraph is `down` only after `downAfterFailures` probes failed in a row,
+ * and says since when. A dead subgraph never turns /readyz into 503: one dead system must not
+ * take every gateway replica out of the load balancer. Probes bypass the circuit breaker and the
+ * fetch pool (their own connection), so a subgraph busy with requests is not taken for a dead one.
  */
 export function createHealth(options: HealthOptions): Health {
-  const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
-  const cacheMs = options.cacheMs ?? 2000;
-  const cache = new Map<string, { at: number; state: Promise<SubgraphState> }>();
+  const intervalMs = options.probeIntervalMs ?? 2000;
+  const downAfter = options.downAfterFailures ?? 2;
+  const tracked = new Map<string, Tracked>();
   let ready = false;
+  let timer: NodeJS.Timeout | undefined;
   const supergraph = typeof options.supergraph === 'function' ? options.supergraph : () => options.supergraph as SupergraphStatus;
   const subgraphs = typeof options.subgraphs === 'function' ? options.subgraphs : () => options.subgraphs as readonly ProbeTarget[];
+  // By name and URL: a reload that moves a subgraph is tracked (and probed) at its new address.
+  const keyOf = (target: ProbeTarget) => `${target.name}\u0000${target.url}`;
 
-  const probe = (target: ProbeTarget): Promise<SubgraphState> => {
-    // By name and URL: a reload that moves a subgraph is probed at its new address at once.
-    const key = `${target.name}\u0000${target.url}`;
-    const cached = cache.get(key);
-    if (cached && Date.now() - cached.at < cacheMs) return cached.state;
-    const { name, url } = target;
-    const state = target.probe(probeTimeoutMs).then(
-      (): SubgraphState => ({ name, url, state: 'up' }),
-      (error: unknown): SubgraphState => ({ name, url, state: 'down', error: (error as Error)?.message ?? String(error) }),
-    );
-    // In-flight probes are shared too, so a burst of /readyz calls sends one probe per subgraph.
-    cache.set(key, { at: Date.now(), state });
-    return state;
+  const trackedFor = (target: ProbeTarget): Tracked => {
+    let entry = tracked.get(keyOf(target));
+    if (!entry) tracked.set(keyOf(target), (entry = { name: target.name, url: target.url, state: 'unknown', since: new Date().toISOString(), failures: 0, inFlight: false }));
+    return entry;
+  };
+
+  const probe = async (target: ProbeTarget): Promise<void> => {
+    const entry = trackedFor(target);
+    // A probe still out is not doubled: it fails by its own timeout, which is the interval.
+    if (entry.inFlight) return;
+    entry.inFlight = true;
+    try {
+      await target.probe(intervalMs);
+      entry.failures = 0;
+      entry.error = undefined;
+      if (entry.state !== 'up') Object.assign(entry, { state: 'up', since: new Date().toISOString() });
+    } catch (error) {
+      entry.failures++;
+      entry.error = (error as Error)?.message ?? String(error);
+      if (entry.state !== 'down' && entry.failures >= downAfter) Object.assign(entry, { state: 'down', since: new Date().toISOString() });
+    } finally {
+      entry.inFlight = false;
+      entry.checkedAt = new Date().toISOString();
+    }
+  };
+
+  const probeAll = () => {
+    const targets = subgraphs();
+    // A subgraph the active supergraph no longer has is forgotten.
+    const current = new Set(targets.map(keyOf));
+    for (const key of tracked.keys()) if (!current.has(key)) tracked.delete(key);
+    for (const target of targets) void probe(target);
   };
 
   return {
     setReady(value) {
       ready = value;
+      clearInterval(timer);
+      timer = undefined;
+      if (!value) return;
+      probeAll();
+      timer = setInterval(probeAll, intervalMs);
+      timer.unref();
     },
     register(app) {
       app.get('/healthz', async () => ({ status: 'ok' }));
@@ -83,12 +125,12 @@ export function createHealth(options: HealthOptions): Health {
         if (!ready) return reply.code(503).send({ status: 'unavailable', reason: 'no supergraph is serving' });
         // Read once per answer: the subgraphs listed are those of the version it names.
         const [status, targets] = [supergraph(), subgraphs()];
-        const probed = await Promise.all(targets.map(probe));
-        const states = probed.map((state, i) => {
-          const breaker = targets[i]!.breaker?.();
+        const states = targets.map((target): SubgraphState => {
+          const { inFlight: _inFlight, ...state } = trackedFor(target);
+          const breaker = target.breaker?.();
           return breaker ? { ...state, breaker } : state;
         });
-        return { status: 'ready', supergraph: status, subgraphs: states };
+        return { status: 'ready', supergraph: status, probeIntervalMs: intervalMs, subgraphs: states };
       });
     },
   };

@@ -61,12 +61,23 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     bodyTimeoutMs: longestTimeoutMs(config.resilience),
     compression: config.subgraphCompression,
   });
+  // Readiness probes get their own connection per subgraph: behind busy client requests they would
+  // wait for a pooled one and report a serving subgraph down.
+  const probeFetcher = createUndiciFetcher({ connections: 1, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000, compression: false });
   // Filled from the features below before the gateway serves; every data source reads this one list.
   const observers: SubgraphObserver[] = [];
   // Per-subgraph timeout, retries, breaker and bulkhead; every request shares one deadline.
   const resilienceOf = (name: string) => ({ policy: policyFor(config.resilience, subgraphEnvName(name)), requestDeadlineMs: config.resilience.requestDeadlineMs });
   const createDataSource = (subgraph: SubgraphEndpoint) =>
-    new SubgraphDataSource({ ...subgraph, subgraph: subgraph.name, ...resilienceOf(subgraph.name), fetch: fetcher.fetch, internalTokens: auth.internalTokens, observers });
+    new SubgraphDataSource({
+      ...subgraph,
+      subgraph: subgraph.name,
+      ...resilienceOf(subgraph.name),
+      fetch: fetcher.fetch,
+      probeFetch: probeFetcher.fetch,
+      internalTokens: auth.internalTokens,
+      observers,
+    });
   // Each supergraph version (policy, planner, data sources) is built and swapped as one (see reload/).
   const factory = createVersionFactory({ config, createDataSource });
   const versions = createSupergraphVersions({ supergraph, policy }, factory);
@@ -100,7 +111,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   observers.push(...features.observers);
   // One teardown, used when the start fails and by close(): features in reverse, then the upstream connections.
   let closing: Promise<void> | undefined;
-  const teardown = () => (closing ??= features.close().then(() => fetcher.close()));
+  const teardown = () =>
+    (closing ??= features
+      .close()
+      .then(() => Promise.all([fetcher.close(), probeFetcher.close()]))
+      .then(() => undefined));
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler, genReqId: requestIdFor });
   registerStrictJsonBodies(app);
@@ -134,6 +149,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   }
 
   const health = createHealth({
+    probeIntervalMs: config.healthProbeIntervalMs,
+    downAfterFailures: config.healthDownAfterFailures,
     supergraph: () => {
       const { hash, source, loadedAt } = versions.active();
       return { hash, source, loadedAt: loadedAt.toISOString(), refused: polling?.status.refused ?? null };

@@ -14,7 +14,7 @@ import { inputStringsPlugin } from './input-strings.js';
 import { readMaxStringBytes } from '../../common/input-strings.js';
 import { representationsCheckPlugin } from './representations-check.js';
 import { graphqlClientErrorHandler, graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
-import { readDebugErrors } from '../../common/config.js';
+import { readDebugErrors, readInt } from '../../common/config.js';
 import { knownOperationTypesRule } from '../../common/known-operation-types.js';
 import { createInternalTokenVerifier, type GatewayJwksSource } from './internal-auth.js';
 import { listenAndDescribe } from '../../common/listen.js';
@@ -133,9 +133,12 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], onRequest: requireInternalToken, handler: fastifyApolloHandler(apollo, { context }), errorHandler });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
   metrics.registerRoutes(app);
+  // Ready means the system answers too, within its own time: a frozen system must not leave the
+  // gateway's probe hanging until its own timeout says nothing about which part is stuck.
+  const readyCheckTimeoutMs = readInt(process.env, 'READY_CHECK_TIMEOUT_MS', 1500, { min: 10, max: 60_000 });
   app.get('/readyz', async (_request, reply) => {
     try {
-      await options.checkReady?.();
+      if (options.checkReady) await withTimeout(options.checkReady(), readyCheckTimeoutMs, `${origin.system} did not answer within ${readyCheckTimeoutMs} ms`);
       return { status: 'ready', subgraph: options.name };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', subgraph: options.name, reason: (error as Error).message });
@@ -157,4 +160,13 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
       await options.onClose?.();
     },
   };
+}
+
+/** `work`, or a rejection with `message` once `ms` have passed (the work itself is left to finish or fail). */
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

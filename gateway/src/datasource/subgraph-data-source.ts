@@ -25,6 +25,8 @@ export interface SubgraphDataSourceOptions extends SubgraphOrigin {
   /** `REQUEST_DEADLINE_MS`: no attempt of a client request starts or runs past it. */
   requestDeadlineMs: number;
   fetch: MinimalFetch;
+  /** The readiness probe's own fetch (its own connections): a probe never queues behind client requests. @default `fetch` */
+  probeFetch?: MinimalFetch;
   /** Signs the internal token every call carries (audience = this subgraph). */
   internalTokens: InternalTokenSigner;
   /** Told of every fetch made for a client operation (see `observer.ts`); read at each fetch. */
@@ -78,6 +80,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly timeoutMs: number;
   private readonly requestDeadlineMs: number;
   private readonly rawFetch: MinimalFetch;
+  private readonly probeFetch: MinimalFetch;
+  /** The subgraph's own `/readyz` (beside its GraphQL endpoint); null once it answered 404 (not a bizgraph subgraph). */
+  private readyUrl: string | null;
   private readonly internalTokens: InternalTokenSigner;
   private readonly resilience: SubgraphResilience;
   private readonly observers: readonly SubgraphObserver[];
@@ -88,6 +93,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.timeoutMs = options.policy.timeoutMs;
     this.requestDeadlineMs = options.requestDeadlineMs;
     this.rawFetch = options.fetch;
+    this.probeFetch = options.probeFetch ?? options.fetch;
+    this.readyUrl = new URL('readyz', options.url).href;
     this.internalTokens = options.internalTokens;
     this.resilience = new SubgraphResilience(this.origin, options.policy);
     this.observers = options.observers ?? [];
@@ -143,18 +150,32 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  /** Readiness probe: `{__typename}` within `timeoutMs`; throws with a short reason when down. */
+  /**
+   * Readiness probe within `timeoutMs`: the subgraph's own `/readyz`, which checks its system or
+   * database too (a subgraph whose system is frozen is not ready); a subgraph without one (any
+   * Federation 2 subgraph) is asked `{__typename}` instead. Throws with a short reason when down.
+   */
   async probe(timeoutMs: number): Promise<void> {
-    let response: MinimalResponse;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
+      if (this.readyUrl !== null) {
+        const response = await this.probeFetch(this.readyUrl, { method: 'GET', signal });
+        if (response.status !== 404) {
+          if (response.ok) return;
+          const body = (await response.json().catch(() => undefined)) as { reason?: unknown } | undefined;
+          throw new ProbeRefusal(typeof body?.reason === 'string' ? body.reason : `HTTP ${response.status}`);
+        }
+        this.readyUrl = null;
+      }
       const { values } = await this.outboundHeaders(null);
-      response = await this.rawFetch(this.url, { method: 'POST', headers: values, body: '{"query":"{__typename}"}', signal: AbortSignal.timeout(timeoutMs) });
+      const response = await this.probeFetch(this.url, { method: 'POST', headers: values, body: '{"query":"{__typename}"}', signal });
+      const body = await response.json().catch(() => undefined);
+      if (!response.ok) throw new ProbeRefusal(`HTTP ${response.status}`);
+      if (!isGraphQLResponse(body) || !body.data) throw new ProbeRefusal('answered without GraphQL data');
     } catch (error) {
+      if (error instanceof ProbeRefusal) throw error;
       throw new Error(isTimeout(error) ? `no answer within ${timeoutMs} ms` : describe(error));
     }
-    const body = await response.json().catch(() => undefined);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    if (!isGraphQLResponse(body) || !body.data) throw new Error('answered without GraphQL data');
   }
 
   /**
@@ -207,3 +228,6 @@ class OutboundHeaders {
     this.values[name.toLowerCase()] = value;
   }
 }
+
+/** The subgraph answered the probe, saying it is not ready (its reason is the message). */
+class ProbeRefusal extends Error {}
