@@ -1,6 +1,10 @@
+import { join } from 'node:path';
 import { readOptionalUrl } from '../common/config.js';
+import { PROJECT_ROOT } from '../common/project-root.js';
+import { buildProject } from './lib/build.js';
 import { createLineFormatter, readLogFormat } from './lib/log-format.js';
 import { startService, type ServiceProcess } from './lib/processes.js';
+import { createSupervisor } from './lib/supervisor.js';
 import { readTopology } from './lib/topology.js';
 
 /**
@@ -8,7 +12,8 @@ import { readTopology } from './lib/topology.js';
  * The subgraphs are those of `schema/supergraph.yaml` (on their `routing_url` ports); a system
  * stand-in (`systems/<name>/main.ts`) starts only when `<NAME>_API_URL` is unset; each child's output is
  * prefixed with its name (JSON log lines made readable on a terminal or with LOG_FORMAT=pretty);
- * Ctrl-C stops every child before exiting.
+ * a child that exits unexpectedly is restarted with backoff (`lib/supervisor.ts`), and when the
+ * gateway cannot be kept up everything stops with exit code 1; Ctrl-C stops every child before exiting.
  */
 interface ServiceSpec {
   name: string;
@@ -28,31 +33,38 @@ function prefix(name: string, index: number): string {
   return useColor ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m` : label;
 }
 
-const children: ServiceProcess[] = [];
-let stopping = false;
+// Restarts a child that exits unexpectedly; gives up (and stops everything) only for the gateway.
+const supervisor = createSupervisor({
+  say: (name, message) => console.error(`${tags.get(name) ?? `[${name}]`} ${message}`),
+  giveUp: (name, reason) => {
+    console.error(`bizgraph: ${reason}; stopping everything`);
+    void stopAll(1);
+  },
+});
+const tags = new Map<string, string>();
+let stopping: Promise<never> | undefined;
 
-async function stopAll(code: number): Promise<never> {
-  stopping = true;
-  await Promise.all(children.map((child) => child.stop(8000)));
-  process.exit(code);
+function stopAll(code: number): Promise<never> {
+  return (stopping ??= supervisor.stop(8000).then(() => process.exit(code)));
 }
 
-async function start(spec: ServiceSpec, index: number): Promise<ServiceProcess> {
+function start(spec: ServiceSpec, index: number, whileDown: string, critical = false): Promise<ServiceProcess> {
   const tag = prefix(spec.name, index);
-  // The supervisor's own PORT belongs to the gateway; every child gets its port explicitly.
-  const service = await startService({
+  tags.set(spec.name, tag);
+  return supervisor.add({
     name: spec.name,
-    entry: spec.entry,
-    env: { ...spec.env, PORT: String(spec.port) },
-    timeoutMs: 180_000,
-    onLine: (line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${formatLine(line).replace(/^/gm, `${tag} `)}\n`),
+    critical,
+    whileDown,
+    // The supervisor's own PORT belongs to the gateway; every child gets its port explicitly, the same on every restart.
+    start: () =>
+      startService({
+        name: spec.name,
+        entry: spec.entry,
+        env: { ...spec.env, PORT: String(spec.port) },
+        timeoutMs: 180_000,
+        onLine: (line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${formatLine(line).replace(/^/gm, `${tag} `)}\n`),
+      }),
   });
-  children.push(service);
-  service.child.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`${tag} exited (${code ?? signal}); the gateway keeps serving the other systems`);
-  });
-  return service;
 }
 
 async function main(): Promise<void> {
@@ -65,6 +77,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  if (!env.BIZGRAPH_BUILD_DIR) {
+    // Children run compiled JavaScript (`nodeArgsFor`): a crashed one is back in about a second
+    // (through tsx, two to seven). Rebuilt at every start, so it is never older than the sources.
+    const built = await buildProject(join(PROJECT_ROOT, '.data', 'start-build'));
+    env.BIZGRAPH_BUILD_DIR = built.outDir;
+    console.log(`bizgraph: compiled ${built.modules} modules in ${built.ms} ms`);
+  }
   console.log('bizgraph: starting (the first start migrates and seeds the databases, about 20 s)…');
   const systems: ServiceSpec[] = [];
   for (const { port, system, name } of topology) {
@@ -74,11 +93,16 @@ async function main(): Promise<void> {
     const webhookUrl = env[system.webhookUrlVariable] || `http://127.0.0.1:${port}/webhooks/${name}`;
     systems.push({ name: system.name, entry: system.entry, port: system.port, env: { [system.webhookUrlVariable]: webhookUrl } });
   }
-  await Promise.all(systems.map((spec, i) => start(spec, i)));
+  await Promise.all(systems.map((spec, i) => start(spec, i, `its subgraph answers UPSTREAM_ERROR for ${spec.name} data meanwhile`)));
 
   const subgraphs: ServiceSpec[] = topology.map(({ name, entry, port }) => ({ name, entry, port }));
-  await Promise.all(subgraphs.map((spec, i) => start(spec, systems.length + i)));
-  const gateway = await start({ name: 'gateway', entry: 'gateway/src/main.ts', port: gatewayPort }, systems.length + subgraphs.length);
+  await Promise.all(subgraphs.map((spec, i) => start(spec, systems.length + i, 'the gateway answers its fields with SUBGRAPH_UNAVAILABLE meanwhile')));
+  const gateway = await start(
+    { name: 'gateway', entry: 'gateway/src/main.ts', port: gatewayPort },
+    systems.length + subgraphs.length,
+    `port ${gatewayPort} refuses connections until it is back`,
+    true,
+  );
 
   const endpoint = `${gateway.url}/graphql`;
   console.log(`

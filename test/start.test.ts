@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { CUSTOMER_OVERVIEW, dataset, expectedOverview } from './helpers/expected
 import { graphql as anonymousGraphql } from './helpers/graphql.js';
 import { devToken } from './helpers/tokens.js';
 import { npmScript } from './helpers/npm-script.js';
+import { eventually } from './fixtures/acme/harness.js';
 
 /**
  * `npm start` as a user runs it: the supervisor on the default ports, first start seeding, a
@@ -21,7 +23,7 @@ const graphql = async (url: string, query: string, variables?: Record<string, un
 
 const supervisors: ChildProcess[] = [];
 
-function startSupervisor(): { child: ChildProcess; ready: Promise<string> } {
+function startSupervisor(): { child: ChildProcess; ready: Promise<string>; output(): string } {
   const start = npmScript('start');
   const child = spawn(start.command, start.args, {
     cwd: ROOT,
@@ -39,13 +41,21 @@ function startSupervisor(): { child: ChildProcess; ready: Promise<string> } {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was up:\n${output}`)));
   });
-  return { child, ready };
+  return { child, ready, output: () => output };
 }
 
 async function interrupt(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGINT');
   return exited;
+}
+
+/** The process listening on a local port (a child of the supervisor), read from the kernel's socket table. */
+function pidListeningOn(port: number): number {
+  const line = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(line)?.[1];
+  if (!pid) throw new Error(`nothing listens on port ${port}: ${line}`);
+  return Number(pid);
 }
 
 afterAll(async () => {
@@ -84,5 +94,49 @@ describe('npm start', () => {
     const count = await graphql(ENDPOINT, '{ customers(first: 1000) { nodes { id } } }');
     expect(count.body.data!.customers.nodes).toHaveLength(dataset.customers.length);
     expect(await interrupt(second.child)).toBe(0);
+  }, 300_000);
+
+  it('restarts a subgraph and the gateway that die, and stops everything with exit code 1 when the gateway cannot be kept up', async () => {
+    const supervisor = startSupervisor();
+    await supervisor.ready;
+    const crmPort = 4001;
+    process.kill(pidListeningOn(crmPort), 'SIGKILL');
+    await eventually(async () => {
+      if (!/\[crm\]\s+serving again at http:\/\/127\.0\.0\.1:4001, \d+ ms after its restart began/.test(supervisor.output())) throw new Error('crm not back yet');
+    });
+    expect(supervisor.output()).toMatch(/\[crm\]\s+exited \(SIGKILL\) unexpectedly \(the gateway answers its fields with SUBGRAPH_UNAVAILABLE meanwhile\)/);
+    expect(supervisor.output()).toMatch(/\[crm\]\s+restarting in 0\.5 s \(attempt 1\)/);
+    // cus_0002: the first test wrote an order for cus_0001 into the same data.
+    expect((await graphql(ENDPOINT, CUSTOMER_OVERVIEW, { id: 'cus_0002' })).body).toEqual({ data: expectedOverview('cus_0002') });
+
+    process.kill(pidListeningOn(4000), 'SIGKILL');
+    const back = await eventually(async () => {
+      const match = /\[gateway\]\s+serving again at http:\/\/127\.0\.0\.1:4000, (\d+) ms after its restart began/.exec(supervisor.output());
+      if (!match) throw new Error('gateway not back yet');
+      return Number(match[1]);
+    });
+    console.log(`gateway restarted by npm start: serving again ${back} ms after its restart began`);
+    expect((await graphql(ENDPOINT, CUSTOMER_OVERVIEW, { id: 'cus_0002' })).body).toEqual({ data: expectedOverview('cus_0002') });
+
+    // The gateway's port taken by another process: every restart fails, and after five the supervisor gives up.
+    const exited = new Promise<number | null>((resolve) => supervisor.child.once('exit', (code) => resolve(code)));
+    const gatewayPid = pidListeningOn(4000);
+    const squatter = createServer();
+    process.kill(gatewayPid, 'SIGKILL');
+    await eventually(async () => {
+      await new Promise<void>((resolve, reject) => {
+        squatter.once('error', reject);
+        squatter.listen(4000, '127.0.0.1', () => resolve());
+      });
+    });
+    try {
+      expect(await exited).toBe(1);
+    } finally {
+      squatter.close();
+    }
+    expect(supervisor.output()).toMatch(/\[gateway\]\s+restart failed: gateway exited \(1\) before listening/);
+    expect(supervisor.output()).toContain('bizgraph: gateway failed 5 times in a row; it cannot be kept up; stopping everything');
+    // Everything stopped: no child is left on the stack's ports.
+    for (const port of [4001, 4002, 4003, 4004, 4005]) expect(execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim(), `port ${port}`).toBe('');
   }, 300_000);
 });
