@@ -23,7 +23,11 @@ export const ERROR_REGISTRY = {
   CONFLICT: { raisedBy: 'subgraph', description: 'stale `expectedVersion`, an idempotency key reused for a different request, or a state that forbids the write' },
   INSUFFICIENT_STOCK: { raisedBy: 'subgraph', description: 'the ERP cannot reserve the quantities ordered; nothing was written' },
   UPSTREAM_RATE_LIMITED: { raisedBy: 'subgraph', description: 'the system answered `429` beyond the bounded wait' },
-  UPSTREAM_ERROR: { raisedBy: 'subgraph', description: 'the system is unreachable or answered an unexpected error' },
+  UPSTREAM_ERROR: {
+    raisedBy: 'both',
+    description:
+      'subgraph: the system is unreachable or answered an unexpected error; gateway: the system owning a record a write references could not confirm it, so the write was not sent',
+  },
   FORBIDDEN: {
     raisedBy: 'both',
     httpStatus: 403,

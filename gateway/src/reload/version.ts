@@ -2,7 +2,9 @@ import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
 import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-data-source.js';
+import { WRITE_REFERENCES } from '../../../common/contracts/references.js';
 import { enforcePolicy } from '../authz/enforce.js';
+import { checkingReferences } from '../references/check.js';
 import { loadPolicy } from '../authz/load.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 import { createPlanningGateway } from '../execution/gateway.js';
@@ -71,7 +73,8 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
       let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
-        const { executor } = await enforcePolicy(gateway, { policy, mode: config.authzMode }).load({ apollo });
+        // Authorization first, then the write references (so only a caller who may write learns whether a key exists), then planning.
+        const { executor } = await enforcePolicy(checkingReferences(gateway, WRITE_REFERENCES, dataSources), { policy, mode: config.authzMode }).load({ apollo });
         if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
         return {
           hash: supergraph.hash,

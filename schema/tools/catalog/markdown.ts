@@ -73,6 +73,22 @@ export function renderCatalogMarkdown(catalog: Catalog): string {
     ),
     '',
   );
+  if (catalog.writeReferences.length) {
+    lines.push('## References checked on write', '');
+    lines.push(
+      'Before the gateway sends one of these mutations, it asks the system that owns the referenced record whether it exists: an unknown key is refused (`BAD_USER_INPUT` naming the field) and nothing is written. The policy says what happens while that system cannot be asked.',
+      '',
+      '| Reference | Written by | Must name | Owner unavailable |',
+      '|---|---|---|---|',
+    );
+    for (const reference of catalog.writeReferences) {
+      const { subgraph, type, key } = reference.target;
+      lines.push(
+        `| \`${reference.name}\` | \`${reference.mutation}(${reference.argument})\` | \`${type}.${key}\` in ${subgraph} | \`${reference.whenUnavailable}\`: refused with \`UPSTREAM_ERROR\`, nothing written |`,
+      );
+    }
+    lines.push('');
+  }
   for (const subgraph of catalog.subgraphs) {
     lines.push(`## Subgraph \`${subgraph.name}\``, '');
     lines.push('| Team | System | Contact | Availability | Latency p99 | Support |', '|---|---|---|---|---|---|');

@@ -15,6 +15,7 @@ import { apiSchemaOf } from '../lib/api-schema.js';
 import type { SubgraphOwner } from '../lib/owners.js';
 import { compareText, formatScopes, requirementOf } from '../scopes-expr.js';
 import { readJoinInfo, resolvingGraphs, type JoinInfo } from './join.js';
+import { WRITE_REFERENCES, type WriteReference } from '../../../common/contracts/references.js';
 import { fieldNamesOf, subgraphReferences, typeHomes, type Reference } from './references.js';
 
 /** One field (or input field) of the API schema, with who owns it and what it takes to read it. */
@@ -65,6 +66,8 @@ export interface Catalog {
   subgraphs: CatalogSubgraph[];
   types: CatalogType[];
   references: Reference[];
+  /** The references a write makes into another system, checked by the gateway first (common/contracts/references.ts). */
+  writeReferences: WriteReference[];
 }
 
 export interface CatalogInput {
@@ -93,6 +96,10 @@ export function buildCatalog({ supergraphSdl, owners, policy = readSupergraphPol
     subgraphs: [...subgraphNames].sort(compareText).map((name) => ({ name, ...owners[name]! })),
     types: named.map((type) => catalogType(type, homes.get(type.name) ?? null, context)),
     references: subgraphReferences(schema, join, homes),
+    // Those this supergraph has: its mutation, and the subgraph that owns the target.
+    writeReferences: WRITE_REFERENCES.filter(
+      (reference) => schema.getMutationType()?.getFields()[reference.mutation] !== undefined && subgraphNames.has(reference.target.subgraph),
+    ).map((reference) => ({ ...reference, target: { ...reference.target } })),
   };
 }
 
