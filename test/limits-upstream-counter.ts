@@ -3,8 +3,8 @@ import { request } from 'undici';
 
 /**
  * A counting HTTP proxy in front of one fixture subgraph: the gateway is pointed at it, every
- * request is counted and forwarded unchanged, so a test can prove a refused operation reached no
- * subgraph (and an accepted one did).
+ * request is forwarded unchanged and counted (the gateway's readiness probes excepted), so a test
+ * can prove a refused operation reached no subgraph (and an accepted one did).
  */
 export interface UpstreamCounter {
   /** `http://127.0.0.1:port`; append the subgraph's path (`/graphql`). */
@@ -18,7 +18,8 @@ export interface UpstreamCounter {
 export async function countRequestsTo(targetBaseUrl: string): Promise<UpstreamCounter> {
   let requests = 0;
   const server: Server = createServer((incoming, outgoing) => {
-    requests += 1;
+    // The gateway's background readiness probes are not requests an operation made.
+    if (incoming.headers['x-bizgraph-probe'] === undefined) requests += 1;
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {

@@ -210,7 +210,7 @@ function billingQueries(database: Database): BillingDb {
     },
     recordPayment: (request, customerId) => database.transaction((tx) => recordPaymentIn(tx, request, customerId)),
     async ping() {
-      await database.query('SELECT 1');
+      await database.ping();
     },
     statementCount: () => database.statementCount(),
     resetStatementCount: () => database.resetStatementCount(),

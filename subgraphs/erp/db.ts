@@ -139,7 +139,7 @@ function erpQueries(sql: Database): ErpDb {
     },
     createOrder: (request) => placeOrder(sql, request),
     async ping() {
-      await sql.query('SELECT 1');
+      await sql.ping();
     },
     statementCount: () => sql.statementCount(),
     resetStatementCount: () => sql.resetStatementCount(),

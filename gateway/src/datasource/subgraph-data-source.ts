@@ -159,7 +159,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       if (this.readyUrl !== null) {
-        const response = await this.probeFetch(this.readyUrl, { method: 'GET', signal });
+        const response = await this.probeFetch(this.readyUrl, { method: 'GET', headers: PROBE_HEADERS, signal });
         if (response.status !== 404) {
           if (response.ok) return;
           const body = (await response.json().catch(() => undefined)) as { reason?: unknown } | undefined;
@@ -168,7 +168,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         this.readyUrl = null;
       }
       const { values } = await this.outboundHeaders(null);
-      const response = await this.probeFetch(this.url, { method: 'POST', headers: values, body: '{"query":"{__typename}"}', signal });
+      const response = await this.probeFetch(this.url, { method: 'POST', headers: { ...values, ...PROBE_HEADERS }, body: '{"query":"{__typename}"}', signal });
       const body = await response.json().catch(() => undefined);
       if (!response.ok) throw new ProbeRefusal(`HTTP ${response.status}`);
       if (!isGraphQLResponse(body) || !body.data) throw new ProbeRefusal('answered without GraphQL data');
@@ -228,6 +228,9 @@ class OutboundHeaders {
     this.values[name.toLowerCase()] = value;
   }
 }
+
+/** Marks the gateway's readiness probes, so a subgraph's logs, metrics and request counters can tell them from client traffic. */
+export const PROBE_HEADERS: Readonly<Record<string, string>> = { 'x-bizgraph-probe': 'readiness' };
 
 /** The subgraph answered the probe, saying it is not ready (its reason is the message). */
 class ProbeRefusal extends Error {}
