@@ -33,6 +33,8 @@ function prefix(name: string, index: number): string {
   return useColor ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m` : label;
 }
 
+/** Each child's coloured `[name]` prefix, for the supervisor's own lines about it. */
+const tags = new Map<string, string>();
 // Restarts a child that exits unexpectedly; gives up (and stops everything) only for the gateway.
 const supervisor = createSupervisor({
   say: (name, message) => console.error(`${tags.get(name) ?? `[${name}]`} ${message}`),
@@ -41,7 +43,6 @@ const supervisor = createSupervisor({
     void stopAll(1);
   },
 });
-const tags = new Map<string, string>();
 let stopping: Promise<never> | undefined;
 
 function stopAll(code: number): Promise<never> {

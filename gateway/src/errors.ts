@@ -68,14 +68,13 @@ const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more tha[nt] (\d+)
 function limitViolation(error: unknown): GraphQLFormattedError | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   const original = error.originalError;
-  if (original instanceof GraphQLError && original.extensions.code === 'OPERATION_LIMIT_EXCEEDED') {
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  // A limit rule's or an input rule's refusal (a NUL in a literal) keeps its own code; a refused
+  // input is also shown where it is, a limit concerns the whole operation.
+  if (original instanceof GraphQLError && (code === 'OPERATION_LIMIT_EXCEEDED' || code === 'BAD_USER_INPUT')) {
     const { http: _http, ...extensions } = original.extensions;
-    return { message: original.message, extensions };
-  }
-  // A validation rule's refusal of one input (a NUL in a literal): its own code and field, where it is.
-  if (original instanceof GraphQLError && original.extensions.code === 'BAD_USER_INPUT') {
-    const { http: _http, ...extensions } = original.extensions;
-    return { message: original.message, ...(original.locations ? { locations: original.locations } : {}), extensions };
+    const where = code === 'BAD_USER_INPUT' && original.locations ? { locations: original.locations } : {};
+    return { message: original.message, ...where, extensions };
   }
   const tokens = error.extensions.code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT_MESSAGE.exec(original?.message ?? error.message) : null;
   if (tokens) return { message: LIMIT_MESSAGES.tokens(Number(tokens[1])), extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: Number(tokens[1]) } };
