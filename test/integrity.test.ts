@@ -44,15 +44,41 @@ describe('orphan counting', () => {
     expect(tally.result(spec)).toMatchObject({ checked: 2, orphans: [] });
   });
 
+  it("lists the gateway's pending entries of the reference with the records holding them, and the table says so", () => {
+    const tally = new ReferenceTally();
+    tally.add([node('INV-1', 'SO-7', true), node('INV-2', 'SO-9', false), node('INV-3', 'SO-7', true)]);
+    const pending = [
+      { reference: 'invoice.order', value: 'SO-9', state: 'unknown' as const, firstWrittenAt: '2026-12-05T10:00:00.000Z' },
+      { reference: 'invoice.order', value: 'SO-7', state: 'unverified' as const, firstWrittenAt: '2026-12-05T11:00:00.000Z' },
+      { reference: 'ticket.order', value: 'SO-7', state: 'unverified' as const, firstWrittenAt: '2026-12-05T11:00:00.000Z' },
+    ];
+    const result = tally.result(spec, pending);
+    expect(result.unverified).toEqual([
+      { reference: 'SO-7', state: 'unverified', firstWrittenAt: '2026-12-05T11:00:00.000Z', sources: ['INV-1', 'INV-3'] },
+      { reference: 'SO-9', state: 'unknown', firstWrittenAt: '2026-12-05T10:00:00.000Z', sources: ['INV-2'] },
+    ]);
+    const lines = formatTable([result]).split('\n');
+    expect(lines[2]).toMatch(/^invoice\.order\s+billing → erp\s+3\s+1\s+33\.33 %\s+2\s+INV-2 → SO-9$/);
+    expect(lines.slice(3)).toEqual([
+      '',
+      'Written while the owner could not be asked (accept-pending), not confirmed yet:',
+      'invoice.order  SO-7  not yet confirmed by erp since 2026-12-05T11:00:00.000Z, held by INV-1, INV-3',
+      'invoice.order  SO-9  unknown to erp since 2026-12-05T10:00:00.000Z, held by INV-2',
+    ]);
+  });
+
   it('gives a zero ratio when nothing was checked', () => {
     expect(orphanRatio({ checked: 0, orphans: [] })).toBe(0);
   });
 
   it('renders a table row per reference with the examples capped', async () => {
     const orphans = ['SO-1', 'SO-2', 'SO-3', 'SO-4'].map((reference, i) => ({ source: `INV-${i}`, reference }));
-    const table = formatTable([{ name: 'invoice.order', description: '', source: 'billing', target: 'erp', checked: 400, orphans }]);
-    expect(table.split('\n')[2]).toMatch(/^invoice\.order\s+billing → erp\s+400\s+4\s+1\.00 %\s+INV-0 → SO-1, INV-1 → SO-2, INV-2 → SO-3, … 1 more$/);
-    const prom = parseExposition(await promText([{ name: 'invoice.order', description: '', source: 'billing', target: 'erp', checked: 400, orphans }], new Date(1_000_000)));
+    const table = formatTable([{ name: 'invoice.order', description: '', source: 'billing', target: 'erp', checked: 400, orphans, unverified: [] }]);
+    expect(table.split('\n')[2]).toMatch(/^invoice\.order\s+billing → erp\s+400\s+4\s+1\.00 %\s+0\s+INV-0 → SO-1, INV-1 → SO-2, INV-2 → SO-3, … 1 more$/);
+    expect(table.split('\n')).toHaveLength(3);
+    const prom = parseExposition(
+      await promText([{ name: 'invoice.order', description: '', source: 'billing', target: 'erp', checked: 400, orphans, unverified: [] }], new Date(1_000_000)),
+    );
     expect(prom.sum('bizgraph_integrity_orphan_ratio', { reference: 'invoice.order', source: 'billing', target: 'erp' })).toBe(0.01);
     expect(prom.sum('bizgraph_integrity_last_run_timestamp_seconds')).toBe(1000);
   });

@@ -1,13 +1,21 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFERENCES, scopesFor } from '../scripts/integrity/references.js';
+import { scanAll } from '../scripts/integrity/scan.js';
 import { dataset } from './helpers/expected.js';
 import { type Stack, graphqlAsAdmin as graphql, startStack } from './helpers/stack.js';
+import { devToken } from './helpers/tokens.js';
 
 /**
  * Issue 14: a write that references another system's record is checked there first. Before,
  * `createOrder` for `cus_999999` created the order and reserved stock (`customer: null` on reading
  * it back) and `openTicket` accepted an order number the ERP never issued: the orphans
  * `npm run integrity` reports. Now the unknown key is refused naming the input field and nothing
- * is written; with the owner down the write is refused (`reject`), not written unchecked.
+ * is written; with the owner down the write follows its reference's policy: refused (`reject`,
+ * `order.customer`) or written, marked unverified, re-checked once the owner answers and listed by
+ * `npm run integrity` until confirmed (`accept-pending`, `ticket.order`).
  */
 
 const CREATE_ORDER = /* GraphQL */ `
@@ -33,7 +41,8 @@ const OPEN_TICKET = /* GraphQL */ `
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // Re-checks every 200 ms: the test sees a pending reference settled within a second of the ERP's return.
+  stack = await startStack({ env: { REFERENCE_RECHECK_INTERVAL_MS: '200' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -99,5 +108,68 @@ describe('references written into another system', () => {
     } finally {
       await stack.restartSubgraph('crm', port);
     }
+  });
+
+  it('opens a ticket while the ERP subgraph is down, marks its order unverified, and settles it once the ERP answers', async () => {
+    const customer = dataset.customers[5]!;
+    const order = dataset.orders.find((candidate) => candidate.customerId === customer.id)!;
+    const input = { requesterEmail: customer.email, subject: 'Parcel damaged' };
+    const pendingUrl = `${stack.gatewayUrl.replace(/\/graphql$/, '')}/references/pending`;
+    const listPending = async (scopes: string) => {
+      const response = await request(pendingUrl, { headers: { authorization: `Bearer ${await devToken(stack.dataDir, { scopes })}` } });
+      return { status: response.statusCode, body: (await response.body.json()) as { pending?: Array<Record<string, unknown>>; errors?: unknown[] } };
+    };
+    const port = Number(new URL(stack.subgraphs.erp.url).port);
+    stack.subgraphs.erp.child.kill('SIGKILL');
+    let opened: Array<{ id: string; extensions: unknown }>;
+    try {
+      opened = [];
+      for (const [key, orderNumber] of [
+        ['pending-1', order.number],
+        ['pending-2', 'SO-999997'],
+      ] as const) {
+        const answer = await graphql(stack.gatewayUrl, OPEN_TICKET, { input: { ...input, idempotencyKey: key, orderNumber } });
+        expect(answer.status).toBe(200);
+        expect(answer.body.errors).toBeUndefined();
+        expect(answer.body.data!.openTicket.order).toEqual({ number: orderNumber });
+        opened.push({ id: answer.body.data!.openTicket.id, extensions: answer.body.extensions });
+        expect(answer.body.extensions).toMatchObject({
+          unverifiedReferences: [{ reference: 'ticket.order', field: 'input.orderNumber', value: orderNumber, system: 'erp', path: ['openTicket'] }],
+        });
+      }
+      expect(await newestTicket()).toBe(opened[1]!.id);
+
+      // Listed to a token that reads both sides (stored in the data dir before the write was answered); refused to one that does not.
+      const listed = await listPending('support:read erp:read');
+      expect(listed.status).toBe(200);
+      expect(listed.body.pending!.map(({ value, state, writes }) => ({ value, state, writes })).sort((a, b) => String(a.value).localeCompare(String(b.value)))).toEqual([
+        { value: order.number, state: 'unverified', writes: 1 },
+        { value: 'SO-999997', state: 'unverified', writes: 1 },
+      ]);
+      const stored = JSON.parse(readFileSync(join(stack.dataDir, 'pending-references.json'), 'utf8')) as { pending: unknown[] };
+      expect(stored.pending).toHaveLength(2);
+      expect((await listPending('support:read')).status).toBe(403);
+      expect((await request(pendingUrl)).statusCode).toBe(401);
+    } finally {
+      await stack.restartSubgraph('erp', port);
+    }
+
+    // Once the ERP answers, the real order is confirmed (it leaves the list) and the made-up one is unknown to it (an orphan).
+    const deadline = Date.now() + 15_000;
+    let pending = (await listPending('support:read erp:read')).body.pending!;
+    while (Date.now() < deadline && !(pending.length === 1 && pending[0]!.state === 'unknown')) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      pending = (await listPending('support:read erp:read')).body.pending!;
+    }
+    expect(pending).toMatchObject([{ reference: 'ticket.order', value: 'SO-999997', state: 'unknown', system: 'erp', writes: 1 }]);
+
+    // `npm run integrity` lists it with the ticket holding it, besides counting that ticket as an orphan.
+    const spec = REFERENCES.find((reference) => reference.name === 'ticket.order')!;
+    const token = await devToken(stack.dataDir, { scopes: scopesFor([spec]) });
+    const [result] = await scanAll([spec], { url: stack.gatewayUrl, token, pageSize: 500 });
+    expect(result!.unverified).toEqual([{ reference: 'SO-999997', state: 'unknown', firstWrittenAt: expect.any(String), sources: [opened[1]!.id] }]);
+    expect(result!.orphans).toContainEqual({ source: opened[1]!.id, reference: 'SO-999997' });
+    expect(result!.orphans.map((orphan) => orphan.source)).not.toContain(opened[0]!.id);
+    expect(existsSync(join(stack.dataDir, 'pending-references.json'))).toBe(true);
   });
 });

@@ -16,12 +16,36 @@ export interface WriteReference {
   target: { subgraph: string; type: string; key: string };
   /**
    * When the target cannot be asked (down, timing out, breaker open): `reject` refuses the write
-   * with UPSTREAM_ERROR naming the target system; nothing is written.
+   * with UPSTREAM_ERROR naming the target system, nothing written; `accept-pending` writes it, marks
+   * the reference unverified (`extensions.unverifiedReferences`, the gateway's pending list), checks
+   * it again once the target answers, and `npm run integrity` lists it until it is confirmed.
    */
-  whenUnavailable: 'reject';
+  whenUnavailable: 'reject' | 'accept-pending';
+  /**
+   * Scopes that read both sides of the reference: a caller holding them may list its pending
+   * (unverified) entries at `GET /references/pending`, and the gateway's re-check asks the target
+   * with exactly these.
+   */
+  readScopes: readonly string[];
 }
 
 export const WRITE_REFERENCES: readonly WriteReference[] = [
-  { name: 'order.customer', mutation: 'createOrder', argument: 'input.customerId', target: { subgraph: 'crm', type: 'Customer', key: 'id' }, whenUnavailable: 'reject' },
-  { name: 'ticket.order', mutation: 'openTicket', argument: 'input.orderNumber', target: { subgraph: 'erp', type: 'Order', key: 'number' }, whenUnavailable: 'reject' },
+  // An order reserves stock and is billed: one for a customer nobody can confirm is not taken.
+  {
+    name: 'order.customer',
+    mutation: 'createOrder',
+    argument: 'input.customerId',
+    target: { subgraph: 'crm', type: 'Customer', key: 'id' },
+    whenUnavailable: 'reject',
+    readScopes: ['crm:read', 'erp:read'],
+  },
+  // A customer's complaint does not wait for the ERP: the ticket is opened and its order checked later.
+  {
+    name: 'ticket.order',
+    mutation: 'openTicket',
+    argument: 'input.orderNumber',
+    target: { subgraph: 'erp', type: 'Order', key: 'number' },
+    whenUnavailable: 'accept-pending',
+    readScopes: ['erp:read', 'support:read'],
+  },
 ];

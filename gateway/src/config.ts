@@ -33,6 +33,8 @@ export interface GatewayConfig {
   debugErrors: boolean;
   /** `HEALTH_PROBE_INTERVAL_MS`: how often each subgraph's `/readyz` is probed (also each probe's timeout). @default 2000 */
   healthProbeIntervalMs: number;
+  /** `REFERENCE_RECHECK_INTERVAL_MS`: how often references written unverified (`accept-pending`) are asked about again. @default 30000 */
+  referenceRecheckIntervalMs: number;
   /** `HEALTH_DOWN_AFTER_FAILURES`: probes failed in a row before `/readyz` reports a subgraph down. @default 2 */
   healthDownAfterFailures: number;
   /** `--supergraph PATH_OR_URL`, else `BIZGRAPH_SUPERGRAPH`. @default schema/supergraph.graphql */
@@ -126,6 +128,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     debugErrors: readDebugErrors(env, env.NODE_ENV === 'production'),
     healthProbeIntervalMs: readInt(env, 'HEALTH_PROBE_INTERVAL_MS', 2000, { min: 50, max: 600_000 }),
     healthDownAfterFailures: readInt(env, 'HEALTH_DOWN_AFTER_FAILURES', 2, { min: 1, max: 100 }),
+    referenceRecheckIntervalMs: readInt(env, 'REFERENCE_RECHECK_INTERVAL_MS', 30_000, { min: 50, max: 86_400_000 }),
     supergraph: readSupergraphSource(env, argv),
     supergraphPollIntervalMs: readInt(env, 'SUPERGRAPH_POLL_INTERVAL_MS', 2000, { min: 0, max: 3_600_000 }),
     subgraphUrls: readSuffixed(env, '_URL', readHttpUrl),

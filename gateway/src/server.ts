@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -20,6 +21,8 @@ import { createOperationPipeline, installedPlugins } from './http/operation-pipe
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { loadPolicy } from './authz/load.js';
 import { createVersionFactory } from './reload/version.js';
+import { createPendingReferences } from './references/pending-feature.js';
+import { WRITE_REFERENCES } from '../../common/contracts/references.js';
 import { createSupergraphVersions } from './reload/versions.js';
 import { pollSupergraph, type SupergraphPolling } from './reload/poll.js';
 import { createGatewayAuth } from './auth/gateway-auth.js';
@@ -78,8 +81,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       internalTokens: auth.internalTokens,
       observers,
     });
+  // References written while their owner was down (`accept-pending`), re-checked on a timer.
+  const pendingReferences = createPendingReferences({
+    file: join(config.auth.dataDir, 'pending-references.json'),
+    intervalMs: config.referenceRecheckIntervalMs,
+    references: WRITE_REFERENCES,
+    // Read only once the gateway serves (the timer starts last), when `versions` exists.
+    dataSources: () => versions.active().dataSources,
+    authenticator: auth.authenticator,
+  });
   // Each supergraph version (policy, planner, data sources) is built and swapped as one (see reload/).
-  const factory = createVersionFactory({ config, createDataSource });
+  const factory = createVersionFactory({ config, createDataSource, pendingReferences: pendingReferences.store });
   const versions = createSupergraphVersions({ supergraph, policy }, factory);
   let polling: SupergraphPolling | undefined;
 
@@ -114,6 +126,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const teardown = () =>
     (closing ??= features
       .close()
+      .then(() => pendingReferences.close())
       .then(() => Promise.all([fetcher.close(), probeFetcher.close()]))
       .then(() => undefined));
 
@@ -166,6 +179,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   health.register(app);
   auth.registerRoutes(app);
+  pendingReferences.register(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
   const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
     // REQUEST_DEADLINE_MS and the request metrics count from the request's arrival, authentication included.
@@ -210,6 +224,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler, errorHandler });
   health.setReady(true);
+  pendingReferences.start();
   polling = pollSupergraph({ source: config.supergraph, intervalMs: config.supergraphPollIntervalMs, versions, factory });
 
   return {

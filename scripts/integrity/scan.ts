@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { WRITE_REFERENCES } from '../../common/contracts/references.js';
 import type { ReferenceSpec } from './references.js';
 
 /** The scan could not complete (a system down, the gateway refusing): exit 1, never orphans. */
@@ -20,6 +21,17 @@ export interface Orphan {
   reference: string;
 }
 
+/** A reference the gateway accepted unverified (its owner could not be asked) and has not confirmed yet. */
+export interface UnverifiedReference {
+  /** The referenced key as written. */
+  reference: string;
+  /** `unverified`: not asked yet; `unknown`: the owner answered and does not know it. */
+  state: 'unverified' | 'unknown';
+  firstWrittenAt: string;
+  /** The source records the scan saw holding it, ordered. */
+  sources: string[];
+}
+
 export interface ReferenceResult {
   name: string;
   description: string;
@@ -29,6 +41,16 @@ export interface ReferenceResult {
   checked: number;
   /** Records whose reference the target does not know, ordered by source key. */
   orphans: Orphan[];
+  /** References written while the target could not be asked and not confirmed since (`accept-pending`), ordered by key. */
+  unverified: UnverifiedReference[];
+}
+
+/** An entry of the gateway's `GET /references/pending`. */
+export interface PendingEntry {
+  reference: string;
+  value: string;
+  state: 'unverified' | 'unknown';
+  firstWrittenAt: string;
 }
 
 /** `orphans / checked`, 0 when nothing was checked. */
@@ -68,24 +90,39 @@ export function pageQuery(spec: ReferenceSpec): string {
  * there but whose target part is null is an orphan.
  */
 export class ReferenceTally {
-  private readonly records = new Map<string, string | null>();
+  private readonly records = new Map<string, { value: string; orphan: boolean }>();
 
   add(nodes: readonly ReferenceNode[]): void {
     for (const node of nodes) {
       const value = node.reference?.value ?? null;
       if (value === null) continue;
-      this.records.set(node.key, node.target === null ? value : null);
+      this.records.set(node.key, { value, orphan: node.target === null });
     }
   }
 
-  result(spec: ReferenceSpec): ReferenceResult {
+  /** The counts, and the gateway's pending entries of this reference with the records that hold them. */
+  result(spec: ReferenceSpec, pending: readonly PendingEntry[] = []): ReferenceResult {
     const orphans = [...this.records]
-      .filter((entry): entry is [string, string] => entry[1] !== null)
-      .map(([source, reference]) => ({ source, reference }))
-      .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-    return { name: spec.name, description: spec.description, source: spec.source, target: spec.target, checked: this.records.size, orphans };
+      .filter(([, record]) => record.orphan)
+      .map(([source, { value }]) => ({ source, reference: value }))
+      .sort((a, b) => compare(a.source, b.source));
+    const unverified = pending
+      .filter((entry) => entry.reference === spec.name)
+      .map(({ value, state, firstWrittenAt }) => ({
+        reference: value,
+        state,
+        firstWrittenAt,
+        sources: [...this.records]
+          .filter(([, record]) => record.value === value)
+          .map(([source]) => source)
+          .sort(compare),
+      }))
+      .sort((a, b) => compare(a.reference, b.reference));
+    return { name: spec.name, description: spec.description, source: spec.source, target: spec.target, checked: this.records.size, orphans, unverified };
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 interface GraphQLError {
   message: string;
@@ -152,8 +189,31 @@ async function fetchPage(spec: ReferenceSpec, options: ScanOptions, after: strin
   return page;
 }
 
+/**
+ * The gateway's pending (unverified) references, when any chosen reference is written with a check
+ * (`WRITE_REFERENCES`): `GET /references/pending` beside the GraphQL endpoint.
+ */
+export async function fetchPending(references: readonly ReferenceSpec[], options: ScanOptions): Promise<PendingEntry[]> {
+  const written = new Set(WRITE_REFERENCES.map((reference) => reference.name));
+  if (!references.some((spec) => written.has(spec.name))) return [];
+  const url = new URL('/references/pending', options.url).toString();
+  let status: number;
+  let body: { pending?: PendingEntry[]; errors?: GraphQLError[] } | undefined;
+  try {
+    const response = await request(url, { headers: { authorization: `Bearer ${options.token}` } });
+    status = response.statusCode;
+    body = (await response.body.json().catch(() => undefined)) as typeof body;
+  } catch (error) {
+    throw new ScanError(`pending references: gateway at ${url} unreachable: ${(error as Error).message}`);
+  }
+  if (status !== 200 || !Array.isArray(body?.pending)) {
+    throw new ScanError(`pending references: gateway answered HTTP ${status}${body?.errors?.[0] ? `: ${body.errors[0].message}` : ''}`);
+  }
+  return body.pending;
+}
+
 /** Pages the source connection of one reference to its end and tallies it. */
-export async function scanReference(spec: ReferenceSpec, options: ScanOptions): Promise<ReferenceResult> {
+async function tallyReference(spec: ReferenceSpec, options: ScanOptions): Promise<ReferenceTally> {
   const tally = new ReferenceTally();
   let after: string | null = null;
   for (;;) {
@@ -165,12 +225,17 @@ export async function scanReference(spec: ReferenceSpec, options: ScanOptions): 
     }
     after = page.pageInfo.endCursor;
   }
-  return tally.result(spec);
+  return tally;
 }
 
-/** Scans the references one after the other: a scan is a background job, not a load test. */
+/**
+ * Scans the references one after the other: a scan is a background job, not a load test. The
+ * pending list is read last, so the report lists what is unverified when it is written (an entry
+ * accepted during the scan included); each entry names the records the scan saw holding it.
+ */
 export async function scanAll(references: readonly ReferenceSpec[], options: ScanOptions): Promise<ReferenceResult[]> {
-  const results: ReferenceResult[] = [];
-  for (const spec of references) results.push(await scanReference(spec, options));
-  return results;
+  const tallies: Array<[ReferenceSpec, ReferenceTally]> = [];
+  for (const spec of references) tallies.push([spec, await tallyReference(spec, options)]);
+  const pending = await fetchPending(references, options);
+  return tallies.map(([spec, tally]) => tally.result(spec, pending));
 }

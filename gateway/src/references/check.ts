@@ -1,26 +1,35 @@
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import type { WriteReference } from '../../../common/contracts/references.js';
 import type { GatewayContext } from '../context.js';
 import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { gatewayError } from '../errors.js';
+import { askOwner } from './ask-owner.js';
+import type { PendingReferences } from './pending.js';
 
 /**
  * Checks the references a mutation writes into other systems before it is planned or sent: each
  * value is looked up in the system that owns it (one `_entities` request per target subgraph,
  * through its data source: the caller's internal token, resilience, metrics, the subgraph's own
  * entity cache). A value the owner does not know refuses the request (400 BAD_USER_INPUT naming
- * the input field); nothing is written. An owner that cannot be asked refuses the write as its
- * reference's policy says (`reject`: UPSTREAM_ERROR naming the system, the field null). It runs
+ * the input field); nothing is written. An owner that cannot be asked is handled as its reference's
+ * policy says: `reject` refuses the write (UPSTREAM_ERROR naming the system, the field null);
+ * `accept-pending` sends it, then marks the reference unverified (the pending list, re-checked by
+ * `pending-feature.ts`, and `extensions.unverifiedReferences` in the answer). It runs
  * inside authorization: a caller who may not run the mutation never learns whether a key exists.
  */
-export function checkingReferences(gateway: GatewayInterface, references: readonly WriteReference[], dataSources: ReadonlyMap<string, SubgraphDataSource>): GatewayInterface {
+export function checkingReferences(
+  gateway: GatewayInterface,
+  references: readonly WriteReference[],
+  dataSources: ReadonlyMap<string, SubgraphDataSource>,
+  pending?: PendingReferences,
+): GatewayInterface {
   return {
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
     stop: () => gateway.stop(),
     async load(options) {
       const loaded = await gateway.load(options);
-      return { ...loaded, executor: loaded.executor && referenceCheckingExecutor(loaded.executor, references, dataSources) };
+      return { ...loaded, executor: loaded.executor && referenceCheckingExecutor(loaded.executor, references, dataSources, pending) };
     },
   };
 }
@@ -32,9 +41,12 @@ interface Written {
   responseName: string;
 }
 
-const CHECK = 'query ReferenceCheck($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
-
-function referenceCheckingExecutor(executor: GatewayExecutor, references: readonly WriteReference[], dataSources: ReadonlyMap<string, SubgraphDataSource>): GatewayExecutor {
+function referenceCheckingExecutor(
+  executor: GatewayExecutor,
+  references: readonly WriteReference[],
+  dataSources: ReadonlyMap<string, SubgraphDataSource>,
+  pending: PendingReferences | undefined,
+): GatewayExecutor {
   const byMutation = new Map<string, WriteReference[]>();
   for (const reference of references) byMutation.set(reference.mutation, [...(byMutation.get(reference.mutation) ?? []), reference]);
   return async (requestContext) => {
@@ -42,8 +54,10 @@ function referenceCheckingExecutor(executor: GatewayExecutor, references: readon
     if (operation?.operation !== 'mutation' || byMutation.size === 0) return executor(requestContext);
     const written = writtenReferences(operation.selectionSet, document, requestContext.request.variables ?? {}, byMutation);
     if (written.length === 0) return executor(requestContext);
-    const refusal = await verify(written, dataSources, requestContext as GatewayGraphQLRequestContext<GatewayContext>);
-    return refusal ?? executor(requestContext);
+    const verdict = await verify(written, dataSources, pending, requestContext as GatewayGraphQLRequestContext<GatewayContext>);
+    if (verdict.refusal) return verdict.refusal;
+    const result = await executor(requestContext);
+    return verdict.unconfirmed.length > 0 && pending ? markUnverified(result, verdict.unconfirmed, pending) : result;
   };
 }
 
@@ -82,59 +96,65 @@ function argumentValue(field: FieldNode, path: string, variables: Record<string,
   return value;
 }
 
-/** Asks each target subgraph about its keys; the first refusal (unknown key, or an owner that cannot answer), or undefined. */
-async function verify(written: readonly Written[], dataSources: ReadonlyMap<string, SubgraphDataSource>, requestContext: GatewayGraphQLRequestContext<GatewayContext>) {
+/**
+ * Asks each target subgraph about its keys, then decides: an unknown key refuses the request; an
+ * owner that cannot answer refuses the write (`reject`, or `accept-pending` with no room left in the
+ * pending list), else the write goes on and its unconfirmed references are returned to be marked.
+ */
+async function verify(
+  written: readonly Written[],
+  dataSources: ReadonlyMap<string, SubgraphDataSource>,
+  pending: PendingReferences | undefined,
+  requestContext: GatewayGraphQLRequestContext<GatewayContext>,
+) {
   const bySubgraph = new Map<string, Written[]>();
   for (const entry of written) {
     // A supergraph without the owner (another company's graph) has nothing to check against.
     if (!dataSources.has(entry.reference.target.subgraph)) continue;
     bySubgraph.set(entry.reference.target.subgraph, [...(bySubgraph.get(entry.reference.target.subgraph) ?? []), entry]);
   }
-  const outcomes = await Promise.all([...bySubgraph].map(([subgraph, entries]) => lookUp(dataSources.get(subgraph)!, entries, requestContext)));
-  return outcomes.find((outcome) => outcome !== undefined);
-}
-
-async function lookUp(source: SubgraphDataSource, entries: readonly Written[], requestContext: GatewayGraphQLRequestContext<GatewayContext>) {
-  const representations = entries.map(({ reference, value }) => ({ __typename: reference.target.type, [reference.target.key]: value }));
-  let answer: { data?: { _entities?: unknown[] } | null; errors?: ReadonlyArray<{ path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }> };
-  try {
-    answer = (await source.fetch({
-      query: CHECK,
-      variables: { representations },
-      ...requestScope(requestContext),
-      operationType: 'query',
-      path: [entries[0]!.responseName],
-    })) as typeof answer;
-  } catch {
-    return unavailable(entries[0]!, source);
-  }
-  const found = answer.data?._entities;
-  if (!Array.isArray(found) || found.length !== entries.length) return unavailable(entries[0]!, source);
-  for (const [index, entry] of entries.entries()) {
-    if (found[index] !== null && found[index] !== undefined) continue;
-    const error = answer.errors?.find((candidate) => candidate.path?.[1] === index || candidate.path === undefined);
-    const code = error?.extensions?.code;
-    // A row-level rule hides the record from this caller: it exists; the owning system's own rule answers the write.
-    if (code === 'FORBIDDEN') continue;
-    // The owner failed (not: refused the key as malformed or unknown): it could not confirm.
-    if (error && code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND') return unavailable(entry, source);
+  const scope = requestScope(requestContext);
+  const asked = await Promise.all(
+    [...bySubgraph].map(async ([subgraph, entries]) => {
+      const source = dataSources.get(subgraph)!;
+      const answers = await askOwner(source, entries, scope, [entries[0]!.responseName]);
+      return entries.map((entry, index) => ({ entry, source, answer: answers[index]! }));
+    }),
+  );
+  const answered = asked.flat();
+  const unknown = answered.find(({ answer }) => answer === 'unknown');
+  if (unknown) {
+    const { entry, source } = unknown;
     const { reference, value } = entry;
-    return {
-      errors: [
-        gatewayError('BAD_USER_INPUT', `${reference.argument} "${value}" names no ${reference.target.type} in ${source.origin.system}: nothing was written`, {
-          field: reference.argument,
-          system: source.origin.system,
-        }),
-      ],
-    };
+    const message = `${reference.argument} "${value}" names no ${reference.target.type} in ${source.origin.system}: nothing was written`;
+    return { refusal: { errors: [gatewayError('BAD_USER_INPUT', message, { field: reference.argument, system: source.origin.system })] } };
   }
-  return undefined;
+  const unconfirmed = answered.filter(({ answer }) => answer === 'unavailable');
+  const refused = unconfirmed.find(({ entry }) => entry.reference.whenUnavailable === 'reject' || !pending?.hasRoom);
+  if (refused) return { refusal: unavailable(refused.entry, refused.source, pending?.hasRoom === false && refused.entry.reference.whenUnavailable === 'accept-pending') };
+  return { unconfirmed };
 }
 
-/** `reject`: the write is not sent; its field is null with UPSTREAM_ERROR naming the system that could not be asked. */
-function unavailable(entry: Written, source: SubgraphDataSource) {
+/** Marks the references an answered write carried unverified, and tells the client which. */
+async function markUnverified(result: GatewayExecutionResult, unconfirmed: ReadonlyArray<{ entry: Written; source: SubgraphDataSource }>, pending: PendingReferences) {
+  const marked = [];
+  const at = new Date();
+  for (const { entry, source } of unconfirmed) {
+    // A write that failed stored nothing: there is nothing to verify later.
+    const written = (result.data as Record<string, unknown> | null | undefined)?.[entry.responseName];
+    if (written === null || written === undefined) continue;
+    const { reference, value } = entry;
+    await pending.add({ reference: reference.name, value, system: source.origin.system, subgraph: source.origin.subgraph }, at);
+    marked.push({ reference: reference.name, field: reference.argument, value, system: source.origin.system, path: [entry.responseName] });
+  }
+  return marked.length === 0 ? result : { ...result, extensions: { ...result.extensions, unverifiedReferences: marked } };
+}
+
+/** The write is not sent; its field is null with UPSTREAM_ERROR naming the system that could not be asked. */
+function unavailable(entry: Written, source: SubgraphDataSource, pendingFull: boolean) {
   const { reference, responseName } = entry;
-  const error = new GraphQLError(`${source.origin.system} could not confirm ${reference.argument}; nothing was written (reference ${reference.name}: reject while unavailable)`, {
+  const why = pendingFull ? `${reference.whenUnavailable}, but the pending list is full` : `${reference.whenUnavailable} while unavailable`;
+  const error = new GraphQLError(`${source.origin.system} could not confirm ${reference.argument}; nothing was written (reference ${reference.name}: ${why})`, {
     path: [responseName],
     extensions: { code: 'UPSTREAM_ERROR', system: source.origin.system, subgraph: source.origin.subgraph, field: reference.argument },
   });

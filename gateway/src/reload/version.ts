@@ -5,6 +5,7 @@ import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-da
 import { WRITE_REFERENCES } from '../../../common/contracts/references.js';
 import { enforcePolicy } from '../authz/enforce.js';
 import { checkingReferences } from '../references/check.js';
+import type { PendingReferences } from '../references/pending.js';
 import { loadPolicy } from '../authz/load.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 import { createPlanningGateway } from '../execution/gateway.js';
@@ -53,9 +54,11 @@ export interface VersionFactoryOptions {
   config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems' | 'authzMode' | 'executor'>;
   /** One data source per subgraph (resilience, internal tokens, the shared HTTP client). */
   createDataSource(subgraph: SubgraphEndpoint): SubgraphDataSource;
+  /** Where `accept-pending` references written while their owner was down are marked. */
+  pendingReferences?: PendingReferences;
 }
 
-export function createVersionFactory({ config, createDataSource }: VersionFactoryOptions): VersionFactory {
+export function createVersionFactory({ config, createDataSource, pendingReferences }: VersionFactoryOptions): VersionFactory {
   return {
     prepare(sdl) {
       const supergraph = describeSupergraph(sdl, config);
@@ -74,7 +77,7 @@ export function createVersionFactory({ config, createDataSource }: VersionFactor
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
         // Authorization first, then the write references (so only a caller who may write learns whether a key exists), then planning.
-        const { executor } = await enforcePolicy(checkingReferences(gateway, WRITE_REFERENCES, dataSources), { policy, mode: config.authzMode }).load({ apollo });
+        const { executor } = await enforcePolicy(checkingReferences(gateway, WRITE_REFERENCES, dataSources, pendingReferences), { policy, mode: config.authzMode }).load({ apollo });
         if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
         return {
           hash: supergraph.hash,
