@@ -117,7 +117,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
       const { entry, env: own, exportsSpans } = GATEWAY_ENTRIES[id];
       // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
-      const production = { NODE_ENV: 'production', JWT_JWKS_URL: keyFiles(dataDir, 'dev-issuer').jwksFile, AUDIT_LOG: join(dataDir, `audit-${id}.log`) };
+      const production = {
+        NODE_ENV: 'production',
+        JWT_JWKS_URL: keyFiles(dataDir, 'dev-issuer').jwksFile,
+        GATEWAY_SIGNING_KEY_FILE: internalKey.privateFile,
+        AUDIT_LOG: join(dataDir, `audit-${id}.log`),
+      };
       let exporting: Record<string, string> = {};
       if (exportsSpans) {
         const sink = await track(startService({ name: `otlp-sink-${id}`, entry: 'bench/otlp-sink.ts', env }));

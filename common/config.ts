@@ -58,6 +58,19 @@ export function readOptionalUrl(env: Env, name: string, protocols: readonly stri
   return raw;
 }
 
+/**
+ * A secret that has a development default (a system's API key, a webhook's HMAC key). In
+ * production the default is refused, unset or set alike: it is published in this repository, so
+ * anyone could call the system or forge its webhooks with it.
+ */
+export function readSecret(env: Env, name: string, developmentDefault: string, production = env.NODE_ENV === 'production'): string {
+  const value = readString(env, name, developmentDefault);
+  if (production && value === developmentDefault) {
+    throw new ConfigError(name, `must be set to a secret of your own when NODE_ENV=production (the development default "${developmentDefault}" is public)`);
+  }
+  return value;
+}
+
 /** A switch: `on` or `off` (unset or empty → `fallback`); anything else names the variable. */
 export function readOnOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];

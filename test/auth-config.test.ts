@@ -42,6 +42,8 @@ describe('readAuthConfig', () => {
       JWT_VERIFIED_CACHE_SIZE: '0',
       JWT_JWKS_COOLDOWN_SECONDS: '60',
       BIZGRAPH_DATA_DIR: '/var/lib/bizgraph',
+      GATEWAY_SIGNING_KEY_FILE: '/run/secrets/gateway-internal.pem',
+      GATEWAY_VERIFICATION_KEYS_FILE: 'keys/previous.jwks.json',
     };
     expect(readAuthConfig(env, true)).toEqual({
       jwks: { kind: 'remote', url: 'https://idp.example/.well-known/jwks.json' },
@@ -55,6 +57,7 @@ describe('readAuthConfig', () => {
       verifiedTokenCacheSize: 0,
       jwksCooldownSeconds: 60,
       dataDir: '/var/lib/bizgraph',
+      signingKeyFiles: { signingKeyFile: '/run/secrets/gateway-internal.pem', verificationKeysFile: resolve('keys/previous.jwks.json') },
     });
   });
 
@@ -65,6 +68,8 @@ describe('readAuthConfig', () => {
 
   it.each([
     [{}, true, 'JWT_JWKS_URL'],
+    [{ JWT_JWKS_URL: 'https://idp.example/jwks' }, true, 'GATEWAY_SIGNING_KEY_FILE'],
+    [{ GATEWAY_VERIFICATION_KEYS_FILE: 'keys/previous.jwks.json' }, false, 'GATEWAY_VERIFICATION_KEYS_FILE'],
     [{ JWT_JWKS_URL: 'ftp://idp.example/jwks' }, false, 'JWT_JWKS_URL'],
     [{ JWT_CLOCK_TOLERANCE_SECONDS: '-1' }, false, 'JWT_CLOCK_TOLERANCE_SECONDS'],
     [{ JWT_MAX_BYTES: 'big' }, false, 'JWT_MAX_BYTES'],

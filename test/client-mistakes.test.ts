@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
-import { devToken } from './helpers/tokens.js';
+import { devToken, mountedSigningKeyFile } from './helpers/tokens.js';
 import { startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 import { countRequestsTo, type UpstreamCounter } from './limits-upstream-counter.js';
 
@@ -47,7 +47,9 @@ describe.each([
   beforeAll(async () => {
     inventory = await startAcme('inventory');
     counter = await countRequestsTo(inventory.url);
-    const productionEnv: Record<string, string> = production ? { NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json') } : {};
+    const productionEnv: Record<string, string> = production
+      ? { NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json'), GATEWAY_SIGNING_KEY_FILE: await mountedSigningKeyFile(dataDir) }
+      : {};
     if (production) authorization = { authorization: `Bearer ${await devToken(dataDir, { preset: 'admin' })}` };
     gateway = await startGateway({
       BIZGRAPH_DATA_DIR: dataDir,

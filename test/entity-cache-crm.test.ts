@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../subgraphs/shared/context.js';
-import { startCrmPair, type CrmPair } from './helpers/subgraphs/crm.js';
+import { CRM_PAIR_API_KEY, CRM_PAIR_WEBHOOK_SECRET, startCrmPair, type CrmPair } from './helpers/subgraphs/crm.js';
 import { signWebhook } from '../systems/crm/webhooks.js';
 import { dataset } from './helpers/expected.js';
 import { http } from './helpers/graphql.js';
@@ -14,7 +14,7 @@ import { http } from './helpers/graphql.js';
 const [A, B, C, D] = ['cus_0001', 'cus_0002', 'cus_0003', 'cus_0004'].map((id) => dataset.customers.find((customer) => customer.id === id)!);
 const PORTAL_A: Principal = { subject: 'portal-a', scopes: ['crm:read', 'pii:read', 'crm:write'], customerId: A!.id, email: A!.email };
 const CACHE_ON = { ENTITY_CACHE: 'on', NODE_ENV: 'test' };
-const SECRET = 'dev-crm-webhook-secret';
+const SECRET = CRM_PAIR_WEBHOOK_SECRET;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const counters = async (pair: CrmPair) => (await http<Record<string, number>>('GET', `${pair.subgraph.url}/debug/counters`)).body;
 
@@ -66,7 +66,7 @@ describe('crm entity cache', () => {
     expect((await pair.query(read)).body).toEqual({ data: { customer: { name: D!.name, version: '"1"' } } });
     // Another app changes the record in the CRM; this pair's CRM sends no webhook, so the cache is stale.
     const direct = await http('PATCH', `${pair.crm.url}/customers/${D!.id}`, {
-      headers: { 'x-api-key': 'dev-crm-key', 'if-match': '"1"' },
+      headers: { 'x-api-key': CRM_PAIR_API_KEY, 'if-match': '"1"' },
       body: { name: 'Changed elsewhere' },
     });
     expect(direct.status).toBe(200);

@@ -37,6 +37,7 @@ describe('readGatewayConfig', () => {
         PORT: '0',
         HOST: '0.0.0.0',
         NODE_ENV: 'production',
+        GATEWAY_SIGNING_KEY_FILE: '/run/secrets/gateway-internal.pem',
         BIZGRAPH_SUPERGRAPH: '/elsewhere.graphql',
         SUBGRAPH_INVENTORY_URL: 'http://127.0.0.1:9001/graphql',
         SUBGRAPH_ORDER_HISTORY_URL: 'https://orders.example/graphql',

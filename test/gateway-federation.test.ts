@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { graphql, http } from './helpers/graphql.js';
 import { readinessWhen } from './helpers/readiness.js';
+import { mountedSigningKeyFile } from './helpers/tokens.js';
 import { ACME_SUPERGRAPH, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 
 const SPANNING_QUERY = /* GraphQL */ `
@@ -150,6 +152,7 @@ describe('gateway on the ACME supergraph', () => {
 });
 
 describe('gateway in production, supergraph loaded from a URL', () => {
+  const keyDir = mkdtempSync(join(tmpdir(), 'bizgraph-federation-keys-'));
   let inventory: ServiceProcess;
   let reviews: ServiceProcess;
   let gateway: ServiceProcess;
@@ -170,6 +173,8 @@ describe('gateway in production, supergraph loaded from a URL', () => {
         NODE_ENV: 'production',
         // Production requires an identity provider; these requests carry no token, so its keys are never fetched.
         JWT_JWKS_URL: supergraphUrl.replace('supergraph.graphql', 'jwks.json'),
+        // And the internal-token key every replica shares, mounted.
+        GATEWAY_SIGNING_KEY_FILE: await mountedSigningKeyFile(keyDir),
         SUBGRAPH_INVENTORY_URL: `${inventory.url}/graphql`,
         SUBGRAPH_REVIEWS_URL: `${reviews.url}/graphql`,
       },
@@ -178,6 +183,7 @@ describe('gateway in production, supergraph loaded from a URL', () => {
   });
   afterAll(async () => {
     await stopAll([gateway, inventory, reviews]);
+    rmSync(keyDir, { recursive: true, force: true });
     await new Promise((done) => supergraphServer?.close(done));
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import { graphql, http } from './helpers/graphql.js';
-import { bearer } from './helpers/tokens.js';
+import { bearer, mountedSigningKeyFile } from './helpers/tokens.js';
 import { startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 import { countRequestsTo, type UpstreamCounter } from './limits-upstream-counter.js';
 
@@ -45,7 +45,12 @@ describe('introspection', () => {
     const subgraphs = { BIZGRAPH_DATA_DIR: dataDir, SUBGRAPH_INVENTORY_URL: `${counter.url}/graphql`, SUBGRAPH_REVIEWS_URL: `${reviews.url}/graphql` };
     [development, production] = await Promise.all([
       startGateway(subgraphs),
-      startGateway({ ...subgraphs, NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json') }),
+      startGateway({
+        ...subgraphs,
+        NODE_ENV: 'production',
+        JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json'),
+        GATEWAY_SIGNING_KEY_FILE: await mountedSigningKeyFile(dataDir),
+      }),
     ]);
   });
   afterAll(async () => {

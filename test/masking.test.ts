@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import { graphql } from './helpers/graphql.js';
-import { devToken } from './helpers/tokens.js';
+import { devToken, mountedSigningKeyFile } from './helpers/tokens.js';
 import { eventually, startAcme, startGateway, stopAll } from './fixtures/acme/harness.js';
 
 /**
@@ -44,7 +44,7 @@ describe('error masking', () => {
     [development, debugging, production] = await Promise.all([
       startGateway(env),
       startGateway({ ...env, DEBUG_ERRORS: '1' }),
-      startGateway({ ...env, NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json') }),
+      startGateway({ ...env, NODE_ENV: 'production', JWT_JWKS_URL: join(dataDir, 'keys', 'dev-issuer.jwks.json'), GATEWAY_SIGNING_KEY_FILE: await mountedSigningKeyFile(dataDir) }),
     ]);
   });
   afterAll(async () => {

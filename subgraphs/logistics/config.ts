@@ -1,11 +1,11 @@
-import { readString, type Env } from '../../common/config.js';
+import { readSecret, type Env } from '../../common/config.js';
 import { readRestSystemConfig, readSubgraphBaseConfig, type RestSystemConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEntityCacheConfig, type EntityCacheConfig } from '../shared/entity-cache/config.js';
 import { SHIPMENT_CACHE_TYPES } from './shipment-cache.js';
 
 /** `LOGISTICS_API_URL` (default http://127.0.0.1:4105, the stand-in), `LOGISTICS_API_KEY` (`dev-logistics-key`), `LOGISTICS_TIMEOUT_MS`. */
 export interface LogisticsSubgraphConfig extends SubgraphBaseConfig, RestSystemConfig {
-  /** `LOGISTICS_WEBHOOK_SECRET`: HMAC key of the system's change webhook (`x-logistics-signature`), default `dev-logistics-webhook-secret`. */
+  /** `LOGISTICS_WEBHOOK_SECRET`: HMAC key of the system's change webhook (`x-logistics-signature`), default `dev-logistics-webhook-secret`, refused in production. */
   webhookSecret: string;
   /** `ENTITY_CACHE`, `REDIS_URL`, `ENTITY_CACHE_*` (see shared/entity-cache/config.ts). */
   entityCache: EntityCacheConfig;
@@ -16,7 +16,7 @@ export function readLogisticsSubgraphConfig(env: Env): LogisticsSubgraphConfig {
   return {
     ...readSubgraphBaseConfig(env, 4005),
     ...readRestSystemConfig(env, 'LOGISTICS', { apiUrl: 'http://127.0.0.1:4105', apiKey: 'dev-logistics-key' }),
-    webhookSecret: readString(env, 'LOGISTICS_WEBHOOK_SECRET', 'dev-logistics-webhook-secret'),
+    webhookSecret: readSecret(env, 'LOGISTICS_WEBHOOK_SECRET', 'dev-logistics-webhook-secret'),
     entityCache: readEntityCacheConfig(env, { types: SHIPMENT_CACHE_TYPES }),
   };
 }

@@ -27,6 +27,8 @@ export interface StackOptions {
   billingDatabaseUrl?: string;
   /** Reuse a data dir (restart tests); default a fresh temp dir removed on stop. */
   dataDir?: string;
+  /** Extra environment for the gateway only (e.g. a fixed PORT the subgraphs' GATEWAY_JWKS_URL names). */
+  gatewayEnv?: Record<string, string>;
   /** Skip the gateway (subgraph-only tests). */
   withoutGateway?: boolean;
   /** A dev-issuer user token every `stack.query` carries, e.g. `{ preset: 'admin' }`; unset → anonymous. */
@@ -124,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let gateway: ServiceProcess | undefined;
     if (!options.withoutGateway) {
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphs[name].url}/graphql`]));
-      gateway = await track(startService({ name: 'gateway', entry: 'gateway/src/main.ts', env: { ...env, ...urls } }));
+      gateway = await track(startService({ name: 'gateway', entry: 'gateway/src/main.ts', env: { ...env, ...urls, ...options.gatewayEnv } }));
     }
     const gatewayUrl = gateway ? `${gateway.url}/graphql` : '';
     if (gateway) gatewayDataDirs.set(gateway.url, dataDir);

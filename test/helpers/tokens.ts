@@ -1,6 +1,7 @@
 import type { GatewayPrincipal } from '../../gateway/src/context.js';
 import { issueDevToken, type DevTokenRequest } from '../../gateway/src/auth/dev-token.js';
 import { createInternalTokenSigner, type InternalTokenSigner } from '../../gateway/src/auth/internal-token.js';
+import { keyFiles } from '../../gateway/src/auth/key-files.js';
 import { SCOPES } from '../../gateway/src/auth/presets.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 
@@ -35,6 +36,15 @@ export async function internalToken(dataDir: string, audience: string, principal
   let signer = signers.get(dataDir);
   if (!signer) signers.set(dataDir, (signer = createInternalTokenSigner({ dataDir })));
   return (await signer).tokenFor(principal, audience);
+}
+
+/**
+ * The data dir's internal-token key (created if missing) as a production gateway is given it:
+ * the path for `GATEWAY_SIGNING_KEY_FILE` (the private JWK the development gateway keeps there).
+ */
+export async function mountedSigningKeyFile(dataDir: string): Promise<string> {
+  await internalToken(dataDir, 'gateway', null);
+  return keyFiles(dataDir, 'gateway-internal').privateFile;
 }
 
 /** Who the subgraph test harnesses call as: every scope, no customer binding (no row-level rule applies). */

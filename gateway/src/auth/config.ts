@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readInt, readOptionalString, readString, type Env } from '../../../common/config.js';
+import type { SigningKeyFiles } from './signing-key-file.js';
 
 /** The embedded development issuer (DESIGN.md): its tokens carry these `iss` and `aud`. */
 export const DEV_ISSUER = 'bizgraph-dev';
@@ -38,6 +39,13 @@ export interface AuthConfig {
   jwksCooldownSeconds: number;
   /** `BIZGRAPH_DATA_DIR`: the dev issuer's and the gateway's internal keys live in `<dataDir>/keys`. @default '.data' */
   dataDir: string;
+  /**
+   * `GATEWAY_SIGNING_KEY_FILE` (an Ed25519 private key, PKCS#8 PEM or JWK) and
+   * `GATEWAY_VERIFICATION_KEYS_FILE` (public keys also published, for a rotation): every replica
+   * signs internal tokens with the same mounted key. Required in production; unset in development →
+   * a key created under `<dataDir>/keys`.
+   */
+  signingKeyFiles?: SigningKeyFiles;
 }
 
 /**
@@ -62,7 +70,21 @@ export function readAuthConfig(env: Env, production: boolean): AuthConfig {
     verifiedTokenCacheSize: readInt(env, 'JWT_VERIFIED_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 }),
     jwksCooldownSeconds: readInt(env, 'JWT_JWKS_COOLDOWN_SECONDS', 30, { min: 0, max: 86_400 }),
     dataDir: readString(env, 'BIZGRAPH_DATA_DIR', '.data'),
+    signingKeyFiles: readSigningKeyFiles(env, production),
   };
+}
+
+function readSigningKeyFiles(env: Env, production: boolean): SigningKeyFiles | undefined {
+  const signingKeyFile = readOptionalString(env, 'GATEWAY_SIGNING_KEY_FILE');
+  const verificationKeysFile = readOptionalString(env, 'GATEWAY_VERIFICATION_KEYS_FILE');
+  if (signingKeyFile === undefined) {
+    // Replicas that each created a key of their own would sign tokens the others' subgraph JWKS lacks.
+    if (production) throw new ConfigError('GATEWAY_SIGNING_KEY_FILE', 'required when NODE_ENV=production (every replica signs internal tokens with the same mounted Ed25519 key)');
+    if (verificationKeysFile !== undefined) throw new ConfigError('GATEWAY_VERIFICATION_KEYS_FILE', 'needs GATEWAY_SIGNING_KEY_FILE');
+    return undefined;
+  }
+  const resolved = (path: string) => (isAbsolute(path) ? path : resolve(process.cwd(), path));
+  return { signingKeyFile: resolved(signingKeyFile), ...(verificationKeysFile !== undefined ? { verificationKeysFile: resolved(verificationKeysFile) } : {}) };
 }
 
 function readJwksSource(value: string, cwd: string): JwksSource {

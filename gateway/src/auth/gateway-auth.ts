@@ -18,7 +18,7 @@ export interface GatewayAuth {
  * user-token keys (remote, file or dev issuer), the verifier, and the internal-token signer.
  */
 export async function createGatewayAuth(config: AuthConfig): Promise<GatewayAuth> {
-  const [keys, internalTokens] = await Promise.all([loadUserKeys(config), createInternalTokenSigner({ dataDir: config.dataDir })]);
+  const [keys, internalTokens] = await Promise.all([loadUserKeys(config), createInternalTokenSigner({ dataDir: config.dataDir, keyFiles: config.signingKeyFiles })]);
   return {
     authenticator: createAuthenticator(config, keys.getKey),
     internalTokens,

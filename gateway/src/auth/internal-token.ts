@@ -1,6 +1,7 @@
 import { SignJWT, type JSONWebKeySet } from 'jose';
 import type { GatewayPrincipal } from '../context.js';
 import { keyFiles, loadOrCreateSigningKey, type SigningKey } from './key-files.js';
+import { loadSigningKeyFiles, type SigningKeyFiles } from './signing-key-file.js';
 
 import { INTERNAL_ISSUER, internalClaimsOf } from '../../../common/contracts/internal-token.js';
 
@@ -24,24 +25,26 @@ export function internalSignatureCount(): number {
 export interface InternalTokenSigner {
   /** A token for `audience` (a subgraph name) on behalf of `principal` (`null`: anonymous caller). */
   tokenFor(principal: GatewayPrincipal | null, audience: string): Promise<string>;
-  /** The public key subgraphs verify with (also written to `<dataDir>/keys/gateway-internal.jwks.json`). */
+  /** The public keys subgraphs verify with: the signing key's and any `GATEWAY_VERIFICATION_KEYS_FILE` holds (a data-dir key is also written to `<dataDir>/keys/gateway-internal.jwks.json`). */
   jwks: JSONWebKeySet;
 }
 
 export interface InternalTokenOptions {
   dataDir: string;
+  /** `GATEWAY_SIGNING_KEY_FILE` / `GATEWAY_VERIFICATION_KEYS_FILE`; unset → a key created under `<dataDir>/keys`. */
+  keyFiles?: SigningKeyFiles;
   /** Milliseconds since the epoch. @default Date.now */
   now?: () => number;
 }
 
 /**
- * Signs the short-lived tokens the gateway sends to subgraphs (EdDSA with the gateway's own key,
- * created under the data dir on first use). Tokens are cached per principal and audience and
+ * Signs the short-lived tokens the gateway sends to subgraphs (EdDSA with the gateway's own key:
+ * from `GATEWAY_SIGNING_KEY_FILE`, shared by every replica, else created under the data dir on first use). Tokens are cached per principal and audience and
  * reused until shortly before they expire, so in steady state a request costs a map lookup, not a
  * signature; concurrent requests for a missing token share one signing.
  */
 export async function createInternalTokenSigner(options: InternalTokenOptions): Promise<InternalTokenSigner> {
-  const key = await loadOrCreateSigningKey(keyFiles(options.dataDir, 'gateway-internal'), 'EdDSA');
+  const key = options.keyFiles ? await loadSigningKeyFiles(options.keyFiles) : await loadOrCreateSigningKey(keyFiles(options.dataDir, 'gateway-internal'), 'EdDSA');
   const now = options.now ?? Date.now;
   const cache = new Map<string, { token: Promise<string>; renewAt: number }>();
   return {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
@@ -10,8 +10,8 @@ export interface SigningKey {
   alg: SigningAlgorithm;
   /** RFC 7638 thumbprint of the public key: stable across restarts, changes with the key. */
   kid: string;
-  privateKey: CryptoKey;
-  /** The public half, as served at `/.well-known/*.json` and written next to the private key. */
+  privateKey: CryptoKey | KeyObject;
+  /** The public keys served at `/.well-known/*.json` (the signing key's first; for a data-dir key also written next to it). */
   jwks: JSONWebKeySet;
 }
 

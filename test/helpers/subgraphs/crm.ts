@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../../../scripts/lib/processes.js';
 import { graphql, http, type GraphQLResponse } from '../graphql.js';
 import { HARNESS_PRINCIPAL, internalAuthorization } from '../tokens.js';
+import { keyFiles } from '../../../gateway/src/auth/key-files.js';
 import type { Principal } from '../../../common/contracts/internal-token.js';
 import type { SeedCustomer } from '../../../systems/seed/types.js';
 
@@ -19,6 +20,10 @@ export interface CrmPair {
   stop(): Promise<void>;
 }
 
+/** The pair's own secrets: a production subgraph refuses the public development defaults. */
+export const CRM_PAIR_API_KEY = 'crm-pair-test-key';
+export const CRM_PAIR_WEBHOOK_SECRET = 'crm-pair-test-webhook-secret';
+
 /** `subgraphEnv` adds to the subgraph's environment; the entity cache is off unless it says `ENTITY_CACHE: 'on'`. */
 export async function startCrmPair(crmEnv: Record<string, string> = {}, subgraphEnv: Record<string, string> = {}): Promise<CrmPair> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-subgraph-'));
@@ -28,13 +33,24 @@ export async function startCrmPair(crmEnv: Record<string, string> = {}, subgraph
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const crm = await startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, ...crmEnv } });
+    const secrets = { CRM_API_KEY: CRM_PAIR_API_KEY, CRM_WEBHOOK_SECRET: CRM_PAIR_WEBHOOK_SECRET };
+    const crm = await startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, ...secrets, ...crmEnv } });
     started.push(crm);
     const subgraph = await startService({
       name: 'crm-subgraph',
       entry: 'subgraphs/crm/main.ts',
       // Production mode: clients see exactly these errors, without development stack traces.
-      env: { PORT: '0', BIZGRAPH_DATA_DIR: dataDir, NODE_ENV: 'production', CRM_API_URL: crm.url, ENTITY_CACHE: 'off', ...subgraphEnv },
+      env: {
+        PORT: '0',
+        BIZGRAPH_DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        // Production names the gateway's published keys explicitly; the harness signs with the data dir's.
+        GATEWAY_JWKS_URL: keyFiles(dataDir, 'gateway-internal').jwksFile,
+        ...secrets,
+        CRM_API_URL: crm.url,
+        ENTITY_CACHE: 'off',
+        ...subgraphEnv,
+      },
     });
     started.push(subgraph);
     return {
