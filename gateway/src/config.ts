@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { readShutdownSettings, type ShutdownSettings } from '../../common/graceful-shutdown.js';
 import { projectPath } from '../../common/project-root.js';
 import { readMaxStringBytes } from '../../common/input-strings.js';
 import { ConfigError, readDebugErrors, readInt, readOnOff, readOptionalString, readString, type Env } from '../../common/config.js';
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   debugErrors: boolean;
   /** `HEALTH_PROBE_INTERVAL_MS`: how often each subgraph's `/readyz` is probed (also each probe's timeout). @default 2000 */
   healthProbeIntervalMs: number;
+  /** `SHUTDOWN_DELAY_MS`, `SHUTDOWN_GRACE_MS`: how a SIGTERM drains the gateway (`common/graceful-shutdown.ts`). */
+  shutdown: ShutdownSettings;
   /** `REFERENCE_RECHECK_INTERVAL_MS`: how often references written unverified (`accept-pending`) are asked about again. @default 30000 */
   referenceRecheckIntervalMs: number;
   /** `HEALTH_DOWN_AFTER_FAILURES`: probes failed in a row before `/readyz` reports a subgraph down. @default 2 */
@@ -128,6 +131,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     debugErrors: readDebugErrors(env, env.NODE_ENV === 'production'),
     healthProbeIntervalMs: readInt(env, 'HEALTH_PROBE_INTERVAL_MS', 2000, { min: 50, max: 600_000 }),
     healthDownAfterFailures: readInt(env, 'HEALTH_DOWN_AFTER_FAILURES', 2, { min: 1, max: 100 }),
+    shutdown: readShutdownSettings(env),
     referenceRecheckIntervalMs: readInt(env, 'REFERENCE_RECHECK_INTERVAL_MS', 30_000, { min: 50, max: 86_400_000 }),
     supergraph: readSupergraphSource(env, argv),
     supergraphPollIntervalMs: readInt(env, 'SUPERGRAPH_POLL_INTERVAL_MS', 2000, { min: 0, max: 3_600_000 }),

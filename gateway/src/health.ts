@@ -47,7 +47,7 @@ export interface HealthOptions {
 
 export interface Health {
   /** Set once the supergraph is loaded and serving (probing starts); cleared while shutting down (probing stops). */
-  setReady(ready: boolean): void;
+  setReady(ready: boolean, reason?: string): void;
   register(app: FastifyInstance): void;
 }
 
@@ -69,6 +69,7 @@ export function createHealth(options: HealthOptions): Health {
   const downAfter = options.downAfterFailures ?? 2;
   const tracked = new Map<string, Tracked>();
   let ready = false;
+  let unreadyReason = 'no supergraph is serving';
   let timer: NodeJS.Timeout | undefined;
   const supergraph = typeof options.supergraph === 'function' ? options.supergraph : () => options.supergraph as SupergraphStatus;
   const subgraphs = typeof options.subgraphs === 'function' ? options.subgraphs : () => options.subgraphs as readonly ProbeTarget[];
@@ -110,8 +111,9 @@ export function createHealth(options: HealthOptions): Health {
   };
 
   return {
-    setReady(value) {
+    setReady(value, reason = 'no supergraph is serving') {
       ready = value;
+      unreadyReason = reason;
       clearInterval(timer);
       timer = undefined;
       if (!value) return;
@@ -122,7 +124,7 @@ export function createHealth(options: HealthOptions): Health {
     register(app) {
       app.get('/healthz', async () => ({ status: 'ok' }));
       app.get('/readyz', async (_request, reply) => {
-        if (!ready) return reply.code(503).send({ status: 'unavailable', reason: 'no supergraph is serving' });
+        if (!ready) return reply.code(503).send({ status: 'unavailable', reason: unreadyReason });
         // Read once per answer: the subgraphs listed are those of the version it names.
         const [status, targets] = [supergraph(), subgraphs()];
         const states = targets.map((target): SubgraphState => {

@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError } from '../../common/config.js';
+import { gracefulShutdown } from '../../common/graceful-shutdown.js';
 import { listenAndDescribe } from '../../common/listen.js';
 import { subgraphEnvName, type GatewayConfig } from './config.js';
 import type { GatewayContext, GatewayPrincipal } from './context.js';
@@ -131,6 +132,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       .then(() => undefined));
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler, genReqId: requestIdFor });
+  // First app-wide hook: answers sent while draining close their connections.
+  const shutdown = gracefulShutdown(app, config.shutdown);
   registerStrictJsonBodies(app);
   features.register(app);
   const plugins = [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), ...features.plugins];
@@ -231,10 +234,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     app,
     listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
-      health.setReady(false);
+      // Unready at once (a load balancer stops sending), serving for SHUTDOWN_DELAY_MS, then draining.
+      health.setReady(false, 'shutting down');
       await polling?.close();
       // Drains first: every answered request's audit line and usage count is then written by the teardown.
-      await app.close();
+      const { forced } = await shutdown.drain();
+      if (forced) log('warn', 'shutdown cut connections still answering after SHUTDOWN_GRACE_MS', { graceMs: config.shutdown.graceMs });
       await teardown();
     },
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gracefulShutdown, readShutdownSettings } from '../../common/graceful-shutdown.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -75,6 +76,8 @@ function formatErrorFor(name: string, production: boolean) {
 
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer> {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler });
+  // First app-wide hook: answers sent while draining close their connections.
+  const shutdown = gracefulShutdown(app, readShutdownSettings(process.env));
   registerStrictJsonBodies(app);
   const origin = options.origin ?? { system: options.name, subgraph: options.name };
   // First hook: everything after it (token check, Apollo, system calls) runs inside the request's span.
@@ -137,6 +140,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   // gateway's probe hanging until its own timeout says nothing about which part is stuck.
   const readyCheckTimeoutMs = readInt(process.env, 'READY_CHECK_TIMEOUT_MS', 1500, { min: 10, max: 60_000 });
   app.get('/readyz', async (_request, reply) => {
+    if (shutdown.draining) return reply.code(503).send({ status: 'unavailable', subgraph: options.name, reason: 'shutting down' });
     try {
       if (options.checkReady) await withTimeout(options.checkReady(), readyCheckTimeoutMs, `${origin.system} did not answer within ${readyCheckTimeoutMs} ms`);
       return { status: 'ready', subgraph: options.name };
@@ -156,7 +160,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     app,
     listen: (port, host) => listenAndDescribe(app, port, host),
     async close() {
-      await app.close();
+      const { forced } = await shutdown.drain();
+      if (forced) processLogger(`${options.name}-subgraph`).warn({ subgraph: options.name }, 'shutdown cut connections still answering after SHUTDOWN_GRACE_MS');
       await options.onClose?.();
     },
   };
