@@ -81,4 +81,33 @@ describe('the supervisor', () => {
     await tick();
     expect(starts).toBe(3);
   });
+
+  it('replaces a child on purpose: stops it, starts it again, and takes neither exit for a crash', async () => {
+    const said: string[] = [];
+    const started: Array<ReturnType<typeof fakeService>> = [];
+    const supervisor = createSupervisor({ say: (name, message) => said.push(`${name}: ${message}`), giveUp: () => said.push('gave up'), backoffMs: () => 1 });
+    await supervisor.add({
+      name: 'gateway-0',
+      start: async () => {
+        const service = fakeService('gateway-0');
+        started.push(service);
+        return service;
+      },
+    });
+    const replacement = await supervisor.replace('gateway-0');
+    expect(started).toHaveLength(2);
+    expect(started[0]!.stops).toBe(1);
+    // The replaced child's exit comes after its stop: not a crash, nothing restarted.
+    started[0]!.die(0);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(started).toHaveLength(2);
+    expect(said).toEqual([]);
+    expect(supervisor.running()).toEqual([replacement]);
+    // The replacement is watched like any child.
+    started[1]!.die(1);
+    for (let i = 0; i < 20 && started.length < 3; i++) await tick();
+    expect(started).toHaveLength(3);
+    await expect(supervisor.replace('nobody')).rejects.toThrow('no child named nobody');
+    await supervisor.stop();
+  });
 });

@@ -35,6 +35,11 @@ export interface Supervisor {
   add(spec: SupervisedSpec): Promise<ServiceProcess>;
   /** The children running now (restarted ones replace their predecessors). */
   running(): ServiceProcess[];
+  /**
+   * Replaces a child on purpose (a rolling restart): stops the running one gracefully (its exit is
+   * expected, not restarted), then starts it again and watches the new one.
+   */
+  replace(name: string, graceMs?: number): Promise<ServiceProcess>;
   /** Stops watching and stops every child. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -46,6 +51,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const stableAfterMs = options.stableAfterMs ?? 30_000;
   const maxCriticalFailures = options.maxCriticalFailures ?? 5;
   const current = new Map<string, ServiceProcess>();
+  const specs = new Map<string, SupervisedSpec>();
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
@@ -93,6 +99,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     async add(spec) {
+      specs.set(spec.name, spec);
       const service = await spec.start();
       if (stopping) {
         await service.stop();
@@ -102,6 +109,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return service;
     },
     running: () => [...current.values()],
+    async replace(name, graceMs = 15_000) {
+      const spec = specs.get(name);
+      if (!spec) throw new Error(`no child named ${name}`);
+      const running = current.get(name);
+      // Forgotten first: its exit is then not taken for a crash.
+      current.delete(name);
+      await running?.stop(graceMs);
+      const service = await spec.start();
+      if (stopping) {
+        await service.stop();
+        throw new Error('the supervisor is stopping');
+      }
+      watch(spec, service, 0);
+      return service;
+    },
     async stop(graceMs = 8000) {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import pg from 'pg';
@@ -49,6 +50,13 @@ export async function redisAvailable(): Promise<boolean> {
     if (REQUIRE_SERVICES) throw new Error(`Redis is required (BIZGRAPH_REQUIRE_SERVICES=1) but unreachable at ${REDIS_URL}: ${(error as Error).message}`);
     return false;
   }
+}
+
+/** HAProxy (Debian's `haproxy` package) for the fleet tests; like the servers above, required in CI. */
+export function haproxyAvailable(): boolean {
+  const found = spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
+  if (!found && REQUIRE_SERVICES) throw new Error('HAProxy is required (BIZGRAPH_REQUIRE_SERVICES=1) but `haproxy -v` does not run: apt-get install haproxy');
+  return found;
 }
 
 export interface TestDatabase {
