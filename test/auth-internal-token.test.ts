@@ -89,6 +89,22 @@ describe('internal token verifier (subgraph side)', () => {
     expect(await verifier.verify(`Bearer ${await signer.tokenFor(null, 'crm')}`)).toEqual({ ok: true, principal: null });
   });
 
+  it('accepts every one of a burst of first requests, arriving while the key file is being read', async () => {
+    const signer = await createInternalTokenSigner({ dataDir });
+    const header = `Bearer ${await signer.tokenFor(SALES, 'crm')}`;
+    for (let round = 0; round < 10; round++) {
+      // A fresh verifier per round: its first requests race to read the file, a few ticks apart.
+      const verifier = createInternalTokenVerifier('crm', { kind: 'file', path: jwksFile() });
+      const results = await Promise.all(
+        Array.from({ length: 30 }, async (_unused, index) => {
+          for (let tick = 0; tick < index % 6; tick++) await new Promise((resolve) => setImmediate(resolve));
+          return verifier.verify(header);
+        }),
+      );
+      expect(results.filter((result) => !result.ok)).toEqual([]);
+    }
+  });
+
   it.each([
     ['no header', async () => undefined, 'missing internal token'],
     ['another audience', async (signer) => `Bearer ${await signer.tokenFor(SALES, 'erp')}`, 'internal token has a wrong or missing "aud" claim'],

@@ -69,7 +69,11 @@ function reasonFor(error: unknown): string {
  */
 function fileKeys(path: string): JWTVerifyGetKey {
   let loaded: { version: string; getKey: JWTVerifyGetKey } | undefined;
-  const reload = async (): Promise<boolean> => {
+  // One read at a time: concurrent first requests share it. (Each used to read on its own, and one
+  // that found the file already loaded by another took that for a missing file: a 401 for a
+  // burst of requests right after a subgraph started.)
+  let reading: Promise<boolean> | undefined;
+  const readIfChanged = async (): Promise<boolean> => {
     const info = await stat(path).catch(() => undefined);
     if (!info) return false;
     const version = `${info.ino}:${info.size}:${info.mtimeMs}`;
@@ -77,12 +81,18 @@ function fileKeys(path: string): JWTVerifyGetKey {
     loaded = { version, getKey: createLocalJWKSet(JSON.parse(await readFile(path, 'utf8'))) };
     return true;
   };
+  const reload = () => (reading ??= readIfChanged().finally(() => (reading = undefined)));
   return async (header, token) => {
-    if (!loaded && !(await reload())) throw new Error(`${path} does not exist (has the gateway started?)`);
+    if (!loaded) await reload();
+    if (!loaded) throw new Error(`${path} does not exist (has the gateway started?)`);
+    const tried = loaded;
     try {
-      return await loaded!.getKey(header, token);
+      return await tried.getKey(header, token);
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !(await reload())) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      // A key the gateway added since: read the file again (if another request has not already).
+      if (loaded === tried) await reload();
+      if (loaded === tried) throw error;
       return loaded!.getKey(header, token);
     }
   };

@@ -77,7 +77,9 @@ export function createVersionFactory({ config, createDataSource, pendingReferenc
       const unsubscribe = gateway.onSchemaLoadOrUpdate((schemaContext) => (loaded = schemaContext));
       try {
         // Authorization first, then the write references (so only a caller who may write learns whether a key exists), then planning.
-        const { executor } = await enforcePolicy(checkingReferences(gateway, WRITE_REFERENCES, dataSources, pendingReferences), { policy, mode: config.authzMode }).load({ apollo });
+        const { executor } = await enforcePolicy(checkingReferences(gateway, WRITE_REFERENCES, dataSources, pendingReferences), { policy, mode: config.authzMode }).load({
+          apollo,
+        });
         if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
         return {
           hash: supergraph.hash,
