@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDevIssuer } from '../../gateway/src/auth/dev-issuer.js';
 import { keyFiles } from '../../gateway/src/auth/key-files.js';
-import { haproxyConfig, startHaproxy, type Balancer } from './haproxy.js';
+import { COMPOSE_BALANCER, haproxyConfig, startHaproxy, type Balancer } from './haproxy.js';
 import { startService, type ServiceProcess } from './processes.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 import { readTopology } from './topology.js';
 
-/** The balancer's health check: a draining gateway leaves rotation within `intervalMs × fall`. */
-const CHECK = { intervalMs: 500, fall: 2, rise: 2 };
+/** The balancer's health check (the same as docker-compose.yml's): a draining gateway leaves rotation within `intervalMs × fall`. */
+const CHECK = COMPOSE_BALANCER.check;
 /**
  * A gateway keeps serving this long after SIGTERM: the balancer has stopped sending by then. Each
  * failed check may itself take up to `intervalMs` (HAProxy's check timeout) under load, hence one

@@ -1,0 +1,5 @@
+-- Run once by the postgres image on an empty volume (docker-compose.yml): the ERP's and billing's
+-- databases and the gateways' shared usage log. Each subgraph migrates its own schema at start.
+CREATE DATABASE bizgraph_erp;
+CREATE DATABASE bizgraph_billing;
+CREATE DATABASE bizgraph_usage;
