@@ -97,16 +97,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     timers.add(timer);
   };
 
+  /** Starts a child and watches it, unless the supervisor began stopping meanwhile. */
+  const startWatched = async (spec: SupervisedSpec) => {
+    const service = await spec.start();
+    if (stopping) {
+      await service.stop();
+      throw new Error('the supervisor is stopping');
+    }
+    watch(spec, service, 0);
+    return service;
+  };
+
   return {
     async add(spec) {
       specs.set(spec.name, spec);
-      const service = await spec.start();
-      if (stopping) {
-        await service.stop();
-        throw new Error('the supervisor is stopping');
-      }
-      watch(spec, service, 0);
-      return service;
+      return startWatched(spec);
     },
     running: () => [...current.values()],
     async replace(name, graceMs = 15_000) {
@@ -116,13 +121,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // Forgotten first: its exit is then not taken for a crash.
       current.delete(name);
       await running?.stop(graceMs);
-      const service = await spec.start();
-      if (stopping) {
-        await service.stop();
-        throw new Error('the supervisor is stopping');
-      }
-      watch(spec, service, 0);
-      return service;
+      return startWatched(spec);
     },
     async stop(graceMs = 8000) {
       stopping = true;
