@@ -6,21 +6,9 @@ import { join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import type { Env } from '../common/config.js';
-import { readShutdownSettings } from '../common/graceful-shutdown.js';
-import { exportsSpans } from '../common/trace-export.js';
-import { readMaxStringBytes } from '../common/input-strings.js';
-import { readGatewayConfig } from '../gateway/src/config.js';
 import { COMPOSE_BALANCER, haproxyConfig } from '../scripts/lib/haproxy.js';
 import { ROOT } from '../scripts/lib/processes.js';
-import { readBillingSubgraphConfig } from '../subgraphs/billing/config.js';
-import { readCrmSubgraphConfig } from '../subgraphs/crm/config.js';
-import { readErpSubgraphConfig } from '../subgraphs/erp/config.js';
-import { readLogisticsSubgraphConfig } from '../subgraphs/logistics/config.js';
-import { readSupportSubgraphConfig } from '../subgraphs/support/config.js';
-import { readCrmSystemConfig } from '../systems/crm/config.js';
-import { readLogisticsSystemConfig } from '../systems/logistics/config.js';
-import { readSupportSystemConfig } from '../systems/support/config.js';
+import { READERS, variablesRead } from './helpers/process-env.js';
 import { haproxyAvailable } from './helpers/services.js';
 
 /**
@@ -54,43 +42,6 @@ const example = Object.fromEntries(
 );
 const interpolate = (value: string) => value.replace(/\$\{([A-Z0-9_]+)(?::?[-?][^}]*)?\}/g, (_match, name: string) => example[name] ?? '');
 
-/** What a process asks its environment for, recorded while its configuration is read. */
-function variablesRead(read: (env: Env) => void, environment: Record<string, string>): Set<string> {
-  const asked = new Set<string>();
-  const values = Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, interpolate(String(value))]));
-  const env = new Proxy(values, {
-    get(target, name) {
-      if (typeof name === 'string') asked.add(name);
-      return target[name as string];
-    },
-  });
-  read(env);
-  return asked;
-}
-
-/** Everything a subgraph reads at start besides its own configuration (createSubgraphServer, tracing). */
-const subgraphCommon = (env: Env) => {
-  readShutdownSettings(env);
-  readMaxStringBytes(env);
-  exportsSpans(env);
-  void env.READY_CHECK_TIMEOUT_MS;
-  void env.DEBUG_ERRORS;
-  void env.CACHE_MAX_AGE_SECONDS;
-};
-const READERS: Record<string, (env: Env) => void> = {
-  'dist/gateway/src/main.js': (env) => {
-    readGatewayConfig(env, []);
-    exportsSpans(env);
-  },
-  'dist/subgraphs/crm/main.js': (env) => (readCrmSubgraphConfig(env), subgraphCommon(env)),
-  'dist/subgraphs/erp/main.js': (env) => (readErpSubgraphConfig(env), subgraphCommon(env)),
-  'dist/subgraphs/billing/main.js': (env) => (readBillingSubgraphConfig(env), subgraphCommon(env)),
-  'dist/subgraphs/support/main.js': (env) => (readSupportSubgraphConfig(env), subgraphCommon(env)),
-  'dist/subgraphs/logistics/main.js': (env) => (readLogisticsSubgraphConfig(env), subgraphCommon(env)),
-  'dist/systems/crm/main.js': (env) => void readCrmSystemConfig(env),
-  'dist/systems/support/main.js': (env) => void readSupportSystemConfig(env),
-  'dist/systems/logistics/main.js': (env) => void readLogisticsSystemConfig(env),
-};
 const bizgraphServices = Object.entries(services).filter(([, service]) => service.image === 'bizgraph:local');
 /** The port each service listens on: its PORT, or the fixed ports of the third-party images. */
 const portOf = (name: string): number | undefined => {
@@ -137,7 +88,7 @@ describe('docker-compose.yml', () => {
   it('sets only variables the processes read', () => {
     for (const [name, service] of bizgraphServices) {
       const environment = service.environment ?? {};
-      const read = variablesRead(READERS[service.command![1]!]!, environment);
+      const read = variablesRead(READERS[service.command![1]!]!, environment, interpolate);
       const unread = Object.keys(environment).filter((variable) => !read.has(variable));
       expect({ name, unread }).toEqual({ name, unread: [] });
     }
