@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { WRITE_REFERENCES } from '../../common/contracts/references.js';
+import { groupBy } from '../../common/group-by.js';
 import type { ReferenceSpec } from './references.js';
 
 /** The scan could not complete (a system down, the gateway refusing): exit 1, never orphans. */
@@ -106,16 +107,15 @@ export class ReferenceTally {
       .filter(([, record]) => record.orphan)
       .map(([source, { value }]) => ({ source, reference: value }))
       .sort((a, b) => compare(a.source, b.source));
+    // The records holding each value, found once (not a pass over every record per pending entry).
+    const holders = groupBy(this.records, ([, record]) => record.value);
     const unverified = pending
       .filter((entry) => entry.reference === spec.name)
       .map(({ value, state, firstWrittenAt }) => ({
         reference: value,
         state,
         firstWrittenAt,
-        sources: [...this.records]
-          .filter(([, record]) => record.value === value)
-          .map(([source]) => source)
-          .sort(compare),
+        sources: (holders.get(value) ?? []).map(([source]) => source).sort(compare),
       }))
       .sort((a, b) => compare(a.reference, b.reference));
     return { name: spec.name, description: spec.description, source: spec.source, target: spec.target, checked: this.records.size, orphans, unverified };

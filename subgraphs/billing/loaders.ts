@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../../common/group-by.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { BillingDb, InvoicePageQuery } from './db.js';
 import type { AccountModel, InvoiceModel, PaymentModel } from './models.js';
@@ -60,8 +61,7 @@ export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): Bi
     invoicesByCustomer: new DataLoader(
       async (keys) => {
         // Group by the page arguments: one windowed statement per distinct group.
-        const groups = new Map<string, CustomerInvoicesKey[]>();
-        for (const key of keys) groups.set(pageGroup(key), [...(groups.get(pageGroup(key)) ?? []), key]);
+        const groups = groupBy(keys, pageGroup);
         const pages = new Map<string, InvoiceModel[]>();
         await Promise.all(
           [...groups.values()].map(async (group) => {

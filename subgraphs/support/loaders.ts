@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../../common/group-by.js';
 import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
@@ -15,19 +16,6 @@ export interface SupportLoaders {
   ticketsByOrderNumber: DataLoader<string, TicketModel[]>;
   /** Records tickets fetched some other way (lists, writes), so later lookups by id need no call. */
   prime(tickets: readonly TicketModel[]): void;
-}
-
-/** Groups tickets (already newest first from the desk) by `key`, keeping their order. */
-function groupBy(tickets: readonly TicketModel[], key: (ticket: TicketModel) => string | null): Map<string, TicketModel[]> {
-  const groups = new Map<string, TicketModel[]>();
-  for (const ticket of tickets) {
-    const value = key(ticket);
-    if (value === null) continue;
-    const group = groups.get(value);
-    if (group) group.push(ticket);
-    else groups.set(value, [ticket]);
-  }
-  return groups;
 }
 
 /**

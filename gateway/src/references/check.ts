@@ -4,6 +4,7 @@ import type { WriteReference } from '../../../common/contracts/references.js';
 import type { GatewayContext } from '../context.js';
 import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { gatewayError } from '../errors.js';
+import { groupBy } from '../../../common/group-by.js';
 import { askOwner } from './ask-owner.js';
 import type { PendingReferences } from './pending.js';
 
@@ -47,8 +48,7 @@ function referenceCheckingExecutor(
   dataSources: ReadonlyMap<string, SubgraphDataSource>,
   pending: PendingReferences | undefined,
 ): GatewayExecutor {
-  const byMutation = new Map<string, WriteReference[]>();
-  for (const reference of references) byMutation.set(reference.mutation, [...(byMutation.get(reference.mutation) ?? []), reference]);
+  const byMutation = groupBy(references, (reference) => reference.mutation);
   return async (requestContext) => {
     const { operation, document } = requestContext;
     if (operation?.operation !== 'mutation' || byMutation.size === 0) return executor(requestContext);
@@ -107,12 +107,8 @@ async function verify(
   pending: PendingReferences | undefined,
   requestContext: GatewayGraphQLRequestContext<GatewayContext>,
 ) {
-  const bySubgraph = new Map<string, Written[]>();
-  for (const entry of written) {
-    // A supergraph without the owner (another company's graph) has nothing to check against.
-    if (!dataSources.has(entry.reference.target.subgraph)) continue;
-    bySubgraph.set(entry.reference.target.subgraph, [...(bySubgraph.get(entry.reference.target.subgraph) ?? []), entry]);
-  }
+  // A supergraph without the owner (another company's graph) has nothing to check against.
+  const bySubgraph = groupBy(written, ({ reference }) => (dataSources.has(reference.target.subgraph) ? reference.target.subgraph : null));
   const scope = requestScope(requestContext);
   const asked = await Promise.all(
     [...bySubgraph].map(async ([subgraph, entries]) => {

@@ -6,6 +6,7 @@ import type { Authenticator } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import type { SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { log } from '../log.js';
+import { groupBy } from '../../../common/group-by.js';
 import { askOwner } from './ask-owner.js';
 import { PendingReferences, type PendingReference } from './pending.js';
 
@@ -76,8 +77,7 @@ export function createPendingReferences(options: PendingReferencesOptions): Pend
 
   async function recheckAll(): Promise<void> {
     const sources = options.dataSources();
-    const byReference = new Map<string, PendingReference[]>();
-    for (const entry of store.unverified()) byReference.set(entry.reference, [...(byReference.get(entry.reference) ?? []), entry]);
+    const byReference = groupBy(store.unverified(), (entry) => entry.reference);
     await Promise.all(
       [...byReference].map(([name, entries]) => {
         const reference = byName.get(name);
