@@ -127,29 +127,37 @@ async function verify(
   }
   const unconfirmed = answered.filter(({ answer }) => answer === 'unavailable');
   const refused = unconfirmed.find(({ entry }) => entry.reference.whenUnavailable === 'reject' || !pending?.hasRoom);
-  if (refused) return { refusal: unavailable(refused.entry, refused.source, pending?.hasRoom === false && refused.entry.reference.whenUnavailable === 'accept-pending') };
+  if (refused) return { refusal: unavailable(refused.entry, refused.source) };
   return { unconfirmed };
 }
 
 /** Marks the references an answered write carried unverified, and tells the client which. */
 async function markUnverified(result: GatewayExecutionResult, unconfirmed: ReadonlyArray<{ entry: Written; source: SubgraphDataSource }>, pending: PendingReferences) {
-  const marked = [];
   const at = new Date();
-  for (const { entry, source } of unconfirmed) {
-    // A write that failed stored nothing: there is nothing to verify later.
-    const written = (result.data as Record<string, unknown> | null | undefined)?.[entry.responseName];
-    if (written === null || written === undefined) continue;
-    const { reference, value } = entry;
-    await pending.add({ reference: reference.name, value, system: source.origin.system, subgraph: source.origin.subgraph }, at);
-    marked.push({ reference: reference.name, field: reference.argument, value, system: source.origin.system, path: [entry.responseName] });
-  }
+  // A write that failed stored nothing: there is nothing to verify later.
+  const stored = unconfirmed.filter(({ entry }) => {
+    const field = (result.data as Record<string, unknown> | null | undefined)?.[entry.responseName];
+    return field !== null && field !== undefined;
+  });
+  // Added together: one rewrite of the list for all of them.
+  await Promise.all(
+    stored.map(({ entry, source }) => pending.add({ reference: entry.reference.name, value: entry.value, system: source.origin.system, subgraph: source.origin.subgraph }, at)),
+  );
+  const marked = stored.map(({ entry, source }) => ({
+    reference: entry.reference.name,
+    field: entry.reference.argument,
+    value: entry.value,
+    system: source.origin.system,
+    path: [entry.responseName],
+  }));
   return marked.length === 0 ? result : { ...result, extensions: { ...result.extensions, unverifiedReferences: marked } };
 }
 
 /** The write is not sent; its field is null with UPSTREAM_ERROR naming the system that could not be asked. */
-function unavailable(entry: Written, source: SubgraphDataSource, pendingFull: boolean) {
+function unavailable(entry: Written, source: SubgraphDataSource) {
   const { reference, responseName } = entry;
-  const why = pendingFull ? `${reference.whenUnavailable}, but the pending list is full` : `${reference.whenUnavailable} while unavailable`;
+  // An accept-pending reference is refused only when there is no room to mark it (a full list, or none).
+  const why = reference.whenUnavailable === 'accept-pending' ? 'accept-pending, but the pending list has no room' : 'reject while unavailable';
   const error = new GraphQLError(`${source.origin.system} could not confirm ${reference.argument}; nothing was written (reference ${reference.name}: ${why})`, {
     path: [responseName],
     extensions: { code: 'UPSTREAM_ERROR', system: source.origin.system, subgraph: source.origin.subgraph, field: reference.argument },
