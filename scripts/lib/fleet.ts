@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDevIssuer } from '../../gateway/src/auth/dev-issuer.js';
+import { subgraphEnvName } from '../../gateway/src/config.js';
 import { keyFiles } from '../../gateway/src/auth/key-files.js';
 import { COMPOSE_BALANCER, haproxyConfig, startHaproxy, type Balancer } from './haproxy.js';
 import { startService, type ServiceProcess } from './processes.js';
@@ -122,7 +123,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const entityCache = { ENTITY_CACHE: 'on', ENTITY_CACHE_NAMESPACE: `fleet-${randomBytes(4).toString('hex')}` };
     await Promise.all(topology.map(({ name, entry }) => run(name, entry, portOf(name), { ...systemUrls, ...databases, ...entityCache })));
 
-    const subgraphUrls = Object.fromEntries(topology.map(({ name }) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(name)}/graphql`]));
+    const subgraphUrls = Object.fromEntries(topology.map(({ name }) => [`SUBGRAPH_${subgraphEnvName(name)}_URL`, `http://127.0.0.1:${portOf(name)}/graphql`]));
     const gatewayNames = ports.gateways.slice(0, options.gateways).map((_port, index) => `gateway-${index}`);
     const gatewayEnv = (index: number) => ({
       ...subgraphUrls,

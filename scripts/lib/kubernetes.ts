@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { subgraphEnvName } from '../../gateway/src/config.js';
 import { readTopology } from './topology.js';
 
 /**
@@ -103,7 +104,7 @@ export function kubernetesManifests(): Array<Record<string, unknown>> {
     fromConfig('JWT_ISSUER'),
     fromConfig('JWT_AUDIENCE'),
     literal('GATEWAY_SIGNING_KEY_FILE', `${SIGNING_KEY_DIR}/gateway-internal.pem`),
-    ...topology.map(({ name, port }) => literal(`SUBGRAPH_${name.toUpperCase()}_URL`, `http://bizgraph-${name}:${port}/graphql`)),
+    ...topology.map(({ name, port }) => literal(`SUBGRAPH_${subgraphEnvName(name)}_URL`, `http://bizgraph-${name}:${port}/graphql`)),
     fromSecret('REDIS_URL'),
     fromSecret('USAGE_DATABASE_URL'),
     literal('AUDIT_LOG', 'stdout'),
