@@ -10,6 +10,13 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--duration', '3', '--warmup=0'])).toMatchObject({ durationSeconds: 3, warmupSeconds: 0, custom: true });
   });
 
+  it('reads the fleet mode, which takes workloads and load settings but no gateway selection', () => {
+    expect(parseBenchArgs(['--fleet'])).toMatchObject({ mode: 'fleet', custom: false });
+    expect(parseBenchArgs(['--fleet', '--workloads', 'a', '--duration', '5'])).toMatchObject({ mode: 'fleet', workloads: ['a'], durationSeconds: 5, custom: true });
+    expect(() => parseBenchArgs(['--fleet', '--gateways', 'bizgraph'])).toThrow('--fleet takes --workloads, --connections, --duration and --warmup only');
+    expect(() => parseBenchArgs(['--fleet', '--soak'])).toThrow('--soak and --fleet are two different benchmarks');
+  });
+
   it('reads the soak mode and its length', () => {
     expect(parseBenchArgs(['--soak', '--minutes', '1', '--interval', '5'])).toMatchObject({ mode: 'soak', minutes: 1, intervalSeconds: 5, custom: false });
   });

@@ -1,10 +1,10 @@
 import type { GatewayId, WorkloadId } from './types.js';
 import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS } from './variants.js';
 
-/** Command line of `npm run bench [-- --soak [--minutes N]] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
+/** Command line of `npm run bench [-- --soak [--minutes N] | --fleet] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
 
 export interface BenchArgs {
-  mode: 'compare' | 'soak';
+  mode: 'compare' | 'soak' | 'fleet';
   connections: number;
   /** Seconds of load before each measured run (discarded). */
   warmupSeconds: number;
@@ -42,7 +42,8 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
-       npm run bench -- --soak [--minutes N] [--interval SECONDS]`;
+       npm run bench -- --soak [--minutes N] [--interval SECONDS]
+       npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]`;
 
 const NUMERIC = {
   '--connections': 'connections',
@@ -56,8 +57,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { mode: 'compare', ...DEFAULTS, custom: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.includes('=') ? (argv[i]!.split('=', 2) as [string, string]) : [argv[i]!, undefined];
-    if (flag === '--soak') {
-      args.mode = 'soak';
+    if (flag === '--soak' || flag === '--fleet') {
+      if (args.mode !== 'compare') throw new UsageError(`--soak and --fleet are two different benchmarks: give one\n${USAGE}`);
+      args.mode = flag === '--soak' ? 'soak' : 'fleet';
       continue;
     }
     if (flag === '--gateways' || flag === '--workloads') {
@@ -95,6 +97,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
     args[NUMERIC[flag as keyof typeof NUMERIC]] = value;
     if (flag === '--duration' || flag === '--warmup' || flag === '--connections') args.custom = true;
+  }
+  // The fleet runs bizgraph's gateways only, from the build, unprofiled.
+  if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions)) {
+    throw new UsageError(`--fleet takes --workloads, --connections, --duration and --warmup only\n${USAGE}`);
   }
   return args;
 }

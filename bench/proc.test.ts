@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSecond, parseCpuTicks, parseRssBytes, readCpuMs, readRssBytes } from './proc.js';
+import { clockTicksPerSecond, parseCpuTicks, parseMachineTicks, parseRssBytes, readCpuMs, readMachineTicks, readRssBytes } from './proc.js';
 
 describe('/proc parsing', () => {
   it('adds utime (field 14) and stime (field 15) of a stat line', () => {
@@ -14,6 +14,14 @@ describe('/proc parsing', () => {
 
   it('refuses a line that is not a stat line', () => {
     expect(() => parseCpuTicks('no parentheses here')).toThrow(/not a \/proc/);
+  });
+
+  it("adds the machine's busy ticks (all but idle and iowait) and its total from /proc/stat's cpu line", () => {
+    const stat = 'cpu  100 5 50 800 20 3 2 1 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 12345\n';
+    expect(parseMachineTicks(stat)).toEqual({ busy: 100 + 5 + 50 + 3 + 2 + 1, total: 981 });
+    expect(() => parseMachineTicks('intr 1 2 3')).toThrow(/not a \/proc\/stat/);
+    const now = readMachineTicks();
+    expect(now.total).toBeGreaterThan(now.busy);
   });
 
   it('reads VmRSS in bytes from a status text, and nothing from a zombie', () => {

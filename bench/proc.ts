@@ -51,6 +51,22 @@ export function readCpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * The machine's CPU time from the `cpu` line of /proc/stat, in clock ticks summed over every core:
+ * busy (everything but idle and iowait) and the total.
+ */
+export function parseMachineTicks(stat: string): { busy: number; total: number } {
+  const fields = /^cpu\s+([\d ]+)$/m.exec(stat)?.[1]?.trim().split(/\s+/).map(Number);
+  if (!fields || fields.length < 5 || fields.some((value) => !Number.isFinite(value))) throw new Error('not a /proc/stat text');
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+export function readMachineTicks(): { busy: number; total: number } {
+  return parseMachineTicks(readFileSync('/proc/stat', 'utf8'));
+}
+
 export function readRssBytes(pid: number): number | undefined {
   try {
     return parseRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -10,16 +10,30 @@ import type { BenchResults } from './types.js';
  */
 export const README_START = '<!-- bench:start -->';
 export const README_END = '<!-- bench:end -->';
+/** The two comments a generated README block sits between (the comparison's, the fleet's). */
+export interface ReadmeMarkers {
+  start: string;
+  end: string;
+}
+const BENCH_MARKERS: ReadmeMarkers = { start: README_START, end: README_END };
 export const LATEST_RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 const GiB = 1024 ** 3;
 
-export function describeRun(results: BenchResults): string {
-  const { machine, commit, seed, settings } = results;
+/** When and where a run was measured: date, machine, commit, seed data. */
+export function describeMachineLine(results: Pick<BenchResults, 'startedAt' | 'machine' | 'commit' | 'seed'>): string {
+  const { machine, commit, seed } = results;
   return [
     `Measured ${results.startedAt.slice(0, 10)} on ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / GiB).toFixed(1)} GiB, ${machine.os}, Node ${machine.node}`,
     `commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (uncommitted changes)' : ''}`,
     `seed ${seed.seed}, scale ${seed.scale}`,
+  ].join(' · ');
+}
+
+export function describeRun(results: BenchResults): string {
+  const { settings } = results;
+  return [
+    describeMachineLine(results),
     `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run`,
     settings.pinning.available && settings.pinning.failures.length === 0
       ? `gateway pinned to core ${settings.gatewayCore}, everything else to core ${settings.othersCore}`
@@ -51,19 +65,19 @@ export function renderReadmeTable(results: BenchResults): string {
 }
 
 /** The text between the markers, trimmed; undefined when the README has no (well-ordered) markers. */
-export function extractReadmeBlock(readme: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
+export function extractReadmeBlock(readme: string, markers: ReadmeMarkers = BENCH_MARKERS): string | undefined {
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
   if (start < 0 || end < start) return undefined;
-  return readme.slice(start + README_START.length, end).trim();
+  return readme.slice(start + markers.start.length, end).trim();
 }
 
 /** The README with the block replaced; undefined when the markers are absent (then nothing is written). */
-export function replaceReadmeBlock(readme: string, block: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
+export function replaceReadmeBlock(readme: string, block: string, markers: ReadmeMarkers = BENCH_MARKERS): string | undefined {
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
   if (start < 0 || end < start) return undefined;
-  return `${readme.slice(0, start + README_START.length)}\n${block}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + markers.start.length)}\n${block}\n${readme.slice(end)}`;
 }
 
 export function readResults(file = LATEST_RESULTS): BenchResults {

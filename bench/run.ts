@@ -4,6 +4,7 @@ import { measure, postGraphQL } from './measure.js';
 import { renderReadmeTable } from './readme-table.js';
 import { describeCommit, describeMachine, fileStamp, MARKERS_HINT, updateReadme, writeJson } from './results.js';
 import { CRM_RATE_LIMIT_PER_SECOND, GATEWAY_CORE, log, measureOn, NODE_ENV, OTHERS_CORE, SEED, startSession, type Session } from './setup.js';
+import { runFleetBench } from './fleet.js';
 import { runSoak } from './soak.js';
 import { compareWithPlain, observabilityCosts, warmSpeedup } from './stats.js';
 import { formatErrors, GATEWAY_LABELS } from './table.js';
@@ -17,6 +18,7 @@ import { WORKLOADS, type Workload } from './workloads.js';
  * workloads (a) to (d) (the variants on theirs, bench/variants.ts), prints the tables, and writes
  * bench/results/<timestamp>.json, latest.json and the README block.
  * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
+ * `npm run bench -- --fleet`: one and two gateway replicas behind HAProxy (fleet.ts).
  */
 const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
@@ -132,6 +134,7 @@ function summary(run: RunFigures): string {
 
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.mode === 'fleet') return runFleetBench(args);
   const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : selection(args).started;
   const session = await startSession(gateways, { cpuProfDir: args.cpuProfDir, bizgraph: args.bizgraphNodeOptions });
   try {

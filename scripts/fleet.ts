@@ -1,9 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { PROJECT_ROOT } from '../common/project-root.js';
 import { buildProject } from './lib/build.js';
-import { startFleet, type Fleet } from './lib/fleet.js';
+import { ensureFleetDatabases, startFleet, type Fleet } from './lib/fleet.js';
 import { readTopology } from './lib/topology.js';
 
 /**
@@ -20,25 +19,6 @@ import { readTopology } from './lib/topology.js';
 const USAGE = 'usage: npm run fleet [-- --gateways N] | npm run fleet -- restart';
 const dataDir = resolve(process.env.BIZGRAPH_DATA_DIR ?? join(PROJECT_ROOT, '.data', 'fleet'));
 const pidFile = join(dataDir, 'fleet.pid');
-
-async function ensureDatabases(adminUrl: string): Promise<{ erp: string; billing: string; usage: string }> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const urls: Record<string, string> = {};
-  try {
-    for (const part of ['erp', 'billing', 'usage']) {
-      const name = `bizgraph_fleet_${part}`;
-      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      urls[part] = url.toString();
-    }
-  } finally {
-    await admin.end();
-  }
-  return { erp: urls.erp!, billing: urls.billing!, usage: urls.usage! };
-}
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -61,7 +41,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!process.env.BIZGRAPH_BUILD_DIR) process.env.BIZGRAPH_BUILD_DIR = (await buildProject(join(PROJECT_ROOT, '.data', 'fleet-build'))).outDir;
-  const databases = await ensureDatabases(process.env.FLEET_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const databases = await ensureFleetDatabases(process.env.FLEET_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const processes: Record<string, number> = {};
   for (const { name, port, system } of readTopology()) {
     processes[name] = port;

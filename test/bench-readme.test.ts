@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FLEET_LATEST_RESULTS, FLEET_MARKERS, readFleetResults, renderFleetBlock } from '../bench/fleet-table.js';
 import { extractReadmeBlock, LATEST_RESULTS, README_END, README_START, readResults, renderReadmeTable } from '../bench/readme-table.js';
 
 /**
@@ -13,5 +14,13 @@ describe('README benchmark table', () => {
     const block = extractReadmeBlock(readme);
     expect(block, `README.md needs ${README_START} … ${README_END}`).toBeDefined();
     expect(block).toBe(renderReadmeTable(readResults()));
+  });
+
+  it('has the fleet block: the rendering of bench/results/fleet-latest.json, between the fleet markers', () => {
+    expect(existsSync(FLEET_LATEST_RESULTS), `${FLEET_LATEST_RESULTS} is missing: run npm run bench -- --fleet`).toBe(true);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = extractReadmeBlock(readme, FLEET_MARKERS);
+    expect(block, `README.md needs ${FLEET_MARKERS.start} … ${FLEET_MARKERS.end}`).toBeDefined();
+    expect(block).toBe(renderFleetBlock(readFleetResults()));
   });
 });

@@ -108,6 +108,38 @@ describe.skipIf(!services)('a fleet of two gateways behind HAProxy', () => {
     expect(after.every((pid, index) => pid !== before[index])).toBe(true);
   });
 
+  it('sends nothing to a gateway set to maint on the admin socket, and sends to it again once ready', async () => {
+    // Each gateway's own count of answered operations named MaintProbe (its /metrics).
+    const operationName = `MaintProbe${Date.now()}`;
+    const answered = async (name: string) => {
+      const response = await request(`${fleet.gateway(name).url}/metrics`);
+      const text = await response.body.text();
+      return [...text.matchAll(new RegExp(`^bizgraph_gateway_requests_total\\{[^}]*operation="${operationName}"[^}]*\\} (\\d+)`, 'gm'))].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    };
+    const send = async (times: number) => {
+      for (let i = 0; i < times; i++)
+        expect((await graphql(`${fleet.url}/graphql`, `query ${operationName} { customer(id: "cus_0001") { id } }`, undefined, { authorization: `Bearer ${token}` })).status).toBe(
+          200,
+        );
+    };
+    await fleet.balancer.setServerState('gateway-1', 'maint');
+    try {
+      expect((await fleet.balancer.states())['gateway-1']).toBe('MAINT');
+      await send(10);
+      expect([await answered('gateway-0'), await answered('gateway-1')]).toEqual([10, 0]);
+    } finally {
+      await fleet.balancer.setServerState('gateway-1', 'ready');
+    }
+    await fleet.allUp();
+    await send(10);
+    expect(await answered('gateway-1')).toBeGreaterThan(0);
+    expect((await answered('gateway-0')) + (await answered('gateway-1'))).toBe(20);
+    await expect(fleet.balancer.setServerState('gateway-9', 'maint')).rejects.toThrow(/haproxy refused "set server gateways\/gateway-9 state maint"/);
+  });
+
   it('shares persisted queries between the replicas: registered on one, used by hash on the other', async () => {
     const [first, second] = fleet.gatewayNames.map((name) => `${fleet.gateway(name).url}/graphql`);
     const query = `{ customer(id: "cus_0002") { id } } # fleet ${Date.now()}`;

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadDevIssuer } from '../../gateway/src/auth/dev-issuer.js';
 import { subgraphEnvName } from '../../gateway/src/config.js';
 import { keyFiles } from '../../gateway/src/auth/key-files.js';
@@ -51,6 +52,31 @@ export interface Fleet {
   /** Until the balancer sees every gateway up (or throws after `timeoutMs`). */
   allUp(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The ERP, billing and usage-log databases of a fleet on the server at `adminUrl`
+ * (`<prefix>_erp`, `_billing`, `_usage`), created when missing (`fresh`: dropped first, so the
+ * subgraphs seed them again); their URLs.
+ */
+export async function ensureFleetDatabases(adminUrl: string, prefix = 'bizgraph_fleet', fresh = false): Promise<FleetOptions['databases']> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const urls: Record<string, string> = {};
+  try {
+    for (const part of ['erp', 'billing', 'usage']) {
+      const name = `${prefix}_${part}`;
+      if (fresh) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      urls[part] = url.toString();
+    }
+  } finally {
+    await admin.end();
+  }
+  return { erp: urls.erp!, billing: urls.billing!, usage: urls.usage! };
 }
 
 /** The fleet's own secrets, created once under the data dir: the gateways' signing key and the systems' API keys and webhook secrets. */

@@ -72,6 +72,8 @@ export interface Balancer {
   child: ChildProcess;
   /** Each gateway's state as HAProxy sees it (`UP`, `DOWN`, `UP 1/2`, …), read from the stats socket. */
   states(): Promise<Record<string, string>>;
+  /** Takes a gateway out of rotation (`maint`: no traffic, no checks) or puts it back (`ready`), as an operator would on the admin socket. */
+  setServerState(name: string, state: 'maint' | 'ready'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,11 @@ export async function startHaproxy(configFile: string, spec: BalancerSpec, binar
     url: `http://${host}:${spec.port}`,
     child,
     states: () => readStates(spec.statsSocket),
+    async setServerState(name, state) {
+      const answer = (await adminCommand(spec.statsSocket, `set server gateways/${name} state ${state}`)).trim();
+      // HAProxy answers an accepted command with an empty line; anything else says why it refused.
+      if (answer !== '') throw new Error(`haproxy refused "set server gateways/${name} state ${state}": ${answer}`);
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -132,24 +139,27 @@ function listening(host: string, port: number, failed: Promise<never>): Promise<
   return Promise.race([attempt, failed]);
 }
 
-/** `show stat` over the admin socket: the `status` column of each server of the `gateways` backend. */
-function readStates(socketPath: string): Promise<Record<string, string>> {
+/** One command on the admin socket; resolves with HAProxy's whole answer. */
+function adminCommand(socketPath: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     let text = '';
-    socket.once('connect', () => socket.write('show stat\n'));
+    socket.once('connect', () => socket.write(`${command}\n`));
     socket.on('data', (chunk) => (text += chunk));
     socket.once('error', reject);
-    socket.once('end', () => {
-      const [header, ...rows] = text.trim().split('\n');
-      const columns = (header ?? '').replace(/^# /, '').split(',');
-      const [proxy, server, status] = ['pxname', 'svname', 'status'].map((name) => columns.indexOf(name));
-      const states: Record<string, string> = {};
-      for (const row of rows) {
-        const cells = row.split(',');
-        if (cells[proxy!] === 'gateways' && cells[server!] !== 'BACKEND') states[cells[server!]!] = cells[status!]!;
-      }
-      resolve(states);
-    });
+    socket.once('end', () => resolve(text));
   });
+}
+
+/** `show stat` over the admin socket: the `status` column of each server of the `gateways` backend. */
+async function readStates(socketPath: string): Promise<Record<string, string>> {
+  const [header, ...rows] = (await adminCommand(socketPath, 'show stat')).trim().split('\n');
+  const columns = (header ?? '').replace(/^# /, '').split(',');
+  const [proxy, server, status] = ['pxname', 'svname', 'status'].map((name) => columns.indexOf(name));
+  const states: Record<string, string> = {};
+  for (const row of rows) {
+    const cells = row.split(',');
+    if (cells[proxy!] === 'gateways' && cells[server!] !== 'BACKEND') states[cells[server!]!] = cells[status!]!;
+  }
+  return states;
 }

@@ -10,6 +10,8 @@ export interface ServiceProcess {
   name: string;
   url: string;
   child: ChildProcess;
+  /** Spawn to its `listening` line, in milliseconds (a cold start, when nothing else is starting). */
+  startedInMs: number;
   /** Everything the process printed (stdout and stderr; the last 20,000 lines), for diagnosing a failed test. */
   output(): string;
   /** The JSON log lines it printed (the same window), parsed; other lines are skipped. */
@@ -53,6 +55,7 @@ export function nodeArgsFor(entry: string, env: NodeJS.ProcessEnv = process.env)
  */
 export function startService(options: StartOptions): Promise<ServiceProcess> {
   const env = { ...process.env, ...options.env };
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...nodeArgsFor(options.entry, env), ...(options.args ?? [])], {
     cwd: ROOT,
     // The child watches this stdin pipe and exits when it closes, so a supervisor or test
@@ -84,7 +87,7 @@ export function startService(options: StartOptions): Promise<ServiceProcess> {
         try {
           const { url } = JSON.parse(line) as { url: string };
           clearTimeout(timeout);
-          resolve({ name: options.name, url, child, output: () => lines.join('\n'), logLines: () => parseLogLines(lines), stop });
+          resolve({ name: options.name, url, child, startedInMs: performance.now() - spawnedAt, output: () => lines.join('\n'), logLines: () => parseLogLines(lines), stop });
         } catch {
           // not our line
         }

@@ -10,6 +10,7 @@ function fakeService(name: string): ServiceProcess & { die(code: number): void; 
     name,
     url: `http://127.0.0.1:1/${name}`,
     child,
+    startedInMs: 0,
     output: () => '',
     logLines: () => [],
     stops: 0,
