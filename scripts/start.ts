@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readOptionalUrl } from '../common/config.js';
 import { PROJECT_ROOT } from '../common/project-root.js';
 import { buildProject } from './lib/build.js';
+import { buildExplorer } from './lib/explorer-build.js';
 import { createLineFormatter, readLogFormat } from './lib/log-format.js';
 import { startService, type ServiceProcess } from './lib/processes.js';
 import { createSupervisor } from './lib/supervisor.js';
@@ -84,6 +85,11 @@ async function main(): Promise<void> {
     const built = await buildProject(join(PROJECT_ROOT, '.data', 'start-build'));
     env.BIZGRAPH_BUILD_DIR = built.outDir;
     console.log(`bizgraph: compiled ${built.modules} modules in ${built.ms} ms`);
+  }
+  if (env.EXPLORER !== 'off') {
+    // The page at /graphql and /explorer: rebuilt only when apps/explorer or the lockfile changed.
+    const explorer = await buildExplorer(join(PROJECT_ROOT, '.data', 'explorer'));
+    if (explorer.built) console.log(`bizgraph: built the explorer in ${explorer.ms} ms`);
   }
   console.log('bizgraph: starting (the first start migrates and seeds the databases, about 20 s)…');
   const systems: ServiceSpec[] = [];

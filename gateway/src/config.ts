@@ -11,6 +11,7 @@ import { readAuditConfig, type AuditConfig } from './features/audit/config.js';
 import { readPersistedConfig, type PersistedConfig } from './features/persisted/config.js';
 import { readResponseCacheConfig, type ResponseCacheConfig } from './features/response-cache/config.js';
 import { readUsageConfig, type UsageConfig } from '../../common/usage/config.js';
+import { readExplorerConfig, type ExplorerConfig } from './explorer/config.js';
 
 /** The committed supergraph, resolved from the project root so the gateway runs from any cwd. */
 export const DEFAULT_SUPERGRAPH = projectPath('schema/supergraph.graphql');
@@ -58,6 +59,8 @@ export interface GatewayConfig {
   subgraphCompression: boolean;
   /** `JWT_*` and `BIZGRAPH_DATA_DIR`: how callers are authenticated (see `auth/config.ts`). */
   auth: AuthConfig;
+  /** `EXPLORER`, `EXPLORER_ASSETS_DIR`: the explorer page (see `explorer/`). */
+  explorer: ExplorerConfig;
   /** `LIMIT_*`: what one request may ask for (enforced by `features/limits/` and `features/batch-cap/`). */
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
@@ -153,6 +156,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     persisted: readPersistedConfig(env),
     responseCache: readResponseCacheConfig(env),
     usage: readUsageConfig(env),
+    explorer: readExplorerConfig(env, env.NODE_ENV === 'production'),
   };
 }
 

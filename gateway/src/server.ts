@@ -16,6 +16,7 @@ import { createUndiciFetcher } from './datasource/undici-fetcher.js';
 import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
+import { createExplorerRoutes } from './explorer/routes.js';
 import { createHealth } from './health.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
@@ -182,6 +183,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   health.register(app);
   auth.registerRoutes(app);
+  // A browser opening /graphql gets the explorer (when it is on) instead of a CSRF refusal.
+  const explorer = createExplorerRoutes({
+    config: config.explorer,
+    production: config.production,
+    devIssuer: config.auth.jwks.kind === 'dev' ? { dataDir: config.auth.dataDir } : undefined,
+    log: (message, fields) => log('warn', message, fields),
+  });
+  explorer?.register(app);
   pendingReferences.register(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
   const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProject } from '../../scripts/lib/build.js';
+import { buildExplorer } from '../../scripts/lib/explorer-build.js';
 import { ROOT } from '../../scripts/lib/processes.js';
 
 /**
@@ -19,6 +20,8 @@ export default async function setup(): Promise<() => void> {
   const seededDir = mkdtempSync(join(ROOT, '.data', 'test-seeded-'));
   process.env.BIZGRAPH_TEST_SEEDED_DIR = seededDir;
   const removeSeeded = () => rmSync(seededDir, { recursive: true, force: true });
+  // The explorer's static files, before any gateway starts (a gateway reads them once); rebuilt only when apps/explorer changed.
+  await buildExplorer(join(ROOT, '.data', 'explorer'));
   if (process.env.BIZGRAPH_TEST_BUILD === 'off') return removeSeeded;
   const outDir = mkdtempSync(join(ROOT, '.data', 'test-build-'));
   // Each fixture folder's server.ts is a process the tests start, bundled like the services.

@@ -1,0 +1,62 @@
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import './explorer.css';
+import { GraphiQL } from 'graphiql';
+import { createElement as h, StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { fetchGraphQL, readExplorerConfig, type ExplorerConfig } from './gateway.js';
+import { TokenBar } from './token-bar.js';
+
+/**
+ * The bizgraph explorer: GraphiQL (from npm, bundled by Vite at build time, nothing from a CDN)
+ * against this gateway's own `/graphql`, with a token bar on top. The token lives in this tab's
+ * sessionStorage only and goes out as `Authorization: Bearer …`.
+ */
+
+const TOKEN_KEY = 'bizgraph.explorer.token';
+
+// The README's first query: one customer across four systems.
+const DEFAULT_QUERY = `# One customer across the CRM, the ERP, billing and the support desk.
+query CustomerOverview {
+  customer(id: "cus_0001") {
+    name
+    email
+    orders(first: 3) {
+      nodes {
+        number
+        status
+        total { amount currency }
+        invoice { number status }
+      }
+    }
+    tickets(first: 3) { nodes { subject status } }
+    balance { amount currency }
+  }
+}
+`;
+
+function Explorer() {
+  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
+  const [config, setConfig] = useState<ExplorerConfig | undefined>();
+  useEffect(() => {
+    void readExplorerConfig().then(setConfig, () => setConfig({ development: false, presets: [] }));
+  }, []);
+  const useToken = (next: string) => {
+    if (next) sessionStorage.setItem(TOKEN_KEY, next);
+    else sessionStorage.removeItem(TOKEN_KEY);
+    setToken(next);
+  };
+  return h(
+    'div',
+    { className: 'bizgraph-explorer' },
+    h(TokenBar, { token, config, onToken: useToken }),
+    // Keyed by the token: a new token re-reads the schema the way that token sees it.
+    h(
+      'div',
+      { className: 'bizgraph-explorer-ide' },
+      h(GraphiQL, { key: token, fetcher: (params, options) => fetchGraphQL(params, options?.headers, token), defaultQuery: DEFAULT_QUERY }),
+    ),
+  );
+}
+
+createRoot(document.getElementById('explorer')!).render(h(StrictMode, null, h(Explorer)));

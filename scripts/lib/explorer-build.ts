@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../common/project-root.js';
+
+/**
+ * Builds the explorer (`apps/explorer`: GraphiQL and its editor, React) with Vite into static files
+ * the gateway serves. Everything the page loads is bundled: no CDN. The build is skipped when the
+ * sources and the lockfile are unchanged since the last one in `outDir` (a stamp file records their
+ * hash): Monaco takes most of a minute to bundle on this machine.
+ */
+const SOURCE_DIR = join(PROJECT_ROOT, 'apps', 'explorer');
+const STAMP = '.source-hash';
+
+export interface ExplorerBuild {
+  outDir: string;
+  /** False when the last build was still current. */
+  built: boolean;
+  ms: number;
+}
+
+export async function buildExplorer(outDir: string): Promise<ExplorerBuild> {
+  const started = Date.now();
+  const hash = sourceHash();
+  const stamp = join(outDir, STAMP);
+  if (existsSync(join(outDir, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return { outDir, built: false, ms: Date.now() - started };
+  // Vite is a build-time tool: loaded only when a build is needed.
+  const { build } = await import('vite');
+  await build({
+    root: SOURCE_DIR,
+    base: '/explorer/',
+    configFile: false,
+    // Errors only: React's and framer-motion's "use client" directives warn on every build and mean nothing here.
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 8000, reportCompressedSize: false },
+    worker: { format: 'es' },
+  });
+  writeFileSync(stamp, hash);
+  return { outDir, built: true, ms: Date.now() - started };
+}
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(SOURCE_DIR).sort()) hash.update(file).update(readFileSync(file));
+  hash.update(readFileSync(join(PROJECT_ROOT, 'package-lock.json')));
+  return hash.digest('hex');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}

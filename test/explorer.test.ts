@@ -1,0 +1,88 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchedPage, type WatchedPage } from './helpers/browser.js';
+import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
+import { devToken } from './helpers/tokens.js';
+
+/**
+ * Issue 16, the explorer: a browser opening the gateway's /graphql gets GraphiQL served by the
+ * gateway itself (no CDN, a strict CSP), runs the README's query with the token it was given, and
+ * shows what a sales token may not read.
+ */
+
+let stack: SharedStack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  stack = await borrowStack();
+  origin = stack.gateway.url;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The response pane's text (Monaco draws spaces as no-break spaces). */
+const responseText = async (watched: WatchedPage) => (await watched.page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+
+/** Scrolls the response pane down until `text` is drawn (Monaco renders only the visible lines). */
+async function scrollResponseUntil(watched: WatchedPage, text: string): Promise<boolean> {
+  await watched.page.locator('.graphiql-response').hover();
+  for (let step = 0; step < 40; step++) {
+    if ((await responseText(watched)).includes(text)) return true;
+    await watched.page.mouse.wheel(0, 300);
+    await watched.page.waitForTimeout(50);
+  }
+  return false;
+}
+
+/** Runs the editor's operation and waits for its answer from /graphql. */
+async function run(watched: WatchedPage): Promise<unknown> {
+  const answered = watched.page.waitForResponse((response) => response.url() === `${origin}/graphql` && (response.request().postData() ?? '').includes('CustomerOverview'));
+  await watched.page.locator('.graphiql-execute-button').click();
+  return (await answered).json();
+}
+
+describe('the explorer', () => {
+  it('opens at /graphql, runs the README query with an admin token, and asks nothing of any other origin', async () => {
+    const watched = await watchedPage(browser, origin);
+    const page = await watched.page.goto(`${origin}/graphql`);
+    expect(page?.status()).toBe(200);
+    expect(page?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await watched.page.locator('.graphiql-container').waitFor();
+    await watched.page.locator('#bizgraph-token').fill(await devToken(stack.dataDir, { preset: 'admin' }));
+    await watched.page.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => watched.page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('dev-admin');
+
+    const answer = (await run(watched)) as { data?: { customer?: { name?: string; email?: string } }; errors?: unknown };
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.customer?.email).toMatch(/@/);
+    await expect.poll(() => responseText(watched), { timeout: 20_000 }).toContain(`"email": "${answer.data!.customer!.email}"`);
+    await watched.screenshot('explorer-admin');
+    expect(watched.foreignRequests).toEqual([]);
+    expect(watched.problems).toEqual([]);
+    await watched.page.close();
+  });
+
+  it('mints a sales token from a development preset and shows email: null with the field error', async () => {
+    const watched = await watchedPage(browser, origin);
+    await watched.page.goto(`${origin}/explorer`);
+    await watched.page.locator('.graphiql-container').waitFor();
+    await watched.page.locator('#bizgraph-preset').selectOption('sales');
+    await watched.page.getByRole('button', { name: 'Mint' }).click();
+    await expect.poll(() => watched.page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('dev-sales');
+
+    const answer = (await run(watched)) as { data?: { customer?: { email?: unknown } }; errors?: Array<{ extensions?: { code?: string } }> };
+    expect(answer.data?.customer?.email).toBeNull();
+    expect(answer.errors?.map((error) => error.extensions?.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
+    await expect.poll(() => responseText(watched), { timeout: 20_000 }).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
+    // The errors come first; the editor draws only the lines in view, so scroll down to the data.
+    expect(await scrollResponseUntil(watched, '"email": null')).toBe(true);
+    await watched.screenshot('explorer-sales');
+    expect(watched.foreignRequests).toEqual([]);
+    expect(watched.problems).toEqual([]);
+    await watched.page.close();
+  });
+});
