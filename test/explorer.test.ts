@@ -85,4 +85,24 @@ describe('the explorer', () => {
     expect(watched.problems).toEqual([]);
     await watched.page.close();
   });
+
+  it("shows in the docs pane who owns Customer.email, the scopes it needs and its pii tag, from the gateway's catalog", async () => {
+    const watched = await watchedPage(browser, origin);
+    await watched.page.goto(`${origin}/explorer`);
+    await watched.page.locator('.graphiql-container').waitFor();
+    await watched.page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const search = watched.page.locator('.graphiql-doc-explorer-search input');
+    await search.fill('Customer');
+    await watched.page.getByRole('option', { name: 'Customer', exact: true }).click();
+    await watched.page.locator('.graphiql-doc-explorer-field-name', { hasText: /^email$/ }).click();
+    const docs = watched.page.locator('.graphiql-doc-explorer');
+    await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Owner: system crm');
+    const text = await docs.innerText();
+    expect(text).toContain('Scopes: crm:read AND pii:read');
+    expect(text).toContain('Tags: pii');
+    await watched.screenshot('explorer-docs');
+    expect(watched.foreignRequests).toEqual([]);
+    expect(watched.problems).toEqual([]);
+    await watched.page.close();
+  });
 });

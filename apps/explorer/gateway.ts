@@ -1,4 +1,5 @@
 import type { ExecutionResult } from 'graphql';
+import { annotateIntrospection, readCatalog } from './annotate.js';
 
 /** What the explorer asks of the gateway that serves it (same origin, so no CORS and no CDN). */
 
@@ -27,6 +28,13 @@ export async function mintDevToken(preset: string): Promise<string> {
  * the token as a bearer, then the headers typed in GraphiQL's header editor, which win.
  */
 export async function fetchGraphQL(params: unknown, editorHeaders: Record<string, unknown> | undefined, token: string): Promise<ExecutionResult> {
+  const answer = await postGraphQL(params, editorHeaders, token);
+  // GraphiQL's schema read: the docs pane gets each field's owner, scopes and tags from the catalog.
+  if ((params as { operationName?: string }).operationName === 'IntrospectionQuery') return annotateIntrospection(answer, await readCatalog(token));
+  return answer;
+}
+
+async function postGraphQL(params: unknown, editorHeaders: Record<string, unknown> | undefined, token: string): Promise<ExecutionResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   for (const [name, value] of Object.entries(editorHeaders ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;

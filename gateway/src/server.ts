@@ -189,6 +189,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     production: config.production,
     devIssuer: config.auth.jwks.kind === 'dev' ? { dataDir: config.auth.dataDir } : undefined,
     log: (message, fields) => log('warn', message, fields),
+    catalog: {
+      active: () => versions.active(),
+      scopesOf: async (authorization) => (await auth.authenticator.authenticate(authorization))?.scopes ?? null,
+    },
   });
   explorer?.register(app);
   pendingReferences.register(app);

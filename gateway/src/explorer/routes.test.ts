@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSupergraphPolicy } from '../authz/policy.js';
+import { DEFAULT_SUPERGRAPH } from '../config.js';
 import { readExplorerConfig } from './config.js';
 import { createExplorerRoutes, EXPLORER_CSP } from './routes.js';
 
@@ -18,9 +20,20 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// The committed supergraph and its policy, as a gateway version holds them.
+const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH, 'utf8');
+const catalog = {
+  active: () => ({ hash: 'v1', coreSupergraphSdl: supergraphSdl, policy: readSupergraphPolicy(supergraphSdl) }),
+  // Stands in for the gateway's authenticator: `admin` holds schema:introspect, `sales` does not, `forged` is refused.
+  scopesOf: async (authorization: string | undefined) => {
+    if (authorization === 'Bearer forged') throw new Error('invalid token');
+    return authorization === 'Bearer admin' ? ['crm:read', 'schema:introspect'] : authorization === 'Bearer sales' ? ['crm:read'] : null;
+  },
+};
+
 async function appWith(production: boolean, env: Record<string, string> = {}) {
   const config = readExplorerConfig({ EXPLORER_ASSETS_DIR: assets, ...env }, production);
-  const routes = createExplorerRoutes({ config, production, devIssuer: { dataDir }, log: () => {} });
+  const routes = createExplorerRoutes({ config, production, devIssuer: { dataDir }, log: () => {}, catalog });
   const app = Fastify();
   routes?.register(app);
   // Stands in for the GraphQL route, to see which requests reach it.
@@ -69,6 +82,25 @@ describe('the explorer routes', () => {
     expect((await production.app.inject({ method: 'GET', url: '/explorer/config' })).json()).toEqual({ development: false, presets: [] });
     expect((await production.app.inject({ method: 'POST', url: '/explorer/dev-token?preset=admin' })).statusCode).toBe(404);
     expect((await production.app.inject({ method: 'GET', url: '/explorer' })).statusCode).toBe(200);
+  });
+
+  it("serves the catalog's owner, scopes and tags per field, as open as introspection: to everyone in development, to schema:introspect in production", async () => {
+    const development = await appWith(false);
+    const open = await development.app.inject({ method: 'GET', url: '/explorer/catalog' });
+    expect(open.statusCode).toBe(200);
+    expect(open.json().fields['Customer.email']).toEqual({
+      systems: ['crm', 'support'],
+      teams: ['customer-care-tools', 'customer-platform'],
+      scopes: 'crm:read AND pii:read',
+      authenticated: true,
+      tags: ['pii'],
+    });
+    const production = await appWith(true, { EXPLORER: 'on' });
+    const asked = (token?: string) => production.app.inject({ method: 'GET', url: '/explorer/catalog', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await asked()).statusCode).toBe(403);
+    expect((await asked('sales')).statusCode).toBe(403);
+    expect((await asked('forged')).statusCode).toBe(401);
+    expect((await asked('admin')).json().fields['Customer.email'].scopes).toBe('crm:read AND pii:read');
   });
 
   it('registers nothing when off, and explains how to build the page when its files are missing', async () => {

@@ -3,6 +3,8 @@ import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { issueDevToken } from '../auth/dev-token.js';
 import { isPresetName, PRESETS } from '../auth/presets.js';
+import { INTROSPECTION_SCOPE } from '../features/introspection/index.js';
+import { createExplorerCatalog, type CatalogSource } from './catalog.js';
 import type { ExplorerConfig } from './config.js';
 
 /**
@@ -47,6 +49,12 @@ export interface ExplorerRoutesOptions {
   /** Where the dev issuer's key lives (`BIZGRAPH_DATA_DIR`); the dev presets are offered only when the gateway trusts that issuer. */
   devIssuer?: { dataDir: string };
   log(message: string, fields: Record<string, unknown>): void;
+  /** The docs pane's annotations of the active supergraph version (`GET /explorer/catalog`). */
+  catalog?: {
+    active(): CatalogSource;
+    /** The caller's scopes; throws for an invalid token (answered 401). */
+    scopesOf(authorization: string | undefined): Promise<readonly string[] | null>;
+  };
 }
 
 export interface ExplorerRoutes {
@@ -59,6 +67,7 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
   const dir = options.config.assetsDirs.find((candidate) => existsSync(join(candidate, 'index.html')));
   const assets = dir ? readAssets(dir) : new Map<string, Asset>();
   if (!dir) options.log('explorer assets not built: /explorer explains how to build them', { looked: options.config.assetsDirs });
+  const catalogOf = createExplorerCatalog();
   const presets = options.devIssuer && !options.production ? Object.entries(PRESETS).flatMap(([name, preset]) => (preset.customerBound ? [] : [name])) : [];
 
   const page = (reply: FastifyReply) => {
@@ -84,6 +93,18 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
         if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         // Vite names every asset after its content: cached for good.
         return reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').type(asset.type).send(asset.body);
+      });
+      // As open as introspection: to everyone outside production, in production to schema:introspect.
+      app.get('/explorer/catalog', async (request, reply) => {
+        if (!options.catalog) return reply.code(404).send({ error: 'no catalog here' });
+        let scopes: readonly string[] | null;
+        try {
+          scopes = await options.catalog.scopesOf(request.headers.authorization);
+        } catch {
+          return reply.code(401).send({ error: 'invalid token' });
+        }
+        if (options.production && !scopes?.includes(INTROSPECTION_SCOPE)) return reply.code(403).send({ error: `the catalog needs the ${INTROSPECTION_SCOPE} scope` });
+        return reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(catalogOf(options.catalog.active()));
       });
       app.get('/explorer/config', (_request, reply) => reply.send({ development: !options.production, presets }));
       app.post('/explorer/dev-token', async (request, reply) => {
