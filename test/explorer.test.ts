@@ -6,8 +6,9 @@ import { devToken } from './helpers/tokens.js';
 
 /**
  * Issue 16, the explorer: a browser opening the gateway's /graphql gets GraphiQL served by the
- * gateway itself (no CDN, a strict CSP), runs the README's query with the token it was given, and
- * shows what a sales token may not read.
+ * gateway itself (no CDN, a strict CSP), runs the README's query with the token it was given, lists
+ * the systems it asked, shows what a sales token may not read, and documents each field's owner,
+ * scopes and tags.
  */
 
 let stack: SharedStack;
@@ -61,9 +62,18 @@ describe('the explorer', () => {
     expect(answer.data?.customer?.email).toMatch(/@/);
     await expect.poll(() => responseText(watched), { timeout: 20_000 }).toContain(`"email": "${answer.data!.customer!.email}"`);
     await watched.screenshot('explorer-admin');
+
+    // The plan view: the systems this run asked, in the order the fetches started, CRM first.
+    await watched.page.getByRole('button', { name: 'Show Systems asked' }).click();
+    const rows = watched.page.locator('.bizgraph-fetches-table tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(3);
+    const systems = await rows.locator('td:nth-child(2)').allInnerTexts();
+    expect(systems[0]).toBe('crm');
+    expect(new Set(systems)).toEqual(new Set(['crm', 'erp', 'billing', 'support']));
+    await watched.screenshot('explorer-plan');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
-    await watched.page.close();
+    await watched.close();
   });
 
   it('mints a sales token from a development preset and shows email: null with the field error', async () => {
@@ -83,7 +93,7 @@ describe('the explorer', () => {
     await watched.screenshot('explorer-sales');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
-    await watched.page.close();
+    await watched.close();
   });
 
   it("shows in the docs pane who owns Customer.email, the scopes it needs and its pii tag, from the gateway's catalog", async () => {
@@ -91,11 +101,15 @@ describe('the explorer', () => {
     await watched.page.goto(`${origin}/explorer`);
     await watched.page.locator('.graphiql-container').waitFor();
     await watched.page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
-    const search = watched.page.locator('.graphiql-doc-explorer-search input');
-    await search.fill('Customer');
-    await watched.page.getByRole('option', { name: 'Customer', exact: true }).click();
-    await watched.page.locator('.graphiql-doc-explorer-field-name', { hasText: /^email$/ }).click();
     const docs = watched.page.locator('.graphiql-doc-explorer');
+    // The schema (introspection, then the catalog) must be in before searching: the list re-renders when it arrives.
+    await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Query');
+    await watched.page.locator('.graphiql-doc-explorer-search input').fill('Customer');
+    const options = watched.page.getByRole('option');
+    await expect.poll(() => options.first().innerText(), { timeout: 20_000 }).toBe('Customer');
+    await options.first().click();
+    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').innerText(), { timeout: 20_000 }).toBe('Customer');
+    await watched.page.locator('.graphiql-doc-explorer-field-name', { hasText: /^email$/ }).click();
     await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Owner: system crm');
     const text = await docs.innerText();
     expect(text).toContain('Scopes: crm:read AND pii:read');
@@ -103,6 +117,6 @@ describe('the explorer', () => {
     await watched.screenshot('explorer-docs');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
-    await watched.page.close();
+    await watched.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { annotateIntrospection, readCatalog } from './annotate.js';
+import { recordRun } from './fetches-pane.js';
 
 /** What the explorer asks of the gateway that serves it (same origin, so no CORS and no CDN). */
 
@@ -30,12 +31,15 @@ export async function mintDevToken(preset: string): Promise<string> {
 export async function fetchGraphQL(params: unknown, editorHeaders: Record<string, unknown> | undefined, token: string): Promise<ExecutionResult> {
   const answer = await postGraphQL(params, editorHeaders, token);
   // GraphiQL's schema read: the docs pane gets each field's owner, scopes and tags from the catalog.
-  if ((params as { operationName?: string }).operationName === 'IntrospectionQuery') return annotateIntrospection(answer, await readCatalog(token));
+  const { operationName } = params as { operationName?: string };
+  if (operationName === 'IntrospectionQuery') return annotateIntrospection(answer, await readCatalog(token));
+  recordRun(operationName, answer.extensions);
   return answer;
 }
 
 async function postGraphQL(params: unknown, editorHeaders: Record<string, unknown> | undefined, token: string): Promise<ExecutionResult> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  // bizgraph-fetches: the answer lists the subgraph fetches it took, for the plan view.
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'bizgraph-fetches': '1' };
   if (token) headers.authorization = `Bearer ${token}`;
   for (const [name, value] of Object.entries(editorHeaders ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;
   const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(params) });

@@ -1,9 +1,10 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './explorer.css';
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import { createElement as h, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { FETCHES_PLUGIN } from './fetches-pane.js';
 import { fetchGraphQL, readExplorerConfig, type ExplorerConfig } from './gateway.js';
 import { TokenBar } from './token-bar.js';
 
@@ -54,7 +55,12 @@ function Explorer() {
     h(
       'div',
       { className: 'bizgraph-explorer-ide' },
-      h(GraphiQL, { key: token, fetcher: (params, options) => fetchGraphQL(params, options?.headers, token), defaultQuery: DEFAULT_QUERY }),
+      h(GraphiQL, {
+        key: token,
+        fetcher: (params, options) => fetchGraphQL(params, options?.headers, token),
+        defaultQuery: DEFAULT_QUERY,
+        plugins: [HISTORY_PLUGIN, FETCHES_PLUGIN],
+      }),
     ),
   );
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../../common/contracts/internal-token.js';
 import type { HttpAudit } from './features/audit/index.js';
+import type { FetchRecord } from './features/fetch-trace/index.js';
 import type { FreshnessState } from './features/freshness/state.js';
 import type { RequestTrace } from './observability/request-trace.js';
 
@@ -34,6 +35,8 @@ export interface GatewayContext {
   authz?: AuthzState;
   /** Per operation: stale values and provenance the subgraph fetches reported (`features/freshness/`). */
   freshness?: FreshnessState;
+  /** Per operation, when the caller asked for them (`bizgraph-fetches: 1`): its subgraph fetches (`features/fetch-trace/`). */
+  fetches?: FetchRecord[];
   /** Per operation: the response cache looked this operation up, so its answer may be stored. */
   responseCacheConsulted?: boolean;
 }

@@ -17,6 +17,7 @@ import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
 import { createExplorerRoutes } from './explorer/routes.js';
+import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
@@ -114,6 +115,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // Reads the safelist manifest now: a missing or malformed one stops the start naming PERSISTED_MANIFEST.
     createPersistedOperations(config.persisted, config.limits.maxQueryBytes),
     freshnessFeature(), // before the response cache: its slot tells the cache what not to store
+    fetchTraceFeature(config.production), // `bizgraph-fetches: 1`: the fetches an operation made, for the explorer's plan view
     responseCache, // after freshness and authz have marked what an answer must not be stored with
     config.metrics
       ? createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens })

@@ -22,11 +22,17 @@ export interface WatchedPage {
   /** Uncaught errors and console errors (a Content-Security-Policy refusal is one). */
   problems: string[];
   screenshot(name: string): Promise<string>;
+  /** Closes the page's own browser context (its storage goes with it). */
+  close(): Promise<void>;
 }
 
-/** A 1400×900 page that records what it requests outside `origin` and every error it reports. */
+/**
+ * A 1400×900 page in a context of its own (no storage shared with another test's page), recording
+ * what it requests outside `origin` and every error it reports.
+ */
 export async function watchedPage(browser: Browser, origin: string): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   const foreignRequests: string[] = [];
   const problems: string[] = [];
   page.on('request', (request) => {
@@ -47,5 +53,6 @@ export async function watchedPage(browser: Browser, origin: string): Promise<Wat
       await page.screenshot({ path });
       return path;
     },
+    close: () => context.close(),
   };
 }

@@ -9,6 +9,8 @@ export interface SubgraphFetch {
   pathInIncomingRequest?: readonly (string | number)[];
   document?: DocumentNode;
   request: { query?: string };
+  /** `performance.now()` when the fetch was sent (its first attempt). */
+  startedAt?: number;
 }
 
 /**

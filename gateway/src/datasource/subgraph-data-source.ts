@@ -110,6 +110,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { context } = call;
     const headers = await this.outboundHeaders(context);
     for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
+    const startedAt = performance.now();
     const body = JSON.stringify({
       query: call.query,
       ...(call.variables ? { variables: call.variables } : {}),
@@ -130,7 +131,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     if (call.cachePolicy) restrictCachePolicy(call.cachePolicy, cacheControl);
     if (this.observers.length > 0) {
-      const fetched = { pathInIncomingRequest: call.path, request: { query: call.query } };
+      const fetched = { pathInIncomingRequest: call.path, request: { query: call.query }, startedAt };
       for (const observer of this.observers) observer.onSubgraphResponse?.(context, fetched, response, this.origin);
     }
     return response.errors ? { ...response, errors: response.errors.map((e) => this.withOrigin(e)) } : response;
