@@ -49,6 +49,8 @@ export interface Health {
   /** Set once the supergraph is loaded and serving (probing starts); cleared while shutting down (probing stops). */
   setReady(ready: boolean, reason?: string): void;
   register(app: FastifyInstance): void;
+  /** Each subgraph of the active version as /readyz lists it (the governance console reads it too). */
+  subgraphStates(): SubgraphState[];
 }
 
 interface Tracked extends Omit<SubgraphState, 'breaker'> {
@@ -110,7 +112,15 @@ export function createHealth(options: HealthOptions): Health {
     for (const target of targets) void probe(target);
   };
 
+  const subgraphStates = () =>
+    subgraphs().map((target): SubgraphState => {
+      const { inFlight: _inFlight, ...state } = trackedFor(target);
+      const breaker = target.breaker?.();
+      return breaker ? { ...state, breaker } : state;
+    });
+
   return {
+    subgraphStates,
     setReady(value, reason = 'no supergraph is serving') {
       ready = value;
       unreadyReason = reason;
@@ -125,14 +135,9 @@ export function createHealth(options: HealthOptions): Health {
       app.get('/healthz', async () => ({ status: 'ok' }));
       app.get('/readyz', async (_request, reply) => {
         if (!ready) return reply.code(503).send({ status: 'unavailable', reason: unreadyReason });
-        // Read once per answer: the subgraphs listed are those of the version it names.
-        const [status, targets] = [supergraph(), subgraphs()];
-        const states = targets.map((target): SubgraphState => {
-          const { inFlight: _inFlight, ...state } = trackedFor(target);
-          const breaker = target.breaker?.();
-          return breaker ? { ...state, breaker } : state;
-        });
-        return { status: 'ready', supergraph: status, probeIntervalMs: intervalMs, subgraphs: states };
+        // Read together: the subgraphs listed are those of the version it names.
+        const status = supergraph();
+        return { status: 'ready', supergraph: status, probeIntervalMs: intervalMs, subgraphs: subgraphStates() };
       });
     },
   };

@@ -16,6 +16,7 @@ import { createUndiciFetcher } from './datasource/undici-fetcher.js';
 import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
+import { registerConsoleApi } from './console/api.js';
 import { createExplorerRoutes } from './explorer/routes.js';
 import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
@@ -197,6 +198,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
   });
   explorer?.register(app);
+  registerConsoleApi(app, {
+    authenticate: (authorization) => auth.authenticator.authenticate(authorization),
+    subgraphStates: () => health.subgraphStates(),
+    active: () => versions.active(),
+  });
   pendingReferences.register(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
   const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../common/project-root.js';
 
 /**
- * Builds the explorer (`apps/explorer`: GraphiQL and its editor, React) with Vite into static files
+ * Builds the explorer and the governance console (`apps/explorer`: GraphiQL and its editor, React) with Vite into static files
  * the gateway serves. Everything the page loads is bundled: no CDN. The build is skipped when the
  * sources and the lockfile are unchanged since the last one in `outDir` (a stamp file records their
  * hash): Monaco takes most of a minute to bundle on this machine.
@@ -32,7 +32,14 @@ export async function buildExplorer(outDir: string): Promise<ExplorerBuild> {
     configFile: false,
     // Errors only: React's and framer-motion's "use client" directives warn on every build and mean nothing here.
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 8000, reportCompressedSize: false },
+    // Two pages, one set of assets: the explorer (index.html) and the governance console (console.html).
+    build: {
+      outDir,
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 8000,
+      reportCompressedSize: false,
+      rollupOptions: { input: { explorer: join(SOURCE_DIR, 'index.html'), console: join(SOURCE_DIR, 'console.html') } },
+    },
     worker: { format: 'es' },
   });
   writeFileSync(stamp, hash);

@@ -9,7 +9,7 @@ import { projectPath } from '../../../common/project-root.js';
  */
 
 /** Scopes no one subgraph owns: classifications (`@tag(name: "pii" | "financial")`) and the gateway's own. */
-const CROSS_CUTTING_SCOPES = ['pii:read', 'finance:read', 'schema:introspect'] as const;
+const CROSS_CUTTING_SCOPES = ['pii:read', 'finance:read', 'schema:introspect', 'governance:read'] as const;
 
 /**
  * Every subgraph registered in `schema/supergraph.yaml` owns `<name>:read` and `<name>:write`, so a

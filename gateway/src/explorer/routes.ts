@@ -70,8 +70,8 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
   const catalogOf = createExplorerCatalog();
   const presets = options.devIssuer && !options.production ? Object.entries(PRESETS).flatMap(([name, preset]) => (preset.customerBound ? [] : [name])) : [];
 
-  const page = (reply: FastifyReply) => {
-    const index = assets.get('/index.html');
+  const page = (reply: FastifyReply, file = '/index.html') => {
+    const index = assets.get(file);
     void reply.header('content-security-policy', EXPLORER_CSP).header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache');
     if (!index)
       return reply.code(503).type('text/plain; charset=utf-8').send('The explorer is not built: run `npm run build` (or `npm start`, which builds it) and restart the gateway.');
@@ -88,6 +88,8 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
       app.get('/', (_request, reply) => reply.redirect('/explorer', 302));
       app.get('/explorer', (_request, reply) => page(reply));
       app.get('/explorer/', (_request, reply) => page(reply));
+      // The governance console: the page is open, its APIs need governance:read (console/api.ts).
+      app.get('/console', (_request, reply) => page(reply, '/console.html'));
       app.get('/explorer/assets/*', (request, reply) => {
         const asset = assets.get(new URL(request.url, 'http://explorer.invalid').pathname.slice('/explorer'.length));
         if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('not found');

@@ -1,0 +1,54 @@
+/** The governance console's calls: ordinary authorized endpoints of the gateway (`governance:read`). */
+
+export interface SubgraphRow {
+  name: string;
+  url: string;
+  state: 'up' | 'down' | 'unknown';
+  since: string;
+  failures: number;
+  error?: string;
+  breaker?: 'closed' | 'open' | 'half-open';
+  owner?: { team: string; system: string; contact: string; sla: { availability: string; latencyP99Ms: number; support: string } };
+}
+
+export interface DeniedField {
+  coordinate: string;
+  authentication: boolean;
+  missing: string[][] | null;
+}
+
+export interface AccessAnswer {
+  principal: { origin: string; subject?: string; scopes: string[]; authenticated: boolean };
+  explanation: { read: Record<string, string[]>; write: string[]; deniedReads: DeniedField[]; deniedWrites: DeniedField[] };
+}
+
+export class ConsoleApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new ConsoleApiError(response.status, body.error ?? `HTTP ${response.status}`);
+  return body;
+}
+
+export const readSubgraphs = (token: string) => call<{ supergraph: string; subgraphs: SubgraphRow[] }>('/console/api/subgraphs', token);
+
+export const explainAccess = (token: string, subject: { token: string } | { preset: string }) =>
+  call<AccessAnswer>('/console/api/access', token, { method: 'POST', body: subject });
+
+/** `crm:read AND pii:read`, `any of: …`: what would grant a denied field. */
+export function describeMissing(field: DeniedField): string {
+  if (field.authentication && !field.missing) return 'needs a signed-in caller';
+  const sets = (field.missing ?? []).map((set) => set.join(' AND '));
+  return sets.length === 1 ? `needs ${sets[0]}` : `needs one of: ${sets.join(' | ')}`;
+}

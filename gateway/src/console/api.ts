@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { explainAccess, type Explanation } from '../../../schema/tools/scopes-explain.js';
+import { readOwners, type SubgraphOwner } from '../../../schema/tools/lib/owners.js';
+import { isPresetName, PRESETS } from '../auth/presets.js';
+import type { GatewayPrincipal } from '../context.js';
+import type { SupergraphPolicy } from '../authz/policy.js';
+import type { SubgraphState } from '../health.js';
+
+/**
+ * The governance console's APIs (`/console/api/…`), for the people who run bizgraph: read-only,
+ * each an ordinary authorized endpoint behind `governance:read` (401 without a valid token, 403
+ * without the scope), whatever the console page does.
+ */
+export const GOVERNANCE_SCOPE = 'governance:read';
+
+export interface ConsoleApiOptions {
+  /** The caller's principal; throws for an invalid token. */
+  authenticate(authorization: string | undefined): Promise<GatewayPrincipal | null>;
+  subgraphStates(): SubgraphState[];
+  active(): { hash: string; policy: SupergraphPolicy };
+  owners?: () => Record<string, SubgraphOwner>;
+}
+
+export interface ConsoleSubgraph extends SubgraphState {
+  /** From schema/owners.yaml; absent for a subgraph it does not list. */
+  owner?: SubgraphOwner;
+}
+
+export interface AccessAnswer {
+  principal: { origin: string; subject?: string; scopes: string[]; authenticated: boolean };
+  explanation: Explanation;
+}
+
+export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOptions): void {
+  const owners = options.owners ?? readOwners;
+  const allowed = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    let principal: GatewayPrincipal | null;
+    try {
+      principal = await options.authenticate(request.headers.authorization);
+    } catch {
+      void reply.code(401).send({ error: 'invalid token' });
+      return false;
+    }
+    if (!principal) void reply.code(401).send({ error: `a token with ${GOVERNANCE_SCOPE} is required` });
+    else if (!principal.scopes.includes(GOVERNANCE_SCOPE)) void reply.code(403).send({ error: `the console's APIs need the ${GOVERNANCE_SCOPE} scope` });
+    else return true;
+    return false;
+  };
+
+  app.get('/console/api/subgraphs', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    let known: Record<string, SubgraphOwner> = {};
+    try {
+      known = owners();
+    } catch {
+      // Without owners.yaml the states are still worth showing.
+    }
+    const subgraphs: ConsoleSubgraph[] = options.subgraphStates().map((state) => (known[state.name] ? { ...state, owner: known[state.name] } : state));
+    return reply.header('cache-control', 'no-store').send({ supergraph: options.active().hash, subgraphs });
+  });
+
+  // "What can this token see": a pasted token (verified here, as the gateway would) or a preset's scopes.
+  app.post('/console/api/access', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    const body = (request.body ?? {}) as { token?: unknown; preset?: unknown };
+    let principal: AccessAnswer['principal'];
+    if (typeof body.preset === 'string' && body.token === undefined) {
+      if (!isPresetName(body.preset)) return reply.code(400).send({ error: `unknown preset "${body.preset}": one of ${Object.keys(PRESETS).join(', ')}` });
+      principal = { origin: `preset ${body.preset}`, scopes: [...PRESETS[body.preset].scopes], authenticated: true };
+    } else if (typeof body.token === 'string' && body.preset === undefined) {
+      let verified: GatewayPrincipal | null;
+      try {
+        verified = await options.authenticate(`Bearer ${body.token}`);
+      } catch (error) {
+        return reply.code(400).send({ error: `the token is not valid here: ${(error as Error).message}` });
+      }
+      principal = { origin: 'token', subject: verified?.subject, scopes: [...(verified?.scopes ?? [])], authenticated: verified !== null };
+    } else {
+      return reply.code(400).send({ error: 'give either "token" or "preset"' });
+    }
+    const answer: AccessAnswer = { principal, explanation: explainAccess(options.active().policy, principal) };
+    return reply.header('cache-control', 'no-store').send(answer);
+  });
+}

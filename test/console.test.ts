@@ -1,0 +1,90 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchedPage } from './helpers/browser.js';
+import { http } from './helpers/graphql.js';
+import { startStack, type Stack } from './helpers/stack.js';
+import { devToken } from './helpers/tokens.js';
+
+/**
+ * Issue 16, the governance console at /console: the subgraphs with owner, system, SLA, live state
+ * and breaker, and "what can this token see", on APIs that answer only to governance:read. A stack
+ * of its own: the test stops a subgraph.
+ */
+
+let stack: Stack;
+let browser: Browser;
+let origin: string;
+let admin: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  origin = stack.gateway!.url;
+  admin = await devToken(stack.dataDir, { preset: 'admin' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+interface AccessAnswer {
+  principal: { origin: string; scopes: string[] };
+  explanation: { deniedReads: Array<{ coordinate: string; missing: string[][] | null }> };
+}
+
+describe('the console APIs', () => {
+  it('answer 401 without a valid token and 403 without governance:read', async () => {
+    const asked = (authorization?: string) => http('GET', `${origin}/console/api/subgraphs`, { headers: authorization ? { authorization } : {} });
+    expect((await asked()).status).toBe(401);
+    expect((await asked('Bearer not.a.token')).status).toBe(401);
+    expect((await asked(`Bearer ${await devToken(stack.dataDir, { preset: 'sales' })}`)).status).toBe(403);
+    const access = await http('POST', `${origin}/console/api/access`, {
+      body: { preset: 'sales' },
+      headers: { authorization: `Bearer ${await devToken(stack.dataDir, { preset: 'support' })}` },
+    });
+    expect(access.status).toBe(403);
+    const allowed = await asked(`Bearer ${admin}`);
+    expect(allowed.status).toBe(200);
+    const body = allowed.body as { subgraphs: Array<{ name: string; owner?: { system: string } }> };
+    expect(body.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual(['billing', 'crm', 'erp', 'logistics', 'support']);
+    expect(body.subgraphs.every((subgraph) => subgraph.owner?.system)).toBe(true);
+  });
+
+  it('explain what a preset or a verified token may not read, and why', async () => {
+    const byPreset = await http<AccessAnswer>('POST', `${origin}/console/api/access`, { body: { preset: 'sales' }, headers: { authorization: `Bearer ${admin}` } });
+    expect(byPreset.body.explanation.deniedReads).toContainEqual(expect.objectContaining({ coordinate: 'Customer.email', missing: [['pii:read']] }));
+    const sales = await devToken(stack.dataDir, { preset: 'sales' });
+    const byToken = await http<AccessAnswer>('POST', `${origin}/console/api/access`, { body: { token: sales }, headers: { authorization: `Bearer ${admin}` } });
+    expect(byToken.body.principal.scopes.sort()).toEqual(['crm:read', 'erp:read', 'logistics:read', 'support:read']);
+    expect(byToken.body.explanation.deniedReads).toEqual(byPreset.body.explanation.deniedReads);
+    expect((await http('POST', `${origin}/console/api/access`, { body: { token: `${sales}x` }, headers: { authorization: `Bearer ${admin}` } })).status).toBe(400);
+  });
+});
+
+describe('the console page', () => {
+  it('shows five subgraphs up, a stopped one down within 10 s, and what a sales token cannot read', async () => {
+    const watched = await watchedPage(browser, origin);
+    await watched.page.goto(`${origin}/console`);
+    await watched.page.locator('#bizgraph-token').fill(admin);
+    await watched.page.getByRole('button', { name: 'Use token' }).click();
+    const state = (name: string) => watched.page.locator(`tr[data-subgraph="${name}"] td[data-column="state"]`);
+    for (const name of ['crm', 'erp', 'billing', 'support', 'logistics']) await expect.poll(() => state(name).innerText(), { timeout: 20_000 }).toBe('up');
+    await watched.screenshot('console-up');
+
+    await stack.subgraphs.support.stop();
+    const stoppedAt = Date.now();
+    await expect.poll(() => state('support').innerText(), { timeout: 10_000, interval: 200 }).toBe('down');
+    console.log(`console: support shown down ${Date.now() - stoppedAt} ms after it stopped`);
+    expect(await watched.page.locator('tr[data-subgraph="support"] td[data-column="breaker"]').innerText()).toMatch(/^(closed|open|half-open)$/);
+    await expect.poll(() => state('crm').innerText()).toBe('up');
+
+    await watched.page.getByLabel('Preset to explain').selectOption('sales');
+    await watched.page.getByRole('button', { name: 'Explain preset' }).click();
+    const denied = watched.page.getByRole('list', { name: 'Not readable' });
+    await expect.poll(() => denied.innerText(), { timeout: 20_000 }).toContain('Customer.email needs pii:read');
+    await watched.screenshot('console-support-down');
+    expect(watched.foreignRequests).toEqual([]);
+    expect(watched.problems).toEqual([]);
+    await watched.close();
+  });
+});
