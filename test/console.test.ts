@@ -69,6 +69,12 @@ describe('the console page', () => {
     await watched.page.getByRole('button', { name: 'Use token' }).click();
     const state = (name: string) => watched.page.locator(`tr[data-subgraph="${name}"] td[data-column="state"]`);
     for (const name of ['crm', 'erp', 'billing', 'support', 'logistics']) await expect.poll(() => state(name).innerText(), { timeout: 20_000 }).toBe('up');
+    // The recent fetch figures come from the gateway's own fetches: one query through it shows up for the CRM.
+    expect((await stack.query('{ customer(id: "cus_0001") { name } }', undefined, { authorization: `Bearer ${admin}` })).body.errors).toBeUndefined();
+    const crm = (column: string) => watched.page.locator(`tr[data-subgraph="crm"] td[data-column="${column}"]`);
+    await expect.poll(() => crm('attempts').innerText(), { timeout: 10_000 }).not.toBe('0');
+    expect(await crm('error-rate').innerText()).toBe('0.0 %');
+    expect(await crm('p99').innerText()).toMatch(/^\d+$/);
     await watched.screenshot('console-up');
 
     await stack.subgraphs.support.stop();

@@ -9,6 +9,8 @@ export interface SubgraphRow {
   error?: string;
   breaker?: 'closed' | 'open' | 'half-open';
   owner?: { team: string; system: string; contact: string; sla: { availability: string; latencyP99Ms: number; support: string } };
+  /** The gateway's fetch attempts of the last minutes. */
+  recent?: { attempts: number; errorRate: number | null; p50Ms: number | null; p99Ms: number | null; windowSeconds: number };
 }
 
 export interface DeniedField {

@@ -43,7 +43,7 @@ function Subgraphs({ token }: { token: string }) {
       clearInterval(timer);
     };
   }, [token]);
-  const header = ['subgraph', 'system', 'team', 'SLA', 'state', 'since', 'breaker', 'last error'];
+  const header = ['subgraph', 'system', 'team', 'SLA', 'state', 'since', 'breaker', 'fetches (5 min)', 'errors', 'p99 ms', 'last error'];
   return h(
     'section',
     { className: 'bizgraph-panel', 'aria-label': 'Subgraphs' },
@@ -68,6 +68,14 @@ function Subgraphs({ token }: { token: string }) {
                 h('td', { className: `bizgraph-state bizgraph-state-${row.state}`, 'data-column': 'state' }, row.state),
                 h('td', null, new Date(row.since).toLocaleTimeString()),
                 h('td', { 'data-column': 'breaker' }, row.breaker ?? '–'),
+                h('td', { 'data-column': 'attempts' }, String(row.recent?.attempts ?? 0)),
+                h('td', { 'data-column': 'error-rate' }, row.recent?.errorRate == null ? '–' : `${(100 * row.recent.errorRate).toFixed(1)} %`),
+                // Over the SLA's p99 (schema/owners.yaml): shown as a problem.
+                h(
+                  'td',
+                  { 'data-column': 'p99', className: row.recent?.p99Ms != null && row.owner && row.recent.p99Ms > row.owner.sla.latencyP99Ms ? 'bizgraph-error' : '' },
+                  row.recent?.p99Ms == null ? '–' : row.recent.p99Ms.toFixed(0),
+                ),
                 h('td', { className: 'bizgraph-error' }, row.state === 'up' ? '' : (row.error ?? '')),
               ),
             ),

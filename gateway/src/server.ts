@@ -17,6 +17,7 @@ import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
 import { registerConsoleApi } from './console/api.js';
+import { createFetchStats } from './console/fetch-stats.js';
 import { createExplorerRoutes } from './explorer/routes.js';
 import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
@@ -128,9 +129,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   observers.push(...features.observers);
   // One teardown, used when the start fails and by close(): features in reverse, then the upstream connections.
   let closing: Promise<void> | undefined;
+  // The console's recent error rate and p99 per subgraph, from the fetch events metrics also read.
+  const fetchStats = createFetchStats();
   const teardown = () =>
     (closing ??= features
       .close()
+      .then(() => fetchStats.close())
       .then(() => pendingReferences.close())
       .then(() => Promise.all([fetcher.close(), probeFetcher.close()]))
       .then(() => undefined));
@@ -201,6 +205,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   registerConsoleApi(app, {
     authenticate: (authorization) => auth.authenticator.authenticate(authorization),
     subgraphStates: () => health.subgraphStates(),
+    recentFetches: (subgraph) => fetchStats.recent(subgraph),
     active: () => versions.active(),
   });
   pendingReferences.register(app);

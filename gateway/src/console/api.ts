@@ -5,6 +5,7 @@ import { isPresetName, PRESETS } from '../auth/presets.js';
 import type { GatewayPrincipal } from '../context.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 import type { SubgraphState } from '../health.js';
+import type { RecentFetchStats } from './fetch-stats.js';
 
 /**
  * The governance console's APIs (`/console/api/…`), for the people who run bizgraph: read-only,
@@ -17,6 +18,8 @@ export interface ConsoleApiOptions {
   /** The caller's principal; throws for an invalid token. */
   authenticate(authorization: string | undefined): Promise<GatewayPrincipal | null>;
   subgraphStates(): SubgraphState[];
+  /** Error rate and latency of a subgraph's recent fetch attempts (fetch-stats.ts). */
+  recentFetches?(subgraph: string): RecentFetchStats;
   active(): { hash: string; policy: SupergraphPolicy };
   owners?: () => Record<string, SubgraphOwner>;
 }
@@ -24,6 +27,7 @@ export interface ConsoleApiOptions {
 export interface ConsoleSubgraph extends SubgraphState {
   /** From schema/owners.yaml; absent for a subgraph it does not list. */
   owner?: SubgraphOwner;
+  recent?: RecentFetchStats;
 }
 
 export interface AccessAnswer {
@@ -55,7 +59,11 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
     } catch {
       // Without owners.yaml the states are still worth showing.
     }
-    const subgraphs: ConsoleSubgraph[] = options.subgraphStates().map((state) => (known[state.name] ? { ...state, owner: known[state.name] } : state));
+    const subgraphs: ConsoleSubgraph[] = options.subgraphStates().map((state) => ({
+      ...state,
+      ...(known[state.name] ? { owner: known[state.name] } : {}),
+      ...(options.recentFetches ? { recent: options.recentFetches(state.name) } : {}),
+    }));
     return reply.header('cache-control', 'no-store').send({ supergraph: options.active().hash, subgraphs });
   });
 
