@@ -139,15 +139,20 @@ describe('gateway on the ACME supergraph', () => {
     });
   });
 
-  it('serves no HTML page (nothing from a CDN) on GET /graphql', async () => {
-    for (const headers of [{ accept: 'text/html' }, { accept: 'text/html', 'apollo-require-preflight': 'true' }, {}] as Array<Record<string, string>>) {
-      const response = await http('GET', `${gateway.url}/graphql`, { headers });
-      const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-      // 400 (no query / CSRF preflight) or 406 (only HTML acceptable): never a page.
-      expect([400, 406]).toContain(response.status);
-      expect(String(response.headers['content-type'])).not.toContain('html');
-      expect(text).not.toMatch(/<html|<script|https?:\/\//i);
+  it('answers a browser opening /graphql with the explorer, which loads nothing from another origin, and a client without a query with an error', async () => {
+    for (const headers of [{ accept: 'text/html' }, { accept: 'text/html', 'apollo-require-preflight': 'true' }] as Array<Record<string, string>>) {
+      const page = await http('GET', `${gateway.url}/graphql`, { headers });
+      expect(page.status).toBe(200);
+      expect(String(page.headers['content-type'])).toContain('text/html');
+      expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
+      const html = String(page.body);
+      expect(html).not.toMatch(/https?:\/\//i);
+      // Every script and stylesheet is the gateway's own.
+      for (const [, url] of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(url).toMatch(/^(\/explorer\/|data:)/);
     }
+    const response = await http('GET', `${gateway.url}/graphql`, { headers: {} });
+    expect(response.status).toBe(400);
+    expect(String(response.headers['content-type'])).not.toContain('html');
   });
 });
 
