@@ -17,7 +17,8 @@ let origin: string;
 let admin: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Usage counts flushed at once, so the catalog's "used by" shows the test's own operation.
+  stack = await startStack({ gatewayEnv: { USAGE_FLUSH_INTERVAL_MS: '100' } });
   origin = stack.gateway!.url;
   admin = await devToken(stack.dataDir, { preset: 'admin' });
   browser = await launchChromium();
@@ -61,6 +62,33 @@ describe('the console APIs', () => {
   });
 });
 
+describe('the console reference APIs', () => {
+  it('find a field in the catalog with its owner, scopes, tags and who still uses it', async () => {
+    const headers = { authorization: `Bearer ${admin}`, 'apollographql-client-name': 'console-test' };
+    expect((await stack.query('query ConsoleUsage { customer(id: "cus_0002") { email } }', undefined, headers)).body.errors).toBeUndefined();
+    type Hit = { coordinate: string; requires: string; tags: string[]; systems: string[]; usage: { clients: Array<{ name: string; calls: number }> } | null };
+    let hit: Hit | undefined;
+    for (let attempt = 0; attempt < 50 && !hit?.usage?.clients.some((client) => client.name === 'console-test'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const found = await http<{ hits: Hit[] }>('GET', `${origin}/console/api/catalog?q=Customer.email`, { headers: { authorization: `Bearer ${admin}` } });
+      hit = found.body.hits[0];
+    }
+    expect(hit).toMatchObject({ coordinate: 'Customer.email', requires: 'crm:read AND pii:read', tags: ['pii'] });
+    expect(hit!.usage!.clients).toContainEqual({ name: 'console-test', calls: 1, lastUsed: expect.any(String) });
+  });
+
+  it('serve the scopes matrix and the changelog to governance:read only', async () => {
+    const sales = { authorization: `Bearer ${await devToken(stack.dataDir, { preset: 'sales' })}` };
+    for (const path of ['scopes-matrix', 'changelog', 'catalog?q=email']) expect((await http('GET', `${origin}/console/api/${path}`, { headers: sales })).status).toBe(403);
+    const matrix = await http<{ rows: Array<{ coordinate: string; requires: string }> }>('GET', `${origin}/console/api/scopes-matrix`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(matrix.body.rows).toContainEqual(expect.objectContaining({ coordinate: 'Customer.email', requires: 'crm:read AND pii:read' }));
+    const changelog = await http('GET', `${origin}/console/api/changelog`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(String(changelog.body)).toContain('# Supergraph changelog');
+  });
+});
+
 describe('the console page', () => {
   it('shows five subgraphs up, a stopped one down within 10 s, and what a sales token cannot read', async () => {
     const watched = await watchedPage(browser, origin);
@@ -89,6 +117,14 @@ describe('the console page', () => {
     const denied = watched.page.getByRole('list', { name: 'Not readable' });
     await expect.poll(() => denied.innerText(), { timeout: 20_000 }).toContain('Customer.email needs pii:read');
     await watched.screenshot('console-support-down');
+
+    // The reference test above read Customer.email as the client console-test.
+    await watched.page.getByLabel('Search the catalog').fill('Customer.email');
+    await watched.page.getByRole('button', { name: 'Search' }).click();
+    const usage = watched.page.locator('tr[data-coordinate="Customer.email"] td[data-column="usage"]');
+    await expect.poll(() => usage.innerText(), { timeout: 20_000 }).toContain('console-test');
+    await usage.scrollIntoViewIfNeeded();
+    await watched.screenshot('console-catalog');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
     await watched.close();

@@ -54,3 +54,34 @@ export function describeMissing(field: DeniedField): string {
   const sets = (field.missing ?? []).map((set) => set.join(' AND '));
   return sets.length === 1 ? `needs ${sets[0]}` : `needs one of: ${sets.join(' | ')}`;
 }
+
+export interface CatalogHit {
+  coordinate: string;
+  type: string;
+  description: string | null;
+  deprecationReason: string | null;
+  systems: string[];
+  teams: string[];
+  requires: string;
+  authenticated: boolean;
+  tags: string[];
+  usage: { operations: number; calls: number; lastUsed: string | null; clients: { name: string; calls: number; lastUsed: string }[] } | null;
+}
+
+export const searchCatalog = (token: string, text: string) => call<{ hits: CatalogHit[]; more: boolean }>(`/console/api/catalog?q=${encodeURIComponent(text)}`, token);
+
+export interface MatrixRow {
+  coordinate: string;
+  requires: string;
+  authenticated: boolean;
+  tags: string[];
+  subgraphs: string[];
+}
+
+export const readScopesMatrix = (token: string) => call<{ rows: MatrixRow[] }>('/console/api/scopes-matrix', token);
+
+export async function readChangelog(token: string): Promise<string> {
+  const response = await fetch('/console/api/changelog', { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new ConsoleApiError(response.status, `HTTP ${response.status}`);
+  return response.text();
+}

@@ -3,12 +3,13 @@ import './console.css';
 import { createElement as h, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConsoleApiError, describeMissing, explainAccess, readSubgraphs, type AccessAnswer, type SubgraphRow } from './console-api.js';
+import { CatalogSearch, Changelog, ScopesMatrix } from './console-panels.js';
 import { readExplorerConfig, type ExplorerConfig } from './gateway.js';
 import { TokenBar } from './token-bar.js';
 
 /**
- * The governance console: the subgraphs with their owners, SLA, live state and breaker, and "what
- * can this token see". Read-only; every call is an ordinary endpoint behind `governance:read`, so
+ * The governance console: the subgraphs with their owners, SLA, live state and breaker, "what can
+ * this token see", the catalog with who still uses each field, the scopes matrix and the changelog. Read-only; every call is an ordinary endpoint behind `governance:read`, so
  * the page shows what the token it holds may see and nothing else.
  */
 
@@ -165,7 +166,16 @@ function Console() {
     'div',
     { className: 'bizgraph-console' },
     h(TokenBar, { token, config, onToken: useToken }),
-    h('main', null, h('h1', null, 'Governance console'), h(Subgraphs, { token }), h(Access, { token, config })),
+    h(
+      'main',
+      null,
+      h('h1', null, 'Governance console'),
+      h(Subgraphs, { token }),
+      h(Access, { token, config }),
+      h(CatalogSearch, { token }),
+      h(ScopesMatrix, { token }),
+      h(Changelog, { token }),
+    ),
   );
 }
 

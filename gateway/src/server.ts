@@ -16,9 +16,8 @@ import { createUndiciFetcher } from './datasource/undici-fetcher.js';
 import { encodeAnswer, stringifyAnswer } from './answer-bytes.js';
 import { createFormatError } from './errors.js';
 import { composeFeatures } from './feature.js';
-import { registerConsoleApi } from './console/api.js';
 import { createFetchStats } from './console/fetch-stats.js';
-import { createExplorerRoutes } from './explorer/routes.js';
+import { registerOperatorPages } from './console/pages.js';
 import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
@@ -190,24 +189,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   health.register(app);
   auth.registerRoutes(app);
-  // A browser opening /graphql gets the explorer (when it is on) instead of a CSRF refusal.
-  const explorer = createExplorerRoutes({
-    config: config.explorer,
-    production: config.production,
-    devIssuer: config.auth.jwks.kind === 'dev' ? { dataDir: config.auth.dataDir } : undefined,
-    log: (message, fields) => log('warn', message, fields),
-    catalog: {
-      active: () => versions.active(),
-      scopesOf: async (authorization) => (await auth.authenticator.authenticate(authorization))?.scopes ?? null,
-    },
-  });
-  explorer?.register(app);
-  registerConsoleApi(app, {
-    authenticate: (authorization) => auth.authenticator.authenticate(authorization),
-    subgraphStates: () => health.subgraphStates(),
-    recentFetches: (subgraph) => fetchStats.recent(subgraph),
-    active: () => versions.active(),
-  });
+  // The explorer (when EXPLORER is on) and the governance console's APIs (behind governance:read).
+  registerOperatorPages(app, { config, authenticator: auth.authenticator, subgraphStates: () => health.subgraphStates(), fetchStats, active: () => versions.active() });
   pendingReferences.register(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
   const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {

@@ -3,8 +3,11 @@ import { explainAccess, type Explanation } from '../../../schema/tools/scopes-ex
 import { readOwners, type SubgraphOwner } from '../../../schema/tools/lib/owners.js';
 import { isPresetName, PRESETS } from '../auth/presets.js';
 import type { GatewayPrincipal } from '../context.js';
-import type { SupergraphPolicy } from '../authz/policy.js';
 import type { SubgraphState } from '../health.js';
+import type { UsageRecord } from '../../../common/usage/types.js';
+import { scopeMatrix } from '../../../schema/tools/scopes-matrix.js';
+import type { CatalogCache, CatalogSource } from '../explorer/catalog.js';
+import { searchCatalog } from './catalog-search.js';
 import type { RecentFetchStats } from './fetch-stats.js';
 
 /**
@@ -20,8 +23,13 @@ export interface ConsoleApiOptions {
   subgraphStates(): SubgraphState[];
   /** Error rate and latency of a subgraph's recent fetch attempts (fetch-stats.ts). */
   recentFetches?(subgraph: string): RecentFetchStats;
-  active(): { hash: string; policy: SupergraphPolicy };
+  active(): CatalogSource;
   owners?: () => Record<string, SubgraphOwner>;
+  catalog: CatalogCache;
+  /** The usage log's records, or null when the gateway keeps none. */
+  readUsage(): Promise<readonly UsageRecord[] | null>;
+  /** The schema changelog's Markdown (schema/CHANGELOG.md). */
+  readChangelog(): Promise<string>;
 }
 
 export interface ConsoleSubgraph extends SubgraphState {
@@ -65,6 +73,28 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
       ...(options.recentFetches ? { recent: options.recentFetches(state.name) } : {}),
     }));
     return reply.header('cache-control', 'no-store').send({ supergraph: options.active().hash, subgraphs });
+  });
+
+  app.get('/console/api/catalog', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    const text = String((request.query as Record<string, unknown>).q ?? '');
+    const { catalog, problem } = options.catalog.of(options.active());
+    if (!catalog) return reply.code(503).send({ error: `no catalog for this supergraph: ${problem}` });
+    const fields = catalog.types.flatMap((type) => (type.kind === 'input' ? [] : type.fields));
+    return reply.header('cache-control', 'no-store').send(searchCatalog(fields, text, await options.readUsage()));
+  });
+
+  app.get('/console/api/scopes-matrix', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    return reply.header('cache-control', 'no-store').send({ rows: scopeMatrix(options.active().policy) });
+  });
+
+  app.get('/console/api/changelog', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/markdown; charset=utf-8')
+      .send(await options.readChangelog());
   });
 
   // "What can this token see": a pasted token (verified here, as the gateway would) or a preset's scopes.

@@ -1,4 +1,4 @@
-import { buildCatalog } from '../../../schema/tools/catalog/model.js';
+import { buildCatalog, type Catalog } from '../../../schema/tools/catalog/model.js';
 import { readOwners } from '../../../schema/tools/lib/owners.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 
@@ -29,27 +29,44 @@ export interface CatalogSource {
   policy: SupergraphPolicy;
 }
 
-/** The catalog of a supergraph version as JSON text, built once per version (the last one is kept). */
-export function createExplorerCatalog(owners = readOwners): (version: CatalogSource) => string {
-  let cached: { hash: string; body: string } | undefined;
-  return (version) => {
-    if (cached?.hash === version.hash) return cached.body;
-    cached = { hash: version.hash, body: JSON.stringify(annotate(version, owners)) };
-    return cached.body;
+/** The catalog of the supergraph a gateway serves, built once per version (the last one is kept). */
+export interface CatalogCache {
+  /** The catalog, or why there is none (a subgraph schema/owners.yaml does not list). */
+  of(version: CatalogSource): { catalog?: Catalog; problem?: string };
+  /** The docs pane's annotations as JSON text (`GET /explorer/catalog`). */
+  annotationsOf(version: CatalogSource): string;
+}
+
+export function createCatalogCache(owners = readOwners): CatalogCache {
+  let cached: { hash: string; catalog?: Catalog; problem?: string; annotations: string } | undefined;
+  const load = (version: CatalogSource) => {
+    if (cached?.hash === version.hash) return cached;
+    let catalog: Catalog | undefined;
+    let problem: string | undefined;
+    try {
+      catalog = buildCatalog({ supergraphSdl: version.coreSupergraphSdl, owners: owners(), policy: version.policy });
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    cached = { hash: version.hash, catalog, problem, annotations: JSON.stringify(annotate(catalog, problem)) };
+    return cached;
+  };
+  return {
+    of: (version) => {
+      const { catalog, problem } = load(version);
+      return catalog ? { catalog } : { problem };
+    },
+    annotationsOf: (version) => load(version).annotations,
   };
 }
 
-function annotate(version: CatalogSource, owners: typeof readOwners): ExplorerCatalog {
-  try {
-    const catalog = buildCatalog({ supergraphSdl: version.coreSupergraphSdl, owners: owners(), policy: version.policy });
-    const fields: Record<string, FieldAnnotation> = {};
-    for (const type of catalog.types) {
-      for (const field of type.fields) {
-        fields[field.coordinate] = { systems: field.systems, teams: field.teams, scopes: field.requires, authenticated: field.authenticated, tags: field.tags };
-      }
+function annotate(catalog: Catalog | undefined, problem: string | undefined): ExplorerCatalog {
+  if (!catalog) return { fields: {}, problem };
+  const fields: Record<string, FieldAnnotation> = {};
+  for (const type of catalog.types) {
+    for (const field of type.fields) {
+      fields[field.coordinate] = { systems: field.systems, teams: field.teams, scopes: field.requires, authenticated: field.authenticated, tags: field.tags };
     }
-    return { fields };
-  } catch (error) {
-    return { fields: {}, problem: (error as Error).message };
   }
+  return { fields };
 }

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSupergraphPolicy } from '../authz/policy.js';
 import { DEFAULT_SUPERGRAPH } from '../config.js';
+import { createCatalogCache } from './catalog.js';
 import { readExplorerConfig } from './config.js';
 import { createExplorerRoutes, EXPLORER_CSP } from './routes.js';
 
@@ -23,6 +24,7 @@ afterAll(() => {
 // The committed supergraph and its policy, as a gateway version holds them.
 const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH, 'utf8');
 const catalog = {
+  cache: createCatalogCache(),
   active: () => ({ hash: 'v1', coreSupergraphSdl: supergraphSdl, policy: readSupergraphPolicy(supergraphSdl) }),
   // Stands in for the gateway's authenticator: `admin` holds schema:introspect, `sales` does not, `forged` is refused.
   scopesOf: async (authorization: string | undefined) => {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { issueDevToken } from '../auth/dev-token.js';
 import { isPresetName, PRESETS } from '../auth/presets.js';
 import { INTROSPECTION_SCOPE } from '../features/introspection/index.js';
-import { createExplorerCatalog, type CatalogSource } from './catalog.js';
+import type { CatalogCache, CatalogSource } from './catalog.js';
 import type { ExplorerConfig } from './config.js';
 
 /**
@@ -51,6 +51,7 @@ export interface ExplorerRoutesOptions {
   log(message: string, fields: Record<string, unknown>): void;
   /** The docs pane's annotations of the active supergraph version (`GET /explorer/catalog`). */
   catalog?: {
+    cache: CatalogCache;
     active(): CatalogSource;
     /** The caller's scopes; throws for an invalid token (answered 401). */
     scopesOf(authorization: string | undefined): Promise<readonly string[] | null>;
@@ -67,7 +68,6 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
   const dir = options.config.assetsDirs.find((candidate) => existsSync(join(candidate, 'index.html')));
   const assets = dir ? readAssets(dir) : new Map<string, Asset>();
   if (!dir) options.log('explorer assets not built: /explorer explains how to build them', { looked: options.config.assetsDirs });
-  const catalogOf = createExplorerCatalog();
   const presets = options.devIssuer && !options.production ? Object.entries(PRESETS).flatMap(([name, preset]) => (preset.customerBound ? [] : [name])) : [];
 
   const page = (reply: FastifyReply, file = '/index.html') => {
@@ -106,7 +106,7 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
           return reply.code(401).send({ error: 'invalid token' });
         }
         if (options.production && !scopes?.includes(INTROSPECTION_SCOPE)) return reply.code(403).send({ error: `the catalog needs the ${INTROSPECTION_SCOPE} scope` });
-        return reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(catalogOf(options.catalog.active()));
+        return reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(options.catalog.cache.annotationsOf(options.catalog.active()));
       });
       app.get('/explorer/config', (_request, reply) => reply.send({ development: !options.production, presets }));
       app.post('/explorer/dev-token', async (request, reply) => {

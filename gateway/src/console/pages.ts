@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { projectPath } from '../../../common/project-root.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { GatewayConfig } from '../config.js';
+import { createCatalogCache, type CatalogSource } from '../explorer/catalog.js';
+import { createExplorerRoutes } from '../explorer/routes.js';
+import type { SubgraphState } from '../health.js';
+import { log } from '../log.js';
+import { registerConsoleApi } from './api.js';
+import type { FetchStats } from './fetch-stats.js';
+import { readUsageRecords } from './usage.js';
+
+export interface OperatorPagesOptions {
+  config: Pick<GatewayConfig, 'explorer' | 'production' | 'auth' | 'usage'>;
+  authenticator: Authenticator;
+  subgraphStates(): SubgraphState[];
+  fetchStats: FetchStats;
+  active(): CatalogSource;
+}
+
+/**
+ * What people open in a browser and what it calls: the explorer (`/explorer`, `/graphql` for a
+ * browser, the docs pane's catalog) when `EXPLORER` is on, and the governance console's APIs
+ * (always there, behind governance:read). One catalog per supergraph version serves both.
+ */
+export function registerOperatorPages(app: FastifyInstance, options: OperatorPagesOptions): void {
+  const { config, authenticator } = options;
+  const catalog = createCatalogCache();
+  createExplorerRoutes({
+    config: config.explorer,
+    production: config.production,
+    devIssuer: config.auth.jwks.kind === 'dev' ? { dataDir: config.auth.dataDir } : undefined,
+    log: (message, fields) => log('warn', message, fields),
+    catalog: { cache: catalog, active: options.active, scopesOf: async (authorization) => (await authenticator.authenticate(authorization))?.scopes ?? null },
+  })?.register(app);
+  registerConsoleApi(app, {
+    authenticate: (authorization) => authenticator.authenticate(authorization),
+    subgraphStates: options.subgraphStates,
+    recentFetches: (subgraph) => options.fetchStats.recent(subgraph),
+    active: options.active,
+    catalog,
+    readUsage: () => readUsageRecords(config.usage.store),
+    readChangelog: () => readFile(projectPath('schema/CHANGELOG.md'), 'utf8').catch(() => 'No schema/CHANGELOG.md here: `npm run changelog` writes it.'),
+  });
+}
