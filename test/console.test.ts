@@ -77,9 +77,35 @@ describe('the console reference APIs', () => {
     expect(hit!.usage!.clients).toContainEqual({ name: 'console-test', calls: 1, lastUsed: expect.any(String) });
   });
 
+  it('filter the audit trail by subject, client and coordinate, metadata only', async () => {
+    const support = await devToken(stack.dataDir, { preset: 'support' });
+    const headers = { authorization: `Bearer ${support}`, 'apollographql-client-name': 'audit-probe' };
+    expect((await stack.query('query AuditProbe { customer(id: "cus_0003") { name email } }', undefined, headers)).body.errors).toBeUndefined();
+    type Line = { subject: string; clientName: string; operationName: string; classified: Array<{ coordinate: string; count: number }> };
+    const trail = (query: string) => http<{ lines: Line[] }>('GET', `${origin}/console/api/audit?${query}`, { headers: { authorization: `Bearer ${admin}` } });
+    let found = await trail('client=audit-probe&coordinate=Customer.email');
+    for (let attempt = 0; attempt < 50 && found.body.lines.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      found = await trail('client=audit-probe&coordinate=Customer.email');
+    }
+    expect(found.body.lines).toHaveLength(1);
+    expect(found.body.lines[0]).toMatchObject({
+      subject: 'dev-support',
+      clientName: 'audit-probe',
+      operationName: 'AuditProbe',
+      classified: [{ coordinate: 'Customer.email', count: 1 }],
+    });
+    // Which field went out, never its value.
+    expect(JSON.stringify(found.body)).not.toContain('@');
+    expect((await trail('client=audit-probe&subject=someone-else')).body.lines).toEqual([]);
+    expect((await trail('client=audit-probe&coordinate=Customer.phone')).body.lines).toEqual([]);
+    expect((await trail('from=yesterday')).status).toBe(400);
+  });
+
   it('serve the scopes matrix and the changelog to governance:read only', async () => {
     const sales = { authorization: `Bearer ${await devToken(stack.dataDir, { preset: 'sales' })}` };
-    for (const path of ['scopes-matrix', 'changelog', 'catalog?q=email']) expect((await http('GET', `${origin}/console/api/${path}`, { headers: sales })).status).toBe(403);
+    for (const path of ['scopes-matrix', 'changelog', 'catalog?q=email', 'audit'])
+      expect((await http('GET', `${origin}/console/api/${path}`, { headers: sales })).status).toBe(403);
     const matrix = await http<{ rows: Array<{ coordinate: string; requires: string }> }>('GET', `${origin}/console/api/scopes-matrix`, {
       headers: { authorization: `Bearer ${admin}` },
     });
@@ -125,6 +151,16 @@ describe('the console page', () => {
     await expect.poll(() => usage.innerText(), { timeout: 20_000 }).toContain('console-test');
     await usage.scrollIntoViewIfNeeded();
     await watched.screenshot('console-catalog');
+
+    // The reference test above read Customer.email as audit-probe (support preset).
+    await watched.page.getByLabel('Audit client').fill('audit-probe');
+    await watched.page.getByLabel('Audit coordinate').fill('Customer.email');
+    await watched.page.getByRole('button', { name: 'Show' }).click();
+    const audited = watched.page.getByRole('table', { name: 'Audit lines' });
+    await expect.poll(() => audited.innerText(), { timeout: 20_000 }).toContain('Customer.email ×1');
+    expect(await audited.innerText()).toContain('dev-support');
+    await audited.scrollIntoViewIfNeeded();
+    await watched.screenshot('console-audit');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
     await watched.close();

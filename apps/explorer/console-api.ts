@@ -85,3 +85,19 @@ export async function readChangelog(token: string): Promise<string> {
   if (!response.ok) throw new ConsoleApiError(response.status, `HTTP ${response.status}`);
   return response.text();
 }
+
+export interface AuditRow {
+  time: string;
+  requestId: string;
+  subject: string | null;
+  clientName: string | null;
+  operationName: string | null;
+  operationType: string | null;
+  outcome: string;
+  classified: { coordinate: string; tags: string[]; count: number }[];
+  denied: string[];
+  errorCodes: string[];
+}
+
+export const readAuditTrail = (token: string, filter: Record<string, string>) =>
+  call<{ lines: AuditRow[]; scannedBytes: number }>(`/console/api/audit?${new URLSearchParams(Object.entries(filter).filter(([, value]) => value.trim() !== ''))}`, token);

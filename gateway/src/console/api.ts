@@ -7,6 +7,7 @@ import type { SubgraphState } from '../health.js';
 import type { UsageRecord } from '../../../common/usage/types.js';
 import { scopeMatrix } from '../../../schema/tools/scopes-matrix.js';
 import type { CatalogCache, CatalogSource } from '../explorer/catalog.js';
+import { parseAuditFilter, readAuditTrail } from './audit-trail.js';
 import { searchCatalog } from './catalog-search.js';
 import type { RecentFetchStats } from './fetch-stats.js';
 
@@ -30,6 +31,8 @@ export interface ConsoleApiOptions {
   readUsage(): Promise<readonly UsageRecord[] | null>;
   /** The schema changelog's Markdown (schema/CHANGELOG.md). */
   readChangelog(): Promise<string>;
+  /** The audit file the console reads, or why there is none (`AUDIT_LOG=stdout` or `off`). */
+  auditFile: { path: string } | { unavailable: string };
 }
 
 export interface ConsoleSubgraph extends SubgraphState {
@@ -95,6 +98,15 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
       .header('cache-control', 'no-store')
       .type('text/markdown; charset=utf-8')
       .send(await options.readChangelog());
+  });
+
+  // Metadata only: which classified fields went out to whom, never their values.
+  app.get('/console/api/audit', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    if (!('path' in options.auditFile)) return reply.code(404).send({ error: options.auditFile.unavailable });
+    const filter = parseAuditFilter(request.query as Record<string, unknown>);
+    if (typeof filter === 'string') return reply.code(400).send({ error: filter });
+    return reply.header('cache-control', 'no-store').send(await readAuditTrail(options.auditFile.path, filter));
   });
 
   // "What can this token see": a pasted token (verified here, as the gateway would) or a preset's scopes.

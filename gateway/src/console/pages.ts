@@ -12,7 +12,7 @@ import type { FetchStats } from './fetch-stats.js';
 import { readUsageRecords } from './usage.js';
 
 export interface OperatorPagesOptions {
-  config: Pick<GatewayConfig, 'explorer' | 'production' | 'auth' | 'usage'>;
+  config: Pick<GatewayConfig, 'explorer' | 'production' | 'auth' | 'usage' | 'audit'>;
   authenticator: Authenticator;
   subgraphStates(): SubgraphState[];
   fetchStats: FetchStats;
@@ -41,6 +41,12 @@ export function registerOperatorPages(app: FastifyInstance, options: OperatorPag
     active: options.active,
     catalog,
     readUsage: () => readUsageRecords(config.usage.store),
+    auditFile:
+      config.audit.sink.kind === 'file'
+        ? { path: config.audit.sink.path }
+        : {
+            unavailable: `the audit trail goes to ${config.audit.sink.kind === 'stdout' ? 'stdout (read it in your log pipeline)' : 'nowhere (AUDIT_LOG=off)'}, not to a file this gateway can read`,
+          },
     readChangelog: () => readFile(projectPath('schema/CHANGELOG.md'), 'utf8').catch(() => 'No schema/CHANGELOG.md here: `npm run changelog` writes it.'),
   });
 }
