@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, readOptionalString, type Env } from '../common/config.js';
 import { readAuthConfig } from '../gateway/src/auth/config.js';
 import { issueDevToken } from '../gateway/src/auth/dev-token.js';
 import { keyFiles } from '../gateway/src/auth/key-files.js';
+import { integrityReportFile } from '../common/contracts/integrity-report.js';
 import { parseArgs, USAGE, UsageError, type IntegrityArgs } from './integrity/args.js';
 import { scopesFor } from './integrity/references.js';
 import { writeFileAtomicallySync } from '../common/atomic-file.js';
@@ -18,10 +19,15 @@ import { operationName, pageQuery, scanAll, ScanError } from './integrity/scan.j
  * the system, so an outage is never reported as orphans.
  */
 
+/** The environment with `--data-dir` as `BIZGRAPH_DATA_DIR`. */
+function dataEnv(args: IntegrityArgs): Env {
+  return { ...process.env, ...(args.dataDir !== undefined ? { BIZGRAPH_DATA_DIR: args.dataDir } : {}) };
+}
+
 /** `--token`, else a dev-issuer token carrying exactly the read scopes of the chosen references. */
 async function tokenFor(args: IntegrityArgs): Promise<string> {
   if (args.token !== undefined) return args.token;
-  const env: Env = { ...process.env, ...(args.dataDir !== undefined ? { BIZGRAPH_DATA_DIR: args.dataDir } : {}) };
+  const env = dataEnv(args);
   if (readOptionalString(env, 'JWT_JWKS_URL')) {
     throw new UsageError('JWT_JWKS_URL is set, so the gateway trusts your identity provider, not the dev issuer: give --token');
   }
@@ -75,6 +81,10 @@ async function main(): Promise<number> {
   const finishedAt = new Date();
   // Through a rename, as node_exporter's textfile collector asks: a scrape never reads half a file.
   if (args.prom !== undefined) writeFileAtomicallySync(args.prom, await promText(results, finishedAt));
+  // The latest complete report, where the gateway of this data dir shows it (the governance console).
+  const reportFile = integrityReportFile(readAuthConfig(dataEnv(args), false).dataDir);
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileAtomicallySync(reportFile, `${JSON.stringify(jsonReport(results, args.url, finishedAt), null, 2)}\n`);
   console.log(args.format === 'json' ? JSON.stringify(jsonReport(results, args.url, finishedAt), null, 2) : formatTable(results));
   const orphans = results.reduce((sum, result) => sum + result.orphans.length, 0);
   return args.failOnOrphans && orphans > 0 ? 3 : 0;

@@ -1,5 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrityReportFile } from '../common/contracts/integrity-report.js';
 import { launchChromium, watchedPage } from './helpers/browser.js';
 import { http } from './helpers/graphql.js';
 import { startStack, type Stack } from './helpers/stack.js';
@@ -161,6 +164,32 @@ describe('the console page', () => {
     expect(await audited.innerText()).toContain('dev-support');
     await audited.scrollIntoViewIfNeeded();
     await watched.screenshot('console-audit');
+
+    // The latest integrity report, as `npm run integrity` leaves it in the data dir (test/integrity.test.ts runs the real scan).
+    const report = {
+      gateway: `${origin}/graphql`,
+      finishedAt: new Date().toISOString(),
+      references: [
+        {
+          name: 'invoice.order',
+          description: 'billing → ERP',
+          checked: 40,
+          orphanCount: 2,
+          orphanRatio: 0.05,
+          unverifiedCount: 0,
+          orphans: [
+            { source: 'INV-1', reference: 'SO-9' },
+            { source: 'INV-2', reference: 'SO-8' },
+          ],
+        },
+      ],
+    };
+    mkdirSync(dirname(integrityReportFile(stack.dataDir)), { recursive: true });
+    writeFileSync(integrityReportFile(stack.dataDir), JSON.stringify(report));
+    await watched.page.getByText('Referential integrity (latest scan)').click();
+    const integrity = watched.page.locator('tr[data-reference="invoice.order"]');
+    await expect.poll(() => integrity.innerText(), { timeout: 20_000 }).toContain('INV-1 → SO-9');
+    expect(await integrity.locator('td[data-column="orphans"]').innerText()).toBe('2 (5.00 %)');
     expect(watched.foreignRequests).toEqual([]);
     expect(watched.problems).toEqual([]);
     await watched.close();

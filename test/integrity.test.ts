@@ -16,6 +16,8 @@ import { generateDataset } from '../systems/seed/generate.js';
 import { parseExposition } from './helpers/metrics.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { npmScript } from './helpers/npm-script.js';
+import { devToken } from './helpers/tokens.js';
+import { integrityReportFile } from '../common/contracts/integrity-report.js';
 
 const spec = REFERENCES.find((reference) => reference.name === 'invoice.order')!;
 const node = (key: string, value: string | null, resolved: boolean): ReferenceNode => ({
@@ -207,6 +209,19 @@ describe('npm run integrity against the real stack', () => {
     }
   });
 
+  it('leaves the report where the gateway of its data dir shows it in the governance console', async () => {
+    const written = readFileSync(integrityReportFile(stack.dataDir), 'utf8');
+    expect(JSON.parse(written).references.map((reference: JsonResult) => [reference.name, reference.orphanCount])).toEqual(
+      [...before.values()].map((reference) => [reference.name, reference.orphanCount]),
+    );
+    const admin = await devToken(stack.dataDir, { preset: 'admin' });
+    const served = await request(`${stack.gateway!.url}/console/api/integrity`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(served.statusCode).toBe(200);
+    expect(await served.body.text()).toBe(written);
+    const sales = await devToken(stack.dataDir, { preset: 'sales' });
+    expect((await request(`${stack.gateway!.url}/console/api/integrity`, { headers: { authorization: `Bearer ${sales}` } })).statusCode).toBe(403);
+  });
+
   it('writes the same counts as Prometheus metrics', () => {
     const prom = parseExposition(readFileSync(promFile, 'utf8'));
     expect(prom.types.get('bizgraph_integrity_orphans')).toBe('gauge');
@@ -248,14 +263,16 @@ describe('npm run integrity against the real stack', () => {
     expect((await integrity([...base, '--reference', 'ticket.order', '--fail-on-orphans'])).status).toBe(0);
   });
 
-  it('fails naming the system when one is down, and writes no metrics', async () => {
+  it('fails naming the system when one is down, and writes no metrics and no report', async () => {
     rmSync(promFile);
+    const report = readFileSync(integrityReportFile(stack.dataDir), 'utf8');
     await stack.systems.crm.stop();
     const run = await integrity(['--url', stack.gatewayUrl, '--data-dir', stack.dataDir, '--prom', promFile]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^integrity: scan incomplete, nothing reported: invoice\.customer \(billing → crm\): system crm failed: /);
     expect(existsSync(promFile)).toBe(false);
+    expect(readFileSync(integrityReportFile(stack.dataDir), 'utf8')).toBe(report);
   });
 
   it('exits 2 on a bad argument', async () => {

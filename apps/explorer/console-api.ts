@@ -101,3 +101,19 @@ export interface AuditRow {
 
 export const readAuditTrail = (token: string, filter: Record<string, string>) =>
   call<{ lines: AuditRow[]; scannedBytes: number }>(`/console/api/audit?${new URLSearchParams(Object.entries(filter).filter(([, value]) => value.trim() !== ''))}`, token);
+
+export interface IntegrityReport {
+  gateway: string;
+  finishedAt: string;
+  references: Array<{
+    name: string;
+    description: string;
+    checked: number;
+    orphanCount: number;
+    orphanRatio: number;
+    unverifiedCount: number;
+    orphans: { source: string; reference: string }[];
+  }>;
+}
+
+export const readIntegrityReport = (token: string) => call<IntegrityReport>('/console/api/integrity', token);

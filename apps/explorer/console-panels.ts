@@ -1,5 +1,5 @@
 import { createElement as h, useState } from 'react';
-import { readChangelog, readScopesMatrix, searchCatalog, type CatalogHit, type MatrixRow } from './console-api.js';
+import { readChangelog, readIntegrityReport, readScopesMatrix, searchCatalog, type CatalogHit, type IntegrityReport, type MatrixRow } from './console-api.js';
 
 /** The console's reference panels: catalog search with usage, the scopes matrix, the schema changelog. */
 
@@ -119,4 +119,50 @@ export function ScopesMatrix({ token }: { token: string }) {
 
 export function Changelog({ token }: { token: string }) {
   return h(Lazy<string>, { token, title: 'Schema changelog', load: readChangelog, render: (text) => h('pre', { className: 'bizgraph-changelog' }, text) });
+}
+
+/** The latest `npm run integrity` report: orphans per reference, with examples. */
+export function Integrity({ token }: { token: string }) {
+  return h(Lazy<IntegrityReport>, {
+    token,
+    title: 'Referential integrity (latest scan)',
+    load: readIntegrityReport,
+    render: (report) =>
+      h(
+        'div',
+        null,
+        h('p', null, `Scanned through ${report.gateway}, finished ${new Date(report.finishedAt).toLocaleString()}.`),
+        h(
+          'table',
+          { className: 'bizgraph-table', 'aria-label': 'Integrity' },
+          h('thead', null, h('tr', null, ...['reference', 'checked', 'orphans', 'unverified', 'examples'].map((cell) => h('th', { key: cell }, cell)))),
+          h(
+            'tbody',
+            null,
+            ...report.references.map((reference) =>
+              h(
+                'tr',
+                { key: reference.name, 'data-reference': reference.name },
+                h('td', { title: reference.description }, reference.name),
+                h('td', null, String(reference.checked)),
+                h(
+                  'td',
+                  { 'data-column': 'orphans', className: reference.orphanCount > 0 ? 'bizgraph-error' : '' },
+                  `${reference.orphanCount} (${(100 * reference.orphanRatio).toFixed(2)} %)`,
+                ),
+                h('td', null, String(reference.unverifiedCount)),
+                h(
+                  'td',
+                  null,
+                  reference.orphans
+                    .slice(0, 3)
+                    .map((orphan) => `${orphan.source} → ${orphan.reference}`)
+                    .join(', '),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+  });
 }

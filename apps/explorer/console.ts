@@ -4,7 +4,7 @@ import { createElement as h, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConsoleApiError, describeMissing, explainAccess, readSubgraphs, type AccessAnswer, type SubgraphRow } from './console-api.js';
 import { AuditTrail } from './console-audit.js';
-import { CatalogSearch, Changelog, ScopesMatrix } from './console-panels.js';
+import { CatalogSearch, Changelog, Integrity, ScopesMatrix } from './console-panels.js';
 import { readExplorerConfig, type ExplorerConfig } from './gateway.js';
 import { TokenBar } from './token-bar.js';
 
@@ -175,6 +175,7 @@ function Console() {
       h(Access, { token, config }),
       h(CatalogSearch, { token }),
       h(AuditTrail, { token }),
+      h(Integrity, { token }),
       h(ScopesMatrix, { token }),
       h(Changelog, { token }),
     ),

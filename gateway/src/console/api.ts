@@ -31,6 +31,8 @@ export interface ConsoleApiOptions {
   readUsage(): Promise<readonly UsageRecord[] | null>;
   /** The schema changelog's Markdown (schema/CHANGELOG.md). */
   readChangelog(): Promise<string>;
+  /** The latest `npm run integrity` report (its JSON text), or undefined when none was written here. */
+  readIntegrityReport(): Promise<string | undefined>;
   /** The audit file the console reads, or why there is none (`AUDIT_LOG=stdout` or `off`). */
   auditFile: { path: string } | { unavailable: string };
 }
@@ -98,6 +100,13 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
       .header('cache-control', 'no-store')
       .type('text/markdown; charset=utf-8')
       .send(await options.readChangelog());
+  });
+
+  app.get('/console/api/integrity', async (request, reply) => {
+    if (!(await allowed(request, reply))) return reply;
+    const report = await options.readIntegrityReport();
+    if (report === undefined) return reply.code(404).send({ error: 'no integrity report yet: run `npm run integrity` against this gateway with its data dir' });
+    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(report);
   });
 
   // Metadata only: which classified fields went out to whom, never their values.

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { integrityReportFile } from '../../../common/contracts/integrity-report.js';
 import { projectPath } from '../../../common/project-root.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { GatewayConfig } from '../config.js';
@@ -47,6 +48,7 @@ export function registerOperatorPages(app: FastifyInstance, options: OperatorPag
         : {
             unavailable: `the audit trail goes to ${config.audit.sink.kind === 'stdout' ? 'stdout (read it in your log pipeline)' : 'nowhere (AUDIT_LOG=off)'}, not to a file this gateway can read`,
           },
+    readIntegrityReport: () => readFile(integrityReportFile(config.auth.dataDir), 'utf8').catch(() => undefined),
     readChangelog: () => readFile(projectPath('schema/CHANGELOG.md'), 'utf8').catch(() => 'No schema/CHANGELOG.md here: `npm run changelog` writes it.'),
   });
 }
