@@ -1,18 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-
-/** A field as the gateway's catalog describes it (`GET /explorer/catalog`, gateway/src/explorer/catalog.ts). */
-export interface FieldAnnotation {
-  systems: string[];
-  teams: string[];
-  scopes: string;
-  authenticated: boolean;
-  tags: string[];
-}
-
-export interface ExplorerCatalog {
-  fields: Record<string, FieldAnnotation>;
-  problem?: string;
-}
+import type { ExplorerCatalog, FieldAnnotation } from '../../common/contracts/explorer.js';
 
 /** The catalog as the token may read it; an empty one when it may not (the docs then show plain descriptions). */
 export async function readCatalog(token: string): Promise<ExplorerCatalog> {

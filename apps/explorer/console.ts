@@ -5,12 +5,14 @@ import { createRoot } from 'react-dom/client';
 import { ConsoleApiError, describeMissing, explainAccess, readSubgraphs, type AccessAnswer, type SubgraphRow } from './console-api.js';
 import { AuditTrail } from './console-audit.js';
 import { CatalogSearch, Changelog, Integrity, ScopesMatrix } from './console-panels.js';
-import { readExplorerConfig, type ExplorerConfig } from './gateway.js';
+import type { ExplorerConfig } from './gateway.js';
+import { usePageSession } from './session.js';
 import { TokenBar } from './token-bar.js';
 
 /**
  * The governance console: the subgraphs with their owners, SLA, live state and breaker, "what can
- * this token see", the catalog with who still uses each field, the scopes matrix and the changelog. Read-only; every call is an ordinary endpoint behind `governance:read`, so
+ * this token see", the catalog with who still uses each field, the audit trail, the integrity
+ * report, the scopes matrix and the changelog. Read-only; every call is an ordinary endpoint behind `governance:read`, so
  * the page shows what the token it holds may see and nothing else.
  */
 
@@ -153,20 +155,11 @@ function Access({ token, config }: { token: string; config: ExplorerConfig | und
 }
 
 function Console() {
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
-  const [config, setConfig] = useState<ExplorerConfig | undefined>();
-  useEffect(() => {
-    void readExplorerConfig().then(setConfig, () => setConfig({ development: false, presets: [] }));
-  }, []);
-  const useToken = (next: string) => {
-    if (next) sessionStorage.setItem(TOKEN_KEY, next);
-    else sessionStorage.removeItem(TOKEN_KEY);
-    setToken(next);
-  };
+  const { token, setToken, config } = usePageSession(TOKEN_KEY);
   return h(
     'div',
     { className: 'bizgraph-console' },
-    h(TokenBar, { token, config, onToken: useToken }),
+    h(TokenBar, { token, config, onToken: setToken }),
     h(
       'main',
       null,

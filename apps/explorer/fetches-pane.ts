@@ -1,19 +1,11 @@
 import { createElement as h, useSyncExternalStore } from 'react';
+import type { FetchRecord } from '../../common/contracts/explorer.js';
 
 /**
  * The plan view: which systems the last run asked, in the order the fetches started, for which
  * part of the answer, and how long each took (the answer's `extensions.fetches`, which the
  * explorer asks for with `bizgraph-fetches: 1`; gateway/src/features/fetch-trace).
  */
-export interface FetchRecord {
-  subgraph: string;
-  system: string;
-  path: string;
-  startedMs: number;
-  durationMs: number;
-  errors: number;
-}
-
 interface LastRun {
   operationName?: string;
   /** Undefined when the gateway sent no list (a production gateway without schema:introspect). */

@@ -2,10 +2,11 @@ import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './explorer.css';
 import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
-import { createElement as h, StrictMode, useEffect, useState } from 'react';
+import { createElement as h, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { FETCHES_PLUGIN } from './fetches-pane.js';
-import { fetchGraphQL, readExplorerConfig, type ExplorerConfig } from './gateway.js';
+import { fetchGraphQL } from './gateway.js';
+import { usePageSession } from './session.js';
 import { TokenBar } from './token-bar.js';
 
 /**
@@ -37,20 +38,11 @@ query CustomerOverview {
 `;
 
 function Explorer() {
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
-  const [config, setConfig] = useState<ExplorerConfig | undefined>();
-  useEffect(() => {
-    void readExplorerConfig().then(setConfig, () => setConfig({ development: false, presets: [] }));
-  }, []);
-  const useToken = (next: string) => {
-    if (next) sessionStorage.setItem(TOKEN_KEY, next);
-    else sessionStorage.removeItem(TOKEN_KEY);
-    setToken(next);
-  };
+  const { token, setToken, config } = usePageSession(TOKEN_KEY);
   return h(
     'div',
     { className: 'bizgraph-explorer' },
-    h(TokenBar, { token, config, onToken: useToken }),
+    h(TokenBar, { token, config, onToken: setToken }),
     // Keyed by the token: a new token re-reads the schema the way that token sees it.
     h(
       'div',

@@ -1,6 +1,6 @@
 import type { Principal } from '../../common/contracts/internal-token.js';
 import type { HttpAudit } from './features/audit/index.js';
-import type { FetchRecord } from './features/fetch-trace/index.js';
+import type { FetchRecord } from '../../common/contracts/explorer.js';
 import type { FreshnessState } from './features/freshness/state.js';
 import type { RequestTrace } from './observability/request-trace.js';
 

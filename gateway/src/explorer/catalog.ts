@@ -1,5 +1,6 @@
 import { buildCatalog, type Catalog } from '../../../schema/tools/catalog/model.js';
 import { readOwners } from '../../../schema/tools/lib/owners.js';
+import type { ExplorerCatalog, FieldAnnotation } from '../../../common/contracts/explorer.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 
 /**
@@ -7,22 +8,6 @@ import type { SupergraphPolicy } from '../authz/policy.js';
  * serves now (`npm run catalog`'s model over the active version and schema/owners.yaml): which
  * systems resolve it, which teams own it, the scopes it needs and its classification tags.
  */
-export interface FieldAnnotation {
-  systems: string[];
-  teams: string[];
-  /** `crm:read AND pii:read`; empty when the field needs no scope. */
-  scopes: string;
-  authenticated: boolean;
-  tags: string[];
-}
-
-export interface ExplorerCatalog {
-  /** By coordinate (`Customer.email`). */
-  fields: Record<string, FieldAnnotation>;
-  /** Why there are no annotations (a supergraph with a subgraph schema/owners.yaml does not know). */
-  problem?: string;
-}
-
 export interface CatalogSource {
   hash: string;
   coreSupergraphSdl: string;

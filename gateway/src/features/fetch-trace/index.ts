@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { FetchRecord } from '../../../../common/contracts/explorer.js';
 import type { GatewayContext } from '../../context.js';
 import type { SubgraphObserver } from '../../datasource/observer.js';
 import type { GatewayFeature } from '../../feature.js';
@@ -14,18 +15,6 @@ import { INTROSPECTION_SCOPE } from '../introspection/index.js';
  * A caller not allowed it gets the answer without the list. Nothing is recorded unless asked.
  */
 export const FETCHES_HEADER = 'bizgraph-fetches';
-
-export interface FetchRecord {
-  subgraph: string;
-  system: string;
-  /** Where the answer went: root fields, or an entity path with `@` for list items (as in `extensions.sources`). */
-  path: string;
-  /** Since the request arrived. */
-  startedMs: number;
-  durationMs: number;
-  /** GraphQL errors the subgraph answered with. */
-  errors: number;
-}
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
