@@ -26,6 +26,20 @@ export async function buildExplorer(outDir: string): Promise<ExplorerBuild> {
   if (existsSync(join(outDir, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return { outDir, built: false, ms: Date.now() - started };
   // Vite is a build-time tool: loaded only when a build is needed.
   const { build } = await import('vite');
+  // A Vite build sets NODE_ENV=production in this process's environment, which every process
+  // started after it (npm start's subgraphs, the tests' stacks) would inherit: put it back.
+  const environment = { ...process.env };
+  try {
+    await buildPages(build, outDir);
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in environment)) delete process.env[name];
+    Object.assign(process.env, environment);
+  }
+  writeFileSync(stamp, hash);
+  return { outDir, built: true, ms: Date.now() - started };
+}
+
+async function buildPages(build: typeof import('vite').build, outDir: string): Promise<void> {
   await build({
     root: SOURCE_DIR,
     base: '/explorer/',
@@ -42,8 +56,6 @@ export async function buildExplorer(outDir: string): Promise<ExplorerBuild> {
     },
     worker: { format: 'es' },
   });
-  writeFileSync(stamp, hash);
-  return { outDir, built: true, ms: Date.now() - started };
 }
 
 function sourceHash(): string {
