@@ -30,7 +30,10 @@ export interface BalancerSpec {
  * again to a gateway that serves. Retrying a request a gateway may have begun is safe for bizgraph's own
  * schema only because every write in it is idempotent: creating mutations carry an
  * `idempotencyKey`, updates an `expectedVersion`; a supergraph with other writes should drop
- * `empty-response`.
+ * `empty-response`. A check may take 2 s (`timeout check`, longer than the interval): a gateway
+ * busy under load answers its `/readyz` late but serves, and with the interval as the timeout
+ * both replicas of a loaded fleet were taken out at once (every client then got HAProxy's 503); a
+ * draining gateway answers 503 at once, so it still leaves within `fall` intervals.
  */
 export function haproxyConfig(spec: BalancerSpec): string {
   const host = spec.host ?? '127.0.0.1';
@@ -45,6 +48,7 @@ global
 defaults
   mode http
   timeout connect 2s
+  timeout check 2s
   timeout client 60s
   timeout server 60s
   timeout http-keep-alive 10s
