@@ -79,6 +79,9 @@ describe('the explorer routes', () => {
     expect(minted.statusCode).toBe(200);
     expect(JSON.parse(Buffer.from(minted.json<{ token: string }>().token.split('.')[1]!, 'base64url').toString()).sub).toBe('dev-sales');
     expect((await development.app.inject({ method: 'POST', url: '/explorer/dev-token?preset=portal' })).statusCode).toBe(400);
+    // Only for the person at this machine: a development gateway on a network address mints nothing for others.
+    const remote = await development.app.inject({ method: 'POST', url: '/explorer/dev-token?preset=admin', remoteAddress: '10.1.2.3' });
+    expect([remote.statusCode, remote.json().error]).toEqual([403, 'development tokens are minted for requests from this machine only']);
 
     const production = await appWith(true, { EXPLORER: 'on' });
     expect((await production.app.inject({ method: 'GET', url: '/explorer/config' })).json()).toEqual({ development: false, presets: [] });

@@ -110,6 +110,9 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
       });
       app.get('/explorer/config', (_request, reply) => reply.send({ development: !options.production, presets }));
       app.post('/explorer/dev-token', async (request, reply) => {
+        // Minting over HTTP is for the person at this machine (as `npm run token` is): a development
+        // gateway bound to a network address must not hand an admin token to anyone who asks.
+        if (!isLoopback(request.socket.remoteAddress)) return reply.code(403).send({ error: 'development tokens are minted for requests from this machine only' });
         const preset = (request.query as Record<string, string | undefined>).preset ?? '';
         if (!options.devIssuer || !presets.includes(preset) || !isPresetName(preset)) {
           return reply
@@ -121,6 +124,10 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
       });
     },
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 /** `GET /graphql` asking for HTML, without a query: a browser's address bar, not a GraphQL client. */
