@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../common/project-root.js';
 import { issueDevToken } from '../gateway/src/auth/dev-token.js';
 import { buildProject } from '../scripts/lib/build.js';
 import { ensureFleetDatabases, startFleet, type Fleet } from '../scripts/lib/fleet.js';
+import { freePort } from '../scripts/lib/processes.js';
 import { readTopology } from '../scripts/lib/topology.js';
 import type { BenchArgs } from './args.js';
 import { FLEET_MARKERS, perCoreReqPerSec, renderFleetBlock, type FleetResults, type FleetRun } from './fleet-table.js';
@@ -175,15 +175,4 @@ function summary(run: Omit<FleetRun, 'responseCache'>): string {
     `  ${run.reqPerSec.toFixed(0)} req/s · p50 ${run.p50Ms.toFixed(1)} ms · p99 ${run.p99Ms.toFixed(1)} ms · gateway CPU ${run.gatewayCpuMsPerRequest?.toFixed(2) ?? '?'} ms/req ` +
     `(one core serves ${perCoreReqPerSec(run)?.toFixed(0) ?? '?'} req/s) · HAProxy ${run.balancerCpuMsPerRequest?.toFixed(3) ?? '?'} ms/req · machine ${run.machineBusyPercent?.toFixed(0) ?? '?'} % busy · errors ${run.errors.non2xx + run.errors.graphqlErrors + run.errors.transport}`
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FetchRecord } from '../common/contracts/explorer.js';
 import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
 
 /**
@@ -7,15 +8,6 @@ import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
  */
 
 const FOUR_SYSTEMS = `{ customer(id: "cus_0001") { name orders(first: 2) { nodes { number invoice { number } } } tickets(first: 2) { nodes { subject } } balance { amount } } }`;
-
-interface Fetch {
-  subgraph: string;
-  system: string;
-  path: string;
-  startedMs: number;
-  durationMs: number;
-  errors: number;
-}
 
 let stack: SharedStack;
 beforeAll(async () => {
@@ -27,7 +19,7 @@ describe('extensions.fetches', () => {
   it('lists, when asked, each fetch with its system and path, the CRM first and every entity fetch after it', async () => {
     const answer = await stack.query(FOUR_SYSTEMS, undefined, { 'bizgraph-fetches': '1' });
     expect(answer.body.errors).toBeUndefined();
-    const fetches = answer.body.extensions?.fetches as Fetch[];
+    const fetches = answer.body.extensions?.fetches as FetchRecord[];
     expect(fetches.map((fetch) => `${fetch.system}:${fetch.path}`).sort()).toEqual(
       ['crm:customer', 'erp:customer', 'billing:customer.orders.nodes.@', 'support:customer', 'billing:customer'].sort(),
     );

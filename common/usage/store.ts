@@ -20,10 +20,14 @@ export interface UsageStore {
 export async function readUsage(options: { file?: string; databaseUrl?: string } = {}): Promise<UsageRecord[]> {
   if (options.databaseUrl !== undefined) return readPostgresUsage(options.databaseUrl);
   if (options.file !== undefined) return readUsageFile(options.file);
-  const store = readUsageStore(process.env);
+  return (await readUsageFrom(readUsageStore(process.env))) ?? [];
+}
+
+/** The records of one configured store (the gateway's own, for the console); null for `off`. */
+export async function readUsageFrom(store: UsageStoreConfig): Promise<UsageRecord[] | null> {
   if (store.kind === 'postgres') return readPostgresUsage(store.url);
   if (store.kind === 'file') return readUsageFile(store.path);
-  return [];
+  return null;
 }
 
 /** The gateway's store for a configuration other than `off`. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { isInsideProject, PROJECT_ROOT } from '../../common/project-root.js';
 
@@ -113,4 +114,17 @@ function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
     }
   }
   return parsed;
+}
+
+/** A port nobody listens on (yet): the OS hands out a free one, which is closed again at once. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

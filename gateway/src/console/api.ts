@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { explainAccess, type Explanation } from '../../../schema/tools/scopes-explain.js';
-import { readOwners, type SubgraphOwner } from '../../../schema/tools/lib/owners.js';
+import type { SubgraphOwner } from '../../../schema/tools/lib/owners.js';
 import { isPresetName, PRESETS } from '../auth/presets.js';
 import type { GatewayPrincipal } from '../context.js';
 import type { SubgraphState } from '../health.js';
@@ -25,7 +25,7 @@ export interface ConsoleApiOptions {
   /** Error rate and latency of a subgraph's recent fetch attempts (fetch-stats.ts). */
   recentFetches?(subgraph: string): RecentFetchStats;
   active(): CatalogSource;
-  owners?: () => Record<string, SubgraphOwner>;
+  /** The active version's catalog, and the owners it was built from. */
   catalog: CatalogCache;
   /** The usage log's records, or null when the gateway keeps none. */
   readUsage(): Promise<readonly UsageRecord[] | null>;
@@ -49,7 +49,6 @@ export interface AccessAnswer {
 }
 
 export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOptions): void {
-  const owners = options.owners ?? readOwners;
   const allowed = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     let principal: GatewayPrincipal | null;
     try {
@@ -66,12 +65,8 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
 
   app.get('/console/api/subgraphs', async (request, reply) => {
     if (!(await allowed(request, reply))) return reply;
-    let known: Record<string, SubgraphOwner> = {};
-    try {
-      known = owners();
-    } catch {
-      // Without owners.yaml the states are still worth showing.
-    }
+    // Without owners.yaml ({}) the states are still worth showing.
+    const known = options.catalog.ownersOf(options.active());
     const subgraphs: ConsoleSubgraph[] = options.subgraphStates().map((state) => ({
       ...state,
       ...(known[state.name] ? { owner: known[state.name] } : {}),

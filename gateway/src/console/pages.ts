@@ -10,7 +10,7 @@ import type { SubgraphState } from '../health.js';
 import { log } from '../log.js';
 import { registerConsoleApi } from './api.js';
 import type { FetchStats } from './fetch-stats.js';
-import { readUsageRecords } from './usage.js';
+import { readUsageFrom } from '../../../common/usage/store.js';
 
 export interface OperatorPagesOptions {
   config: Pick<GatewayConfig, 'explorer' | 'production' | 'auth' | 'usage' | 'audit'>;
@@ -41,7 +41,7 @@ export function registerOperatorPages(app: FastifyInstance, options: OperatorPag
     recentFetches: (subgraph) => options.fetchStats.recent(subgraph),
     active: options.active,
     catalog,
-    readUsage: () => readUsageRecords(config.usage.store),
+    readUsage: () => readUsageFrom(config.usage.store),
     auditFile:
       config.audit.sink.kind === 'file'
         ? { path: config.audit.sink.path }

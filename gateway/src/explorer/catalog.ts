@@ -1,5 +1,5 @@
 import { buildCatalog, type Catalog } from '../../../schema/tools/catalog/model.js';
-import { readOwners } from '../../../schema/tools/lib/owners.js';
+import { readOwners, type SubgraphOwner } from '../../../schema/tools/lib/owners.js';
 import type { ExplorerCatalog, FieldAnnotation } from '../../../common/contracts/explorer.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 
@@ -18,22 +18,27 @@ export interface CatalogSource {
 export interface CatalogCache {
   /** The catalog, or why there is none (a subgraph schema/owners.yaml does not list). */
   of(version: CatalogSource): { catalog?: Catalog; problem?: string };
+  /** schema/owners.yaml as read for that version's catalog ({} when it could not be read): the console's subgraph owners. */
+  ownersOf(version: CatalogSource): Record<string, SubgraphOwner>;
   /** The docs pane's annotations as JSON text (`GET /explorer/catalog`). */
   annotationsOf(version: CatalogSource): string;
 }
 
 export function createCatalogCache(owners = readOwners): CatalogCache {
-  let cached: { hash: string; catalog?: Catalog; problem?: string; annotations: string } | undefined;
+  let cached: { hash: string; owners: Record<string, SubgraphOwner>; catalog?: Catalog; problem?: string; annotations: string } | undefined;
   const load = (version: CatalogSource) => {
     if (cached?.hash === version.hash) return cached;
+    // Read once per version, for the catalog and the console alike (the console polls every 2 s).
+    let known: Record<string, SubgraphOwner> = {};
     let catalog: Catalog | undefined;
     let problem: string | undefined;
     try {
-      catalog = buildCatalog({ supergraphSdl: version.coreSupergraphSdl, owners: owners(), policy: version.policy });
+      known = owners();
+      catalog = buildCatalog({ supergraphSdl: version.coreSupergraphSdl, owners: known, policy: version.policy });
     } catch (error) {
       problem = (error as Error).message;
     }
-    cached = { hash: version.hash, catalog, problem, annotations: JSON.stringify(annotate(catalog, problem)) };
+    cached = { hash: version.hash, owners: known, catalog, problem, annotations: JSON.stringify(annotate(catalog, problem)) };
     return cached;
   };
   return {
@@ -41,6 +46,7 @@ export function createCatalogCache(owners = readOwners): CatalogCache {
       const { catalog, problem } = load(version);
       return catalog ? { catalog } : { problem };
     },
+    ownersOf: (version) => load(version).owners,
     annotationsOf: (version) => load(version).annotations,
   };
 }

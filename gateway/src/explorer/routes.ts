@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { issueDevToken } from '../auth/dev-token.js';
 import { isPresetName, PRESETS } from '../auth/presets.js';
-import { INTROSPECTION_SCOPE } from '../features/introspection/index.js';
+import { INTROSPECTION_SCOPE, mayReadSchema } from '../features/introspection/index.js';
 import type { CatalogCache, CatalogSource } from './catalog.js';
 import type { ExplorerConfig } from './config.js';
 
@@ -105,7 +105,7 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
         } catch {
           return reply.code(401).send({ error: 'invalid token' });
         }
-        if (options.production && !scopes?.includes(INTROSPECTION_SCOPE)) return reply.code(403).send({ error: `the catalog needs the ${INTROSPECTION_SCOPE} scope` });
+        if (!mayReadSchema(options.production, scopes)) return reply.code(403).send({ error: `the catalog needs the ${INTROSPECTION_SCOPE} scope` });
         return reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(options.catalog.cache.annotationsOf(options.catalog.active()));
       });
       app.get('/explorer/config', (_request, reply) => reply.send({ development: !options.production, presets }));

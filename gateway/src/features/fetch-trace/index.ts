@@ -4,7 +4,7 @@ import type { GatewayContext } from '../../context.js';
 import type { SubgraphObserver } from '../../datasource/observer.js';
 import type { GatewayFeature } from '../../feature.js';
 import { fetchPath } from '../freshness/provenance.js';
-import { INTROSPECTION_SCOPE } from '../introspection/index.js';
+import { mayReadSchema } from '../introspection/index.js';
 
 /**
  * `bizgraph-fetches: 1`: the answer's `extensions.fetches` lists the subgraph fetches its
@@ -38,7 +38,7 @@ function plugin(production: boolean): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ request, contextValue }) {
       if (request.http?.headers.get(FETCHES_HEADER) !== '1') return;
-      if (production && !contextValue.principal?.scopes.includes(INTROSPECTION_SCOPE)) return;
+      if (!mayReadSchema(production, contextValue.principal?.scopes)) return;
       // The slot's presence is the request for the list; the data source's fetches fill it.
       contextValue.fetches = [];
       return {

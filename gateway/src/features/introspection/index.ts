@@ -7,6 +7,15 @@ import type { GatewayFeature } from '../../feature.js';
 /** The scope that opens introspection in production (DESIGN.md "Scopes and classification"). */
 export const INTROSPECTION_SCOPE = 'schema:introspect';
 
+/**
+ * Who may learn how the schema is built, by introspection or by what reveals as much (the
+ * explorer's catalog, `extensions.fetches`): everyone outside production, in production a
+ * principal holding `schema:introspect`.
+ */
+export function mayReadSchema(production: boolean, scopes: readonly string[] | null | undefined): boolean {
+  return !production || (scopes?.includes(INTROSPECTION_SCOPE) ?? false);
+}
+
 /** Root fields that reveal the schema; `__typename` reveals only the type of a value already fetched. */
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
@@ -32,7 +41,7 @@ function introspectionPlugin(): ApolloServerPlugin<GatewayContext> {
             asks = selectsIntrospection(document, operation);
             introspects.set(operation, asks);
           }
-          if (asks && !contextValue.principal?.scopes.includes(INTROSPECTION_SCOPE)) {
+          if (asks && !mayReadSchema(true, contextValue.principal?.scopes)) {
             throw gatewayError('FORBIDDEN', `Introspection requires the ${INTROSPECTION_SCOPE} scope`);
           }
         },
