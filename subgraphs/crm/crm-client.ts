@@ -1,5 +1,5 @@
 import { badInput } from '../shared/errors.js';
-import { chunk, createCountedRestClient } from '../shared/rest-client.js';
+import { keyLists, createCountedRestClient } from '../shared/rest-client.js';
 import type { CustomerModel, CustomerPatch, CustomerSegment } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -60,9 +60,7 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const call = rest.call;
 
   const batch = async (param: 'ids' | 'emails', keys: readonly string[]) => {
-    // The CRM splits the list on commas, so a key holding one could only miss (or count twice).
-    const usable = keys.filter((key) => key.length > 0 && !key.includes(','));
-    const pages = await Promise.all(chunk(usable, CRM_BATCH_LIMIT).map((part) => call<{ data: CustomerModel[] }>('GET', '/customers', { query: { [param]: part.join(',') } })));
+    const pages = await Promise.all(keyLists(keys, CRM_BATCH_LIMIT).map((list) => call<{ data: CustomerModel[] }>('GET', '/customers', { query: { [param]: list } })));
     return pages.flatMap((page) => page.body.data);
   };
 

@@ -47,4 +47,21 @@ describe('crm subgraph when the CRM misbehaves', () => {
       ],
     });
   });
+
+  it('never sends the CRM a key it cannot hold, nor a query string it would refuse (HTTP 431)', async () => {
+    pair = await startCrmPair();
+    await pair.resetCalls();
+    // Before: the 60 KB id travelled to the CRM and came back as UPSTREAM_ERROR "HTTP 431".
+    const long = await pair.query(`{ customer(id: "${'9'.repeat(60_000)}") { id } }`);
+    expect(long.body).toEqual({ data: { customer: null } });
+    expect((await pair.calls()).requests).toBe(0);
+
+    // 100 emails of 250 bytes (each one a valid length) fit no single query string: split, never refused.
+    const emails = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}${'x'.repeat(234)}@example.com`);
+    const found = await pair.query('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }', {
+      r: emails.map((email) => ({ __typename: 'Customer', email })),
+    });
+    expect(found.body).toEqual({ data: { _entities: emails.map(() => null) } });
+    expect((await pair.calls()).requests).toBeGreaterThan(1);
+  });
 });

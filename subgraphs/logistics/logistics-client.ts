@@ -1,4 +1,4 @@
-import { chunk, createCountedRestClient } from '../shared/rest-client.js';
+import { keyLists, createCountedRestClient } from '../shared/rest-client.js';
 import type { ShipmentModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -34,9 +34,7 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
   const rest = createCountedRestClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, origin: ORIGIN, timeoutMs: options.timeoutMs });
   const call = rest.call;
   const batch = async (param: string, keys: readonly string[]): Promise<ShipmentModel[]> => {
-    // Keys travel comma-separated: a key holding a comma matches nothing and must not split.
-    const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
-    const pages = await Promise.all(chunk(usable, BATCH_SIZE).map((part) => call<{ data: ShipmentModel[] }>('GET', '/shipments', { query: { [param]: part.join(',') } })));
+    const pages = await Promise.all(keyLists(keys, BATCH_SIZE).map((list) => call<{ data: ShipmentModel[] }>('GET', '/shipments', { query: { [param]: list } })));
     return pages.flatMap((page) => page.body.data);
   };
   return {

@@ -135,9 +135,31 @@ export function createCountedRestClient(options: RestClientOptions): CountedRest
   };
 }
 
-/** Splits keys into chunks of at most `size` (REST batch endpoints take ≤ 100 keys per call). */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
+/** The longest key any REST system here holds (an email: 254 bytes); a longer one names nothing. */
+export const MAX_REST_KEY_BYTES = 254;
+/** Encoded bytes of one batch's key list: far below Node's 16 KiB request-head limit (HTTP 431). */
+const MAX_KEY_LIST_BYTES = 4096;
+
+/**
+ * Comma-separated key lists for a REST batch endpoint (`?ids=a,b,c`): distinct keys, at most
+ * `maxKeys` and MAX_KEY_LIST_BYTES (URL-encoded) per list. Keys that can name nothing are not sent:
+ * blank ones, ones holding a comma (the system splits on it, so they would match others), ones
+ * longer than any key a system holds (a 60 KB id travelled and came back as HTTP 431).
+ */
+export function keyLists(keys: readonly string[], maxKeys: number): string[] {
+  const lists: string[] = [];
+  let list: string[] = [];
+  let bytes = 0;
+  for (const key of new Set(keys)) {
+    if (key.trim().length === 0 || key.includes(',') || Buffer.byteLength(key) > MAX_REST_KEY_BYTES) continue;
+    const encoded = encodeURIComponent(key).length + 1;
+    if (list.length === maxKeys || (list.length > 0 && bytes + encoded > MAX_KEY_LIST_BYTES)) {
+      lists.push(list.join(','));
+      [list, bytes] = [[], 0];
+    }
+    list.push(key);
+    bytes += encoded;
+  }
+  if (list.length > 0) lists.push(list.join(','));
+  return lists;
 }

@@ -1,5 +1,5 @@
 import { badInput, subgraphError } from '../shared/errors.js';
-import { chunk, createCountedRestClient, type RestResponse } from '../shared/rest-client.js';
+import { keyLists, createCountedRestClient, type RestResponse } from '../shared/rest-client.js';
 import type { TicketPriority, TicketStatus } from './__generated__/resolvers-types.js';
 import type { TicketModel } from './models.js';
 import { ORIGIN } from './origin.js';
@@ -64,10 +64,7 @@ export function createSupportClient(options: SupportClientOptions): SupportClien
   const call = rest.call;
 
   const batch = async (param: string, keys: readonly string[]): Promise<TicketModel[]> => {
-    // Keys travel comma-separated; no desk id, email or order number holds a comma or is empty,
-    // so such a key matches nothing and must not split into others.
-    const usable = [...new Set(keys)].filter((key) => key.trim().length > 0 && !key.includes(','));
-    const pages = await Promise.all(chunk(usable, DESK_BATCH_SIZE).map((part) => call<{ data: TicketModel[] }>('GET', '/tickets', { query: { [param]: part.join(',') } })));
+    const pages = await Promise.all(keyLists(keys, DESK_BATCH_SIZE).map((list) => call<{ data: TicketModel[] }>('GET', '/tickets', { query: { [param]: list } })));
     return pages.flatMap((page) => page.body.data);
   };
 
