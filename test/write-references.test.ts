@@ -39,6 +39,20 @@ const OPEN_TICKET = /* GraphQL */ `
   }
 `;
 
+const ISSUE_INVOICE = /* GraphQL */ `
+  mutation ($input: IssueInvoiceInput!) {
+    issueInvoice(input: $input) {
+      number
+      order {
+        number
+      }
+      customer {
+        id
+      }
+    }
+  }
+`;
+
 let stack: Stack;
 beforeAll(async () => {
   // Re-checks every 200 ms: the test sees a pending reference settled within a second of the ERP's return.
@@ -51,6 +65,8 @@ afterAll(async () => {
 const product = dataset.products[7]!;
 const stockOf = async () => (await graphql(stack.gatewayUrl, `{ product(sku: "${product.sku}") { stock } }`)).body.data!.product.stock as number;
 const newestOrder = async () => (await graphql(stack.gatewayUrl, '{ orders(first: 1) { nodes { number } } }')).body.data!.orders.nodes[0].number as string;
+/** Invoices are listed newest first (issue date, then id): one issued today comes first. */
+const newestInvoice = async () => (await graphql(stack.gatewayUrl, '{ invoices(first: 1) { nodes { number } } }')).body.data!.invoices.nodes[0].number as string;
 /** Tickets are listed newest first: the newest id changes with every ticket opened. */
 const newestTicket = async () => (await graphql(stack.gatewayUrl, '{ tickets(first: 1) { nodes { id } } }')).body.data!.tickets.nodes[0].id as string;
 
@@ -93,6 +109,52 @@ describe('references written into another system', () => {
     const general = await graphql(stack.gatewayUrl, OPEN_TICKET, { input: { ...input, idempotencyKey: 'ref-ticket-3' } });
     expect(general.body.data!.openTicket.order).toBeNull();
     expect(await newestTicket()).toBe(general.body.data!.openTicket.id);
+  });
+
+  // Drafts and cancelled orders were never invoiced by the seed.
+  const uninvoiced = dataset.orders.filter((order) => !dataset.invoices.some((invoice) => invoice.orderNumber === order.number));
+  const invoiceInput = (order: (typeof dataset.orders)[number], key: string) => ({
+    idempotencyKey: key,
+    orderNumber: order.number,
+    customerId: order.customerId,
+    amount: '250.00',
+    currency: order.currency,
+  });
+
+  it('refuses an invoice for an order the ERP or a customer the CRM does not know, naming the field, and issues nothing', async () => {
+    const before = await newestInvoice();
+    const order = uninvoiced[0]!;
+    const unknownOrder = await graphql(stack.gatewayUrl, ISSUE_INVOICE, { input: { ...invoiceInput(order, 'ref-inv-1'), orderNumber: 'SO-999996' } });
+    expect(unknownOrder.status).toBe(400);
+    expect(unknownOrder.body.errors).toEqual([
+      { message: 'input.orderNumber "SO-999996" names no Order in erp: nothing was written', extensions: { code: 'BAD_USER_INPUT', field: 'input.orderNumber', system: 'erp' } },
+    ]);
+    const unknownCustomer = await graphql(stack.gatewayUrl, ISSUE_INVOICE, { input: { ...invoiceInput(order, 'ref-inv-2'), customerId: 'cus_999998' } });
+    expect(unknownCustomer.status).toBe(400);
+    expect(unknownCustomer.body.errors).toEqual([
+      { message: 'input.customerId "cus_999998" names no Customer in crm: nothing was written', extensions: { code: 'BAD_USER_INPUT', field: 'input.customerId', system: 'crm' } },
+    ]);
+    expect(await newestInvoice()).toBe(before);
+
+    const issued = await graphql(stack.gatewayUrl, ISSUE_INVOICE, { input: invoiceInput(order, 'ref-inv-3') });
+    expect(issued.body.errors).toBeUndefined();
+    expect(issued.body.data!.issueInvoice).toEqual({ number: expect.stringMatching(/^INV-\d+$/), order: { number: order.number }, customer: { id: order.customerId } });
+    expect(await newestInvoice()).toBe(issued.body.data!.issueInvoice.number);
+  });
+
+  it('refuses an invoice with UPSTREAM_ERROR naming the ERP while the ERP subgraph is down, issuing nothing', async () => {
+    const before = await newestInvoice();
+    const port = Number(new URL(stack.subgraphs.erp.url).port);
+    stack.subgraphs.erp.child.kill('SIGKILL');
+    try {
+      const refused = await graphql(stack.gatewayUrl, ISSUE_INVOICE, { input: invoiceInput(uninvoiced[1]!, 'ref-inv-4') });
+      expect(refused.body.data).toEqual({ issueInvoice: null });
+      expect(refused.body.errors).toHaveLength(1);
+      expect(refused.body.errors![0]).toMatchObject({ path: ['issueInvoice'], extensions: { code: 'UPSTREAM_ERROR', system: 'erp', subgraph: 'erp', field: 'input.orderNumber' } });
+    } finally {
+      await stack.restartSubgraph('erp', port);
+    }
+    expect(await newestInvoice()).toBe(before);
   });
 
   it('refuses the write with UPSTREAM_ERROR naming the CRM while the CRM subgraph is down, writing nothing', async () => {

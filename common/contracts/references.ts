@@ -48,4 +48,21 @@ export const WRITE_REFERENCES: readonly WriteReference[] = [
     whenUnavailable: 'accept-pending',
     readScopes: ['erp:read', 'support:read'],
   },
+  // An invoice demands money: one for an order or a customer nobody can confirm is not sent.
+  {
+    name: 'invoice.order',
+    mutation: 'issueInvoice',
+    argument: 'input.orderNumber',
+    target: { subgraph: 'erp', type: 'Order', key: 'number' },
+    whenUnavailable: 'reject',
+    readScopes: ['billing:read', 'erp:read'],
+  },
+  {
+    name: 'invoice.customer',
+    mutation: 'issueInvoice',
+    argument: 'input.customerId',
+    target: { subgraph: 'crm', type: 'Customer', key: 'id' },
+    whenUnavailable: 'reject',
+    readScopes: ['billing:read', 'crm:read'],
+  },
 ];

@@ -4,86 +4,17 @@ import { generateDataset } from '../../systems/seed/generate.js';
 import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { money } from '../shared/money.js';
-import { openDatabase, type Database, type Queryable } from '../shared/sql.js';
+import { openDatabase, type Database } from '../shared/sql.js';
 import type { BillingSubgraphConfig } from './config.js';
+import { CODE_BY_STATUS, INVOICE_COLUMNS, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
+import { issueInvoiceIn, recordPaymentIn } from './db-writes.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
 
 /**
- * The one seam to billing's legacy database: the only module that knows its tables, codes and
- * SQL. Every read takes a batch of keys and sends ONE statement (`= ANY($1)`).
+ * The one seam to billing's legacy database: with `db-rows.ts` (rows and codes) and `db-writes.ts`
+ * (the transactions), the only modules that know its tables and SQL. Every read takes a batch of
+ * keys and sends ONE statement (`= ANY($1)`).
  */
-
-const STATUS_BY_CODE: Record<string, InvoiceStatus> = { O: 'OPEN', P: 'PAID', D: 'OVERDUE', V: 'VOID' };
-const CODE_BY_STATUS: Record<InvoiceStatus, string> = { OPEN: 'O', PAID: 'P', OVERDUE: 'D', VOID: 'V' };
-const METHOD_BY_CODE: Record<string, PaymentMethod> = { CC: 'CARD', BT: 'BANK_TRANSFER', DD: 'DIRECT_DEBIT', CK: 'CHEQUE' };
-const CODE_BY_METHOD: Record<PaymentMethod, string> = { CARD: 'CC', BANK_TRANSFER: 'BT', DIRECT_DEBIT: 'DD', CHEQUE: 'CK' };
-
-/** Public ids wrap the legacy numeric keys: inv_id 42 ↔ `inv_000042` (the seed's ids). */
-const publicId = (prefix: string, n: number) => `${prefix}_${String(n).padStart(6, '0')}`;
-function legacyKeys(ids: readonly string[], prefix: string): number[] {
-  const pattern = new RegExp(`^${prefix}_(\\d{1,15})$`);
-  return ids.flatMap((id) => {
-    const match = pattern.exec(id);
-    return match ? [Number(match[1])] : [];
-  });
-}
-
-interface InvoiceRow {
-  inv_id: number;
-  inv_no: string;
-  order_ref: string;
-  crm_ref: string;
-  status_cd: string;
-  issued_on: string;
-  due_on: string;
-  amount_cents: number;
-  currency_cd: string;
-  paid_cents: number;
-}
-interface PaymentRow {
-  pmt_id: number;
-  inv_id: number;
-  crm_ref: string;
-  amount_cents: number;
-  paid_at: Date | string;
-  method_cd: string;
-  currency_cd: string;
-  request_fingerprint: string | null;
-}
-
-// Dates are read as text: `pg` would turn a `date` into a local-time Date and shift the day.
-const INVOICE_COLUMNS = `h.inv_id, h.inv_no, h.order_ref, h.crm_ref, h.status_cd, h.issued_on::text AS issued_on,
-  h.due_on::text AS due_on, h.amount_cents, h.currency_cd,
-  (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM pmt p WHERE p.inv_id = h.inv_id) AS paid_cents`;
-const PAYMENT_COLUMNS = `p.pmt_id, p.inv_id, h.crm_ref, p.amount_cents, p.paid_at, p.method_cd, h.currency_cd, p.request_fingerprint`;
-
-function toInvoice(row: InvoiceRow): InvoiceModel {
-  return {
-    id: publicId('inv', row.inv_id),
-    number: row.inv_no,
-    status: STATUS_BY_CODE[row.status_cd] ?? 'OPEN',
-    issuedAt: `${row.issued_on}T00:00:00.000Z`,
-    dueAt: `${row.due_on}T00:00:00.000Z`,
-    amount: money(row.amount_cents, row.currency_cd),
-    amountDue: money(row.amount_cents - row.paid_cents, row.currency_cd),
-    amountCents: row.amount_cents,
-    paidCents: row.paid_cents,
-    currency: row.currency_cd,
-    orderNumber: row.order_ref,
-    crmRef: row.crm_ref,
-  };
-}
-
-function toPayment(row: PaymentRow): PaymentModel {
-  return {
-    id: publicId('pay', row.pmt_id),
-    invoiceId: publicId('inv', row.inv_id),
-    crmRef: row.crm_ref,
-    amount: money(row.amount_cents, row.currency_cd),
-    paidAt: new Date(row.paid_at).toISOString(),
-    method: METHOD_BY_CODE[row.method_cd] ?? 'BANK_TRANSFER',
-  };
-}
 
 export interface InvoicePageQuery {
   limit: number;
@@ -108,6 +39,20 @@ export type PaymentOutcome =
   | { kind: 'currency-mismatch'; invoiceCurrency: string }
   | { kind: 'exceeds-amount-due'; amountDue: string };
 
+export interface InvoiceRequest {
+  idempotencyKey: string;
+  /** Hash of the request's meaning; the same key with another fingerprint is a different request. */
+  fingerprint: string;
+  orderNumber: string;
+  crmRef: string;
+  amountCents: number;
+  currency: string;
+  dueInDays: number;
+}
+
+/** What an invoice attempt came to; the caller turns refusals into client errors. */
+export type InvoiceOutcome = { kind: 'issued' | 'replayed'; invoice: InvoiceModel } | { kind: 'key-reused' } | { kind: 'already-invoiced'; invoiceNumber: string };
+
 export interface BillingDb {
   readonly kind: Database['kind'];
   invoicesByIds(ids: readonly string[]): Promise<InvoiceModel[]>;
@@ -130,6 +75,11 @@ export interface BillingDb {
    * locked row, so it costs no extra statement.
    */
   recordPayment(request: PaymentRequest, customerId: string | null): Promise<PaymentOutcome>;
+  /**
+   * Issues an invoice for an order dated today (UTC), numbered after its id. An order that has an
+   * invoice which is not void is `already-invoiced`: billing never bills an order twice.
+   */
+  issueInvoice(request: InvoiceRequest): Promise<InvoiceOutcome>;
   ping(): Promise<void>;
   statementCount(): number;
   resetStatementCount(): void;
@@ -209,6 +159,7 @@ function billingQueries(database: Database): BillingDb {
       }));
     },
     recordPayment: (request, customerId) => database.transaction((tx) => recordPaymentIn(tx, request, customerId)),
+    issueInvoice: (request) => database.transaction((tx) => issueInvoiceIn(tx, request)),
     async ping() {
       await database.ping();
     },
@@ -216,42 +167,4 @@ function billingQueries(database: Database): BillingDb {
     resetStatementCount: () => database.resetStatementCount(),
     close: () => database.close(),
   };
-}
-
-/**
- * One transaction: serialize on the idempotency key, replay or refuse a reused key, lock the
- * invoice row, check it, insert the payment and settle the invoice when fully paid. Refusals
- * return before anything is written.
- */
-async function recordPaymentIn(tx: Queryable, request: PaymentRequest, customerId: string | null): Promise<PaymentOutcome> {
-  // Two concurrent requests with one key queue here; the second then sees the first's row.
-  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [BILLING_MIGRATION_LOCK_KEY, request.idempotencyKey]);
-  const previous = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id WHERE p.idempotency_key = $1`, [
-    request.idempotencyKey,
-  ]);
-  const first = previous.rows[0];
-  if (first && customerId !== null && first.crm_ref !== customerId) return { kind: 'forbidden' };
-  if (first) return first.request_fingerprint === request.fingerprint ? { kind: 'replayed', payment: toPayment(first) } : { kind: 'key-reused' };
-
-  const locked = await tx.query<{ inv_id: number; crm_ref: string; status_cd: string; amount_cents: number; currency_cd: string }>(
-    'SELECT inv_id, crm_ref, status_cd, amount_cents, currency_cd FROM inv_header WHERE inv_no = $1 FOR UPDATE',
-    [request.invoiceNumber],
-  );
-  const invoice = locked.rows[0];
-  if (!invoice) return { kind: 'invoice-not-found' };
-  if (customerId !== null && invoice.crm_ref !== customerId) return { kind: 'forbidden' };
-  if (invoice.status_cd === 'V') return { kind: 'invoice-void' };
-  if (invoice.currency_cd !== request.currency) return { kind: 'currency-mismatch', invoiceCurrency: invoice.currency_cd };
-  const paid = await tx.query<{ paid_cents: number }>('SELECT coalesce(sum(amount_cents), 0)::bigint AS paid_cents FROM pmt WHERE inv_id = $1', [invoice.inv_id]);
-  const dueCents = invoice.amount_cents - (paid.rows[0]?.paid_cents ?? 0);
-  if (request.amountCents > dueCents) return { kind: 'exceeds-amount-due', amountDue: money(dueCents, invoice.currency_cd).amount };
-
-  const inserted = await tx.query<PaymentRow>(
-    `INSERT INTO pmt (inv_id, amount_cents, paid_at, method_cd, idempotency_key, request_fingerprint)
-     VALUES ($1, $2, now(), $3, $4, $5)
-     RETURNING pmt_id, inv_id, $7::text AS crm_ref, amount_cents, paid_at, method_cd, $6::text AS currency_cd, request_fingerprint`,
-    [invoice.inv_id, request.amountCents, CODE_BY_METHOD[request.method], request.idempotencyKey, request.fingerprint, invoice.currency_cd, invoice.crm_ref],
-  );
-  if (request.amountCents === dueCents) await tx.query(`UPDATE inv_header SET status_cd = 'P' WHERE inv_id = $1`, [invoice.inv_id]);
-  return { kind: 'recorded', payment: toPayment(inserted.rows[0]!) };
 }

@@ -64,8 +64,17 @@ const v3InvoiceListing = /* SQL */ `
 CREATE INDEX inv_header_issued_idx ON inv_header (issued_on DESC, inv_id DESC);
 `;
 
+// Invoices issued through the API (issueInvoice) carry the client's idempotency key and a
+// fingerprint of the request, as payments do; seeded invoices have neither.
+const v4InvoiceIdempotency = /* SQL */ `
+ALTER TABLE inv_header ADD COLUMN idempotency_key text NULL;
+ALTER TABLE inv_header ADD COLUMN request_fingerprint text NULL;
+CREATE UNIQUE INDEX inv_header_idempotency_key_uq ON inv_header (idempotency_key) WHERE idempotency_key IS NOT NULL;
+`;
+
 export const BILLING_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'invoices, payments, accounts', sql: v1Tables },
   { version: 2, name: 'payment idempotency', sql: v2Idempotency },
   { version: 3, name: 'invoice listing index', sql: v3InvoiceListing },
+  { version: 4, name: 'invoice idempotency', sql: v4InvoiceIdempotency },
 ];

@@ -107,6 +107,25 @@ export type InvoiceStatus =
   | 'VOID';
 
 /**
+ * An invoice to issue. Bad values fail with BAD_USER_INPUT naming the field, e.g. `input.amount`,
+ * before anything is written.
+ */
+export type IssueInvoiceInput = {
+  /** Decimal string with at most two decimals, greater than zero: the invoiced total. */
+  amount: Scalars['String']['input'];
+  /** ISO 4217 code (three upper-case letters) the invoice is in. */
+  currency: Scalars['String']['input'];
+  /** CRM id of the customer billed, e.g. cus_0001; the CRM must know it. */
+  customerId: Scalars['ID']['input'];
+  /** Days from today to the due date: 0 to 365, 30 when omitted. */
+  dueInDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Client-chosen key (1 to 200 characters); a replay with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Number of the ERP order billed, e.g. SO-100001; the ERP must know it. */
+  orderNumber: Scalars['String']['input'];
+};
+
+/**
  * An amount of money: a decimal with exactly two decimals (negative for credits) and its ISO 4217
  * currency. Systems keep integer cents; the amount is a string so no client rounds it as a float.
  */
@@ -122,11 +141,25 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Issues an OPEN invoice for an ERP order, dated today (UTC) and numbered by billing. The gateway
+   * first asks the ERP whether the order exists and the CRM whether the customer does: an unknown one
+   * fails with BAD_USER_INPUT naming the field, a system that cannot be asked with UPSTREAM_ERROR, and
+   * nothing is written. An order that already has an invoice which is not void fails with CONFLICT
+   * naming it. Replaying the same `idempotencyKey` returns the first invoice. Not for portal tokens.
+   */
+  issueInvoice: Maybe<Invoice>;
+  /**
    * Records a payment against an invoice; a payment that settles the invoice marks it PAID in the
    * same transaction. Replaying the same `idempotencyKey` returns the first payment. A void invoice
    * fails with CONFLICT, an amount above the amount due with BAD_USER_INPUT.
    */
   recordPayment: Maybe<Payment>;
+};
+
+
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
+export type MutationIssueInvoiceArgs = {
+  input: IssueInvoiceInput;
 };
 
 
@@ -358,6 +391,7 @@ export type ResolversTypes = ResolversObject<{
   Invoice: ResolverTypeWrapper<InvoiceModel>;
   InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversTypes['Invoice']> }>;
   InvoiceStatus: InvoiceStatus;
+  IssueInvoiceInput: IssueInvoiceInput;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRef>;
@@ -379,6 +413,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Invoice: InvoiceModel;
   InvoiceConnection: Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Invoice']> };
+  IssueInvoiceInput: IssueInvoiceInput;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRef;
@@ -433,6 +468,7 @@ export type MoneyResolvers<ContextType = BillingContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  issueInvoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'input'>>;
   recordPayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
 }>;
 

@@ -6,6 +6,7 @@ import type { MutationResolvers, RecordPaymentInput } from '../__generated__/res
 import type { PaymentOutcome, PaymentRequest } from '../db.js';
 import type { PaymentModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
+import { issueInvoice } from './issue-invoice.js';
 
 const MAX_KEY_LENGTH = 200;
 
@@ -61,4 +62,5 @@ export const Mutation: MutationResolvers = {
     if (outcome.kind === 'recorded') for (const loader of Object.values(loaders)) loader.clearAll();
     return paymentOrError(outcome, request);
   },
+  issueInvoice,
 };
