@@ -66,41 +66,52 @@ describe('gateway /healthz and /readyz', () => {
     expect(hanging.probes).toEqual([INTERVAL_MS]);
   });
 
-  it('reports a subgraph down only after failures in a row, says since when, and up again after one success', async () => {
-    let failing = false;
-    let reason = 'connect ECONNREFUSED';
+  it('reports a subgraph down only after failures in a row (confirmed at once), says since when, and up again after one success', async () => {
+    // Answers from a script: each probe takes the next outcome; `undefined` is a success.
+    const script: Array<string | undefined> = [];
     const flaky = target('b', async () => {
-      if (failing) throw new Error(reason);
+      const failure = script.shift();
+      if (failure) throw new Error(failure);
     });
     // Probed by hand: an interval too long to tick, and each setReady(true) probes every subgraph once.
     app = Fastify();
     health = createHealth({ supergraph: { hash: 'abc123abc123', source: '/s.graphql' }, subgraphs: [flaky], probeIntervalMs: 3_600_000, downAfterFailures: 3 });
     health.register(app);
-    const probeOnce = async () => {
+    const probeRound = async () => {
       health!.setReady(true);
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     };
-    await probeOnce();
+    await probeRound();
     const up = await stateOf('b');
     expect(up).toMatchObject({ name: 'b', url: 'http://127.0.0.1:1/b', state: 'up', failures: 0 });
-    failing = true;
-    for (const failures of [1, 2]) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await probeOnce();
-      // One or two failed probes are not an outage: still up, since the same moment.
-      expect(await stateOf('b')).toMatchObject({ state: 'up', since: up.since, failures, error: reason });
-    }
-    reason = 'billing did not answer within 1500 ms';
-    await probeOnce();
+    expect(flaky.probes).toHaveLength(1);
+
+    // A blip: the failed probe is confirmed at once by another, which succeeds. Not an outage.
+    script.push('connect ECONNREFUSED', undefined);
+    await probeRound();
+    expect(await stateOf('b')).toMatchObject({ state: 'up', since: up.since, failures: 0 });
+    expect(flaky.probes).toHaveLength(3);
+
+    // Two failures are still not an outage when the third probe answers.
+    script.push('connect ECONNREFUSED', 'connect ECONNREFUSED', undefined);
+    await probeRound();
+    expect(await stateOf('b')).toMatchObject({ state: 'up', since: up.since, failures: 0 });
+    expect(flaky.probes).toHaveLength(6);
+
+    // Three in a row, within one round: down, with the last reason; confirming stops there.
+    script.push('connect ECONNREFUSED', 'connect ECONNREFUSED', 'billing did not answer within 800 ms', 'never asked');
+    await probeRound();
     const down = await stateOf('b');
-    expect(down).toMatchObject({ state: 'down', failures: 3, error: reason });
+    expect(down).toMatchObject({ state: 'down', failures: 3, error: 'billing did not answer within 800 ms' });
     expect(Date.parse(down.since as string)).toBeGreaterThan(Date.parse(up.since as string));
-    failing = false;
-    await probeOnce();
+    expect(flaky.probes).toHaveLength(9);
+
+    script.length = 0;
+    await probeRound();
     const back = await stateOf('b');
     expect(back).toMatchObject({ state: 'up', failures: 0 });
     expect(back.error).toBeUndefined();
-    expect(flaky.probes).toHaveLength(5);
+    expect(flaky.probes).toHaveLength(10);
   });
 
   it('probes in the background at its interval: a burst of /readyz calls sends no probe', async () => {

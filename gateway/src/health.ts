@@ -89,6 +89,7 @@ export function createHealth(options: HealthOptions): Health {
     // A probe still out is not doubled: it fails by its own timeout, which is the interval.
     if (entry.inFlight) return;
     entry.inFlight = true;
+    let confirm = false;
     try {
       await target.probe(intervalMs);
       entry.failures = 0;
@@ -98,10 +99,14 @@ export function createHealth(options: HealthOptions): Health {
       entry.failures++;
       entry.error = (error as Error)?.message ?? String(error);
       if (entry.state !== 'down' && entry.failures >= downAfter) Object.assign(entry, { state: 'down', since: new Date().toISOString() });
+      // A failure not yet believed is confirmed at once, not an interval later: an outage is
+      // reported one interval plus `downAfter` probe times after it began, a blip still not at all.
+      confirm = entry.state !== 'down' && timer !== undefined;
     } finally {
       entry.inFlight = false;
       entry.checkedAt = new Date().toISOString();
     }
+    if (confirm) await probe(target);
   };
 
   const probeAll = () => {

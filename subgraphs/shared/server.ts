@@ -138,7 +138,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   metrics.registerRoutes(app);
   // Ready means the system answers too, within its own time: a frozen system must not leave the
   // gateway's probe hanging until its own timeout says nothing about which part is stuck.
-  const readyCheckTimeoutMs = readInt(process.env, 'READY_CHECK_TIMEOUT_MS', 1500, { min: 10, max: 60_000 });
+  const readyCheckTimeoutMs = readInt(process.env, 'READY_CHECK_TIMEOUT_MS', 800, { min: 10, max: 60_000 });
   app.get('/readyz', async (_request, reply) => {
     if (shutdown.draining) return reply.code(503).send({ status: 'unavailable', subgraph: options.name, reason: 'shutting down' });
     try {
