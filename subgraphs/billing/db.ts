@@ -7,6 +7,7 @@ import { money } from '../shared/money.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { BillingSubgraphConfig } from './config.js';
 import { CODE_BY_STATUS, INVOICE_COLUMNS, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
+import { receivablesAging, revenue, type AgingRowModel, type RevenueQuery, type RevenueRowModel } from './db-aggregates.js';
 import { issueInvoiceIn, recordPaymentIn } from './db-writes.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
 
@@ -20,6 +21,10 @@ export interface InvoicePageQuery {
   limit: number;
   offset: number;
   status: InvoiceStatus | null;
+  /** Issued on or after this instant (root list only). */
+  issuedAfter?: Date | null;
+  /** Issued before this instant (root list only). */
+  issuedBefore?: Date | null;
 }
 
 export interface PaymentRequest {
@@ -66,6 +71,10 @@ export interface BillingDb {
    * with `customerId` (a portal principal) only that customer's, in the same one statement.
    */
   listInvoices(page: InvoicePageQuery, customerId: string | null): Promise<InvoiceModel[]>;
+  /** Invoiced and paid per group and currency over a period of issue dates (db-aggregates.ts). */
+  revenue(query: RevenueQuery): Promise<RevenueRowModel[]>;
+  /** What was owed at `asOf`, per bucket of days past due and currency (db-aggregates.ts). */
+  receivablesAging(asOf: Date, customerId: string | null): Promise<AgingRowModel[]>;
   paymentsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentModel[]>;
   paymentsByIds(ids: readonly string[]): Promise<PaymentModel[]>;
   accountsByCrmRefs(crmRefs: readonly string[]): Promise<AccountModel[]>;
@@ -132,9 +141,13 @@ function billingQueries(database: Database): BillingDb {
       invoices(
         `SELECT ${INVOICE_COLUMNS} FROM inv_header h
          WHERE ($1::text IS NULL OR h.status_cd = $1::text) AND ($4::text IS NULL OR h.crm_ref = $4::text)
+           AND ($5::timestamptz IS NULL OR (h.issued_on::timestamp AT TIME ZONE 'UTC') >= $5::timestamptz)
+           AND ($6::timestamptz IS NULL OR (h.issued_on::timestamp AT TIME ZONE 'UTC') < $6::timestamptz)
          ORDER BY h.issued_on DESC, h.inv_id DESC LIMIT $2::bigint OFFSET $3::bigint`,
-        [statusCode(page.status), page.limit + 1, page.offset, customerId],
+        [statusCode(page.status), page.limit + 1, page.offset, customerId, page.issuedAfter?.toISOString() ?? null, page.issuedBefore?.toISOString() ?? null],
       ),
+    revenue: (query) => revenue(database, query),
+    receivablesAging: (asOf, customerId) => receivablesAging(database, asOf, customerId),
     paymentsByInvoiceIds: (invoiceIds) =>
       payments(
         `SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id

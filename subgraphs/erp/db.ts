@@ -9,6 +9,7 @@ import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
+import { salesSummary, type SalesSummaryQuery, type SalesSummaryRowModel } from './db-summary.js';
 import { CODE_BY_STATUS, NEWEST_FIRST, ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
 
 /**
@@ -26,7 +27,9 @@ export interface ErpDb {
    * Newest first; `page.limit + 1` rows so the caller can tell whether there is a next page.
    * `customerId` set: only that customer's orders (a portal principal's list), same one statement.
    */
-  listOrders(page: Page, status: OrderStatus | null, customerId: string | null): Promise<OrderModel[]>;
+  listOrders(page: Page, filter: OrderFilter, customerId: string | null): Promise<OrderModel[]>;
+  /** One GROUP BY over a period's orders; `limit + 1` rows at most (see db-summary.ts). */
+  salesSummary(query: SalesSummaryQuery): Promise<SalesSummaryRowModel[]>;
   listProducts(page: Page): Promise<ProductModel[]>;
   /** The same page of each customer's orders (newest first, `limit + 1` rows each), grouped by customer. */
   ordersOfCustomers(customerIds: readonly string[], page: Page, status: OrderStatus | null): Promise<Map<string, OrderModel[]>>;
@@ -36,6 +39,15 @@ export interface ErpDb {
   statementCount(): number;
   resetStatementCount(): void;
   close(): Promise<void>;
+}
+
+/** What the root order list is narrowed to. */
+export interface OrderFilter {
+  status: OrderStatus | null;
+  /** Placed at or after (inclusive). */
+  placedAfter: Date | null;
+  /** Placed before (exclusive). */
+  placedBefore: Date | null;
 }
 
 export interface ErpDbOptions {
@@ -104,17 +116,20 @@ function erpQueries(sql: Database): ErpDb {
       return keys.length === 0 ? [] : products('p.product_id = ANY($1::int[])', [keys]);
     },
     productsBySkus: (skus) => products('p.sku = ANY($1::text[])', [skus]),
-    async listOrders(page, status, customerId) {
-      const params: unknown[] = [page.limit + 1, page.offset, ...statusParams(status)];
+    async listOrders(page, filter, customerId) {
+      const params: unknown[] = [page.limit + 1, page.offset, ...statusParams(filter.status)];
       // Spelled out (not `$n IS NULL OR …`) so the planner can use the (cust_ref, placed_at) index.
       const ownerFilter = customerId === null ? 'TRUE' : `o.cust_ref = $${params.push(customerId)}::text`;
+      const after = filter.placedAfter === null ? 'TRUE' : `o.placed_at >= $${params.push(filter.placedAfter.toISOString())}::timestamptz`;
+      const before = filter.placedBefore === null ? 'TRUE' : `o.placed_at < $${params.push(filter.placedBefore.toISOString())}::timestamptz`;
       const { rows } = await sql.query<OrderRow>(
-        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${statusFilter(status, '$3')} AND ${ownerFilter}
+        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${statusFilter(filter.status, '$3')} AND ${ownerFilter} AND ${after} AND ${before}
          ORDER BY ${NEWEST_FIRST} LIMIT $1 OFFSET $2`,
         params,
       );
       return rows.map(toOrder);
     },
+    salesSummary: (query) => salesSummary(sql, query),
     async listProducts(page) {
       const { rows } = await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p ORDER BY p.product_id LIMIT $1 OFFSET $2`, [page.limit + 1, page.offset]);
       return rows.map(toProduct);

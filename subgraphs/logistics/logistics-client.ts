@@ -5,6 +5,22 @@ import { ORIGIN } from './origin.js';
 /** The system's batch endpoints take at most this many keys per call. */
 export const BATCH_SIZE = 100;
 
+export interface ShipmentStatsQuery {
+  from: Date;
+  to: Date;
+  groupBy: ReadonlySet<'MONTH' | 'STATUS' | 'CARRIER'>;
+  /** A portal principal's customer: only its shipments count. */
+  customerId?: string;
+}
+export interface ShipmentStatsRow {
+  month: string | null;
+  status: ShipmentModel['status'] | null;
+  carrier: string | null;
+  shipments: number;
+  delivered: number;
+  late: number;
+}
+
 export interface LogisticsClientOptions {
   baseUrl: string;
   apiKey: string;
@@ -23,6 +39,8 @@ export interface LogisticsClient {
   shipmentsByCustomerIds(ids: readonly string[]): Promise<ShipmentModel[]>;
   /** `limit` (≤ 100) shipments after the first `offset`, oldest first. */
   listShipments(limit: number, offset: number): Promise<{ shipments: ShipmentModel[]; hasMore: boolean }>;
+  /** Shipment counts per group over `[from, to)` of label creation, computed by the system. */
+  shipmentStats(query: ShipmentStatsQuery): Promise<ShipmentStatsRow[]>;
   checkHealth(): Promise<void>;
   /** Calls made since start or the last reset (health checks excluded): the batching proof. */
   callCount(): number;
@@ -44,6 +62,10 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
     async listShipments(limit, offset) {
       const { body } = await call<{ data: ShipmentModel[]; hasMore: boolean }>('GET', '/shipments', { query: { limit, offset } });
       return { shipments: body.data, hasMore: body.hasMore };
+    },
+    async shipmentStats({ from, to, groupBy, customerId }) {
+      const query = { from: from.toISOString(), to: to.toISOString(), groupBy: [...groupBy].map((grouping) => grouping.toLowerCase()).join(','), customerId };
+      return (await call<{ data: ShipmentStatsRow[] }>('GET', '/shipments/stats', { query })).body.data;
     },
     async checkHealth() {
       await rest.uncounted('GET', '/healthz');

@@ -44,6 +44,8 @@ export interface SupportClient {
   ticketsByOrderNumbers(numbers: readonly string[]): Promise<TicketModel[]>;
   /** One page of the desk's list, newest first; `nextCursor` is null on the last page. */
   listTickets(query: TicketPageQuery): Promise<{ tickets: TicketModel[]; nextCursor: string | null }>;
+  /** Ticket counts per group over `[from, to)`, computed by the desk (its reporting endpoint). */
+  ticketStats(query: TicketStatsQuery): Promise<TicketStatsRow[]>;
   /** A replay of `idempotencyKey` returns the first ticket; another body with it is CONFLICT. */
   openTicket(idempotencyKey: string, input: NewTicketInput): Promise<{ ticket: TicketModel; replayed: boolean }>;
   /** Null when the desk has no such ticket. */
@@ -53,6 +55,21 @@ export interface SupportClient {
   callCount(): number;
   resetCallCount(): void;
   close(): Promise<void>;
+}
+
+export interface TicketStatsQuery {
+  from: Date;
+  to: Date;
+  groupBy: ReadonlySet<'MONTH' | 'STATUS' | 'PRIORITY'>;
+  /** A portal principal's email: only the tickets it requested count. */
+  requesterEmail?: string;
+}
+export interface TicketStatsRow {
+  month: string | null;
+  status: TicketStatus | null;
+  priority: TicketPriority | null;
+  tickets: number;
+  overdue: number;
 }
 
 interface DeskError {
@@ -79,6 +96,10 @@ export function createSupportClient(options: SupportClientOptions): SupportClien
     ticketsByRequesterEmails: (emails) => batch('requesterEmails', emails),
     ticketsByOrderNumbers: (numbers) => batch('orderNumbers', numbers),
 
+    async ticketStats({ from, to, groupBy, requesterEmail }) {
+      const query = { from: from.toISOString(), to: to.toISOString(), groupBy: [...groupBy].map((grouping) => grouping.toLowerCase()).join(','), requesterEmail };
+      return (await call<{ data: TicketStatsRow[] }>('GET', '/tickets/stats', { query })).body.data;
+    },
     async listTickets({ limit, cursor, status, priority }) {
       const { status: code, body } = await call<{ data: TicketModel[]; nextCursor: string | null }>('GET', '/tickets', {
         query: { limit, cursor, status, priority },

@@ -75,6 +75,11 @@ export class ShipmentStore {
     return ids.flatMap((id) => this.byCustomer.get(id) ?? []);
   }
 
+  /** Every shipment, in id order: what the reporting endpoint counts over. */
+  all(): readonly Shipment[] {
+    return this.data.shipments;
+  }
+
   /** In id order (oldest first), `limit` after the first `offset`. */
   list(limit: number, offset: number): { shipments: Shipment[]; hasMore: boolean } {
     return { shipments: this.data.shipments.slice(offset, offset + limit), hasMore: this.data.shipments.length > offset + limit };

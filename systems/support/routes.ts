@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { TicketStore } from './store.js';
+import type { StatsGrouping, TicketStore } from './store.js';
 import { parseNewTicket, parsePatch, PRIORITIES, STATUSES, ValidationError, type Ticket } from './tickets.js';
 
 /** Batch endpoints take at most this many keys per call, like the real desk's API. */
@@ -46,6 +46,16 @@ function readFilter(query: Query, field: 'status' | 'priority', allowed: readonl
   return value;
 }
 
+const STATS_GROUPINGS: readonly StatsGrouping[] = ['month', 'status', 'priority'];
+
+/** An ISO-8601 instant, normalised to the store's own form (UTC, milliseconds). */
+function readInstant(query: Query, field: 'from' | 'to'): string {
+  const raw = query[field];
+  const at = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (Number.isNaN(at)) throw new ValidationError(field, `${field} must be an ISO-8601 instant`);
+  return new Date(at).toISOString();
+}
+
 function readLimit(query: Query): number {
   const raw = query.limit;
   if (raw === undefined) return 50;
@@ -82,6 +92,22 @@ export function registerTicketRoutes(app: FastifyInstance, store: TicketStore): 
       });
       const last = page.tickets[page.tickets.length - 1];
       return { data: page.tickets, nextCursor: page.hasMore && last ? encodeCursor(last) : null };
+    } catch (error) {
+      if (error instanceof ValidationError) return fail(reply, 400, 'validation', error.message, error.field);
+      throw error;
+    }
+  });
+
+  // Reporting: counts computed by the desk over its own tickets (the static route wins over /:id).
+  app.get('/tickets/stats', async (request, reply) => {
+    const query = request.query as Query;
+    try {
+      const from = readInstant(query, 'from');
+      const to = readInstant(query, 'to');
+      const groupBy = new Set(readKeys(query.groupBy ?? []));
+      for (const grouping of groupBy) if (!STATS_GROUPINGS.includes(grouping as StatsGrouping)) throw new ValidationError('groupBy', `groupBy takes ${STATS_GROUPINGS.join(', ')}`);
+      const requesterEmail = typeof query.requesterEmail === 'string' ? query.requesterEmail.trim().toLowerCase() : undefined;
+      return { data: store.stats({ from, to, groupBy: groupBy as Set<StatsGrouping>, requesterEmail }) };
     } catch (error) {
       if (error instanceof ValidationError) return fail(reply, 400, 'validation', error.message, error.field);
       throw error;

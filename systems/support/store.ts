@@ -14,6 +14,28 @@ interface StoreFile {
 
 export type CreateResult = { kind: 'created'; ticket: Ticket } | { kind: 'replayed'; ticket: Ticket } | { kind: 'mismatch' };
 
+export type StatsGrouping = 'month' | 'status' | 'priority';
+export interface StatsQuery {
+  from: string;
+  to: string;
+  groupBy: ReadonlySet<StatsGrouping>;
+  /** Only this requester's tickets (a customer portal's view). */
+  requesterEmail?: string;
+}
+export interface StatsRow {
+  month: string | null;
+  status: string | null;
+  priority: string | null;
+  tickets: number;
+  /** Not solved or closed, and past their SLA due time now. */
+  overdue: number;
+}
+const RANK: Record<string, number> = { NEW: 0, OPEN: 1, PENDING: 2, SOLVED: 3, CLOSED: 4, LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
+/** By month, then status and priority in their workflow order. */
+function compareStats(a: StatsRow, b: StatsRow): number {
+  return (a.month ?? '').localeCompare(b.month ?? '') || (RANK[a.status ?? ''] ?? 0) - (RANK[b.status ?? ''] ?? 0) || (RANK[a.priority ?? ''] ?? 0) - (RANK[b.priority ?? ''] ?? 0);
+}
+
 export interface ListQuery {
   limit: number;
   /** Position after which to continue (the last ticket of the previous page). */
@@ -107,6 +129,32 @@ export class TicketStore {
         (query.after === undefined || newestFirst(query.after, ticket) < 0),
     );
     return { tickets: matching.slice(0, query.limit), hasMore: matching.length > query.limit };
+  }
+
+  /**
+   * Ticket counts per group, created in `[from, to)` (ISO strings compare as instants: every
+   * stored time is UTC with milliseconds): what the desk's reporting API answers.
+   */
+  stats(query: StatsQuery): StatsRow[] {
+    const now = new Date().toISOString();
+    const groups = new Map<string, StatsRow>();
+    for (const ticket of this.sorted) {
+      if (ticket.createdAt < query.from || ticket.createdAt >= query.to) continue;
+      if (query.requesterEmail !== undefined && ticket.requesterEmail.toLowerCase() !== query.requesterEmail) continue;
+      const row: StatsRow = {
+        month: query.groupBy.has('month') ? ticket.createdAt.slice(0, 7) : null,
+        status: query.groupBy.has('status') ? ticket.status : null,
+        priority: query.groupBy.has('priority') ? ticket.priority : null,
+        tickets: 0,
+        overdue: 0,
+      };
+      const key = `${row.month}|${row.status}|${row.priority}`;
+      const group = groups.get(key) ?? row;
+      group.tickets++;
+      if (ticket.status !== 'SOLVED' && ticket.status !== 'CLOSED' && ticket.slaDueAt < now) group.overdue++;
+      groups.set(key, group);
+    }
+    return [...groups.values()].sort(compareStats);
   }
 
   /** Creates a ticket once per idempotency key; the same key with another body is a mismatch. */

@@ -18,6 +18,32 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** How long an amount owed was past its due date. */
+export type AgingBucket =
+  /** Not yet due, or due that day. */
+  | 'CURRENT'
+  /** 1 to 30 days past due. */
+  | 'DAYS_1_30'
+  /** 31 to 60 days past due. */
+  | 'DAYS_31_60'
+  /** 61 to 90 days past due. */
+  | 'DAYS_61_90'
+  /** More than 90 days past due. */
+  | 'OVER_90';
+
+/** The amount owed in one bucket and currency. */
+export type AgingRow = {
+  __typename?: 'AgingRow';
+  /** What was owed on them, in the row's currency. */
+  amountDue: Money;
+  /** How long past due. */
+  bucket: AgingBucket;
+  /** ISO 4217 currency of the amount. */
+  currency: Scalars['String']['output'];
+  /** How many invoices were owed on. */
+  invoices: Scalars['Int']['output'];
+};
+
 /**
  * A customer (a company that buys from us). The CRM is the source of truth for identity and
  * contact data; the ERP, billing and the support desk add orders, invoices, balances and tickets.
@@ -243,6 +269,18 @@ export type Query = {
   invoice: Maybe<Invoice>;
   /** Invoices, newest first (by issue date). A portal token sees its own customer's invoices only. */
   invoices: InvoiceConnection;
+  /**
+   * What customers owed at a moment, by how long it was past due: invoices issued by then minus the
+   * payments received by then, per bucket and currency. An invoice's status is today's (one voided
+   * since is left out: billing keeps no date of voiding). Finance data: needs finance:read.
+   */
+  receivablesAging: Maybe<ReceivablesAging>;
+  /**
+   * Invoiced and paid amounts over a period of issue dates, computed by billing in one SQL GROUP BY
+   * where the invoices live: one row per group and currency (totals never add EUR to USD), ordered as
+   * `rows` says. Void invoices count nowhere. Finance data: needs finance:read.
+   */
+  revenue: Maybe<Revenue>;
 };
 
 
@@ -256,7 +294,33 @@ export type QueryInvoiceArgs = {
 export type QueryInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  issuedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  issuedBefore?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<InvoiceStatus>;
+};
+
+
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
+export type QueryReceivablesAgingArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
+export type QueryRevenueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  groupBy?: InputMaybe<Array<RevenueGroupBy>>;
+  to: Scalars['DateTime']['input'];
+};
+
+/** What was owed at one moment, by how long it was past due. */
+export type ReceivablesAging = {
+  __typename?: 'ReceivablesAging';
+  /** The moment aged at. */
+  asOf: Scalars['DateTime']['output'];
+  /** One row per bucket and currency that holds an amount, from CURRENT to OVER_90. */
+  buckets: Array<AgingRow>;
 };
 
 /**
@@ -274,6 +338,51 @@ export type RecordPaymentInput = {
   invoiceNumber: Scalars['String']['input'];
   /** How the customer paid. */
   method: PaymentMethod;
+};
+
+/** Invoiced and paid amounts over a period, grouped as asked. */
+export type Revenue = {
+  __typename?: 'Revenue';
+  /** Start of the period (inclusive), as asked. */
+  from: Scalars['DateTime']['output'];
+  /** The groupings applied, besides currency. */
+  groupBy: Array<RevenueGroupBy>;
+  /** One row per group and currency, ordered by month, then status in the order of its enum, customer id and currency. */
+  rows: Array<RevenueRow>;
+  /** End of the period (exclusive), as asked. */
+  to: Scalars['DateTime']['output'];
+  /** True when more groups exist than `first` allowed: the rows are not the whole period. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** What a revenue row is grouped by (always also by currency). */
+export type RevenueGroupBy =
+  /** The customer billed. */
+  | 'CUSTOMER'
+  /** Calendar month of the issue date. */
+  | 'MONTH'
+  /** The invoice's status today. */
+  | 'STATUS';
+
+/** The invoices of one group in one currency. */
+export type RevenueRow = {
+  __typename?: 'RevenueRow';
+  /** ISO 4217 currency of every invoice in the row. */
+  currency: Scalars['String']['output'];
+  /** The customer billed when grouped by CUSTOMER, else null; the CRM answers its fields. */
+  customer: Maybe<Customer>;
+  /** Sum of the invoices' amounts, in the row's currency. */
+  invoiced: Money;
+  /** How many invoices the row counts. */
+  invoices: Scalars['Int']['output'];
+  /** Month of the issue date as YYYY-MM when grouped by MONTH, else null. */
+  month: Maybe<Scalars['String']['output']>;
+  /** Invoiced minus paid, in the row's currency. */
+  outstanding: Money;
+  /** Sum of the payments received against them so far, in the row's currency. */
+  paid: Money;
+  /** The invoices' status when grouped by STATUS, else null. */
+  status: Maybe<InvoiceStatus>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -384,9 +493,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AgingBucket: AgingBucket;
+  AgingRow: ResolverTypeWrapper<AgingRow>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Invoice: ResolverTypeWrapper<InvoiceModel>;
   InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversTypes['Invoice']> }>;
@@ -401,15 +512,20 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethod: PaymentMethod;
   PaymentStatus: PaymentStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReceivablesAging: ResolverTypeWrapper<ReceivablesAging>;
   RecordPaymentInput: RecordPaymentInput;
+  Revenue: ResolverTypeWrapper<Omit<Revenue, 'rows'> & { rows: Array<ResolversTypes['RevenueRow']> }>;
+  RevenueGroupBy: RevenueGroupBy;
+  RevenueRow: ResolverTypeWrapper<Omit<RevenueRow, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AgingRow: AgingRow;
+  Int: Scalars['Int']['output'];
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Invoice: InvoiceModel;
   InvoiceConnection: Omit<InvoiceConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Invoice']> };
@@ -421,7 +537,10 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Payment: PaymentModel;
   Query: Record<PropertyKey, never>;
+  ReceivablesAging: ReceivablesAging;
   RecordPaymentInput: RecordPaymentInput;
+  Revenue: Omit<Revenue, 'rows'> & { rows: Array<ResolversParentTypes['RevenueRow']> };
+  RevenueRow: Omit<RevenueRow, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   String: Scalars['String']['output'];
 }>;
 
@@ -430,6 +549,13 @@ export type OwnerDirectiveArgs = {
 };
 
 export type OwnerDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = OwnerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AgingRowResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AgingRow'] = ResolversParentTypes['AgingRow']> = ResolversObject<{
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  bucket?: Resolver<ResolversTypes['AgingBucket'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invoices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type CustomerResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -496,9 +622,36 @@ export type PaymentResolvers<ContextType = BillingContext, ParentType extends Re
 export type QueryResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'number'>>;
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
+  receivablesAging?: Resolver<Maybe<ResolversTypes['ReceivablesAging']>, ParentType, ContextType, Partial<QueryReceivablesAgingArgs>>;
+  revenue?: Resolver<Maybe<ResolversTypes['Revenue']>, ParentType, ContextType, RequireFields<QueryRevenueArgs, 'first' | 'from' | 'groupBy' | 'to'>>;
+}>;
+
+export type ReceivablesAgingResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['ReceivablesAging'] = ResolversParentTypes['ReceivablesAging']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  buckets?: Resolver<Array<ResolversTypes['AgingRow']>, ParentType, ContextType>;
+}>;
+
+export type RevenueResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Revenue'] = ResolversParentTypes['Revenue']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupBy?: Resolver<Array<ResolversTypes['RevenueGroupBy']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['RevenueRow']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type RevenueRowResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['RevenueRow'] = ResolversParentTypes['RevenueRow']> = ResolversObject<{
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  invoiced?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  invoices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  paid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['InvoiceStatus']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = BillingContext> = ResolversObject<{
+  AgingRow?: AgingRowResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Invoice?: InvoiceResolvers<ContextType>;
@@ -509,6 +662,9 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReceivablesAging?: ReceivablesAgingResolvers<ContextType>;
+  Revenue?: RevenueResolvers<ContextType>;
+  RevenueRow?: RevenueRowResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = BillingContext> = ResolversObject<{

@@ -206,6 +206,14 @@ export type Query = {
   product: Maybe<Product>;
   /** The product catalogue in ERP order (by product id). Products are public to every erp:read caller: no row-level rule. */
   products: ProductConnection;
+  /**
+   * Order counts and totals over a period, computed by the ERP in one SQL GROUP BY where the orders
+   * live: one row per group and currency (totals never add EUR to USD), ordered as `rows` says.
+   * Orders in every status but CANCELLED count unless `statuses` says otherwise. A portal token
+   * sees its own customer's orders only. For a country, group by CUSTOMER and ask the CRM through
+   * `customer { country }`: the ERP keeps no addresses.
+   */
+  salesSummary: Maybe<SalesSummary>;
 };
 
 
@@ -219,6 +227,8 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  placedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  placedBefore?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
@@ -233,6 +243,57 @@ export type QueryProductArgs = {
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
+export type QuerySalesSummaryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  groupBy?: InputMaybe<Array<SalesGroupBy>>;
+  statuses?: InputMaybe<Array<OrderStatus>>;
+  to: Scalars['DateTime']['input'];
+};
+
+/** What a sales summary row is grouped by (always also by currency). */
+export type SalesGroupBy =
+  /** The ordering customer. */
+  | 'CUSTOMER'
+  /** Calendar month of placedAt, in UTC. */
+  | 'MONTH'
+  /** The order's status. */
+  | 'STATUS';
+
+/** Order counts and totals over a period, grouped as asked. */
+export type SalesSummary = {
+  __typename?: 'SalesSummary';
+  /** Start of the period (inclusive), as asked. */
+  from: Scalars['DateTime']['output'];
+  /** The groupings applied, besides currency. */
+  groupBy: Array<SalesGroupBy>;
+  /** One row per group and currency, ordered by month, then status in the order of its enum, customer id and currency. */
+  rows: Array<SalesSummaryRow>;
+  /** End of the period (exclusive), as asked. */
+  to: Scalars['DateTime']['output'];
+  /** True when more groups exist than `first` allowed: the rows are not the whole period. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** The orders of one group in one currency. */
+export type SalesSummaryRow = {
+  __typename?: 'SalesSummaryRow';
+  /** ISO 4217 currency of every order in the row. */
+  currency: Scalars['String']['output'];
+  /** The ordering customer when grouped by CUSTOMER, else null; the CRM answers its fields. */
+  customer: Maybe<Customer>;
+  /** Month of placedAt (UTC) as YYYY-MM when grouped by MONTH, else null. */
+  month: Maybe<Scalars['String']['output']>;
+  /** How many orders the row counts. */
+  orders: Scalars['Int']['output'];
+  /** The orders' status when grouped by STATUS, else null. */
+  status: Maybe<OrderStatus>;
+  /** Sum of the orders' totals, in the row's currency. */
+  total: Money;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -357,6 +418,9 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversTypes['Product']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SalesGroupBy: SalesGroupBy;
+  SalesSummary: ResolverTypeWrapper<Omit<SalesSummary, 'rows'> & { rows: Array<ResolversTypes['SalesSummaryRow']> }>;
+  SalesSummaryRow: ResolverTypeWrapper<Omit<SalesSummaryRow, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -378,6 +442,8 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductModel;
   ProductConnection: Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Product']> };
   Query: Record<PropertyKey, never>;
+  SalesSummary: Omit<SalesSummary, 'rows'> & { rows: Array<ResolversParentTypes['SalesSummaryRow']> };
+  SalesSummaryRow: Omit<SalesSummaryRow, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   String: Scalars['String']['output'];
 }>;
 
@@ -453,6 +519,24 @@ export type QueryResolvers<ContextType = ErpContext, ParentType extends Resolver
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  salesSummary?: Resolver<Maybe<ResolversTypes['SalesSummary']>, ParentType, ContextType, RequireFields<QuerySalesSummaryArgs, 'first' | 'from' | 'groupBy' | 'to'>>;
+}>;
+
+export type SalesSummaryResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['SalesSummary'] = ResolversParentTypes['SalesSummary']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupBy?: Resolver<Array<ResolversTypes['SalesGroupBy']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['SalesSummaryRow']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type SalesSummaryRowResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['SalesSummaryRow'] = ResolversParentTypes['SalesSummaryRow']> = ResolversObject<{
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = ErpContext> = ResolversObject<{
@@ -467,6 +551,8 @@ export type Resolvers<ContextType = ErpContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SalesSummary?: SalesSummaryResolvers<ContextType>;
+  SalesSummaryRow?: SalesSummaryRowResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = ErpContext> = ResolversObject<{

@@ -1,8 +1,19 @@
+import { limitRows, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { readPage, toConnection } from '../../shared/connection.js';
+import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow, restrictedCustomer } from '../../shared/row-rules.js';
-import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { MutationResolvers, OrderStatus, QueryOrdersArgs, QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { OrderFilter } from '../db.js';
 import { ORIGIN } from '../origin.js';
 import { validateCreateOrder } from '../validate-order.js';
+
+const EVERY_STATUS_BUT_CANCELLED: OrderStatus[] = ['DRAFT', 'APPROVED', 'SHIPPED', 'DELIVERED'];
+
+function orderFilter(args: QueryOrdersArgs): OrderFilter {
+  const placedAfter = args.placedAfter == null ? null : readDateTime(args.placedAfter, 'placedAfter', ORIGIN);
+  const placedBefore = args.placedBefore == null ? null : readDateTime(args.placedBefore, 'placedBefore', ORIGIN);
+  return { status: args.status ?? null, placedAfter, placedBefore };
+}
 
 export const Query: QueryResolvers = {
   // Products are a public catalogue: no row-level rule.
@@ -25,9 +36,42 @@ export const Query: QueryResolvers = {
     const rows = await provenance.read(
       'Order',
       (found) => found.length,
-      () => db.listOrders(page, args.status ?? null, restrictedCustomer(principal)),
+      () => db.listOrders(page, orderFilter(args), restrictedCustomer(principal)),
     );
     return toConnection(rows, page);
+  },
+  // Checked before the statement; the grouping is the ERP's, the customer's fields the CRM's.
+  salesSummary: async (_root, args, { principal, db, provenance }) => {
+    const groupBy = readGroupBy(args.groupBy, ['MONTH'], ORIGIN);
+    const query = {
+      period: readPeriod(args, ORIGIN),
+      groupBy,
+      statuses: args.statuses ?? EVERY_STATUS_BUT_CANCELLED,
+      limit: readRowLimit(args.first, ORIGIN),
+      customerId: restrictedCustomer(principal),
+    };
+    const found = limitRows(
+      await provenance.read(
+        'Order',
+        (rows) => rows.length,
+        () => db.salesSummary(query),
+      ),
+      query.limit,
+    );
+    return {
+      from: query.period.from.toISOString(),
+      to: query.period.to.toISOString(),
+      groupBy: [...groupBy],
+      truncated: found.truncated,
+      rows: found.rows.map((row) => ({
+        month: row.month,
+        status: row.status,
+        customer: row.customerId === null ? null : { id: row.customerId },
+        currency: row.currency,
+        orders: row.orders,
+        total: money(row.totalCents, row.currency),
+      })),
+    };
   },
 };
 

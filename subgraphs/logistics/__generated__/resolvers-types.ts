@@ -41,6 +41,12 @@ export type Query = {
   __typename?: 'Query';
   /** One shipment by id; null when the carrier system has no such shipment. */
   shipment: Maybe<Shipment>;
+  /**
+   * Shipment counts over a period of label creation, computed by the carrier system over its own
+   * shipments (its reporting API): one row per group, ordered by month, then status in the order of
+   * its enum, then carrier. A portal token counts its own shipments only.
+   */
+  shipmentStats: Maybe<ShipmentStats>;
   /** Shipments, oldest first (a portal caller sees only its own). */
   shipments: ShipmentConnection;
 };
@@ -49,6 +55,15 @@ export type Query = {
 /** Entry points of the logistics subgraph. */
 export type QueryShipmentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Entry points of the logistics subgraph. */
+export type QueryShipmentStatsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  groupBy?: InputMaybe<Array<ShipmentGroupBy>>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -99,6 +114,47 @@ export type ShipmentEvent = {
   location: Maybe<Scalars['String']['output']>;
   /** The status the scan moved the shipment to. */
   status: ShipmentStatus;
+};
+
+/** What a shipment statistics row is grouped by. */
+export type ShipmentGroupBy =
+  /** The carrier. */
+  | 'CARRIER'
+  /** Calendar month in which the label was created, in UTC. */
+  | 'MONTH'
+  /** The shipment's status now. */
+  | 'STATUS';
+
+/** Shipment counts over a period, grouped as asked. */
+export type ShipmentStats = {
+  __typename?: 'ShipmentStats';
+  /** Start of the period (inclusive), as asked. */
+  from: Scalars['DateTime']['output'];
+  /** The groupings applied. */
+  groupBy: Array<ShipmentGroupBy>;
+  /** One row per group. */
+  rows: Array<ShipmentStatsRow>;
+  /** End of the period (exclusive), as asked. */
+  to: Scalars['DateTime']['output'];
+  /** True when more groups exist than `first` allowed: the rows are not the whole period. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** The shipments of one group. */
+export type ShipmentStatsRow = {
+  __typename?: 'ShipmentStatsRow';
+  /** The carrier when grouped by CARRIER, else null. */
+  carrier: Maybe<Scalars['String']['output']>;
+  /** How many of them are delivered. */
+  delivered: Scalars['Int']['output'];
+  /** How many were delivered after their estimate, or are not delivered and past it now. */
+  late: Scalars['Int']['output'];
+  /** Month of label creation (UTC) as YYYY-MM when grouped by MONTH, else null. */
+  month: Maybe<Scalars['String']['output']>;
+  /** How many shipments the row counts. */
+  shipments: Scalars['Int']['output'];
+  /** The shipments' status when grouped by STATUS, else null. */
+  status: Maybe<ShipmentStatus>;
 };
 
 /** Where a shipment is in the carrier's process. */
@@ -224,6 +280,9 @@ export type ResolversTypes = ResolversObject<{
   Shipment: ResolverTypeWrapper<ShipmentModel>;
   ShipmentConnection: ResolverTypeWrapper<Omit<ShipmentConnection, 'nodes'> & { nodes: Array<ResolversTypes['Shipment']> }>;
   ShipmentEvent: ResolverTypeWrapper<ShipmentEvent>;
+  ShipmentGroupBy: ShipmentGroupBy;
+  ShipmentStats: ResolverTypeWrapper<ShipmentStats>;
+  ShipmentStatsRow: ResolverTypeWrapper<ShipmentStatsRow>;
   ShipmentStatus: ShipmentStatus;
 }>;
 
@@ -240,6 +299,8 @@ export type ResolversParentTypes = ResolversObject<{
   Shipment: ShipmentModel;
   ShipmentConnection: Omit<ShipmentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Shipment']> };
   ShipmentEvent: ShipmentEvent;
+  ShipmentStats: ShipmentStats;
+  ShipmentStatsRow: ShipmentStatsRow;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -259,6 +320,7 @@ export type PageInfoResolvers<ContextType = LogisticsContext, ParentType extends
 
 export type QueryResolvers<ContextType = LogisticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentArgs, 'id'>>;
+  shipmentStats?: Resolver<Maybe<ResolversTypes['ShipmentStats']>, ParentType, ContextType, RequireFields<QueryShipmentStatsArgs, 'first' | 'from' | 'groupBy' | 'to'>>;
   shipments?: Resolver<ResolversTypes['ShipmentConnection'], ParentType, ContextType, RequireFields<QueryShipmentsArgs, 'first'>>;
 }>;
 
@@ -286,6 +348,23 @@ export type ShipmentEventResolvers<ContextType = LogisticsContext, ParentType ex
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
 }>;
 
+export type ShipmentStatsResolvers<ContextType = LogisticsContext, ParentType extends ResolversParentTypes['ShipmentStats'] = ResolversParentTypes['ShipmentStats']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupBy?: Resolver<Array<ResolversTypes['ShipmentGroupBy']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ShipmentStatsRow']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ShipmentStatsRowResolvers<ContextType = LogisticsContext, ParentType extends ResolversParentTypes['ShipmentStatsRow'] = ResolversParentTypes['ShipmentStatsRow']> = ResolversObject<{
+  carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shipments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['ShipmentStatus']>, ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = LogisticsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Order?: OrderResolvers<ContextType>;
@@ -294,5 +373,7 @@ export type Resolvers<ContextType = LogisticsContext> = ResolversObject<{
   Shipment?: ShipmentResolvers<ContextType>;
   ShipmentConnection?: ShipmentConnectionResolvers<ContextType>;
   ShipmentEvent?: ShipmentEventResolvers<ContextType>;
+  ShipmentStats?: ShipmentStatsResolvers<ContextType>;
+  ShipmentStatsRow?: ShipmentStatsRowResolvers<ContextType>;
 }>;
 

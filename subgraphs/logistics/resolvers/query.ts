@@ -1,3 +1,4 @@
+import { limitRows, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { encodeCursor, readPage, sliceConnection } from '../../shared/connection.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -30,5 +31,13 @@ export const Query: QueryResolvers = {
     }
     loaders.prime(nodes);
     return { nodes, pageInfo: { hasNextPage: more, endCursor: nodes.length > 0 ? encodeCursor(page.offset + nodes.length - 1) : null } };
+  },
+  // Counted by the carrier system; the arguments are checked before it is asked.
+  shipmentStats: async (_root, args, { principal, client }) => {
+    const period = readPeriod(args, ORIGIN);
+    const groupBy = readGroupBy(args.groupBy, ['STATUS'], ORIGIN);
+    const limit = readRowLimit(args.first, ORIGIN);
+    const rows = await client.shipmentStats({ ...period, groupBy, customerId: restrictedCustomer(principal) ?? undefined });
+    return { from: period.from.toISOString(), to: period.to.toISOString(), groupBy: [...groupBy], ...limitRows(rows, limit) };
   },
 };

@@ -130,6 +130,12 @@ export type Query = {
    * only tickets its email claim requested; any other is FORBIDDEN.
    */
   ticket: Maybe<Ticket>;
+  /**
+   * Ticket counts over a period of creation times, computed by the support desk over its own tickets
+   * (its reporting API): one row per group, in ascending order of month, then status and priority in
+   * their workflow order. A portal token counts the tickets it requested only.
+   */
+  ticketStats: Maybe<TicketStats>;
   /** Tickets, newest first (by createdAt). A portal token's list holds the tickets it requested only. */
   tickets: TicketConnection;
 };
@@ -138,6 +144,15 @@ export type Query = {
 /** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Entry points for reading. Each field is answered by the subgraph of the system that owns its data. */
+export type QueryTicketStatsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  groupBy?: InputMaybe<Array<TicketGroupBy>>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -187,6 +202,15 @@ export type TicketConnection = {
   pageInfo: PageInfo;
 };
 
+/** What a ticket statistics row is grouped by. */
+export type TicketGroupBy =
+  /** Calendar month of createdAt, in UTC. */
+  | 'MONTH'
+  /** The ticket's priority now. */
+  | 'PRIORITY'
+  /** The ticket's status now. */
+  | 'STATUS';
+
 /**
  * How urgent a ticket is. The priority sets the first-response target (`Ticket.slaDueAt`): URGENT 4
  * hours, HIGH 8, NORMAL 24, LOW 72 after the ticket was opened.
@@ -200,6 +224,36 @@ export type TicketPriority =
   | 'NORMAL'
   /** First response due within 4 hours. */
   | 'URGENT';
+
+/** Ticket counts over a period, grouped as asked. */
+export type TicketStats = {
+  __typename?: 'TicketStats';
+  /** Start of the period (inclusive), as asked. */
+  from: Scalars['DateTime']['output'];
+  /** The groupings applied. */
+  groupBy: Array<TicketGroupBy>;
+  /** One row per group. */
+  rows: Array<TicketStatsRow>;
+  /** End of the period (exclusive), as asked. */
+  to: Scalars['DateTime']['output'];
+  /** True when more groups exist than `first` allowed: the rows are not the whole period. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** The tickets of one group. */
+export type TicketStatsRow = {
+  __typename?: 'TicketStatsRow';
+  /** Month of createdAt (UTC) as YYYY-MM when grouped by MONTH, else null. */
+  month: Maybe<Scalars['String']['output']>;
+  /** How many of them are neither solved nor closed and past their SLA due time now. */
+  overdue: Scalars['Int']['output'];
+  /** The tickets' priority when grouped by PRIORITY, else null. */
+  priority: Maybe<TicketPriority>;
+  /** The tickets' status when grouped by STATUS, else null. */
+  status: Maybe<TicketStatus>;
+  /** How many tickets the row counts. */
+  tickets: Scalars['Int']['output'];
+};
 
 /** Where a ticket stands in the support desk's workflow. */
 export type TicketStatus =
@@ -337,7 +391,10 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Ticket: ResolverTypeWrapper<TicketModel>;
   TicketConnection: ResolverTypeWrapper<Omit<TicketConnection, 'nodes'> & { nodes: Array<ResolversTypes['Ticket']> }>;
+  TicketGroupBy: TicketGroupBy;
   TicketPriority: TicketPriority;
+  TicketStats: ResolverTypeWrapper<TicketStats>;
+  TicketStatsRow: ResolverTypeWrapper<TicketStatsRow>;
   TicketStatus: TicketStatus;
   UpdateTicketInput: UpdateTicketInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -357,6 +414,8 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Ticket: TicketModel;
   TicketConnection: Omit<TicketConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Ticket']> };
+  TicketStats: TicketStats;
+  TicketStatsRow: TicketStatsRow;
   UpdateTicketInput: UpdateTicketInput;
   String: Scalars['String']['output'];
 }>;
@@ -395,6 +454,7 @@ export type PageInfoResolvers<ContextType = SupportContext, ParentType extends R
 
 export type QueryResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
+  ticketStats?: Resolver<Maybe<ResolversTypes['TicketStats']>, ParentType, ContextType, RequireFields<QueryTicketStatsArgs, 'first' | 'from' | 'groupBy' | 'to'>>;
   tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'first'>>;
 }>;
 
@@ -416,6 +476,22 @@ export type TicketConnectionResolvers<ContextType = SupportContext, ParentType e
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
+export type TicketStatsResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['TicketStats'] = ResolversParentTypes['TicketStats']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupBy?: Resolver<Array<ResolversTypes['TicketGroupBy']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['TicketStatsRow']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type TicketStatsRowResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['TicketStatsRow'] = ResolversParentTypes['TicketStatsRow']> = ResolversObject<{
+  month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['TicketPriority']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
+  tickets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SupportContext> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -425,6 +501,8 @@ export type Resolvers<ContextType = SupportContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
+  TicketStats?: TicketStatsResolvers<ContextType>;
+  TicketStatsRow?: TicketStatsRowResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = SupportContext> = ResolversObject<{

@@ -1,4 +1,6 @@
+import { limitRows, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { ORIGIN } from '../origin.js';
 import { ownTicket, requesterOf } from '../row-rules.js';
 import { listRequesterTickets, listTickets } from './ticket-list.js';
 
@@ -15,5 +17,18 @@ export const Query: QueryResolvers = {
     );
     loaders.prime(connection.nodes);
     return connection;
+  },
+  // Counted by the desk; the arguments are checked before it is asked.
+  ticketStats: async (_root, args, { principal, client, provenance }) => {
+    const requesterEmail = requesterOf(principal);
+    const period = readPeriod(args, ORIGIN);
+    const groupBy = readGroupBy(args.groupBy, ['STATUS'], ORIGIN);
+    const limit = readRowLimit(args.first, ORIGIN);
+    const rows = await provenance.read(
+      'Ticket',
+      (found) => found.length,
+      () => client.ticketStats({ ...period, groupBy, requesterEmail }),
+    );
+    return { from: period.from.toISOString(), to: period.to.toISOString(), groupBy: [...groupBy], ...limitRows(rows, limit) };
   },
 };

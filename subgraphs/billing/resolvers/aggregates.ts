@@ -1,0 +1,49 @@
+import { limitRows, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { money } from '../../shared/money.js';
+import { restrictedCustomer } from '../../shared/row-rules.js';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { ORIGIN } from '../origin.js';
+
+/** Billing's aggregates (finance:read): arguments checked before the one statement each sends. */
+export const aggregateQueries: Pick<QueryResolvers, 'revenue' | 'receivablesAging'> = {
+  async revenue(_root, args, { principal, db, provenance }) {
+    const groupBy = readGroupBy(args.groupBy, ['MONTH'], ORIGIN);
+    const query = { period: readPeriod(args, ORIGIN), groupBy, limit: readRowLimit(args.first, ORIGIN), customerId: restrictedCustomer(principal) };
+    const found = limitRows(
+      await provenance.read(
+        'Invoice',
+        (rows) => rows.length,
+        () => db.revenue(query),
+      ),
+      query.limit,
+    );
+    return {
+      from: query.period.from.toISOString(),
+      to: query.period.to.toISOString(),
+      groupBy: [...groupBy],
+      truncated: found.truncated,
+      rows: found.rows.map((row) => ({
+        month: row.month,
+        status: row.status,
+        customer: row.customerId === null ? null : { id: row.customerId },
+        currency: row.currency,
+        invoices: row.invoices,
+        invoiced: money(row.invoicedCents, row.currency),
+        paid: money(row.paidCents, row.currency),
+        outstanding: money(row.invoicedCents - row.paidCents, row.currency),
+      })),
+    };
+  },
+  async receivablesAging(_root, args, { principal, db, provenance }) {
+    const asOf = args.asOf == null ? new Date() : readDateTime(args.asOf, 'asOf', ORIGIN);
+    const rows = await provenance.read(
+      'Invoice',
+      (found) => found.length,
+      () => db.receivablesAging(asOf, restrictedCustomer(principal)),
+    );
+    return {
+      asOf: asOf.toISOString(),
+      buckets: rows.map((row) => ({ bucket: row.bucket, currency: row.currency, invoices: row.invoices, amountDue: money(row.dueCents, row.currency) })),
+    };
+  },
+};
