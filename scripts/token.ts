@@ -1,7 +1,7 @@
 import { ConfigError } from '../common/config.js';
 import { readAuthConfig } from '../gateway/src/auth/config.js';
 import { DevTokenError, issueDevToken, type DevTokenRequest } from '../gateway/src/auth/dev-token.js';
-import { isPresetName, PRESETS } from '../gateway/src/auth/presets.js';
+import { isPresetName, PRESETS, unknownScopeMessage } from '../gateway/src/auth/presets.js';
 import { datasetFromEnv } from '../systems/seed/generate.js';
 
 /**
@@ -37,6 +37,8 @@ function parseArgs(argv: readonly string[]): DevTokenRequest {
   if (preset === undefined && scopes === undefined) throw new UsageError('give --preset or --scopes');
   if (preset !== undefined && scopes !== undefined) throw new UsageError('give --preset or --scopes, not both');
   if (preset !== undefined && !isPresetName(preset)) throw new UsageError(`unknown preset "${preset}"`);
+  const unknown = scopes === undefined ? undefined : unknownScopeMessage(scopes.split(/[\s,]+/).filter(Boolean));
+  if (unknown !== undefined) throw new UsageError(unknown);
   const ttl = values.get('--ttl');
   const ttlSeconds = ttl === undefined ? undefined : Number(ttl);
   if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > 30 * 86_400)) {

@@ -97,6 +97,9 @@ describe('npm run token', () => {
     [['--scopes'], '--scopes needs a value'],
     [['--preset', 'sales', '--ttl', '0'], '--ttl: expected whole seconds'],
     [['--preset', 'portal', '--customer', 'cus_9999'], 'unknown customer "cus_9999"'],
+    // A typo used to mint a token that silently lacked the scope.
+    [['--scopes', 'crm:reed erp:read'], 'unknown scope "crm:reed" (did you mean "crm:read"?); known scopes: crm:read'],
+    [['--scopes', 'erp:read,reports,billing:raed'], 'unknown scopes "reports", "billing:raed" (did you mean "billing:read"?)'],
   ])('%j: prints nothing on stdout, the reason on stderr, and exits 2', (args, message) => {
     const result = token(args);
     expect(result.status).toBe(2);

@@ -60,6 +60,12 @@ describe('npm run scopes', () => {
     expect(stdout).toMatch(/^ {2}Customer\.email +missing pii:read$/m);
   });
 
+  it('explain --scopes refuses a scope no field requires, naming the nearest known one (a typo explained nothing before)', () => {
+    const { code, stdout, stderr } = scopes('explain', '--scopes', 'crm:reed erp:read');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain('scopes: unknown scope "crm:reed" (did you mean "crm:read"?); known scopes: crm:read crm:write');
+  });
+
   it('explain --token says the token was decoded, not verified', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const token = await new SignJWT({ scope: 'crm:read pii:read' }).setProtectedHeader({ alg: 'ES256' }).setSubject('u1').sign(privateKey);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SCOPES } from '../../gateway/src/auth/presets.js';
+import { SCOPES, unknownScopeMessage } from '../../gateway/src/auth/presets.js';
 import { readSupergraphPolicy, type SupergraphPolicy } from '../../gateway/src/authz/policy.js';
 import { explainAccess, explanationJson, formatExplanation, type ExplainPrincipal } from './scopes-explain.js';
 import { formatFindings, formatSummary, lintPolicy } from './scopes-lint.js';
@@ -127,7 +127,12 @@ function explainPrincipal(values: Values, env: Io['env']): ExplainPrincipal {
   const given = (['scopes', 'token', 'preset', 'anonymous'] as const).filter((name) => values[name] !== undefined);
   if (given.length !== 1) throw new UsageError('explain needs exactly one of --scopes, --token, --preset, --anonymous');
   if (values.customer !== undefined && values.preset === undefined) throw new UsageError('--customer goes with --preset portal');
-  if (values.scopes !== undefined) return principalFromScopes(values.scopes);
+  if (values.scopes !== undefined) {
+    const principal = principalFromScopes(values.scopes);
+    const unknown = unknownScopeMessage(principal.scopes);
+    if (unknown !== undefined) throw new UsageError(unknown);
+    return principal;
+  }
   if (values.token !== undefined) return principalFromToken(values.token, claimNamesFromEnv(env));
   if (values.preset !== undefined) return principalFromPreset(values.preset, values.customer, env);
   return anonymousPrincipal();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { nearestName } from '../../../common/nearest-name.js';
 import { projectPath } from '../../../common/project-root.js';
 
 /**
@@ -25,6 +26,20 @@ export function subgraphScopes(supergraphYaml: string): string[] {
 export const SCOPES: readonly string[] = [...subgraphScopes(readFileSync(projectPath('schema/supergraph.yaml'), 'utf8')), ...CROSS_CUTTING_SCOPES];
 
 export type Scope = string;
+
+/**
+ * Why a list a person typed names a scope no field requires, or undefined when every name is known:
+ * a typo (`crm:reed`) would otherwise mint a token, or explain an access, that silently lacks it.
+ */
+export function unknownScopeMessage(scopes: readonly string[]): string | undefined {
+  const unknown = scopes.filter((scope) => !SCOPES.includes(scope));
+  if (unknown.length === 0) return undefined;
+  const named = unknown.map((scope) => {
+    const nearest = nearestName(scope, SCOPES);
+    return nearest === undefined ? `"${scope}"` : `"${scope}" (did you mean "${nearest}"?)`;
+  });
+  return `unknown scope${unknown.length > 1 ? 's' : ''} ${named.join(', ')}; known scopes: ${SCOPES.join(' ')}`;
+}
 
 export interface Preset {
   /** One line for help texts. */
