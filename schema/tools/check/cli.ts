@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { readUsage } from '../../../common/usage/store.js';
 import { readSupergraphConfig, type SubgraphEntry } from '../compose.js';
 import { readOwners } from '../lib/owners.js';
+import { baseRevision, committedFile, readBase } from './base.js';
 import { readManifestOperations } from './consumers.js';
 import { renderMarkdown, renderText } from './render.js';
 import { runCheck } from './run.js';
@@ -11,11 +12,16 @@ import { projectPath } from '../../../common/project-root.js';
 
 /**
  * `npm run schema:check -- --subgraph NAME [--schema FILE] | --all` with `--format text|markdown`,
- * `--manifest FILE`, `--usage FILE`, `--base FILE`. Exit 0: pass (warnings allowed); 1: failing
+ * `--manifest FILE`, `--usage FILE`, `--base FILE|REV`. Exit 0: pass (warnings allowed); 1: failing
  * findings; 2: usage error, the message naming the argument.
+ *
+ * The base is the committed supergraph (`git show HEAD:schema/supergraph.graphql`), not the working
+ * tree's: `compose` and `new:subgraph` rewrite that file, so against it a change compared with itself
+ * (a new subgraph showed "0 breaking, 0 dangerous, 0 safe").
  */
 const SCHEMA_DIR = projectPath('schema');
-const USAGE = 'usage: npm run schema:check -- (--subgraph NAME [--schema FILE] | --all) [--format text|markdown] [--manifest FILE] [--usage FILE] [--base FILE]';
+const USAGE =
+  'usage: npm run schema:check -- (--subgraph NAME [--schema FILE] | --all) [--format text|markdown] [--manifest FILE] [--usage FILE] [--base FILE|REV]\n  --base: a supergraph file, or a git revision whose schema/supergraph.graphql is the base (default HEAD)';
 /** Stands in for the routing URL of a subgraph not yet in supergraph.yaml: composition needs one. */
 const PLACEHOLDER_URL = 'http://unregistered.invalid/graphql';
 
@@ -28,7 +34,8 @@ interface Options {
   format: 'text' | 'markdown';
   manifest: string;
   usage?: string;
-  base: string;
+  /** A file, or a git revision; undefined: HEAD. */
+  base?: string;
 }
 
 const VALUED = ['--subgraph', '--schema', '--format', '--manifest', '--usage', '--base'] as const;
@@ -62,7 +69,7 @@ export function parseArgs(argv: readonly string[]): Options {
     format,
     manifest: path('--manifest') ?? resolve(SCHEMA_DIR, 'persisted-operations.json'),
     ...(values.has('--usage') ? { usage: path('--usage') } : {}),
-    base: path('--base') ?? resolve(SCHEMA_DIR, 'supergraph.graphql'),
+    ...(values.has('--base') ? { base: values.get('--base')! } : {}),
   };
 }
 
@@ -74,10 +81,20 @@ function readArgumentFile(flag: string, path: string): string {
   }
 }
 
-/** The working-tree subgraphs, with NAME's SDL replaced by (or, when new, added from) --schema. */
+/**
+ * What to compose: with --all, the working tree. With --subgraph NAME, NAME's working-tree SDL (or
+ * --schema) and the other subgraphs as committed at the base revision, so another team's uncommitted
+ * work does not show up as this team's change (a subgraph git does not know yet stays as it is).
+ */
 function subgraphsToCompose(options: Options): SubgraphEntry[] {
-  const registered = readSupergraphConfig();
-  if (!options.subgraph) return registered;
+  const working = readSupergraphConfig();
+  if (!options.subgraph) return working;
+  const revision = baseRevision(options.base);
+  const root = projectPath('.');
+  const registered =
+    revision === undefined
+      ? working
+      : working.map((entry) => (entry.name === options.subgraph ? entry : { ...entry, sdl: committedFile(revision, relative(root, entry.file)) ?? entry.sdl }));
   const known = registered.find((entry) => entry.name === options.subgraph);
   if (!known && !options.schema) {
     throw new UsageError(
@@ -115,7 +132,7 @@ async function main(): Promise<number> {
   const report = await runCheck({
     subgraphs,
     ...(options.subgraph ? { focus: options.subgraph } : {}),
-    baseSupergraphSdl: readArgumentFile('--base', options.base),
+    baseSupergraphSdl: wrap('--base', () => readBase(options.base, (message) => console.error(`schema:check: ${message}`)).sdl),
     manifest,
     usage,
     shareable: wrap('schema/shareable.yaml', () => readShareable(resolve(SCHEMA_DIR, 'shareable.yaml'))),

@@ -5,7 +5,7 @@ import type { Finding } from './types.js';
 const CRITICALITIES: Criticality[] = ['breaking', 'dangerous', 'safe'];
 
 function scopeLine(report: CheckReport): string {
-  return report.focus ? `subgraph ${report.focus}, composed with the others' working tree` : 'every subgraph (working tree)';
+  return report.focus ? `subgraph ${report.focus}, composed with the others as committed (their working tree with --base FILE)` : 'every subgraph (working tree)';
 }
 
 function countLine(report: CheckReport): string {
