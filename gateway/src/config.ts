@@ -6,6 +6,7 @@ import { ConfigError, readDebugErrors, readInt, readOnOff, readOptionalString, r
 import { exportsSpans } from '../../common/trace-export.js';
 import { readAuthConfig, type AuthConfig } from './auth/config.js';
 import { readAuthzMode, type AuthzMode } from './authz/mode.js';
+import { readCorsConfig, type CorsConfig } from './http/cors.js';
 import { readResilienceConfig, type ResilienceConfig } from './datasource/resilience-config.js';
 import { readAuditConfig, type AuditConfig } from './features/audit/config.js';
 import { readPersistedConfig, type PersistedConfig } from './features/persisted/config.js';
@@ -61,6 +62,8 @@ export interface GatewayConfig {
   auth: AuthConfig;
   /** `EXPLORER`, `EXPLORER_ASSETS_DIR`: the explorer page (see `explorer/`). */
   explorer: ExplorerConfig;
+  /** `CORS_ORIGINS`: the browser origins that may call the gateway (`http/cors.ts`). */
+  cors: CorsConfig;
   /** `LIMIT_*`: what one request may ask for (enforced by `features/limits/` and `features/batch-cap/`). */
   limits: OperationLimits;
   /** `AUTHZ_MODE`: `filter` removes denied fields (null + error), `reject` refuses the request (403). @default 'filter' */
@@ -157,6 +160,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     responseCache: readResponseCacheConfig(env),
     usage: readUsageConfig(env),
     explorer: readExplorerConfig(env, env.NODE_ENV === 'production'),
+    cors: readCorsConfig(env, env.NODE_ENV === 'production'),
   };
 }
 

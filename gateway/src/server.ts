@@ -36,6 +36,7 @@ import { errorLogFeature } from './features/error-log/index.js';
 import { freshnessFeature } from './features/freshness/index.js';
 import { introspectionFeature } from './features/introspection/index.js';
 import { graphqlClientErrorHandler, graphqlRouteErrorHandler, registerStrictJsonBodies } from '../../common/graphql-http-errors.js';
+import { registerCors } from './http/cors.js';
 import { log } from './log.js';
 import { createOperationLimits } from './features/limits/index.js';
 import { createGatewayMetrics } from './features/metrics/index.js';
@@ -139,6 +140,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       .then(() => undefined));
 
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, clientErrorHandler: graphqlClientErrorHandler, genReqId: requestIdFor });
+  // First: a preflight is answered before authentication, limits or the explorer look at it.
+  registerCors(app, config.cors);
   // First app-wide hook: answers sent while draining close their connections.
   const shutdown = gracefulShutdown(app, config.shutdown);
   registerStrictJsonBodies(app);
