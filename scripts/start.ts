@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   console.log(`
 bizgraph is up: ${endpoint}
 
-Get a token from the dev issuer (presets: sales, finance, support, admin, portal; or --scopes "…"):
+Get a token from the dev issuer (presets: sales, finance, support, reporting, admin, portal; or --scopes "…"):
   npm run -s token -- --preset sales
 
 Try (the first customer always has orders, invoices and tickets; admin may read every field):

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SCOPES, unknownScopeMessage } from '../../gateway/src/auth/presets.js';
+import { PRESETS, SCOPES, unknownScopeMessage } from '../../gateway/src/auth/presets.js';
 import { readSupergraphPolicy, type SupergraphPolicy } from '../../gateway/src/authz/policy.js';
 import { explainAccess, explanationJson, formatExplanation, type ExplainPrincipal } from './scopes-explain.js';
 import { formatFindings, formatSummary, lintPolicy } from './scopes-lint.js';
@@ -25,7 +25,7 @@ export const USAGE = `usage: npm run scopes -- <command> [options]
            what that principal can read and write, and what it cannot with the missing scopes
   lint     [--supergraph PATH]
            default-deny: fails listing every field without a policy and every unknown scope
-PATH defaults to schema/supergraph.graphql; presets: sales, finance, support, admin, portal`;
+PATH defaults to schema/supergraph.graphql; presets: ${Object.keys(PRESETS).join(', ')}`;
 
 class UsageError extends Error {
   override name = 'UsageError';

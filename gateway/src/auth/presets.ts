@@ -49,7 +49,7 @@ export interface Preset {
   customerBound: boolean;
 }
 
-export type PresetName = 'sales' | 'finance' | 'support' | 'admin' | 'portal';
+export type PresetName = 'sales' | 'finance' | 'support' | 'reporting' | 'admin' | 'portal';
 
 /** The customer a `portal` token is for when no `--customer` is given: the first seeded customer. */
 export const DEFAULT_PORTAL_CUSTOMER = 'cus_0001';
@@ -68,6 +68,11 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   support: {
     description: 'customers with contact data, orders, shipments, tickets; opens and updates tickets',
     scopes: ['crm:read', 'pii:read', 'erp:read', 'support:read', 'support:write', 'logistics:read'],
+    customerBound: false,
+  },
+  reporting: {
+    description: 'every read a management report needs (aggregates, finance data); no personal data, no writes',
+    scopes: ['crm:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'logistics:read'],
     customerBound: false,
   },
   admin: {
