@@ -74,7 +74,10 @@ describe('the explorer routes', () => {
 
   it('mints development tokens for the presets that are not bound to a customer, in development only', async () => {
     const development = await appWith(false);
-    expect((await development.app.inject({ method: 'GET', url: '/explorer/config' })).json()).toEqual({ development: true, presets: ['sales', 'finance', 'support', 'reporting', 'admin'] });
+    expect((await development.app.inject({ method: 'GET', url: '/explorer/config' })).json()).toEqual({
+      development: true,
+      presets: ['sales', 'finance', 'support', 'reporting', 'admin'],
+    });
     const minted = await development.app.inject({ method: 'POST', url: '/explorer/dev-token?preset=sales' });
     expect(minted.statusCode).toBe(200);
     expect(JSON.parse(Buffer.from(minted.json<{ token: string }>().token.split('.')[1]!, 'base64url').toString()).sub).toBe('dev-sales');
