@@ -57,3 +57,12 @@ export function readGroupBy<T extends string>(groupBy: readonly T[] | null | und
 export function limitRows<T>(rows: readonly T[], limit: number): { rows: T[]; truncated: boolean } {
   return { rows: rows.slice(0, limit), truncated: rows.length > limit };
 }
+
+/** What every aggregate answers: the period and groupings as applied, and the rows cut at `limit`. */
+export function aggregateAnswer<G extends string, R, T>(period: Period, groupBy: ReadonlySet<G>, found: readonly R[], limit: number, toRow: (row: R) => T) {
+  const { rows, truncated } = limitRows(found, limit);
+  return { from: period.from.toISOString(), to: period.to.toISOString(), groupBy: [...groupBy], truncated, rows: rows.map(toRow) };
+}
+
+/** A row grouped by customer names it by key; the CRM answers its fields. */
+export const customerRef = (customerId: string | null) => (customerId === null ? null : { id: customerId });

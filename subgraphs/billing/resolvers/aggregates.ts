@@ -1,4 +1,4 @@
-import { limitRows, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, customerRef, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { money } from '../../shared/money.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -9,30 +9,21 @@ export const aggregateQueries: Pick<QueryResolvers, 'revenue' | 'receivablesAgin
   async revenue(_root, args, { principal, db, provenance }) {
     const groupBy = readGroupBy(args.groupBy, ['MONTH'], ORIGIN);
     const query = { period: readPeriod(args, ORIGIN), groupBy, limit: readRowLimit(args.first, ORIGIN), customerId: restrictedCustomer(principal) };
-    const found = limitRows(
-      await provenance.read(
-        'Invoice',
-        (rows) => rows.length,
-        () => db.revenue(query),
-      ),
-      query.limit,
+    const found = await provenance.read(
+      'Invoice',
+      (rows) => rows.length,
+      () => db.revenue(query),
     );
-    return {
-      from: query.period.from.toISOString(),
-      to: query.period.to.toISOString(),
-      groupBy: [...groupBy],
-      truncated: found.truncated,
-      rows: found.rows.map((row) => ({
-        month: row.month,
-        status: row.status,
-        customer: row.customerId === null ? null : { id: row.customerId },
-        currency: row.currency,
-        invoices: row.invoices,
-        invoiced: money(row.invoicedCents, row.currency),
-        paid: money(row.paidCents, row.currency),
-        outstanding: money(row.invoicedCents - row.paidCents, row.currency),
-      })),
-    };
+    return aggregateAnswer(query.period, groupBy, found, query.limit, (row) => ({
+      month: row.month,
+      status: row.status,
+      customer: customerRef(row.customerId),
+      currency: row.currency,
+      invoices: row.invoices,
+      invoiced: money(row.invoicedCents, row.currency),
+      paid: money(row.paidCents, row.currency),
+      outstanding: money(row.invoicedCents - row.paidCents, row.currency),
+    }));
   },
   async receivablesAging(_root, args, { principal, db, provenance }) {
     const asOf = args.asOf == null ? new Date() : readDateTime(args.asOf, 'asOf', ORIGIN);

@@ -1,4 +1,4 @@
-import { limitRows, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, customerRef, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { readPage, toConnection } from '../../shared/connection.js';
 import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow, restrictedCustomer } from '../../shared/row-rules.js';
@@ -50,28 +50,19 @@ export const Query: QueryResolvers = {
       limit: readRowLimit(args.first, ORIGIN),
       customerId: restrictedCustomer(principal),
     };
-    const found = limitRows(
-      await provenance.read(
-        'Order',
-        (rows) => rows.length,
-        () => db.salesSummary(query),
-      ),
-      query.limit,
+    const found = await provenance.read(
+      'Order',
+      (rows) => rows.length,
+      () => db.salesSummary(query),
     );
-    return {
-      from: query.period.from.toISOString(),
-      to: query.period.to.toISOString(),
-      groupBy: [...groupBy],
-      truncated: found.truncated,
-      rows: found.rows.map((row) => ({
-        month: row.month,
-        status: row.status,
-        customer: row.customerId === null ? null : { id: row.customerId },
-        currency: row.currency,
-        orders: row.orders,
-        total: money(row.totalCents, row.currency),
-      })),
-    };
+    return aggregateAnswer(query.period, groupBy, found, query.limit, (row) => ({
+      month: row.month,
+      status: row.status,
+      customer: customerRef(row.customerId),
+      currency: row.currency,
+      orders: row.orders,
+      total: money(row.totalCents, row.currency),
+    }));
   },
 };
 

@@ -1,4 +1,4 @@
-import { limitRows, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { encodeCursor, readPage, sliceConnection } from '../../shared/connection.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -38,6 +38,6 @@ export const Query: QueryResolvers = {
     const groupBy = readGroupBy(args.groupBy, ['STATUS'], ORIGIN);
     const limit = readRowLimit(args.first, ORIGIN);
     const rows = await client.shipmentStats({ ...period, groupBy, customerId: restrictedCustomer(principal) ?? undefined });
-    return { from: period.from.toISOString(), to: period.to.toISOString(), groupBy: [...groupBy], ...limitRows(rows, limit) };
+    return aggregateAnswer(period, groupBy, rows, limit, (row) => row);
   },
 };

@@ -1,4 +1,4 @@
-import { limitRows, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { ORIGIN } from '../origin.js';
 import { ownTicket, requesterOf } from '../row-rules.js';
@@ -29,6 +29,6 @@ export const Query: QueryResolvers = {
       (found) => found.length,
       () => client.ticketStats({ ...period, groupBy, requesterEmail }),
     );
-    return { from: period.from.toISOString(), to: period.to.toISOString(), groupBy: [...groupBy], ...limitRows(rows, limit) };
+    return aggregateAnswer(period, groupBy, rows, limit, (row) => row);
   },
 };
