@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { badInput, subgraphError } from '../shared/errors.js';
 import type { Database, Queryable } from '../shared/sql.js';
+import { requestFingerprint } from '../shared/write-input.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './db-rows.js';
 import type { OrderModel } from './models.js';
 import { ORIGIN } from './origin.js';
@@ -17,9 +17,8 @@ export interface OrderRequest {
 }
 
 /** What makes two requests "the same" for a replay: everything but the key, in line order. */
-export function requestFingerprint(request: OrderRequest): string {
-  const canonical = JSON.stringify([request.customerId, request.currency, request.lines.map((line) => [line.sku, line.quantity])]);
-  return createHash('sha256').update(canonical).digest('hex');
+function orderFingerprint(request: OrderRequest): string {
+  return requestFingerprint([request.customerId, request.currency, request.lines.map((line) => [line.sku, line.quantity])]);
 }
 
 type KeyedOrderRow = OrderRow & { request_fingerprint: string | null };
@@ -109,7 +108,7 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
  * hits the unique key, its transaction rolls back (stock included), and it answers the winner.
  */
 export async function placeOrder(sql: Database, request: OrderRequest): Promise<OrderModel> {
-  const fingerprint = requestFingerprint(request);
+  const fingerprint = orderFingerprint(request);
   try {
     return await sql.transaction((tx) => insertOrder(tx, request, fingerprint));
   } catch (error) {

@@ -1,4 +1,5 @@
 import { badInput } from '../shared/errors.js';
+import { checkIdempotencyKey } from '../shared/write-input.js';
 import type { CreateOrderInput } from './__generated__/resolvers-types.js';
 import type { OrderRequest } from './db-orders.js';
 import { ORIGIN } from './origin.js';
@@ -6,7 +7,6 @@ import { ORIGIN } from './origin.js';
 export const ORDER_CURRENCIES = ['EUR', 'USD', 'GBP'] as const;
 export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 10_000;
-const MAX_KEY_LENGTH = 200;
 const MAX_SKU_LENGTH = 32;
 
 /**
@@ -15,9 +15,7 @@ const MAX_SKU_LENGTH = 32;
  */
 export function validateCreateOrder(input: CreateOrderInput): OrderRequest {
   const fail = (field: string, message: string) => badInput(ORIGIN, `input.${field}`, message);
-  if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > MAX_KEY_LENGTH) {
-    throw fail('idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
-  }
+  checkIdempotencyKey(input.idempotencyKey, ORIGIN);
   if (!/^cus_\d{1,12}$/.test(input.customerId)) throw fail('customerId', 'customerId must be a customer id like cus_0001');
   const currency = input.currency ?? 'EUR';
   if (!(ORDER_CURRENCIES as readonly string[]).includes(currency)) {

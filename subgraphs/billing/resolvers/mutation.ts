@@ -1,35 +1,23 @@
-import { createHash } from 'node:crypto';
 import { badInput, subgraphError } from '../../shared/errors.js';
-import { parseAmountToCents } from '../../shared/money.js';
 import { forbidden, restrictedCustomer } from '../../shared/row-rules.js';
+import { checkIdempotencyKey, readCurrencyCode, readPositiveAmount, requestFingerprint } from '../../shared/write-input.js';
 import type { MutationResolvers, RecordPaymentInput } from '../__generated__/resolvers-types.js';
 import type { PaymentOutcome, PaymentRequest } from '../db.js';
 import type { PaymentModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 import { issueInvoice } from './issue-invoice.js';
 
-const MAX_KEY_LENGTH = 200;
-
 /** Checks the input before any statement runs; the first bad field is reported. */
 export function validatePaymentInput(input: RecordPaymentInput): PaymentRequest {
-  if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > MAX_KEY_LENGTH) {
-    throw badInput(ORIGIN, 'input.idempotencyKey', `idempotencyKey must be 1 to ${MAX_KEY_LENGTH} characters`);
-  }
+  const idempotencyKey = checkIdempotencyKey(input.idempotencyKey, ORIGIN);
   if (!/^INV-\d{1,18}$/.test(input.invoiceNumber)) {
     throw badInput(ORIGIN, 'input.invoiceNumber', 'invoiceNumber must look like INV-200001');
   }
-  const amountCents = parseAmountToCents(input.amount);
-  if (amountCents === null || amountCents <= 0) {
-    throw badInput(ORIGIN, 'input.amount', 'amount must be a decimal greater than zero with at most two decimals');
-  }
-  if (!/^[A-Z]{3}$/.test(input.currency)) {
-    throw badInput(ORIGIN, 'input.currency', 'currency must be three upper-case letters (ISO 4217)');
-  }
-  const { idempotencyKey, invoiceNumber, currency, method } = input;
+  const amountCents = readPositiveAmount(input.amount, ORIGIN);
+  const currency = readCurrencyCode(input.currency, ORIGIN);
+  const { invoiceNumber, method } = input;
   // The fingerprint is over the request's meaning (cents, not the amount's spelling).
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify([invoiceNumber, amountCents, currency, method]))
-    .digest('hex');
+  const fingerprint = requestFingerprint([invoiceNumber, amountCents, currency, method]);
   return { idempotencyKey, fingerprint, invoiceNumber, amountCents, currency, method };
 }
 

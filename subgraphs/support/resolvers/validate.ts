@@ -1,11 +1,11 @@
 import { badInput } from '../../shared/errors.js';
+import { checkIdempotencyKey } from '../../shared/write-input.js';
 import type { OpenTicketInput } from '../__generated__/resolvers-types.js';
 import { ORIGIN } from '../origin.js';
 import type { NewTicketInput } from '../support-client.js';
 
 const MAX_SUBJECT = 200;
 const MAX_DESCRIPTION = 10_000;
-const MAX_IDEMPOTENCY_KEY = 200;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 const ORDER_NUMBER = /^SO-\d+$/;
 
@@ -15,9 +15,7 @@ const ORDER_NUMBER = /^SO-\d+$/;
  */
 export function validateOpenTicket(input: OpenTicketInput): { idempotencyKey: string; ticket: NewTicketInput } {
   const { idempotencyKey, requesterEmail, subject } = input;
-  if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
-    throw badInput(ORIGIN, 'input.idempotencyKey', `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
-  }
+  checkIdempotencyKey(idempotencyKey, ORIGIN);
   if (!EMAIL.test(requesterEmail) || requesterEmail.length > 254) {
     throw badInput(ORIGIN, 'input.requesterEmail', 'requesterEmail must be an email address');
   }
