@@ -1,6 +1,6 @@
 import type { Period } from '../shared/aggregates.js';
 import type { Queryable } from '../shared/sql.js';
-import { STATUS_BY_CODE } from './db-rows.js';
+import { ISSUED_AT, STATUS_BY_CODE } from './db-rows.js';
 import type { InvoiceStatus } from './models.js';
 
 /**
@@ -36,8 +36,6 @@ export interface AgingRowModel {
   invoices: number;
   dueCents: number;
 }
-
-const ISSUED_AT = `(h.issued_on::timestamp AT TIME ZONE 'UTC')`;
 
 export async function revenue(sql: Queryable, query: RevenueQuery): Promise<RevenueRowModel[]> {
   const { rows } = await sql.query<{

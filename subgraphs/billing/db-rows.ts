@@ -48,6 +48,8 @@ export interface PaymentRow {
 export const INVOICE_COLUMNS = `h.inv_id, h.inv_no, h.order_ref, h.crm_ref, h.status_cd, h.issued_on::text AS issued_on,
   h.due_on::text AS due_on, h.amount_cents, h.currency_cd,
   (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM pmt p WHERE p.inv_id = h.inv_id) AS paid_cents`;
+/** An invoice's issue date as the instant it stands for (midnight UTC), whatever the session's time zone. */
+export const ISSUED_AT = `(h.issued_on::timestamp AT TIME ZONE 'UTC')`;
 export const PAYMENT_COLUMNS = `p.pmt_id, p.inv_id, h.crm_ref, p.amount_cents, p.paid_at, p.method_cd, h.currency_cd, p.request_fingerprint`;
 
 export function toInvoice(row: InvoiceRow): InvoiceModel {

@@ -6,7 +6,7 @@ import { migrate } from '../shared/migrate.js';
 import { money } from '../shared/money.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { BillingSubgraphConfig } from './config.js';
-import { CODE_BY_STATUS, INVOICE_COLUMNS, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
+import { CODE_BY_STATUS, INVOICE_COLUMNS, ISSUED_AT, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
 import { receivablesAging, revenue, type AgingRowModel, type RevenueQuery, type RevenueRowModel } from './db-aggregates.js';
 import { issueInvoiceIn, recordPaymentIn } from './db-writes.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
@@ -141,8 +141,7 @@ function billingQueries(database: Database): BillingDb {
       invoices(
         `SELECT ${INVOICE_COLUMNS} FROM inv_header h
          WHERE ($1::text IS NULL OR h.status_cd = $1::text) AND ($4::text IS NULL OR h.crm_ref = $4::text)
-           AND ($5::timestamptz IS NULL OR (h.issued_on::timestamp AT TIME ZONE 'UTC') >= $5::timestamptz)
-           AND ($6::timestamptz IS NULL OR (h.issued_on::timestamp AT TIME ZONE 'UTC') < $6::timestamptz)
+           AND ($5::timestamptz IS NULL OR ${ISSUED_AT} >= $5::timestamptz) AND ($6::timestamptz IS NULL OR ${ISSUED_AT} < $6::timestamptz)
          ORDER BY h.issued_on DESC, h.inv_id DESC LIMIT $2::bigint OFFSET $3::bigint`,
         [statusCode(page.status), page.limit + 1, page.offset, customerId, page.issuedAfter?.toISOString() ?? null, page.issuedBefore?.toISOString() ?? null],
       ),

@@ -22,6 +22,11 @@ export function readDateTime(value: string, field: string, origin: ErrorOrigin):
   return at;
 }
 
+/** An optional DateTime argument (a range filter's bound): null when not given. */
+export function readOptionalDateTime(value: string | null | undefined, field: string, origin: ErrorOrigin): Date | null {
+  return value == null ? null : readDateTime(value, field, origin);
+}
+
 export interface Period {
   /** Inclusive. */
   from: Date;

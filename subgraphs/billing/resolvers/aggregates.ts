@@ -1,4 +1,4 @@
-import { aggregateAnswer, customerRef, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, customerRef, readGroupBy, readOptionalDateTime, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { money } from '../../shared/money.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -26,7 +26,7 @@ export const aggregateQueries: Pick<QueryResolvers, 'revenue' | 'receivablesAgin
     }));
   },
   async receivablesAging(_root, args, { principal, db, provenance }) {
-    const asOf = args.asOf == null ? new Date() : readDateTime(args.asOf, 'asOf', ORIGIN);
+    const asOf = readOptionalDateTime(args.asOf, 'asOf', ORIGIN) ?? new Date();
     const rows = await provenance.read(
       'Invoice',
       (found) => found.length,

@@ -1,4 +1,4 @@
-import { readDateTime } from '../../shared/aggregates.js';
+import { readOptionalDateTime } from '../../shared/aggregates.js';
 import { readPage, toConnection } from '../../shared/connection.js';
 import { ownRow, restrictedCustomer } from '../../shared/row-rules.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -10,8 +10,8 @@ export const Query: QueryResolvers = {
   invoice: async (_root, { number }, { principal, loaders }) => ownRow(principal, await loaders.invoiceByNumber.load(number), (invoice) => invoice.crmRef, ORIGIN, 'invoice'),
   async invoices(_root, args, { principal, db, provenance }) {
     const page = readPage(args, ORIGIN);
-    const issuedAfter = args.issuedAfter == null ? null : readDateTime(args.issuedAfter, 'issuedAfter', ORIGIN);
-    const issuedBefore = args.issuedBefore == null ? null : readDateTime(args.issuedBefore, 'issuedBefore', ORIGIN);
+    const issuedAfter = readOptionalDateTime(args.issuedAfter, 'issuedAfter', ORIGIN);
+    const issuedBefore = readOptionalDateTime(args.issuedBefore, 'issuedBefore', ORIGIN);
     const rows = await provenance.read(
       'Invoice',
       (found) => found.length,

@@ -1,4 +1,4 @@
-import { aggregateAnswer, customerRef, readDateTime, readGroupBy, readPeriod, readRowLimit } from '../../shared/aggregates.js';
+import { aggregateAnswer, customerRef, readGroupBy, readOptionalDateTime, readPeriod, readRowLimit } from '../../shared/aggregates.js';
 import { readPage, toConnection } from '../../shared/connection.js';
 import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow, restrictedCustomer } from '../../shared/row-rules.js';
@@ -10,8 +10,8 @@ import { validateCreateOrder } from '../validate-order.js';
 const EVERY_STATUS_BUT_CANCELLED: OrderStatus[] = ['DRAFT', 'APPROVED', 'SHIPPED', 'DELIVERED'];
 
 function orderFilter(args: QueryOrdersArgs): OrderFilter {
-  const placedAfter = args.placedAfter == null ? null : readDateTime(args.placedAfter, 'placedAfter', ORIGIN);
-  const placedBefore = args.placedBefore == null ? null : readDateTime(args.placedBefore, 'placedBefore', ORIGIN);
+  const placedAfter = readOptionalDateTime(args.placedAfter, 'placedAfter', ORIGIN);
+  const placedBefore = readOptionalDateTime(args.placedBefore, 'placedBefore', ORIGIN);
   return { status: args.status ?? null, placedAfter, placedBefore };
 }
 
