@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ShipmentStatus } from '../seed/types.js';
 import { STATUSES, type ShipmentStore } from './store.js';
-import { STATS_GROUPINGS, shipmentStats, type StatsGrouping } from './stats.js';
+import { readStatsQuery } from '../shared/stats-query.js';
+import { STATS_GROUPINGS, shipmentStats } from './stats.js';
 import type { WebhookSender } from './webhooks.js';
 
 /** Batch endpoints take at most this many keys per call, like a real carrier API. */
@@ -22,14 +23,6 @@ class ValidationError extends Error {
 
 function fail(reply: FastifyReply, status: number, code: string, message: string, field?: string) {
   return reply.code(status).send({ error: { code, ...(field === undefined ? {} : { field }), message } });
-}
-
-/** An ISO-8601 instant, normalised to the store's own form (UTC, milliseconds). */
-function readInstant(query: Query, field: 'from' | 'to'): string {
-  const raw = query[field];
-  const at = typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (Number.isNaN(at)) throw new ValidationError(field, `${field} must be an ISO-8601 instant`);
-  return new Date(at).toISOString();
 }
 
 /** Accepts `ids=a,b` and `ids=a&ids=b`. */
@@ -110,10 +103,9 @@ export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStor
   app.get('/shipments/stats', (request, reply) =>
     guarded(reply, () => {
       const query = request.query as Query;
-      const groupBy = new Set(query.groupBy === undefined || query.groupBy === '' ? [] : readKeys('groupBy', query.groupBy));
-      for (const grouping of groupBy) if (!STATS_GROUPINGS.includes(grouping as StatsGrouping)) throw new ValidationError('groupBy', `groupBy takes ${STATS_GROUPINGS.join(', ')}`);
+      const { from, to, groupBy } = readStatsQuery(query, STATS_GROUPINGS, (field, message) => new ValidationError(field, message));
       const customerId = typeof query.customerId === 'string' ? query.customerId : undefined;
-      return { data: shipmentStats(store.all(), { from: readInstant(query, 'from'), to: readInstant(query, 'to'), groupBy: groupBy as Set<StatsGrouping>, customerId }) };
+      return { data: shipmentStats(store.all(), { from, to, groupBy, customerId }) };
     }),
   );
 

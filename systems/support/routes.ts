@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { readStatsQuery } from '../shared/stats-query.js';
 import type { StatsGrouping, TicketStore } from './store.js';
 import { parseNewTicket, parsePatch, PRIORITIES, STATUSES, ValidationError, type Ticket } from './tickets.js';
 
@@ -48,14 +49,6 @@ function readFilter(query: Query, field: 'status' | 'priority', allowed: readonl
 
 const STATS_GROUPINGS: readonly StatsGrouping[] = ['month', 'status', 'priority'];
 
-/** An ISO-8601 instant, normalised to the store's own form (UTC, milliseconds). */
-function readInstant(query: Query, field: 'from' | 'to'): string {
-  const raw = query[field];
-  const at = typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (Number.isNaN(at)) throw new ValidationError(field, `${field} must be an ISO-8601 instant`);
-  return new Date(at).toISOString();
-}
-
 function readLimit(query: Query): number {
   const raw = query.limit;
   if (raw === undefined) return 50;
@@ -102,12 +95,9 @@ export function registerTicketRoutes(app: FastifyInstance, store: TicketStore): 
   app.get('/tickets/stats', async (request, reply) => {
     const query = request.query as Query;
     try {
-      const from = readInstant(query, 'from');
-      const to = readInstant(query, 'to');
-      const groupBy = new Set(readKeys(query.groupBy ?? []));
-      for (const grouping of groupBy) if (!STATS_GROUPINGS.includes(grouping as StatsGrouping)) throw new ValidationError('groupBy', `groupBy takes ${STATS_GROUPINGS.join(', ')}`);
+      const { from, to, groupBy } = readStatsQuery(query, STATS_GROUPINGS, (field, message) => new ValidationError(field, message));
       const requesterEmail = typeof query.requesterEmail === 'string' ? query.requesterEmail.trim().toLowerCase() : undefined;
-      return { data: store.stats({ from, to, groupBy: groupBy as Set<StatsGrouping>, requesterEmail }) };
+      return { data: store.stats({ from, to, groupBy, requesterEmail }) };
     } catch (error) {
       if (error instanceof ValidationError) return fail(reply, 400, 'validation', error.message, error.field);
       throw error;
