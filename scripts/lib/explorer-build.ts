@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../common/project-root.js';
 
 /**
- * Builds the explorer and the governance console (`apps/explorer`: GraphiQL and its editor, React) with Vite into static files
- * the gateway serves. Everything the page loads is bundled: no CDN. The build is skipped when the
+ * Builds the explorer, the governance console and the executive report (`apps/explorer`: GraphiQL
+ * and its editor, React, uPlot) with Vite into static files the gateway serves. Everything the page loads is bundled: no CDN. The build is skipped when the
  * sources and the lockfile are unchanged since the last one in `outDir` (a stamp file records their
  * hash): Monaco takes most of a minute to bundle on this machine.
  */
 const SOURCE_DIR = join(PROJECT_ROOT, 'apps', 'explorer');
+/** What the report bundles from outside the app: its typed operations and the safelist's texts of them. */
+const BUNDLED_INPUTS = [join(PROJECT_ROOT, 'schema', 'operations'), join(PROJECT_ROOT, 'schema', 'persisted-operations.json')];
 const STAMP = '.source-hash';
 
 export interface ExplorerBuild {
@@ -46,13 +48,13 @@ async function buildPages(build: typeof import('vite').build, outDir: string): P
     configFile: false,
     // Errors only: React's and framer-motion's "use client" directives warn on every build and mean nothing here.
     logLevel: 'error',
-    // Two pages, one set of assets: the explorer (index.html) and the governance console (console.html).
+    // Three pages, one set of assets: the explorer (index.html), the governance console (console.html) and the report (report.html).
     build: {
       outDir,
       emptyOutDir: true,
       chunkSizeWarningLimit: 8000,
       reportCompressedSize: false,
-      rollupOptions: { input: { explorer: join(SOURCE_DIR, 'index.html'), console: join(SOURCE_DIR, 'console.html') } },
+      rollupOptions: { input: { explorer: join(SOURCE_DIR, 'index.html'), console: join(SOURCE_DIR, 'console.html'), report: join(SOURCE_DIR, 'report.html') } },
     },
     worker: { format: 'es' },
   });
@@ -60,12 +62,13 @@ async function buildPages(build: typeof import('vite').build, outDir: string): P
 
 function sourceHash(): string {
   const hash = createHash('sha256');
-  for (const file of filesUnder(SOURCE_DIR).sort()) hash.update(file).update(readFileSync(file));
+  for (const file of [SOURCE_DIR, ...BUNDLED_INPUTS].flatMap(filesUnder).sort()) hash.update(file).update(readFileSync(file));
   hash.update(readFileSync(join(PROJECT_ROOT, 'package-lock.json')));
   return hash.digest('hex');
 }
 
 function filesUnder(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];

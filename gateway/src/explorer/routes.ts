@@ -90,6 +90,8 @@ export function createExplorerRoutes(options: ExplorerRoutesOptions): ExplorerRo
       app.get('/explorer/', (_request, reply) => page(reply));
       // The governance console: the page is open, its APIs need governance:read (console/api.ts).
       app.get('/console', (_request, reply) => page(reply, '/console.html'));
+      // The executive report: the page is open, its figures come from /graphql with the token it holds.
+      app.get('/report', (_request, reply) => page(reply, '/report.html'));
       app.get('/explorer/assets/*', (request, reply) => {
         const asset = assets.get(new URL(request.url, 'http://explorer.invalid').pathname.slice('/explorer'.length));
         if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
