@@ -7,4 +7,5 @@ export const mappers: Record<string, string> = {
   Payment: '../models.js#PaymentModel',
   Order: '../models.js#OrderRef',
   Customer: '../models.js#CustomerRef',
+  InvoiceConnection: '../models.js#InvoiceConnectionModel',
 };

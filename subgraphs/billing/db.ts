@@ -1,6 +1,7 @@
 import { BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
 import { seedBillingIfEmpty, type BillingSeedCounts } from '../../systems/billing/seed.js';
 import { generateDataset } from '../../systems/seed/generate.js';
+import type { CursorKey } from '../shared/connection.js';
 import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { money } from '../shared/money.js';
@@ -17,9 +18,14 @@ import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentM
  * keys and sends ONE statement (`= ANY($1)`).
  */
 
-export interface InvoicePageQuery {
+/** A keyset page of invoices: `limit` after the cursor's (issue date, inv_id), newest first. */
+export interface InvoicePageQuery extends InvoiceListFilter {
   limit: number;
-  offset: number;
+  after: CursorKey | null;
+}
+
+/** What a list of invoices is narrowed to, whatever the page. */
+export interface InvoiceListFilter {
   status: InvoiceStatus | null;
   /** Issued on or after this instant (root list only). */
   issuedAfter?: Date | null;
@@ -64,13 +70,17 @@ export interface BillingDb {
   invoicesByNumbers(numbers: readonly string[]): Promise<InvoiceModel[]>;
   /** At most one invoice per order (a void one only when the order has no other). */
   invoicesByOrderNumbers(orderNumbers: readonly string[]): Promise<InvoiceModel[]>;
-  /** Up to `limit + 1` invoices per customer reference, newest first, after `offset`. */
+  /** Up to `limit + 1` invoices per customer reference, newest first, after the cursor's key. */
   invoicesByCustomers(crmRefs: readonly string[], page: InvoicePageQuery): Promise<InvoiceModel[]>;
+  /** Invoice counts per customer reference (in `status` when set); one without invoices is absent. */
+  countInvoicesOfCustomers(crmRefs: readonly string[], status: InvoiceStatus | null): Promise<Map<string, number>>;
   /**
    * `limit + 1` invoices across customers, newest first (the extra row tells `hasNextPage`);
    * with `customerId` (a portal principal) only that customer's, in the same one statement.
    */
   listInvoices(page: InvoicePageQuery, customerId: string | null): Promise<InvoiceModel[]>;
+  /** How many invoices `listInvoices` pages through with the same filter and customer. */
+  countInvoices(filter: InvoiceListFilter, customerId: string | null): Promise<number>;
   /** Invoiced and paid per group and currency over a period of issue dates (db-aggregates.ts). */
   revenue(query: RevenueQuery): Promise<RevenueRowModel[]>;
   /** What was owed at `asOf`, per bucket of days past due and currency (db-aggregates.ts). */
@@ -114,6 +124,18 @@ export async function openBillingDb(config: BillingSubgraphConfig): Promise<Open
   }
 }
 
+/** The root invoice list's filters over parameters $1..$4 (listFilterParams). */
+const LIST_FILTER = `($1::text IS NULL OR h.status_cd = $1::text) AND ($2::text IS NULL OR h.crm_ref = $2::text)
+  AND ($3::timestamptz IS NULL OR ${ISSUED_AT} >= $3::timestamptz) AND ($4::timestamptz IS NULL OR ${ISSUED_AT} < $4::timestamptz)`;
+
+function listFilterParams(filter: InvoiceListFilter, customerId: string | null): unknown[] {
+  const status = filter.status ? CODE_BY_STATUS[filter.status] : null;
+  return [status, customerId, filter.issuedAfter?.toISOString() ?? null, filter.issuedBefore?.toISOString() ?? null];
+}
+
+/** The cursor's (issue date, inv_id), or two nulls on a first page. */
+const afterParams = (page: InvoicePageQuery): unknown[] => (page.after === null ? [null, null] : [page.after[0], page.after[1]]);
+
 function billingQueries(database: Database): BillingDb {
   const invoices = async (sql: string, params: unknown[]) => (await database.query<InvoiceRow>(sql, params)).rows.map(toInvoice);
   const payments = async (sql: string, params: unknown[]) => (await database.query<PaymentRow>(sql, params)).rows.map(toPayment);
@@ -129,22 +151,33 @@ function billingQueries(database: Database): BillingDb {
         [orderNumbers],
       ),
     invoicesByCustomers: (crmRefs, page) =>
-      // Numbering inside each customer's partition pages every customer in one statement.
+      // Numbering inside each customer's partition (after the cursor) pages every customer in one statement.
       invoices(
         `SELECT ${INVOICE_COLUMNS} FROM (
            SELECT i.*, row_number() OVER (PARTITION BY i.crm_ref ORDER BY i.issued_on DESC, i.inv_id DESC) AS rn
            FROM inv_header i WHERE i.crm_ref = ANY($1::text[]) AND ($2::text IS NULL OR i.status_cd = $2::text)
-         ) h WHERE h.rn > $3::bigint AND h.rn <= $3::bigint + $4::bigint + 1 ORDER BY h.crm_ref, h.rn`,
-        [crmRefs, statusCode(page.status), page.offset, page.limit],
+             AND ($4::date IS NULL OR (i.issued_on, i.inv_id) < ($4::date, $5::bigint))
+         ) h WHERE h.rn <= $3::bigint + 1 ORDER BY h.crm_ref, h.rn`,
+        [crmRefs, statusCode(page.status), page.limit, ...afterParams(page)],
       ),
+    async countInvoicesOfCustomers(crmRefs, status) {
+      const { rows } = await database.query<{ crm_ref: string; n: string | number }>(
+        `SELECT h.crm_ref, count(*) AS n FROM inv_header h WHERE h.crm_ref = ANY($1::text[]) AND ($2::text IS NULL OR h.status_cd = $2::text) GROUP BY h.crm_ref`,
+        [crmRefs, statusCode(status)],
+      );
+      return new Map(rows.map((row) => [row.crm_ref, Number(row.n)]));
+    },
     listInvoices: (page, customerId) =>
       invoices(
-        `SELECT ${INVOICE_COLUMNS} FROM inv_header h
-         WHERE ($1::text IS NULL OR h.status_cd = $1::text) AND ($4::text IS NULL OR h.crm_ref = $4::text)
-           AND ($5::timestamptz IS NULL OR ${ISSUED_AT} >= $5::timestamptz) AND ($6::timestamptz IS NULL OR ${ISSUED_AT} < $6::timestamptz)
-         ORDER BY h.issued_on DESC, h.inv_id DESC LIMIT $2::bigint OFFSET $3::bigint`,
-        [statusCode(page.status), page.limit + 1, page.offset, customerId, page.issuedAfter?.toISOString() ?? null, page.issuedBefore?.toISOString() ?? null],
+        `SELECT ${INVOICE_COLUMNS} FROM inv_header h WHERE ${LIST_FILTER}
+           AND ($6::date IS NULL OR (h.issued_on, h.inv_id) < ($6::date, $7::bigint))
+         ORDER BY h.issued_on DESC, h.inv_id DESC LIMIT $5::bigint`,
+        [...listFilterParams(page, customerId), page.limit + 1, ...afterParams(page)],
       ),
+    async countInvoices(filter, customerId) {
+      const { rows } = await database.query<{ n: string | number }>(`SELECT count(*) AS n FROM inv_header h WHERE ${LIST_FILTER}`, listFilterParams(filter, customerId));
+      return Number(rows[0]?.n ?? 0);
+    },
     revenue: (query) => revenue(database, query),
     receivablesAging: (asOf, customerId) => receivablesAging(database, asOf, customerId),
     paymentsByInvoiceIds: (invoiceIds) =>

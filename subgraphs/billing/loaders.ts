@@ -2,11 +2,16 @@ import DataLoader from 'dataloader';
 import { groupBy } from '../../common/group-by.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { BillingDb, InvoicePageQuery } from './db.js';
-import type { AccountModel, InvoiceModel, PaymentModel } from './models.js';
+import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentModel } from './models.js';
 
 /** One customer's page of invoices; keys with equal page arguments share one statement. */
 export interface CustomerInvoicesKey extends InvoicePageQuery {
   crmRef: string;
+}
+
+export interface CustomerInvoiceCountKey {
+  crmRef: string;
+  status: InvoiceStatus | null;
 }
 
 export interface BillingLoaders {
@@ -20,6 +25,8 @@ export interface BillingLoaders {
   accountByCrmRef: DataLoader<string, AccountModel | null>;
   /** `limit + 1` invoices per customer (the extra row tells `hasNextPage`). */
   invoicesByCustomer: DataLoader<CustomerInvoicesKey, InvoiceModel[], string>;
+  /** How many invoices a customer has (in a status): one GROUP BY per status asked for. */
+  invoiceCountByCustomer: DataLoader<CustomerInvoiceCountKey, number, string>;
 }
 
 function one<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): (T | null)[] {
@@ -33,7 +40,7 @@ function many<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) =>
   return keys.map((key) => byKey.get(key) ?? []);
 }
 
-const pageGroup = (key: InvoicePageQuery) => `${key.limit}:${key.offset}:${key.status ?? ''}`;
+const pageGroup = (key: InvoicePageQuery) => JSON.stringify([key.limit, key.after, key.status]);
 
 /**
  * Built per request, so caching never outlives one operation. Each batch is ONE statement,
@@ -52,6 +59,21 @@ export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): Bi
     return invoices;
   };
   const loaders: BillingLoaders = {
+    invoiceCountByCustomer: new DataLoader(
+      async (keys) => {
+        // One GROUP BY per status asked for in the batch.
+        const counts = new Map<string, number>();
+        await Promise.all(
+          [...groupBy(keys, (key) => key.status ?? '').values()].map(async (group) => {
+            const status = group[0]!.status;
+            const found = await db.countInvoicesOfCustomers([...new Set(group.map((key) => key.crmRef))], status);
+            for (const [crmRef, n] of found) counts.set(`${crmRef}|${status ?? ''}`, n);
+          }),
+        );
+        return keys.map((key) => counts.get(`${key.crmRef}|${key.status ?? ''}`) ?? 0);
+      },
+      { cacheKeyFn: (key) => `${key.crmRef}|${key.status ?? ''}` },
+    ),
     invoiceById: new DataLoader(async (ids) => remember(one(ids, await read('Invoice', () => db.invoicesByIds(ids)), (i) => i.id))),
     invoiceByNumber: new DataLoader(async (numbers) => remember(one(numbers, await read('Invoice', () => db.invoicesByNumbers(numbers)), (i) => i.number))),
     invoiceByOrderNumber: new DataLoader(async (numbers) => remember(one(numbers, await read('Invoice', () => db.invoicesByOrderNumbers(numbers)), (i) => i.orderNumber))),

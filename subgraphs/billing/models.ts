@@ -1,3 +1,4 @@
+import type { CountedConnection } from '../shared/connection.js';
 import type { Money } from '../shared/money.js';
 
 // Same unions as the generated enum types; declared here so models do not import generated code
@@ -58,3 +59,6 @@ export function paymentStatusOf(invoice: InvoiceModel | null): PaymentStatus {
   if (invoice.paidCents >= invoice.amountCents) return 'PAID';
   return invoice.paidCents > 0 ? 'PARTIALLY_PAID' : 'UNPAID';
 }
+
+/** A page of invoices (root list or one customer's), its total counted only when selected. */
+export type InvoiceConnectionModel = CountedConnection<InvoiceModel>;

@@ -1,5 +1,5 @@
-import type { Connection } from '../shared/connection.js';
-import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../shared/connection.js';
+import { readFirst, type Connection } from '../shared/connection.js';
+import { decodeKeyCursor, encodeKeyCursor } from '../shared/cursor.js';
 import { badInput } from '../shared/errors.js';
 import { CRM_PAGE_LIMIT, type CrmClient } from './crm-client.js';
 import type { CustomerModel, CustomerSegment } from './models.js';
@@ -13,31 +13,31 @@ export interface CustomersArgs {
 }
 
 /**
- * GraphQL cursors wrap the CRM's own cursor (`c:<crm cursor>`), or mark the end of the list
- * (`end`) when the CRM has no further page. Both are opaque to clients.
+ * GraphQL cursors wrap the CRM's own keyset cursor (after a customer id), or mark the end of
+ * the list (no CRM cursor) when the CRM has no further page: the CRM creates and deletes no
+ * customers through its API, so nothing can follow the last one. Both are opaque to clients.
  */
-const END = 'end';
-const encode = (crmCursor: string | null) => Buffer.from(crmCursor === null ? END : `c:${crmCursor}`, 'utf8').toString('base64url');
+const LIST = 'crm.customers';
+const END = '';
+const encode = (crmCursor: string | null) => encodeKeyCursor(LIST, [crmCursor ?? END]);
 
 function decode(after: string | null | undefined): { crmCursor?: string; end: boolean } {
   if (after == null) return { end: false };
-  const raw = Buffer.from(after, 'base64url').toString('utf8');
-  if (raw === END) return { end: true };
-  if (raw.startsWith('c:') && raw.length > 2) return { crmCursor: raw.slice(2), end: false };
-  throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+  const key = decodeKeyCursor(after, LIST, ['string']);
+  if (key === null) throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+  return key[0] === END ? { end: true } : { crmCursor: String(key[0]), end: false };
 }
 
 /** Validates `first` and `country`; returns `first` with its default. */
-function readFirst(args: CustomersArgs): number {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(ORIGIN, 'first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
+function readArgs(args: CustomersArgs): number {
+  const first = readFirst(args, ORIGIN);
   if (args.country != null && !/^[A-Z]{2}$/.test(args.country)) throw badInput(ORIGIN, 'country', 'country must be an ISO 3166-1 alpha-2 code such as DE');
   return first;
 }
 
 /** Walks the CRM's cursor pages (≤ 100 customers a call) until `first` customers are collected. */
 export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise<Connection<CustomerModel>> {
-  const first = readFirst(args);
+  const first = readArgs(args);
   const start = decode(args.after);
   if (start.end) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
 
@@ -64,7 +64,7 @@ export async function customerPage(crm: CrmClient, args: CustomersArgs): Promise
  * `after` answers an empty page.
  */
 export async function ownCustomerPage(load: (id: string) => Promise<CustomerModel | null>, customerId: string, args: CustomersArgs): Promise<Connection<CustomerModel>> {
-  const first = readFirst(args);
+  const first = readArgs(args);
   decode(args.after); // validates it: a cursor this field never handed out is BAD_USER_INPUT
   const own = args.after == null ? await load(customerId) : null;
   const matching = own && (args.segment == null || own.segment === args.segment) && (args.country == null || own.country === args.country) ? [own] : [];

@@ -7,4 +7,6 @@ export const mappers: Record<string, string> = {
   Order: '../models.js#OrderModel',
   OrderLine: '../models.js#OrderLineModel',
   Customer: '../models.js#CustomerRef',
+  OrderConnection: '../models.js#OrderConnectionModel',
+  ProductConnection: '../models.js#ProductConnectionModel',
 };

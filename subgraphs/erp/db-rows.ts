@@ -8,10 +8,18 @@ import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './mo
 export const STATUS_BY_CODE: Record<string, OrderStatus> = { D: 'DRAFT', A: 'APPROVED', S: 'SHIPPED', F: 'DELIVERED', X: 'CANCELLED' };
 export const CODE_BY_STATUS: Record<OrderStatus, string> = { DRAFT: 'D', APPROVED: 'A', SHIPPED: 'S', DELIVERED: 'F', CANCELLED: 'X' };
 
-export const ORDER_COLUMNS = 'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, o.currency_cd, o.total_cents';
+export const ORDER_COLUMNS =
+  'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, (extract(epoch FROM o.placed_at) * 1000000)::bigint AS placed_us, o.currency_cd, o.total_cents, o.version';
 export const PRODUCT_COLUMNS = 'p.product_id, p.sku, p.descr, p.list_price_cents, p.list_currency_cd, p.qty_on_hand';
 /** Newest first, with the surrogate key as tie-breaker so pages never overlap. */
 export const NEWEST_FIRST = 'o.placed_at DESC, o.order_id DESC';
+/**
+ * Rows after a keyset cursor's (placed_at in microseconds, order_id) in NEWEST_FIRST order, as a
+ * row comparison the (…, placed_at DESC, order_id DESC) indexes serve. The microseconds go back
+ * to a timestamptz through an interval: exact, unlike a round trip through the ISO string.
+ */
+export const placedBefore = (microsParam: string, idParam: string) =>
+  `(o.placed_at, o.order_id) < (timestamptz 'epoch' + ${microsParam}::bigint * interval '1 microsecond', ${idParam}::int)`;
 
 export interface OrderRow {
   order_id: number;
@@ -19,8 +27,11 @@ export interface OrderRow {
   cust_ref: string;
   status_cd: string;
   placed_at: Date | string;
+  /** bigint: a string from pg, a bigint from PGlite. */
+  placed_us: string | bigint | number;
   currency_cd: string;
   total_cents: number;
+  version: number;
 }
 export interface ProductRow {
   product_id: number;
@@ -47,9 +58,11 @@ export function toOrder(row: OrderRow): OrderModel {
     number: row.order_no,
     status,
     placedAt: new Date(row.placed_at).toISOString(),
+    placedAtMicros: Number(row.placed_us),
     customerId: row.cust_ref,
     currency: row.currency_cd,
     totalCents: Number(row.total_cents),
+    version: Number(row.version),
   };
 }
 

@@ -8,9 +8,11 @@ import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
+import { cancelOrder, type CancelRequest } from './db-cancel.js';
+import { countOrders, countOrdersOfCustomers, countProducts, listOrders, listProducts, ordersOfCustomers, type OrderFilter } from './db-lists.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
 import { salesSummary, type SalesSummaryQuery, type SalesSummaryRowModel } from './db-summary.js';
-import { CODE_BY_STATUS, NEWEST_FIRST, ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
+import { ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
 
 /**
  * The erp subgraph's one seam to the ERP database: opening, migrating and seeding it, and every
@@ -24,31 +26,32 @@ export interface ErpDb {
   productsByIds(ids: readonly string[]): Promise<ProductModel[]>;
   productsBySkus(skus: readonly string[]): Promise<ProductModel[]>;
   /**
-   * Newest first; `page.limit + 1` rows so the caller can tell whether there is a next page.
+   * Newest first, a keyset page: `page.limit + 1` rows after the cursor's key (db-lists.ts).
    * `customerId` set: only that customer's orders (a portal principal's list), same one statement.
    */
   listOrders(page: Page, filter: OrderFilter, customerId: string | null): Promise<OrderModel[]>;
+  /** How many orders `listOrders` pages through with the same filter and customer. */
+  countOrders(filter: OrderFilter, customerId: string | null): Promise<number>;
   /** One GROUP BY over a period's orders; `limit + 1` rows at most (see db-summary.ts). */
   salesSummary(query: SalesSummaryQuery): Promise<SalesSummaryRowModel[]>;
+  /** By product id, a keyset page of `page.limit + 1` rows. */
   listProducts(page: Page): Promise<ProductModel[]>;
+  countProducts(): Promise<number>;
   /** The same page of each customer's orders (newest first, `limit + 1` rows each), grouped by customer. */
   ordersOfCustomers(customerIds: readonly string[], page: Page, status: OrderStatus | null): Promise<Map<string, OrderModel[]>>;
+  /** Order counts per customer, one statement for the batch; a customer without orders is absent. */
+  countOrdersOfCustomers(customerIds: readonly string[], status: OrderStatus | null): Promise<Map<string, number>>;
   /** Validated request → approved order with reserved stock, in one transaction (see db-orders.ts). */
   createOrder(request: OrderRequest): Promise<OrderModel>;
+  /** Cancels an order at the expected version and releases its stock, in one transaction (see db-cancel.ts). */
+  cancelOrder(request: CancelRequest): Promise<OrderModel>;
   ping(): Promise<void>;
   statementCount(): number;
   resetStatementCount(): void;
   close(): Promise<void>;
 }
 
-/** What the root order list is narrowed to. */
-export interface OrderFilter {
-  status: OrderStatus | null;
-  /** Placed at or after (inclusive). */
-  placedAfter: Date | null;
-  /** Placed before (exclusive). */
-  placedBefore: Date | null;
-}
+export type { OrderFilter };
 
 export interface ErpDbOptions {
   databaseUrl: string | undefined;
@@ -82,7 +85,8 @@ export async function openErpDb(options: ErpDbOptions): Promise<OpenedErpDb> {
   }
 }
 
-function erpQueries(sql: Database): ErpDb {
+/** The typed queries over an open, migrated ERP database (tests use it on a connection of their own). */
+export function erpQueries(sql: Database): ErpDb {
   const orders = async (where: string, params: unknown[]) => {
     const { rows } = await sql.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${where}`, params);
     return rows.map(toOrder);
@@ -91,8 +95,6 @@ function erpQueries(sql: Database): ErpDb {
     const { rows } = await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE ${where}`, params);
     return rows.map(toProduct);
   };
-  const statusFilter = (status: OrderStatus | null, param: string) => (status ? `o.status_cd = ${param}` : 'TRUE');
-  const statusParams = (status: OrderStatus | null) => (status ? [CODE_BY_STATUS[status]] : []);
 
   return {
     async ordersByIds(ids) {
@@ -116,43 +118,15 @@ function erpQueries(sql: Database): ErpDb {
       return keys.length === 0 ? [] : products('p.product_id = ANY($1::int[])', [keys]);
     },
     productsBySkus: (skus) => products('p.sku = ANY($1::text[])', [skus]),
-    async listOrders(page, filter, customerId) {
-      const params: unknown[] = [page.limit + 1, page.offset, ...statusParams(filter.status)];
-      // Spelled out (not `$n IS NULL OR …`) so the planner can use the (cust_ref, placed_at) index.
-      const ownerFilter = customerId === null ? 'TRUE' : `o.cust_ref = $${params.push(customerId)}::text`;
-      const after = filter.placedAfter === null ? 'TRUE' : `o.placed_at >= $${params.push(filter.placedAfter.toISOString())}::timestamptz`;
-      const before = filter.placedBefore === null ? 'TRUE' : `o.placed_at < $${params.push(filter.placedBefore.toISOString())}::timestamptz`;
-      const { rows } = await sql.query<OrderRow>(
-        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${statusFilter(filter.status, '$3')} AND ${ownerFilter} AND ${after} AND ${before}
-         ORDER BY ${NEWEST_FIRST} LIMIT $1 OFFSET $2`,
-        params,
-      );
-      return rows.map(toOrder);
-    },
+    listOrders: (page, filter, customerId) => listOrders(sql, page, filter, customerId),
+    countOrders: (filter, customerId) => countOrders(sql, filter, customerId),
     salesSummary: (query) => salesSummary(sql, query),
-    async listProducts(page) {
-      const { rows } = await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p ORDER BY p.product_id LIMIT $1 OFFSET $2`, [page.limit + 1, page.offset]);
-      return rows.map(toProduct);
-    },
-    async ordersOfCustomers(customerIds, page, status) {
-      // One statement for every customer in the batch: rank each customer's orders, keep one page.
-      const { rows } = await sql.query<OrderRow & { rn: number }>(
-        `SELECT * FROM (
-           SELECT ${ORDER_COLUMNS}, row_number() OVER (PARTITION BY o.cust_ref ORDER BY ${NEWEST_FIRST}) AS rn
-           FROM orders o WHERE o.cust_ref = ANY($1::text[]) AND ${statusFilter(status, '$4')}
-         ) ranked
-         WHERE rn > $2 AND rn <= $2 + $3 ORDER BY cust_ref, rn`,
-        [customerIds, page.offset, page.limit + 1, ...statusParams(status)],
-      );
-      const grouped = new Map<string, OrderModel[]>();
-      for (const row of rows) {
-        const list = grouped.get(row.cust_ref) ?? [];
-        list.push(toOrder(row));
-        grouped.set(row.cust_ref, list);
-      }
-      return grouped;
-    },
+    listProducts: (page) => listProducts(sql, page),
+    countProducts: () => countProducts(sql),
+    ordersOfCustomers: (customerIds, page, status) => ordersOfCustomers(sql, customerIds, page, status),
+    countOrdersOfCustomers: (customerIds, status) => countOrdersOfCustomers(sql, customerIds, status),
     createOrder: (request) => placeOrder(sql, request),
+    cancelOrder: (request) => cancelOrder(sql, request),
     async ping() {
       await sql.ping();
     },

@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
-import { readPage, toConnection, type Connection, type PageArgs } from '../shared/connection.js';
+import { readPage, toConnection, withCount, type PageArgs } from '../shared/connection.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { ErpDb } from './db.js';
-import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
+import { CUSTOMER_ORDERS_KEYSET } from './keysets.js';
+import type { OrderConnectionModel, OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
 export interface CustomerOrdersArgs extends PageArgs {
@@ -16,7 +17,7 @@ export interface ErpLoaders {
   productById: DataLoader<string, ProductModel | null>;
   productBySku: DataLoader<string, ProductModel | null>;
   /** One page of one customer's orders; batched with every other customer asking for the same page. */
-  customerOrders(customerId: string, args: CustomerOrdersArgs): Promise<Connection<OrderModel>>;
+  customerOrders(customerId: string, args: CustomerOrdersArgs): Promise<OrderConnectionModel>;
 }
 
 function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
@@ -68,13 +69,27 @@ export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoa
     return byKey(skus, products, (product) => product.sku);
   });
 
+  // Totals of every customer asking with the same status are one GROUP BY.
+  const countLoaders = new Map<string, DataLoader<string, number>>();
+  const countOrders = (customerId: string, status: OrderStatus | null) => {
+    let loader = countLoaders.get(status ?? '');
+    if (!loader) {
+      loader = new DataLoader<string, number>(async (customerIds) => {
+        const counts = await db.countOrdersOfCustomers(customerIds, status);
+        return customerIds.map((id) => counts.get(id) ?? 0);
+      });
+      countLoaders.set(status ?? '', loader);
+    }
+    return loader.load(customerId);
+  };
+
   // Connection arguments differ between fields of one query; customers asking for the same
   // page (first, after, status) share one loader, so each distinct page is one statement.
   const pageLoaders = new Map<string, DataLoader<string, OrderModel[]>>();
   const customerOrders = async (customerId: string, args: CustomerOrdersArgs) => {
-    const page = readPage(args, ORIGIN);
+    const page = readPage(args, CUSTOMER_ORDERS_KEYSET, ORIGIN);
     const status = args.status ?? null;
-    const groupKey = `${page.limit}:${page.offset}:${status ?? ''}`;
+    const groupKey = JSON.stringify([page.limit, page.after, status]);
     let loader = pageLoaders.get(groupKey);
     if (!loader) {
       loader = new DataLoader<string, OrderModel[]>(async (customerIds) => {
@@ -89,7 +104,7 @@ export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoa
     }
     const rows = await loader.load(customerId);
     primeOrders(rows);
-    return toConnection(rows, page);
+    return withCount(toConnection(rows, page, CUSTOMER_ORDERS_KEYSET), () => countOrders(customerId, status));
   };
 
   return { orderById, orderByNumber, linesByOrderId, productById, productBySku, customerOrders };

@@ -1,3 +1,5 @@
+import type { CountedConnection } from '../shared/connection.js';
+
 /**
  * What the erp resolvers receive as parents: clean names, public ids, enum statuses and integer
  * cents. db.ts builds them from the legacy rows; nothing outside db.ts sees a legacy column.
@@ -23,6 +25,10 @@ export interface OrderModel {
   status: OrderStatus;
   /** ISO-8601 in UTC. */
   placedAt: string;
+  /** placedAt in microseconds since the epoch, as the ERP stores it: the key of keyset cursors. */
+  placedAtMicros: number;
+  /** Optimistic concurrency: starts at 1, incremented by every change (cancelOrder checks it). */
+  version: number;
   /** CRM customer id (`cus_0001`). */
   customerId: string;
   currency: string;
@@ -43,3 +49,7 @@ export interface OrderLineModel {
 export interface CustomerRef {
   id: string;
 }
+
+/** A page of orders (root list or one customer's), its total counted only when selected. */
+export type OrderConnectionModel = CountedConnection<OrderModel>;
+export type ProductConnectionModel = CountedConnection<ProductModel>;

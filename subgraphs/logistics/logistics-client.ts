@@ -37,8 +37,8 @@ export interface LogisticsClient {
   shipmentsByOrderNumbers(numbers: readonly string[]): Promise<ShipmentModel[]>;
   /** Every shipment to the customers (the portal's list). */
   shipmentsByCustomerIds(ids: readonly string[]): Promise<ShipmentModel[]>;
-  /** `limit` (≤ 100) shipments after the first `offset`, oldest first. */
-  listShipments(limit: number, offset: number): Promise<{ shipments: ShipmentModel[]; hasMore: boolean }>;
+  /** `limit` (≤ 100) shipments with an id after `afterId` (from the first when null), oldest first: the carrier's keyset. */
+  listShipments(limit: number, afterId: string | null): Promise<{ shipments: ShipmentModel[]; hasMore: boolean }>;
   /** Shipment counts per group over `[from, to)` of label creation, computed by the system. */
   shipmentStats(query: ShipmentStatsQuery): Promise<ShipmentStatsRow[]>;
   checkHealth(): Promise<void>;
@@ -59,8 +59,8 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
     shipmentsByIds: (ids) => batch('ids', ids),
     shipmentsByOrderNumbers: (numbers) => batch('orderNumbers', numbers),
     shipmentsByCustomerIds: (ids) => batch('customerIds', ids),
-    async listShipments(limit, offset) {
-      const { body } = await call<{ data: ShipmentModel[]; hasMore: boolean }>('GET', '/shipments', { query: { limit, offset } });
+    async listShipments(limit, afterId) {
+      const { body } = await call<{ data: ShipmentModel[]; hasMore: boolean }>('GET', '/shipments', { query: { limit, after: afterId ?? undefined } });
       return { shipments: body.data, hasMore: body.hasMore };
     },
     async shipmentStats({ from, to, groupBy, customerId }) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, newestFirst, ticketsOf } from '../../test/helpers/expected.js';
 import type { SeedTicket } from '../../systems/seed/types.js';
+import { encodeKeyCursor } from '../shared/cursor.js';
 import { startSupport, type SupportProcesses } from '../../test/helpers/subgraphs/support.js';
 
 let support: SupportProcesses;
@@ -248,7 +249,10 @@ describe('support subgraph reads', () => {
     const cases: Array<[string, string]> = [
       ['{ tickets(first: 1001) { nodes { id } } }', 'first'],
       ['{ tickets(after: "bm9wZQ") { nodes { id } } }', 'after'],
-      [`{ tickets(after: "${Buffer.from('d:garbage').toString('base64url')}") { nodes { id } } }`, 'after'],
+      // Well-formed for the subgraph, but the desk refuses the cursor inside it.
+      [`{ tickets(after: "${encodeKeyCursor('support.tickets', ['garbage'])}") { nodes { id } } }`, 'after'],
+      // A cursor of another list (one customer's tickets) is refused before the desk is asked.
+      [`{ tickets(after: "${encodeKeyCursor('support.customer.tickets', ['2026-01-01T00:00:00.000Z', 'tkt_000001'])}") { nodes { id } } }`, 'after'],
     ];
     for (const [text, field] of cases) {
       const response = await query(text);

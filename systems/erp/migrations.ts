@@ -70,4 +70,12 @@ export const ERP_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE orders ADD CONSTRAINT orders_idempotency_key_key UNIQUE (idempotency_key);
     `,
   },
+  {
+    version: 3,
+    name: 'order versions',
+    sql: /* SQL */ `
+      -- Optimistic concurrency for order changes (cancellation): a writer names the version it read.
+      ALTER TABLE orders ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
+    `,
+  },
 ];

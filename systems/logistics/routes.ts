@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ShipmentStatus } from '../seed/types.js';
-import { STATUSES, type ShipmentStore } from './store.js';
+import { SHIPMENT_ID, STATUSES, type ShipmentStore } from './store.js';
 import { readStatsQuery } from '../shared/stats-query.js';
 import { STATS_GROUPINGS, shipmentStats } from './stats.js';
 import type { WebhookSender } from './webhooks.js';
@@ -40,12 +40,20 @@ function readKeys(param: string, raw: string | string[]): string[] {
   return keys;
 }
 
-function readInteger(query: Query, field: 'limit' | 'offset', fallback: number, max: number): number {
-  const raw = query[field];
+function readLimit(query: Query, fallback: number, max: number): number {
+  const raw = query.limit;
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= (field === 'limit' ? 1 : 0) && value <= max)) throw new ValidationError(field, `${field} must be an integer up to ${max}`);
+  if (!(value >= 1 && value <= max)) throw new ValidationError('limit', `limit must be an integer up to ${max}`);
   return value;
+}
+
+/** `after`: the id of the last shipment of the previous page (the list's keyset cursor). */
+function readAfter(query: Query): string | undefined {
+  const raw = query.after;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !SHIPMENT_ID.test(raw)) throw new ValidationError('after', 'after must be a shipment id such as shp_000001');
+  return raw;
 }
 
 function text(body: Record<string, unknown>, field: string, required: boolean): string | null {
@@ -94,7 +102,8 @@ export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStor
       if (param === 'ids') return { data: store.byIds(readKeys(param, query[param]!)) };
       if (param === 'orderNumbers') return { data: store.byOrderNumbers(readKeys(param, query[param]!)) };
       if (param === 'customerIds') return { data: store.byCustomerIds(readKeys(param, query[param]!)) };
-      const page = store.list(readInteger(query, 'limit', 50, 100), readInteger(query, 'offset', 0, 1e9));
+      if (query.offset !== undefined) throw new ValidationError('offset', 'offset is not supported: pass after, the last id of the previous page');
+      const page = store.list(readLimit(query, 50, 100), readAfter(query));
       return { data: page.shipments, hasMore: page.hasMore };
     }),
   );

@@ -39,9 +39,17 @@ describe('logistics system', () => {
     expect(await http('GET', `${url}/shipments?ids=${tooMany}`, { headers: auth })).toMatchObject({ status: 400, body: { error: { code: 'validation', field: 'ids' } } });
   });
 
-  it('pages the whole list in id order', async () => {
-    const page = await http('GET', `${url}/shipments?limit=3&offset=1`, { headers: auth });
+  it('pages the whole list in id order, after the last id of the previous page', async () => {
+    const page = await http('GET', `${url}/shipments?limit=3&after=${dataset.shipments[0]!.id}`, { headers: auth });
     expect(page.body).toEqual({ data: dataset.shipments.slice(1, 4), hasMore: true });
+    const last = dataset.shipments.at(-1)!.id;
+    expect((await http('GET', `${url}/shipments?limit=3&after=${last}`, { headers: auth })).body).toEqual({ data: [], hasMore: false });
+    for (const [query, field] of [
+      ['after=7', 'after'],
+      ['offset=1', 'offset'],
+    ]) {
+      expect(await http('GET', `${url}/shipments?limit=3&${query}`, { headers: auth })).toMatchObject({ status: 400, body: { error: { code: 'validation', field } } });
+    }
   });
 
   it('records a carrier status update, validates it, and keeps it across a restart', async () => {

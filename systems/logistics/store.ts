@@ -23,6 +23,10 @@ interface StoreFile {
 }
 
 const shipmentId = (n: number) => `shp_${String(n).padStart(6, '0')}`;
+/** `shp_000042` → 42; the ids' numbers, not their spelling, order them (past shp_999999 too). */
+const shipmentNumber = (id: string) => Number(id.slice('shp_'.length));
+/** What a shipment id looks like, checked before it is used as a list's key. */
+export const SHIPMENT_ID = /^shp_\d{6,9}$/;
 
 /**
  * The carrier system's data: an in-memory index over one JSON file, written to a temp file and
@@ -80,9 +84,16 @@ export class ShipmentStore {
     return this.data.shipments;
   }
 
-  /** In id order (oldest first), `limit` after the first `offset`. */
-  list(limit: number, offset: number): { shipments: Shipment[]; hasMore: boolean } {
-    return { shipments: this.data.shipments.slice(offset, offset + limit), hasMore: this.data.shipments.length > offset + limit };
+  /**
+   * In id order (oldest first), `limit` shipments with an id after `afterId` (from the first
+   * when unset). A keyset, not an offset: shipments created meanwhile only add to the end.
+   */
+  list(limit: number, afterId: string | undefined): { shipments: Shipment[]; hasMore: boolean } {
+    const after = afterId === undefined ? 0 : shipmentNumber(afterId);
+    // Shipments are appended in number order, so the first one past the key starts the page.
+    const start = this.data.shipments.findIndex((shipment) => shipmentNumber(shipment.id) > after);
+    if (start < 0) return { shipments: [], hasMore: false };
+    return { shipments: this.data.shipments.slice(start, start + limit), hasMore: this.data.shipments.length > start + limit };
   }
 
   async create(input: NewShipment): Promise<Shipment> {

@@ -1,6 +1,7 @@
-import { readPage, toConnection } from '../../shared/connection.js';
+import { readPage, toConnection, withCount } from '../../shared/connection.js';
 import { assertCustomer, ownRow } from '../../shared/row-rules.js';
-import type { CustomerResolvers, OrderResolvers } from '../__generated__/resolvers-types.js';
+import type { CustomerResolvers, InvoiceConnectionResolvers, OrderResolvers } from '../__generated__/resolvers-types.js';
+import { CUSTOMER_INVOICES_KEYSET } from '../keysets.js';
 import { paymentStatusOf, type InvoiceModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 
@@ -24,9 +25,10 @@ export const Customer: CustomerResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   async invoices(customer, args, { principal, loaders }) {
     assertCustomer(principal, customer.id, ORIGIN, 'invoices');
-    const page = readPage(args, ORIGIN);
-    const rows = await loaders.invoicesByCustomer.load({ crmRef: customer.id, ...page, status: args.status ?? null });
-    return toConnection(rows, page);
+    const page = readPage(args, CUSTOMER_INVOICES_KEYSET, ORIGIN);
+    const status = args.status ?? null;
+    const rows = await loaders.invoicesByCustomer.load({ crmRef: customer.id, ...page, status });
+    return withCount(toConnection(rows, page, CUSTOMER_INVOICES_KEYSET), () => loaders.invoiceCountByCustomer.load({ crmRef: customer.id, status }));
   },
   balance: async (customer, _args, { principal, loaders }) => {
     assertCustomer(principal, customer.id, ORIGIN, 'balance');
@@ -37,3 +39,6 @@ export const Customer: CustomerResolvers = {
     return (await loaders.accountByCrmRef.load(customer.id))?.creditLimit ?? null;
   },
 };
+
+// Counted only when a client selects totalCount (see CountedConnection).
+export const InvoiceConnection: InvoiceConnectionResolvers = { totalCount: (connection) => connection.count() };

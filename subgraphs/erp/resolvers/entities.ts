@@ -1,6 +1,13 @@
 import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow } from '../../shared/row-rules.js';
-import type { CustomerResolvers, OrderLineResolvers, OrderResolvers, ProductResolvers } from '../__generated__/resolvers-types.js';
+import type {
+  CustomerResolvers,
+  OrderConnectionResolvers,
+  OrderLineResolvers,
+  OrderResolvers,
+  ProductConnectionResolvers,
+  ProductResolvers,
+} from '../__generated__/resolvers-types.js';
 import type { OrderModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 
@@ -39,3 +46,7 @@ export const Customer: CustomerResolvers = {
     return loaders.customerOrders(customer.id, args);
   },
 };
+
+// Counted only when a client selects totalCount (see CountedConnection).
+export const OrderConnection: OrderConnectionResolvers = { totalCount: (connection) => connection.count() };
+export const ProductConnection: ProductConnectionResolvers = { totalCount: (connection) => connection.count() };

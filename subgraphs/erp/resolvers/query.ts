@@ -1,7 +1,8 @@
 import { aggregateAnswer, customerRef, readGroupBy, readOptionalDateTime, readPeriod, readRowLimit } from '../../shared/aggregates.js';
-import { readPage, toConnection } from '../../shared/connection.js';
+import { readPage, toConnection, withCount } from '../../shared/connection.js';
 import { money } from '../../shared/money.js';
 import { assertCustomer, ownRow, restrictedCustomer } from '../../shared/row-rules.js';
+import { ORDERS_KEYSET, PRODUCTS_KEYSET } from '../keysets.js';
 import type { MutationResolvers, OrderStatus, QueryOrdersArgs, QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { OrderFilter } from '../db.js';
 import { ORIGIN } from '../origin.js';
@@ -19,26 +20,26 @@ export const Query: QueryResolvers = {
   // Products are a public catalogue: no row-level rule.
   product: (_root, { sku }, { loaders }) => loaders.productBySku.load(sku),
   products: async (_root, args, { db, provenance }) => {
-    const page = readPage(args, ORIGIN);
-    return toConnection(
-      await provenance.read(
-        'Product',
-        (rows) => rows.length,
-        () => db.listProducts(page),
-      ),
-      page,
+    const page = readPage(args, PRODUCTS_KEYSET, ORIGIN);
+    const rows = await provenance.read(
+      'Product',
+      (found) => found.length,
+      () => db.listProducts(page),
     );
+    return withCount(toConnection(rows, page, PRODUCTS_KEYSET), () => db.countProducts());
   },
   // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
   order: async (_root, { number }, { principal, loaders }) => ownRow(principal, await loaders.orderByNumber.load(number), (order) => order.customerId, ORIGIN, 'order'),
   orders: async (_root, args, { principal, db, provenance }) => {
-    const page = readPage(args, ORIGIN);
+    const page = readPage(args, ORDERS_KEYSET, ORIGIN);
+    const filter = orderFilter(args);
+    const customerId = restrictedCustomer(principal);
     const rows = await provenance.read(
       'Order',
       (found) => found.length,
-      () => db.listOrders(page, orderFilter(args), restrictedCustomer(principal)),
+      () => db.listOrders(page, filter, customerId),
     );
-    return toConnection(rows, page);
+    return withCount(toConnection(rows, page, ORDERS_KEYSET), () => db.countOrders(filter, customerId));
   },
   // Checked before the statement; the grouping is the ERP's, the customer's fields the CRM's.
   salesSummary: async (_root, args, { principal, db, provenance }) => {
@@ -74,4 +75,7 @@ export const Mutation: MutationResolvers = {
     assertCustomer(principal, input.customerId, ORIGIN, 'orders', { field: 'input.customerId' });
     return db.createOrder(validateCreateOrder(input));
   },
+  // The owner is known only once the order is locked: the rule runs inside the transaction.
+  cancelOrder: (_root, { number, expectedVersion }, { principal, db }) =>
+    db.cancelOrder({ number, expectedVersion, authorize: (order) => assertCustomer(principal, order.customerId, ORIGIN, 'order') }),
 };

@@ -116,7 +116,11 @@ export type OrderTicketsArgs = {
 /** Where a page of a list ends and whether another follows (cursor pagination). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the page's last item, for the next page's `after`; null when the page is empty. */
+  /**
+   * Opaque cursor of the page's last item, for the next page's `after`; null when the page is
+   * empty. It names the item's place in the list's order, not a position, so rows added or removed
+   * before it do not move the next page. A cursor of another list is BAD_USER_INPUT.
+   */
   endCursor: Maybe<Scalars['String']['output']>;
   /** True when a next page exists: ask again with `after` set to `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];

@@ -1,34 +1,38 @@
+import { readFirst, readPage, sliceConnection, type Connection } from '../../shared/connection.js';
+import { decodeKeyCursor, encodeKeyCursor } from '../../shared/cursor.js';
 import { badInput } from '../../shared/errors.js';
-import { readPage, sliceConnection, type Connection } from '../../shared/connection.js';
 import type { QueryTicketsArgs } from '../__generated__/resolvers-types.js';
 import type { SupportLoaders } from '../loaders.js';
+import { REQUESTER_TICKETS_KEYSET, sortedNewestFirst } from '../keysets.js';
 import type { TicketModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 import type { SupportClient } from '../support-client.js';
 
 /** The desk serves at most this many tickets per list page. */
 const DESK_PAGE_SIZE = 100;
-const END = 'end';
+const LIST = 'support.tickets';
+/** In place of a desk cursor after the oldest ticket. */
+const END = '';
 
 /**
- * Root-list cursors wrap the desk's own keyset cursor, so a page costs ⌈first/100⌉ desk calls
- * wherever it starts and stays stable while new tickets arrive at the front. The cursor after the
- * oldest ticket is `end`: nothing can come after it, as new tickets are always the newest.
+ * Root-list cursors wrap the desk's own keyset cursor (after a ticket's createdAt and id), so a
+ * page costs ⌈first/100⌉ desk calls wherever it starts and stays stable while new tickets arrive
+ * at the front. The cursor after the oldest ticket wraps no desk cursor: nothing can come after
+ * it, as new tickets are always the newest and the desk deletes none.
  */
 function encodeListCursor(deskCursor: string | null): string {
-  return Buffer.from(deskCursor === null ? END : `d:${deskCursor}`, 'utf8').toString('base64url');
+  return encodeKeyCursor(LIST, [deskCursor ?? END]);
 }
 
 function decodeListCursor(after: string): string | null {
-  const decoded = Buffer.from(after, 'base64url').toString('utf8');
-  if (decoded === END) return null;
-  if (decoded.startsWith('d:') && decoded.length > 2) return decoded.slice(2);
-  throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+  const key = decodeKeyCursor(after, LIST, ['string']);
+  if (key === null) throw badInput(ORIGIN, 'after', 'after is not a cursor returned by this field');
+  return key[0] === END ? null : String(key[0]);
 }
 
 /** `Query.tickets`: walks the desk's cursor pages until `first` tickets are collected. */
 export async function listTickets(client: SupportClient, args: QueryTicketsArgs): Promise<Connection<TicketModel>> {
-  const { limit } = readPage({ first: args.first }, ORIGIN);
+  const limit = readFirst(args, ORIGIN);
   let cursor: string | undefined;
   if (args.after != null) {
     const deskCursor = decodeListCursor(args.after);
@@ -57,11 +61,11 @@ export async function listTickets(client: SupportClient, args: QueryTicketsArgs)
 
 /**
  * `Query.tickets` for a principal restricted to one requester: that requester's tickets from one
- * batched desk call, filtered and paged in memory (offset cursors, like the per-customer lists).
+ * batched desk call, filtered and paged in memory (keyset cursors, like the per-customer lists).
  */
 export async function listRequesterTickets(loaders: SupportLoaders, requesterEmail: string, args: QueryTicketsArgs): Promise<Connection<TicketModel>> {
-  const page = readPage(args, ORIGIN);
+  const page = readPage(args, REQUESTER_TICKETS_KEYSET, ORIGIN);
   const all = await loaders.ticketsByRequesterEmail.load(requesterEmail);
   const matching = all.filter((ticket) => (args.status == null || ticket.status === args.status) && (args.priority == null || ticket.priority === args.priority));
-  return sliceConnection(matching, page);
+  return sliceConnection(sortedNewestFirst(matching), page, REQUESTER_TICKETS_KEYSET, 'desc');
 }

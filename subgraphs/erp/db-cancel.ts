@@ -1,0 +1,75 @@
+import { subgraphError } from '../shared/errors.js';
+import type { Database, Queryable } from '../shared/sql.js';
+import { ORDER_COLUMNS, STATUS_BY_CODE, toOrder, type OrderRow } from './db-rows.js';
+import type { OrderModel } from './models.js';
+import { ORIGIN } from './origin.js';
+
+/**
+ * Order cancellation against the ERP tables (split from db-orders.ts to keep files short).
+ * `extensions.reason` tells apart the CONFLICTs a client handles differently: a stale version
+ * (read the order again, then decide) and a status no cancellation can leave (give up).
+ */
+export interface CancelRequest {
+  number: string;
+  expectedVersion: number;
+  /**
+   * The row-level rule, applied to the locked order before anything changes (throws FORBIDDEN
+   * for another customer's order); the owner is known only after loading.
+   */
+  authorize(order: OrderModel): void;
+}
+
+/** Stable values of `extensions.reason` on cancelOrder's CONFLICT. */
+export const CANCEL_CONFLICT = {
+  staleVersion: 'STALE_VERSION',
+  alreadyCancelled: 'ALREADY_CANCELLED',
+  alreadyShipped: 'ALREADY_SHIPPED',
+} as const;
+
+/** Codes a cancellation may leave: D (never reserved stock) and A (reserved stock to release). */
+const CANCELLABLE = new Set(['D', 'A']);
+
+async function lockOrder(tx: Queryable, number: string): Promise<OrderRow | undefined> {
+  const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.order_no = $1 FOR UPDATE`, [number]);
+  return rows[0];
+}
+
+function refuseState(row: OrderRow): void {
+  if (CANCELLABLE.has(row.status_cd)) return;
+  const status = STATUS_BY_CODE[row.status_cd] ?? row.status_cd;
+  const reason = row.status_cd === 'X' ? CANCEL_CONFLICT.alreadyCancelled : CANCEL_CONFLICT.alreadyShipped;
+  throw subgraphError('CONFLICT', `Order ${row.order_no} is ${status} and can no longer be cancelled`, ORIGIN, { field: 'number', reason, status });
+}
+
+async function cancelLocked(tx: Queryable, request: CancelRequest): Promise<OrderModel> {
+  const row = await lockOrder(tx, request.number);
+  if (!row) throw subgraphError('NOT_FOUND', `No order ${request.number}`, ORIGIN, { field: 'number' });
+  request.authorize(toOrder(row));
+  refuseState(row);
+  if (Number(row.version) !== request.expectedVersion) {
+    throw subgraphError('CONFLICT', 'the order changed since it was read; read it again and retry', ORIGIN, {
+      field: 'expectedVersion',
+      reason: CANCEL_CONFLICT.staleVersion,
+      currentVersion: Number(row.version),
+    });
+  }
+  // Only an approved order holds a reservation (createOrder reserves on approval); a draft never did.
+  if (row.status_cd === 'A') {
+    await tx.query(
+      `UPDATE products p SET qty_on_hand = p.qty_on_hand + l.qty
+       FROM (SELECT product_id, sum(qty)::int AS qty FROM order_lines WHERE order_id = $1 GROUP BY product_id) l
+       WHERE p.product_id = l.product_id`,
+      [row.order_id],
+    );
+  }
+  const { rows } = await tx.query<OrderRow>(`UPDATE orders AS o SET status_cd = 'X', version = o.version + 1 WHERE o.order_id = $1 RETURNING ${ORDER_COLUMNS}`, [row.order_id]);
+  return toOrder(rows[0]!);
+}
+
+/**
+ * One transaction: lock the order row (a concurrent cancel or change waits, then sees the new
+ * version), check owner, status and version, release the reserved stock, mark it cancelled.
+ */
+export function cancelOrder(sql: Database, request: CancelRequest): Promise<OrderModel> {
+  return sql.transaction((tx) => cancelLocked(tx, request));
+}
