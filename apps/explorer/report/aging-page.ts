@@ -1,4 +1,4 @@
-import { createElement as h } from 'react';
+import { createElement as h, useState } from 'react';
 import { ReportReceivablesAgingDocument, type AgingBucket, type ReportReceivablesAgingQuery } from '../../../schema/operations/reporting/__generated__/graphql.js';
 import { Chart } from './chart.js';
 import { runOperation } from './client.js';
@@ -25,42 +25,67 @@ const COLUMNS: Column<AgingRow>[] = [
   { key: 'amountDue', label: 'Amount due', value: (row) => row.amountDue.amount },
 ];
 
+/** Short enough to stand under a bar. */
+const BUCKET_TICKS: Record<AgingBucket, string> = { CURRENT: 'current', DAYS_1_30: '1–30', DAYS_31_60: '31–60', DAYS_61_90: '61–90', OVER_90: '> 90' };
+
 export function AgingPage({ token }: { token: string }) {
-  const aging = useLoad(token ? () => runOperation(ReportReceivablesAgingDocument, {}, token) : undefined, token);
+  // Empty: now. A date ages at its midnight UTC, as billing reads a date alone.
+  const [asOf, setAsOf] = useState('');
+  const [draft, setDraft] = useState('');
+  const aging = useLoad(token ? () => runOperation(ReportReceivablesAgingDocument, asOf ? { asOf } : {}, token) : undefined, `${token}|${asOf}`);
   const answer = aging.state === 'done' ? aging.loaded.data?.receivablesAging : undefined;
   const rows = answer?.buckets ?? [];
   const currencies = [...new Set(rows.map((row) => row.currency))].sort();
   const buckets = Object.keys(BUCKETS) as AgingBucket[];
   return h(
-    Panel,
-    { id: 'aging', title: answer ? `Receivables aging at ${answer.asOf.slice(0, 10)}` : 'Receivables aging', systems: ['billing'], state: aging },
+    'div',
+    null,
     h(
-      'div',
-      { className: 'report-charts' },
-      ...currencies.map((currency) =>
-        h(Chart, {
-          key: currency,
-          title: `Amount due by days past due, ${currency}`,
-          kind: 'bars',
-          categories: buckets.map((bucket) => BUCKETS[bucket]),
-          series: [
-            {
-              label: `amount due (${currency})`,
-              values: buckets.map((bucket) => {
-                const row = rows.find((candidate) => candidate.currency === currency && candidate.bucket === bucket);
-                return row ? Number(row.amountDue.amount) : 0;
-              }),
-            },
-          ],
-        }),
-      ),
+      'form',
+      {
+        className: 'report-period',
+        onSubmit: (event: { preventDefault(): void }) => {
+          event.preventDefault();
+          setAsOf(draft);
+        },
+      },
+      h('label', { htmlFor: 'report-as-of' }, 'Age at'),
+      h('input', { id: 'report-as-of', type: 'date', value: draft, onChange: (event: { target: { value: string } }) => setDraft(event.target.value) }),
+      h('button', { type: 'submit' }, 'Age'),
+      h('span', { className: 'report-hint' }, 'Empty: now. Invoices issued by then, less the payments received by then.'),
     ),
-    h(DataTable<AgingRow>, {
-      caption: 'Amount due per bucket and currency',
-      filename: `receivables-aging-${answer?.asOf.slice(0, 10) ?? 'now'}`,
-      columns: COLUMNS,
-      rows,
-      display: { amountDue: (row) => formatAmount(row.amountDue.amount) },
-    }),
+    h(
+      Panel,
+      { id: 'aging', title: answer ? `Receivables aging at ${answer.asOf.slice(0, 10)}` : 'Receivables aging', systems: ['billing'], state: aging },
+      h(
+        'div',
+        { className: 'report-charts' },
+        ...currencies.map((currency) =>
+          h(Chart, {
+            key: currency,
+            title: `Amount due by days past due, ${currency}`,
+            kind: 'bars',
+            categories: buckets.map((bucket) => BUCKET_TICKS[bucket]),
+            series: [
+              {
+                label: `amount due (${currency})`,
+                values: buckets.map((bucket) => {
+                  const row = rows.find((candidate) => candidate.currency === currency && candidate.bucket === bucket);
+                  return row ? Number(row.amountDue.amount) : 0;
+                }),
+              },
+            ],
+          }),
+        ),
+      ),
+      answer &&
+        h(DataTable<AgingRow>, {
+          caption: 'Amount due per bucket and currency',
+          filename: `receivables-aging-${answer?.asOf.slice(0, 10) ?? 'now'}`,
+          columns: COLUMNS,
+          rows,
+          display: { amountDue: (row) => formatAmount(row.amountDue.amount) },
+        }),
+    ),
   );
 }

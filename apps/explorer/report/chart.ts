@@ -29,12 +29,18 @@ export function Chart({ title, categories, series, kind }: ChartProps) {
     const bars = kind === 'bars' ? uPlot.paths.bars!({ size: [0.6, 80] }) : undefined;
     const options: uPlot.Options = {
       title,
-      width: 620,
-      height: 280,
-      scales: { x: { time: false, range: [-0.5, categories.length - 0.5] } },
+      width: 420,
+      height: 220,
+      // The values are in the table below: the legend names the series only.
+      legend: { live: false },
+      scales: {
+        x: { time: false, range: [-0.5, categories.length - 0.5] },
+        // Bars stand on zero; lines use the range of their values.
+        ...(kind === 'bars' ? { y: { range: (_chart: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1] } } : {}),
+      },
       axes: [
-        { values: (_chart, splits) => splits.map((split) => (Number.isInteger(split) ? (categories[split] ?? '') : '')), space: 40 },
-        { size: 80, values: (_chart, splits) => splits.map((split) => split.toLocaleString('en')) },
+        { values: (_chart, splits) => splits.map((split) => (Number.isInteger(split) ? (categories[split] ?? '') : '')), space: kind === 'bars' ? 30 : 64 },
+        { size: 84, values: (_chart, splits) => splits.map((split) => split.toLocaleString('en')) },
       ],
       series: [
         {},

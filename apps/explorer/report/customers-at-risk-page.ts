@@ -110,17 +110,24 @@ export function CustomersAtRiskPage({ token }: { token: string }) {
     h(
       Panel,
       { id: 'customers-at-risk', title: 'Customers with open high-priority tickets and overdue invoices', systems: ['support', 'billing', 'crm'], state: combined },
-      h(DataTable<CustomerRisk>, { caption: 'Customers at risk', filename: 'customers-at-risk', columns: RISK_COLUMNS, rows: risks, rowKey: (row) => row.id }),
+      // Both lists are needed: without one, no customer can be said to be in both.
+      tickets.state === 'done' && tickets.loaded.data && invoices.state === 'done' && invoices.loaded.data
+        ? h(DataTable<CustomerRisk>, { caption: 'Customers at risk', filename: 'customers-at-risk', columns: RISK_COLUMNS, rows: risks, rowKey: (row) => row.id })
+        : h('p', { className: 'report-hint' }, 'Not computed: it needs both the tickets and the overdue invoices.'),
     ),
     h(
       Panel,
       { id: 'high-priority-tickets', title: 'Open high-priority tickets', systems: ['support', 'crm'], state: tickets },
-      h(DataTable<Ticket>, { caption: 'Open HIGH and URGENT tickets', filename: 'open-high-priority-tickets', columns: TICKET_COLUMNS, rows: ticketList, limit: 200 }),
+      tickets.state === 'done' &&
+        tickets.loaded.data &&
+        h(DataTable<Ticket>, { caption: 'Open HIGH and URGENT tickets', filename: 'open-high-priority-tickets', columns: TICKET_COLUMNS, rows: ticketList, limit: 200 }),
     ),
     h(
       Panel,
       { id: 'overdue-invoices', title: 'Overdue invoices', systems: ['billing', 'crm'], state: invoices },
-      h(DataTable<Invoice>, { caption: 'Invoices past due and not paid', filename: 'overdue-invoices', columns: INVOICE_COLUMNS, rows: invoiceList, limit: 200 }),
+      invoices.state === 'done' &&
+        invoices.loaded.data &&
+        h(DataTable<Invoice>, { caption: 'Invoices past due and not paid', filename: 'overdue-invoices', columns: INVOICE_COLUMNS, rows: invoiceList, limit: 200 }),
     ),
   );
 }

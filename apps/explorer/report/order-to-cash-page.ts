@@ -56,14 +56,16 @@ export function OrderToCashPage({ token }: { token: string }) {
     Panel,
     { id: 'order-to-cash', title: 'Order-to-cash consistency', systems: ['erp', 'billing', 'logistics'], state: orders },
     h('p', { className: 'report-hint' }, `${loaded?.data?.length ?? 0} orders read from the ERP, each with its invoice and parcels.`),
-    h(DataTable<CheckResult>, { caption: 'Checks', filename: 'order-to-cash-checks', columns: SUMMARY_COLUMNS, rows: results, rowKey: (result) => result.check.id }),
-    h(DataTable<FlaggedOrder>, {
-      caption: 'Orders flagged',
-      filename: 'order-to-cash-orders',
-      columns: ORDER_COLUMNS,
-      rows: flagged,
-      limit: 200,
-      display: { total: (row) => formatAmount(row.order.total.amount) },
-    }),
+    loaded?.data &&
+      h(DataTable<CheckResult>, { caption: 'Checks', filename: 'order-to-cash-checks', columns: SUMMARY_COLUMNS, rows: results, rowKey: (result) => result.check.id }),
+    loaded?.data &&
+      h(DataTable<FlaggedOrder>, {
+        caption: 'Orders flagged',
+        filename: 'order-to-cash-orders',
+        columns: ORDER_COLUMNS,
+        rows: flagged,
+        limit: 200,
+        display: { total: (row) => formatAmount(row.order.total.amount) },
+      }),
   );
 }

@@ -62,22 +62,16 @@ export function Panel({ id, title, systems, state, notes = [], children }: Panel
   );
 }
 
+/** `As of 2026-12-06 07:21:03 UTC (billing, erp)`: systems whose oldest values were fetched in the same second share a time. */
 function AsOfLine({ sources }: { sources: Source[] }) {
   const lines = asOfBySystem(sources);
   if (lines.length === 0) return h('p', { className: 'report-as-of' }, 'As of: no system answered this figure.');
-  return h(
-    'p',
-    { className: 'report-as-of' },
-    'As of ',
-    ...lines.map((line, index) =>
-      h(
-        'span',
-        { key: line.system, 'data-system': line.system },
-        index > 0 ? '; ' : '',
-        `${utcTime(line.fetchedAt)} (${line.system}${line.staleIfError ? ', stale: the system failed' : line.fromCache ? ', partly cached' : ''})`,
-      ),
-    ),
-  );
+  const byTime = new Map<string, string[]>();
+  for (const line of lines) {
+    const label = `${line.system}${line.staleIfError ? ', stale: the system failed' : line.fromCache ? ', partly cached' : ''}`;
+    byTime.set(utcTime(line.fetchedAt), [...(byTime.get(utcTime(line.fetchedAt)) ?? []), label]);
+  }
+  return h('p', { className: 'report-as-of' }, `As of ${[...byTime].map(([time, systems]) => `${time} (${systems.join(', ')})`).join('; ')}`);
 }
 
 function ProblemNotices({ problems }: { problems: Problems }) {

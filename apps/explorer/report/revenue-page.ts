@@ -9,7 +9,7 @@ import { Chart } from './chart.js';
 import { runOperation } from './client.js';
 import type { Column } from './csv.js';
 import { formatAmount, fromCents, totalsByCurrency } from './money.js';
-import { DataTable, Panel, useLoad } from './panel.js';
+import { DataTable, Panel, useLoad, type LoadState } from './panel.js';
 
 /**
  * Revenue by month: what billing invoiced, was paid and is still owed per month of issue and
@@ -56,6 +56,11 @@ export function defaultPeriod(now = new Date()): { from: string; to: string } {
   const year = now.getUTCFullYear();
   const nextMonth = new Date(Date.UTC(year, now.getUTCMonth() + 1, 1));
   return { from: `${year - 2}-01-01`, to: nextMonth.toISOString().slice(0, 10) };
+}
+
+/** An empty table would read as "no revenue": without billing's answer there is none to show. */
+function revenueAnswered(state: LoadState<ReportRevenueByMonthQuery>): boolean {
+  return state.state === 'done' && Boolean(state.loaded.data?.revenue);
 }
 
 function revenueLines(rows: readonly RevenueRow[]): RevenueLine[] {
@@ -128,9 +133,14 @@ export function RevenuePage({ token }: { token: string }) {
         },
       },
       h('label', { htmlFor: 'report-from' }, 'From'),
-      h('input', { id: 'report-from', type: 'date', value: draft.from, onChange: (event: { target: { value: string } }) => setDraft({ ...draft, from: event.target.value }) }),
+      h('input', {
+        id: 'report-from',
+        type: 'date',
+        value: draft.from,
+        onChange: (event: { target: { value: string } }) => setDraft((last) => ({ ...last, from: event.target.value })),
+      }),
       h('label', { htmlFor: 'report-to' }, 'to (exclusive)'),
-      h('input', { id: 'report-to', type: 'date', value: draft.to, onChange: (event: { target: { value: string } }) => setDraft({ ...draft, to: event.target.value }) }),
+      h('input', { id: 'report-to', type: 'date', value: draft.to, onChange: (event: { target: { value: string } }) => setDraft((last) => ({ ...last, to: event.target.value })) }),
       h('button', { type: 'submit' }, 'Show period'),
       h('span', { className: 'report-hint' }, `Months are UTC; each currency stands alone (no conversion).`),
     ),
@@ -138,26 +148,29 @@ export function RevenuePage({ token }: { token: string }) {
       Panel,
       { id: 'revenue', title: 'Revenue by month', systems: ['billing'], state: revenue, notes: truncated ? ['More months exist than one answer holds: narrow the period.'] : [] },
       lines.length > 0 ? h(RevenueCharts, { lines }) : null,
-      h(DataTable<RevenueLine>, {
-        caption: `Invoiced, paid and outstanding per month, ${period.from} to ${period.to}`,
-        filename: `revenue-by-month-${period.from}-${period.to}`,
-        columns: REVENUE_COLUMNS,
-        rows: lines,
-        footer: totalLines(lines),
-        display: AMOUNTS,
-        rowKey: (line) => `${line.month} ${line.currency}`,
-      }),
+      revenueAnswered(revenue) &&
+        h(DataTable<RevenueLine>, {
+          caption: `Invoiced, paid and outstanding per month, ${period.from} to ${period.to}`,
+          filename: `revenue-by-month-${period.from}-${period.to}`,
+          columns: REVENUE_COLUMNS,
+          rows: lines,
+          footer: totalLines(lines),
+          display: AMOUNTS,
+          rowKey: (line) => `${line.month} ${line.currency}`,
+        }),
     ),
     h(
       Panel,
       { id: 'sales', title: 'Order intake by month', systems: ['erp'], state: sales },
-      h(DataTable<SalesRow>, {
-        caption: `Orders placed per month (cancelled left out), ${period.from} to ${period.to}`,
-        filename: `order-intake-by-month-${period.from}-${period.to}`,
-        columns: SALES_COLUMNS,
-        rows: salesRows,
-        display: { total: (row) => formatAmount(row.total.amount) },
-      }),
+      sales.state === 'done' &&
+        sales.loaded.data?.salesSummary &&
+        h(DataTable<SalesRow>, {
+          caption: `Orders placed per month (cancelled left out), ${period.from} to ${period.to}`,
+          filename: `order-intake-by-month-${period.from}-${period.to}`,
+          columns: SALES_COLUMNS,
+          rows: salesRows,
+          display: { total: (row) => formatAmount(row.total.amount) },
+        }),
     ),
   );
 }
