@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedShipment } from '../../systems/seed/types.js';
 import type { Principal } from '../shared/context.js';
+import { encodeKeyCursor } from '../shared/cursor.js';
 import { startLogistics, type LogisticsProcesses } from '../../test/helpers/subgraphs/logistics.js';
 
 /**
@@ -53,6 +54,28 @@ describe('logistics reads', () => {
     });
     expect(second.body).toEqual({ data: { shipments: { nodes: dataset.shipments.slice(2, 5).map(({ id }) => ({ id })), pageInfo: { hasNextPage: true } } } });
     expect(await logistics.systemCalls()).toEqual({ 'GET /shipments': 2 });
+  });
+
+  it('passes the last id to the carrier as its keyset cursor, and refuses cursors it did not hand out', async () => {
+    const first = await logistics.query('{ shipments(first: 2) { pageInfo { endCursor } } }');
+    const after = first.body.data!.shipments.pageInfo.endCursor as string;
+    const last = dataset.shipments.at(-1)!.id;
+    const tail = await logistics.query('query ($after: String) { shipments(first: 1, after: $after) { nodes { id } pageInfo { hasNextPage } } }', {
+      after: encodeKeyCursor('logistics.shipments', [dataset.shipments.at(-2)!.id]),
+    });
+    expect(tail.body).toEqual({ data: { shipments: { nodes: [{ id: last }], pageInfo: { hasNextPage: false } } } });
+    for (const bad of [encodeKeyCursor('logistics.shipments', ['not-an-id']), encodeKeyCursor('erp.products', [1]), Buffer.from('o:1').toString('base64url'), `${after}!`]) {
+      const response = await logistics.query('query ($after: String) { shipments(after: $after) { nodes { id } } }', { after: bad });
+      expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', system: 'logistics' });
+    }
+  });
+
+  it('pages a portal principal’s own shipments by id in memory', async () => {
+    const mine = shipmentsOf('cus_0001');
+    const text = 'query ($after: String) { shipments(first: 1, after: $after) { nodes { id } pageInfo { endCursor } } }';
+    const first = await logistics.query(text, {}, PORTAL);
+    const second = await logistics.query(text, { after: first.body.data!.shipments.pageInfo.endCursor }, PORTAL);
+    expect([...first.body.data!.shipments.nodes, ...second.body.data!.shipments.nodes]).toEqual(mine.slice(0, 2).map(({ id }) => ({ id })));
   });
 
   it('answers Order.shipments for an order, and an empty list for an order that never shipped', async () => {
