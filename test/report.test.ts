@@ -12,7 +12,8 @@ import { devToken } from './helpers/tokens.js';
  * the seed's, computed here independently (SQL over the seed for revenue, the seed's legacy codes
  * for the order-to-cash checks); every table downloads as CSV; with billing stopped the billing
  * panels say so and the others render; the page asks nothing of any other origin. A stack of its
- * own: the last test stops billing.
+ * own, whose gateway runs only the safelist (the report sends the manifest's texts); the last test
+ * stops billing.
  */
 
 let stack: Stack;
@@ -20,7 +21,7 @@ let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ gatewayEnv: { PERSISTED_OPERATIONS: 'safelist' } });
   origin = stack.gateway!.url;
   browser = await launchChromium();
 });
@@ -52,6 +53,13 @@ async function expectClean(watched: WatchedPage): Promise<void> {
 }
 
 describe('the executive report', () => {
+  it('runs against a gateway that refuses every operation outside the safelist', async () => {
+    const { body } = await stack.query('query NotPersisted { orders(first: 1) { nodes { number } } }', undefined, {
+      authorization: `Bearer ${await devToken(stack.dataDir, { preset: 'reporting' })}`,
+    });
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
+  });
+
   it('shows revenue per month and currency equal to a SQL SUM over the seed, with a finance token, and exports it as CSV', async () => {
     const [from, to] = ['2025-01-01', '2026-01-01'];
     const expected = await revenueBySql(dataset, from, to);

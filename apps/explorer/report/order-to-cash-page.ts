@@ -55,7 +55,11 @@ export function OrderToCashPage({ token }: { token: string }) {
   return h(
     Panel,
     { id: 'order-to-cash', title: 'Order-to-cash consistency', systems: ['erp', 'billing', 'logistics'], state: orders },
-    h('p', { className: 'report-hint' }, `${loaded?.data?.length ?? 0} orders read from the ERP, each with its invoice and parcels.`),
+    h(
+      'p',
+      { className: 'report-hint' },
+      `${loaded?.data?.length ?? 0} orders read from the ERP${missing.size > 0 ? `, without what ${[...missing].sort().join(' and ')} would say of them` : ', each with its invoice and parcels'}.`,
+    ),
     loaded?.data &&
       h(DataTable<CheckResult>, { caption: 'Checks', filename: 'order-to-cash-checks', columns: SUMMARY_COLUMNS, rows: results, rowKey: (result) => result.check.id }),
     loaded?.data &&
