@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http } from '../../test/helpers/graphql.js';
 import { generateDataset } from '../../systems/seed/generate.js';
+import { encodeKeyCursor } from '../shared/cursor.js';
 import { CUSTOMER_FIELDS, customerJson, startCrmPair, type CrmPair } from '../../test/helpers/subgraphs/crm.js';
 
 const { customers } = generateDataset();
@@ -57,6 +58,18 @@ describe('crm subgraph reads', () => {
     const response = await pair.query(`{ customers(first: 1000, segment: ENTERPRISE, country: "DE") { nodes { id } } }`);
     const expected = customers.filter((c) => c.segment === 'ENTERPRISE' && c.country === 'DE').map((c) => ({ id: c.id }));
     expect(response.body).toEqual({ data: { customers: { nodes: expected } } });
+  });
+
+  it.each([
+    ['an old unversioned CRM cursor', Buffer.from('c:Y3VzXzAwMDI', 'utf8').toString('base64url')],
+    ["another list's cursor", encodeKeyCursor('erp.orders', [1, 2])],
+    ['a versioned cursor wrapping a CRM cursor the CRM refuses', encodeKeyCursor('crm.customers', ['not-a-crm-cursor'])],
+  ])('rejects %s with BAD_USER_INPUT on after', async (_what, after) => {
+    const response = await pair.query('query ($after: String) { customers(first: 2, after: $after) { nodes { id } } }', { after });
+    expect(response.body.errors?.[0]).toMatchObject({
+      message: 'after is not a cursor returned by this field',
+      extensions: { code: 'BAD_USER_INPUT', field: 'after', system: 'crm' },
+    });
   });
 
   it('rejects a cursor it did not hand out', async () => {
