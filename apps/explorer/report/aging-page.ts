@@ -29,10 +29,10 @@ const COLUMNS: Column<AgingRow>[] = [
 const BUCKET_TICKS: Record<AgingBucket, string> = { CURRENT: 'current', DAYS_1_30: '1–30', DAYS_31_60: '31–60', DAYS_61_90: '61–90', OVER_90: '> 90' };
 
 export function AgingPage({ token }: { token: string }) {
-  // Empty: now. A date ages at its midnight UTC, as billing reads a date alone.
+  // Empty: now by this browser's clock, taken at each reading. A date ages at its midnight UTC, as billing reads a date alone.
   const [asOf, setAsOf] = useState('');
   const [draft, setDraft] = useState('');
-  const aging = useLoad(token ? () => runOperation(ReportReceivablesAgingDocument, asOf ? { asOf } : {}, token) : undefined, `${token}|${asOf}`);
+  const aging = useLoad(token ? () => runOperation(ReportReceivablesAgingDocument, { asOf: asOf || new Date().toISOString() }, token) : undefined, `${token}|${asOf}`);
   const answer = aging.state === 'done' ? aging.loaded.data?.receivablesAging : undefined;
   const rows = answer?.buckets ?? [];
   const currencies = [...new Set(rows.map((row) => row.currency))].sort();
