@@ -40,7 +40,6 @@ describe('typed clients', () => {
   });
 
   it('codegen:check fails after a hand edit of schema/api-schema.graphql and passes after codegen', () => {
-    expect(run('codegen:check').status).toBe(0);
     appendFileSync(join(copy, 'schema/api-schema.graphql'), '\ntype HandEdit {\n  id: ID\n}\n');
     const drifted = run('codegen:check');
     expect(drifted.status).toBe(1);
