@@ -143,6 +143,17 @@ describe('the executive report', () => {
     await expectClean(watched);
   });
 
+  it('makes the checks a finance token can read and says which it cannot (no logistics:read)', async () => {
+    const watched = await openReport('finance', 'order-to-cash');
+    const orders = (check: OrderToCashCheck) => cellText(watched, 'order-to-cash', check, 'orders');
+    await expect.poll(() => orders('approved-not-invoiced'), { timeout: 60_000 }).toBe(String(orderToCashBySeed(dataset)['approved-not-invoiced'].size));
+    for (const check of ['invoiced-not-shipped', 'shipped-unpaid', 'erp-shipped-no-parcel'] as const)
+      expect(await orders(check)).toBe('not checked: logistics not readable with this token');
+    expect(await panel(watched, 'order-to-cash').getByRole('alert').innerText()).toContain('This token may not read Order.shipments');
+    await watched.screenshot('report-order-to-cash-finance');
+    await expectClean(watched);
+  });
+
   it('lists the customers with open high-priority tickets and overdue invoices as the seed has them', async () => {
     const expected = customersAtRiskBySeed(dataset);
     expect(expected.length).toBeGreaterThan(0);

@@ -18,10 +18,17 @@ interface FlaggedOrder {
   order: OrderFacts;
 }
 
-const SUMMARY_COLUMNS: Column<CheckResult>[] = [
+/** Why a system's facts are missing: it failed, or this token may not read them. */
+type MissingReasons = ReadonlyMap<string, string>;
+
+const summaryColumns = (reasons: MissingReasons): Column<CheckResult>[] => [
   { key: 'check', label: 'Check', value: (result) => result.check.title },
   { key: 'systems', label: 'Systems compared', value: (result) => result.check.systems.join(' / ') },
-  { key: 'orders', label: 'Orders', value: (result) => (result.flagged ? result.flagged.length : `not checked: ${result.missing.join(', ')} unavailable`) },
+  {
+    key: 'orders',
+    label: 'Orders',
+    value: (result) => (result.flagged ? result.flagged.length : `not checked: ${result.missing.map((system) => `${system} ${reasons.get(system) ?? 'unavailable'}`).join(', ')}`),
+  },
   {
     key: 'examples',
     label: 'Examples',
@@ -34,7 +41,8 @@ const SUMMARY_COLUMNS: Column<CheckResult>[] = [
   { key: 'rule', label: 'Rule', value: (result) => result.check.rule },
 ];
 
-const ORDER_COLUMNS: Column<FlaggedOrder>[] = [
+/** `–` where a system's facts are missing: "none" would claim that system has nothing for the order. */
+const orderColumns = (missing: ReadonlySet<string>): Column<FlaggedOrder>[] => [
   { key: 'check', label: 'Check', value: (row) => row.check },
   { key: 'number', label: 'Order (ERP)', value: (row) => row.order.number },
   { key: 'customer', label: 'Customer', value: (row) => row.order.customer?.id },
@@ -42,14 +50,24 @@ const ORDER_COLUMNS: Column<FlaggedOrder>[] = [
   { key: 'status', label: 'ERP status', value: (row) => row.order.status },
   { key: 'total', label: 'Total', value: (row) => row.order.total.amount },
   { key: 'currency', label: 'Currency', value: (row) => row.order.total.currency },
-  { key: 'invoice', label: 'Invoice (billing)', value: (row) => (row.order.invoice ? `${row.order.invoice.number} ${row.order.invoice.status}` : 'none') },
-  { key: 'parcels', label: 'Parcels (carrier)', value: (row) => (row.order.shipments ?? []).map((parcel) => `${parcel.trackingNumber} ${parcel.status}`).join('; ') || 'none' },
+  {
+    key: 'invoice',
+    label: 'Invoice (billing)',
+    value: (row) => (missing.has('billing') ? '–' : row.order.invoice ? `${row.order.invoice.number} ${row.order.invoice.status}` : 'none'),
+  },
+  {
+    key: 'parcels',
+    label: 'Parcels (carrier)',
+    value: (row) => (missing.has('logistics') ? '–' : (row.order.shipments ?? []).map((parcel) => `${parcel.trackingNumber} ${parcel.status}`).join('; ') || 'none'),
+  },
 ];
 
 export function OrderToCashPage({ token }: { token: string }) {
   const orders = useLoad(token ? () => runAllPages(ReportOrderToCashDocument, {}, token, (data) => data.orders) : undefined, token);
   const loaded = orders.state === 'done' ? orders.loaded : undefined;
-  const missing = loaded ? missingSystems(problemsOf(loaded.errors), systemOfOrderField) : new Set<string>();
+  const problems = loaded ? problemsOf(loaded.errors) : undefined;
+  const missing = problems ? missingSystems(problems, systemOfOrderField) : new Set<string>();
+  const reasons: MissingReasons = new Map([...missing].map((system) => [system, problems?.unavailable.has(system) ? 'unavailable' : 'not readable with this token']));
   const results = loaded?.data ? runChecks(loaded.data, missing) : [];
   const flagged = results.flatMap((result) => (result.flagged ?? []).map((order) => ({ check: result.check.title, order })));
   return h(
@@ -61,12 +79,12 @@ export function OrderToCashPage({ token }: { token: string }) {
       `${loaded?.data?.length ?? 0} orders read from the ERP${missing.size > 0 ? `, without what ${[...missing].sort().join(' and ')} would say of them` : ', each with its invoice and parcels'}.`,
     ),
     loaded?.data &&
-      h(DataTable<CheckResult>, { caption: 'Checks', filename: 'order-to-cash-checks', columns: SUMMARY_COLUMNS, rows: results, rowKey: (result) => result.check.id }),
+      h(DataTable<CheckResult>, { caption: 'Checks', filename: 'order-to-cash-checks', columns: summaryColumns(reasons), rows: results, rowKey: (result) => result.check.id }),
     loaded?.data &&
       h(DataTable<FlaggedOrder>, {
         caption: 'Orders flagged',
         filename: 'order-to-cash-orders',
-        columns: ORDER_COLUMNS,
+        columns: orderColumns(missing),
         rows: flagged,
         limit: 200,
         display: { total: (row) => formatAmount(row.order.total.amount) },
