@@ -5,8 +5,10 @@ import config from '../codegen.js';
 import { ROOT } from './lib/processes.js';
 
 /**
- * Regenerates every resolver-type file in memory and compares it with the committed file, so a
- * hand edit or a schema change without `npm run codegen` fails CI. Writes nothing.
+ * Regenerates in memory every file `npm run codegen` writes (the subgraphs' resolver types,
+ * `schema/api-schema.graphql`, each client's typed documents) and compares it with the committed
+ * file, so a hand edit, a composed supergraph or a changed operation without `npm run codegen`
+ * fails CI. Writes nothing.
  */
 const outputs = (await generate({ ...config, silent: true, cwd: ROOT }, false)) as Array<{ filename: string; content: string }>;
 const drifted = outputs.filter(({ filename, content }) => {
