@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, ROOT } from '../scripts/lib/processes.js';
 import { launchChromium, watchedPage, type WatchedPage } from './helpers/browser.js';
 import { dataset, formatCents } from './helpers/expected.js';
 import { agingBySeed, customersAtRiskBySeed, orderToCashBySeed, revenueBySql, type OrderToCashCheck } from './helpers/report-expected.js';
+import { npmScript } from './helpers/npm-script.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { devToken } from './helpers/tokens.js';
 
@@ -166,6 +169,32 @@ describe('the executive report', () => {
     expect(ids).toEqual(expected);
     await watched.screenshot('report-customers-at-risk');
     await expectClean(watched);
+  });
+
+  it('npm run report serves the page from its sources and passes its calls to the gateway', async () => {
+    const port = await freePort();
+    const { command, args } = npmScript('report');
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, REPORT_PORT: String(port), GATEWAY_URL: origin }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let printed = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()).includes('executive report:') && resolve());
+        child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`npm run report exited ${code}: ${printed}`)));
+      });
+      expect(printed).toContain(`executive report: http://127.0.0.1:${port}/report.html`);
+      expect(printed).not.toContain('not answering');
+      const dev = `http://127.0.0.1:${port}`;
+      const watched = await watchedPage(browser, dev);
+      await watched.page.goto(`${dev}/report.html#aging`);
+      await watched.page.locator('#bizgraph-token').fill(await devToken(stack.dataDir, { preset: 'finance' }));
+      await watched.page.getByRole('button', { name: 'Use token' }).click();
+      await expect.poll(() => panel(watched, 'aging').locator('.report-table tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+      expect(await panel(watched, 'aging').locator('.report-as-of').innerText()).toContain('(billing)');
+      await expectClean(watched);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('says billing is unavailable in the billing panels and renders the others while billing is stopped', async () => {
