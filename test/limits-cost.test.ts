@@ -148,10 +148,43 @@ describe('default operation limits', () => {
   it('refuse ten thousand orders in one request', () => {
     expect(errorsOf(PATHOLOGICAL).map((error) => ({ message: error.message, extensions: error.extensions }))).toEqual([
       {
-        message: 'Operation cost 20200 exceeds the limit of 5000',
-        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200, http: { status: 400 } },
+        message: 'Operation cost 20200 exceeds the limit of 5000; customers(first: 24) would fit',
+        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200, field: 'customers', largestFirst: 24, http: { status: 400 } },
       },
     ]);
+  });
+});
+
+describe('the page size a refused operation may have', () => {
+  /** The cost with one list resized, measured by the limit itself (set to 1, so it always reports `found`). */
+  const withPage = (query: string, from: string, to: string) => measure(query.replace(from, to), 'cost') as number;
+  const refusal = (query: string) => errorsOf(query).map(({ message, extensions: { field, largestFirst } }) => ({ message, field, largestFirst }));
+
+  it('names the heaviest list in the message and in extensions', () => {
+    const query = '{ customers(first: 3) { nodes { id } } reports: orders(first: 1000) { nodes { number customer { id name } invoice { number } shipments { id } } } }';
+    expect(refusal(query)).toEqual([{ message: 'Operation cost 5006 exceeds the limit of 5000; reports(first: 998) would fit', field: 'reports', largestFirst: 998 }]);
+  });
+
+  it('bisects to the exact boundary of the rule that refused the operation', () => {
+    const query = '{ orders(first: 1000) { nodes { number customer { id name } invoice { number } shipments { id } items: lines { sku } } } }';
+    const [hint] = refusal(query);
+    expect(hint?.field).toBe('orders');
+    const largest = hint!.largestFirst as number;
+    expect(withPage(query, 'first: 1000', `first: ${largest}`)).toBeLessThanOrEqual(5000);
+    expect(withPage(query, 'first: 1000', `first: ${largest + 1}`)).toBeGreaterThan(5000);
+    expect(errorsOf(query.replace('first: 1000', `first: ${largest}`))).toEqual([]);
+  });
+
+  it('gives the path through aliases and fragments', () => {
+    const nested = '{ top: customers(first: 5) { nodes { recent: orders(first: 2000) { nodes { number } } } } }';
+    expect(refusal(nested)[0]).toMatchObject({ field: 'top.nodes.recent', largestFirst: 499 });
+    const fragment = '{ customers(first: 2) { nodes { ...History } } } fragment History on Customer { orders(first: 5000) { nodes { number } } }';
+    expect(refusal(fragment)[0]).toMatchObject({ field: '...History.orders', largestFirst: 1248 });
+  });
+
+  it('gives no hint when no single list can fit', () => {
+    const wide = `{ ${Array.from({ length: 6 }, (_, index) => `a${index}: customers(first: 1000) { nodes { id } }`).join(' ')} }`;
+    expect(refusal(wide)).toEqual([{ message: 'Operation cost 12000 exceeds the limit of 5000', field: undefined, largestFirst: undefined }]);
   });
 });
 

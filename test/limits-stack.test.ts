@@ -27,7 +27,14 @@ const PATHOLOGICAL = /* GraphQL */ `
 const NOTHING_UPSTREAM: UpstreamCounts = { crmRequests: {}, supportRequests: {}, erpStatements: 0, billingStatements: 0 };
 const TOO_COSTLY = {
   status: 400,
-  body: { errors: [{ message: 'Operation cost 20200 exceeds the limit of 5000', extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200 } }] },
+  body: {
+    errors: [
+      {
+        message: 'Operation cost 20200 exceeds the limit of 5000; customers(first: 24) would fit',
+        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200, field: 'customers', largestFirst: 24 },
+      },
+    ],
+  },
 };
 
 let stack: SharedStack;

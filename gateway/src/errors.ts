@@ -49,12 +49,13 @@ const LIMIT_MESSAGES: Record<OperationLimit, (max: number, found?: number) => st
  * `OPERATION_LIMIT_EXCEEDED` (HTTP 400) naming the limit and its numbers only: the client learns
  * what to shrink, nothing about how the check works.
  */
-export function operationLimitError(limit: OperationLimit, max: number, found?: number, details: { field?: string; message?: string } = {}): GraphQLError {
+export function operationLimitError(limit: OperationLimit, max: number, found?: number, details: { field?: string; message?: string; largestFirst?: number } = {}): GraphQLError {
   return gatewayError('OPERATION_LIMIT_EXCEEDED', details.message ?? LIMIT_MESSAGES[limit](max, found), {
     limit,
     max,
     ...(found === undefined ? {} : { found }),
     ...(details.field === undefined ? {} : { field: details.field }),
+    ...(details.largestFirst === undefined ? {} : { largestFirst: details.largestFirst }),
   });
 }
 

@@ -17,17 +17,8 @@ import type { GatewayContext } from '../../context.js';
 import { operationLimitError, type OperationLimit } from '../../errors.js';
 import type { GatewayFeature } from '../../feature.js';
 import { knownOperationTypesRule } from '../../../../common/known-operation-types.js';
+import { armorCostRule, COST_MODEL, costHint, costMeter, type CostMeter } from './cost.js';
 import { stringLiteralRule, variableStringsPlugin } from './strings.js';
-
-/**
- * The cost model handed to graphql-armor: every object in the answer costs 1, scalars are free
- * (the token limit already bounds how many a document can name), nesting adds no factor, and a
- * field with `first`/`last` multiplies its subtree by that number. The cost is thus an upper
- * bound of the objects the gateway may have to fetch and merge: `orders(first: 500) { nodes {
- * number customer { name } invoice { number } } }` costs 2000, while `customers(first: 100) {
- * nodes { orders(first: 100) { nodes { number } } } }` costs 20200.
- */
-const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
 
 /** Paging arguments graphql-armor's cost rule multiplies by (it reads integer literals only). */
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
@@ -57,15 +48,16 @@ export function createOperationLimits(limits: OperationLimits): LimitOptions {
     propagateOnRejection: false,
     onReject: [reportLimit(limit, max)],
   });
+  const costOf = costMeter();
   const { validationRules } = new ApolloArmor({
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...common('depth', limits.maxDepth) },
     maxAliases: { n: limits.maxAliases, ...common('aliases', limits.maxAliases) },
     maxDirectives: { n: limits.maxDirectives, ...common('directives', limits.maxDirectives) },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...COST_MODEL, ...common('cost', limits.maxCost) },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...COST_MODEL, ...common('cost', limits.maxCost), onReject: [reportCost(limits.maxCost, costOf)] },
   }).protect();
-  const costRule = costOnly(limits.maxCost);
+  const costRule = costOnly(limits.maxCost, costOf);
   return {
     validationRules: [knownOperationTypesRule, stringLiteralRule(limits.maxStringBytes), ...validationRules],
     parseOptions: { maxTokens: limits.maxTokens },
@@ -83,19 +75,24 @@ function reportLimit(limit: OperationLimit, max: number) {
   };
 }
 
+/**
+ * A refused cost also says which list to shrink and to what (`extensions.field`, `largestFirst`):
+ * the right page size is otherwise found by trial and error.
+ */
+function reportCost(maxCost: number, costOf: CostMeter) {
+  return (context: ValidationContext | null, error: GraphQLError): void => {
+    const found = FOUND.exec(error.message);
+    const cost = found ? Number(found[1]) : undefined;
+    const hint = context ? costHint(context.getDocument(), maxCost, (document) => costOf(document, context.getSchema())) : undefined;
+    if (!hint) return void context?.reportError(operationLimitError('cost', maxCost, cost));
+    const message = `Operation cost${cost === undefined ? '' : ` ${cost}`} exceeds the limit of ${maxCost}; ${hint.field}(${hint.argument}: ${hint.largest}) would fit`;
+    context?.reportError(operationLimitError('cost', maxCost, cost, { field: hint.field, message, largestFirst: hint.largest }));
+  };
+}
+
 /** The cost rule alone, for the per-request re-check. */
-function costOnly(maxCost: number): ValidationRule {
-  const armor = new ApolloArmor({
-    blockFieldSuggestion: { enabled: false },
-    maxTokens: { enabled: false },
-    maxDepth: { enabled: false },
-    maxAliases: { enabled: false },
-    maxDirectives: { enabled: false },
-    costLimit: { maxCost, ignoreIntrospection: true, ...COST_MODEL, exposeLimits: true, propagateOnRejection: false, onReject: [reportLimit('cost', maxCost)] },
-  });
-  const [rule] = armor.protect().validationRules;
-  if (!rule) throw new Error('graphql-armor returned no cost rule');
-  return rule;
+function costOnly(maxCost: number, costOf: CostMeter): ValidationRule {
+  return armorCostRule(maxCost, { onReject: [reportCost(maxCost, costOf)] });
 }
 
 /**
