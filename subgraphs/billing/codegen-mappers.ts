@@ -8,4 +8,5 @@ export const mappers: Record<string, string> = {
   Order: '../models.js#OrderRef',
   Customer: '../models.js#CustomerRef',
   InvoiceConnection: '../models.js#InvoiceConnectionModel',
+  Money: '../../shared/money.js#Money as MoneyModel',
 };

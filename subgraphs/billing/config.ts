@@ -13,6 +13,8 @@ export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   /** `SEED` / `SEED_SCALE`: the data set seeded into an empty database (same in every process). */
   seed: number;
   seedScale: number;
+  /** `BASE_CURRENCY` (default EUR): the ISO 4217 currency amounts are converted into for reporting. */
+  baseCurrency: string;
 }
 
 export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
@@ -26,5 +28,12 @@ export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
     statementTimeoutMs: readInt(env, 'BILLING_STATEMENT_TIMEOUT_MS', 5000, { min: 1, max: 600_000 }),
     seed: readInt(env, 'SEED', DEFAULT_SEED, { min: Number.MIN_SAFE_INTEGER }),
     seedScale,
+    baseCurrency: readBaseCurrency(env),
   };
+}
+
+function readBaseCurrency(env: Env): string {
+  const value = env.BASE_CURRENCY?.trim() || 'EUR';
+  if (!/^[A-Z]{3}$/.test(value)) throw new ConfigError('BASE_CURRENCY', 'expected an ISO 4217 code of three upper-case letters, e.g. EUR');
+  return value;
 }

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../shared/sql.js';
 import type { BillingSubgraphConfig } from './config.js';
 import { CODE_BY_STATUS, INVOICE_COLUMNS, ISSUED_AT, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
 import { receivablesAging, revenue, type AgingRowModel, type RevenueQuery, type RevenueRowModel } from './db-aggregates.js';
+import { ratesOn, setExchangeRate, type ExchangeRateModel, type RateTable } from './db-rates.js';
 import { issueInvoiceIn, recordPaymentIn } from './db-writes.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
 
@@ -66,6 +67,11 @@ export type InvoiceOutcome = { kind: 'issued' | 'replayed'; invoice: InvoiceMode
 
 export interface BillingDb {
   readonly kind: Database['kind'];
+  /** `BASE_CURRENCY`: the currency conversions and aggregate totals are given in. */
+  readonly baseCurrency: string;
+  /** Each currency's exchange rate in effect on a day (YYYY-MM-DD), one statement (db-rates.ts). */
+  ratesOn(day: string): Promise<RateTable>;
+  setExchangeRate(rate: ExchangeRateModel): Promise<ExchangeRateModel>;
   invoicesByIds(ids: readonly string[]): Promise<InvoiceModel[]>;
   invoicesByNumbers(numbers: readonly string[]): Promise<InvoiceModel[]>;
   /** At most one invoice per order (a void one only when the order has no other). */
@@ -117,7 +123,7 @@ export async function openBillingDb(config: BillingSubgraphConfig): Promise<Open
     const seeded = await seedBillingIfEmpty(database, () => generateDataset({ seed: config.seed, scale: config.seedScale }));
     const seedMs = Math.round(performance.now() - started);
     database.resetStatementCount();
-    return { db: billingQueries(database), kind: database.kind, migrated, seeded, seedMs };
+    return { db: billingQueries(database, config.baseCurrency), kind: database.kind, migrated, seeded, seedMs };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -136,12 +142,15 @@ function listFilterParams(filter: InvoiceListFilter, customerId: string | null):
 /** The cursor's (issue date, inv_id), or two nulls on a first page. */
 const afterParams = (page: InvoicePageQuery): unknown[] => (page.after === null ? [null, null] : [page.after[0], page.after[1]]);
 
-function billingQueries(database: Database): BillingDb {
+function billingQueries(database: Database, baseCurrency: string): BillingDb {
   const invoices = async (sql: string, params: unknown[]) => (await database.query<InvoiceRow>(sql, params)).rows.map(toInvoice);
   const payments = async (sql: string, params: unknown[]) => (await database.query<PaymentRow>(sql, params)).rows.map(toPayment);
   const statusCode = (status: InvoiceStatus | null) => (status ? CODE_BY_STATUS[status] : null);
   return {
     kind: database.kind,
+    baseCurrency,
+    ratesOn: (day) => ratesOn(database, day),
+    setExchangeRate: (rate) => setExchangeRate(database, rate),
     invoicesByIds: (ids) => invoices(`SELECT ${INVOICE_COLUMNS} FROM inv_header h WHERE h.inv_id = ANY($1::bigint[])`, [legacyKeys(ids, 'inv')]),
     invoicesByNumbers: (numbers) => invoices(`SELECT ${INVOICE_COLUMNS} FROM inv_header h WHERE h.inv_no = ANY($1::text[])`, [numbers]),
     invoicesByOrderNumbers: (orderNumbers) =>
@@ -178,8 +187,8 @@ function billingQueries(database: Database): BillingDb {
       const { rows } = await database.query<{ n: string | number }>(`SELECT count(*) AS n FROM inv_header h WHERE ${LIST_FILTER}`, listFilterParams(filter, customerId));
       return Number(rows[0]?.n ?? 0);
     },
-    revenue: (query) => revenue(database, query),
-    receivablesAging: (asOf, customerId) => receivablesAging(database, asOf, customerId),
+    revenue: (query) => revenue(database, query, baseCurrency),
+    receivablesAging: (asOf, customerId) => receivablesAging(database, asOf, customerId, baseCurrency),
     paymentsByInvoiceIds: (invoiceIds) =>
       payments(
         `SELECT ${PAYMENT_COLUMNS} FROM pmt p JOIN inv_header h ON h.inv_id = p.inv_id

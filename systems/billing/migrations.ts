@@ -72,9 +72,28 @@ ALTER TABLE inv_header ADD COLUMN request_fingerprint text NULL;
 CREATE UNIQUE INDEX inv_header_idempotency_key_uq ON inv_header (idempotency_key) WHERE idempotency_key IS NOT NULL;
 `;
 
+// Exchange rates, owned by billing: how many units of a currency one euro buys on a date (the
+// convention of the ECB's reference rates, so any currency can be the base: EUR itself is 1 and has
+// no row). Seeded with synthetic monthly rates for USD and GBP over the data set's years, labelled
+// as such; setExchangeRate adds or corrects one.
+const v5ExchangeRates = /* SQL */ `
+CREATE TABLE exchange_rate (
+  currency_cd char(3) NOT NULL CHECK (currency_cd ~ '^[A-Z]{3}$' AND currency_cd <> 'EUR'),
+  rate_date   date NOT NULL,
+  per_eur     numeric(18, 8) NOT NULL CHECK (per_eur > 0),
+  source      text NOT NULL,
+  PRIMARY KEY (currency_cd, rate_date)
+);
+INSERT INTO exchange_rate (currency_cd, rate_date, per_eur, source)
+SELECT c.currency_cd, m::date, round((c.base + c.swing * sin(extract(epoch FROM m) / 2629800 / 3))::numeric, 6), 'seed (synthetic monthly rate)'
+FROM (VALUES ('USD', 1.09, 0.04), ('GBP', 0.855, 0.015)) AS c(currency_cd, base, swing),
+     generate_series('2021-01-01'::timestamp, '2026-12-01'::timestamp, interval '1 month') AS m;
+`;
+
 export const BILLING_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'invoices, payments, accounts', sql: v1Tables },
   { version: 2, name: 'payment idempotency', sql: v2Idempotency },
   { version: 3, name: 'invoice listing index', sql: v3InvoiceListing },
   { version: 4, name: 'invoice idempotency', sql: v4InvoiceIdempotency },
+  { version: 5, name: 'exchange rates', sql: v5ExchangeRates },
 ];

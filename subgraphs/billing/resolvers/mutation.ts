@@ -6,6 +6,7 @@ import type { PaymentOutcome, PaymentRequest } from '../db.js';
 import type { PaymentModel } from '../models.js';
 import { ORIGIN } from '../origin.js';
 import { issueInvoice } from './issue-invoice.js';
+import { rateMutations } from './money.js';
 
 /** Checks the input before any statement runs; the first bad field is reported. */
 export function validatePaymentInput(input: RecordPaymentInput): PaymentRequest {
@@ -51,4 +52,5 @@ export const Mutation: MutationResolvers = {
     return paymentOrError(outcome, request);
   },
   issueInvoice,
+  ...rateMutations,
 };

@@ -5,6 +5,7 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { INVOICES_KEYSET } from '../keysets.js';
 import { ORIGIN } from '../origin.js';
 import { aggregateQueries } from './aggregates.js';
+import { rateQueries } from './money.js';
 
 export const Query: QueryResolvers = {
   // The owner is known only after loading: unknown numbers stay null, another customer's is FORBIDDEN.
@@ -25,4 +26,5 @@ export const Query: QueryResolvers = {
     return withCount(toConnection(rows, page, INVOICES_KEYSET), () => db.countInvoices(filter, customerId));
   },
   ...aggregateQueries,
+  ...rateQueries,
 };

@@ -59,6 +59,8 @@ export type CustomerOrdersArgs = {
 /**
  * An amount of money: a decimal with exactly two decimals (negative for credits) and its ISO 4217
  * currency. Systems keep integer cents; the amount is a string so no client rounds it as a float.
+ * Keyed by its amount and currency so that billing, which owns the exchange rates, can answer
+ * `inBaseCurrency` for any system's amounts.
  */
 export type Money = {
   __typename?: 'Money';
