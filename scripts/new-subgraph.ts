@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../common/project-root.js';
 /**
  * `npm run new:subgraph -- --name NAME --kind rest|postgres [--team TEAM] [--port N]`: writes a
  * working subgraph from `scripts/scaffold/templates/`, registers it (supergraph.yaml, owners.yaml;
- * codegen and the known scopes follow from supergraph.yaml) and runs codegen and compose. Bad arguments exit 2 with a message.
+ * codegen and the known scopes follow from supergraph.yaml) and runs compose and codegen. Bad arguments exit 2 with a message.
  */
 const ROOT = PROJECT_ROOT;
 
@@ -49,8 +49,9 @@ function main(): void {
   console.log(`new:subgraph: wrote ${files.length} files under subgraphs/${request.name}/ (port ${request.port}, team ${request.team})`);
   // What it wrote meets `npm run format:check` like the rest of the tree (codegen's output is ignored there).
   run('npx', ['prettier', '--write', '--log-level', 'warn', `subgraphs/${request.name}`, 'schema/supergraph.yaml', 'schema/owners.yaml']);
-  run('npm', ['run', '-s', 'codegen']);
+  // Compose first: codegen also writes schema/api-schema.graphql from the composed supergraph.
   run('npm', ['run', '-s', 'compose']);
+  run('npm', ['run', '-s', 'codegen']);
   const standIn = existsSync(`${ROOT}/systems/${request.name}/main.ts`)
     ? ''
     : request.kind === 'rest'
