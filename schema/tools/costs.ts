@@ -26,9 +26,16 @@ export interface OperationCost {
   pages: { list: string; largest: number }[];
 }
 
-export function operationCosts(schema: GraphQLSchema, maxCost: number, sources: readonly { client: string; document: DocumentNode }[]): OperationCost[] {
+export interface OperationSource {
+  client: string;
+  document: DocumentNode;
+  /** What to call an operation without a name (a README block: its section). */
+  label?: string;
+}
+
+export function operationCosts(schema: GraphQLSchema, maxCost: number, sources: readonly OperationSource[]): OperationCost[] {
   const costOf = costMeter();
-  return sources.flatMap(({ client, document }) =>
+  return sources.flatMap(({ client, document, label }) =>
     document.definitions
       .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
       .map((operation) => {
@@ -40,7 +47,7 @@ export function operationCosts(schema: GraphQLSchema, maxCost: number, sources: 
           list: labels[index]!,
           largest: largestFitting((size) => costOf(withPageSize(written, argument, size), schema), maxCost, MAX_PAGE_SIZE),
         }));
-        return { client, operation: operation.name?.value ?? '(anonymous)', cost: costOf(written, schema), pages };
+        return { client, operation: operation.name?.value ?? label ?? '(anonymous)', cost: costOf(written, schema), pages };
       }),
   );
 }
@@ -78,8 +85,11 @@ export function renderCostTable(costs: readonly OperationCost[], maxCost: number
 }
 
 /** The README's ```graphql blocks and the committed operations, each with the client it belongs to. */
-export function committedOperations(readme: string, operationsDir: string): { client: string; document: DocumentNode }[] {
-  const readmeBlocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => ({ client: 'README', document: parse(match[1]!) }));
+export function committedOperations(readme: string, operationsDir: string): OperationSource[] {
+  const readmeBlocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => {
+    const heading = [...readme.slice(0, match.index).matchAll(/^#{2,4} (.+)$/gm)].at(-1)?.[1];
+    return { client: 'README', document: parse(match[1]!), label: heading === undefined ? undefined : `(${heading})` };
+  });
   const clients = readdirSync(operationsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('__'));
   const files = clients.flatMap((client) =>
     readdirSync(join(operationsDir, client.name))
