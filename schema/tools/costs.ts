@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, Kind, parse, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { readGatewayConfig } from '../../gateway/src/config.js';
-import { costMeter, largestFitting, withPageSize } from '../../gateway/src/features/limits/cost.js';
+import { costMeter, isPageArgument, largestFitting, withPageSize } from '../../gateway/src/features/limits/cost.js';
 import { inlinePageVariables } from '../../gateway/src/features/limits/index.js';
 import { MAX_PAGE_SIZE } from '../../subgraphs/shared/connection.js';
 import { projectPath } from '../../common/project-root.js';
@@ -58,7 +58,7 @@ function pageArguments(document: DocumentNode): { argument: ArgumentNode; list: 
   visit(document, {
     Field(field) {
       for (const argument of field.arguments ?? []) {
-        if (argument.name.value !== 'first' && argument.name.value !== 'last') continue;
+        if (!isPageArgument(argument)) continue;
         const value = argument.value.kind === Kind.VARIABLE ? `$${argument.value.name.value}` : argument.value.kind === Kind.INT ? argument.value.value : '?';
         found.push({ argument, list: `${(field.alias ?? field.name).value}(${argument.name.value}: ${value})` });
       }

@@ -20,7 +20,12 @@ import {
  * number customer { name } invoice { number } } }` costs 2000, while `customers(first: 100) {
  * nodes { orders(first: 100) { nodes { number } } } }` costs 20200.
  */
-export const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
+const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
+
+/** The paging arguments the cost rule multiplies a list's selection by (graphql-armor reads these two). */
+const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
+
+export const isPageArgument = (argument: ArgumentNode): boolean => PAGE_ARGUMENTS.has(argument.name.value);
 
 type Handler<Details> = (context: ValidationContext | null, details: Details) => void;
 
@@ -116,7 +121,7 @@ function pagedLists(document: DocumentNode): PagedList[] {
   visit(document, {
     Argument(node, _key, _parent, _path, ancestors) {
       if (lists.length >= MAX_CANDIDATES) return false;
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.INT) return undefined;
+      if (!isPageArgument(node) || node.value.kind !== Kind.INT) return undefined;
       const size = Number(node.value.value);
       if (size > 1) lists.push({ argument: node, field: responsePath(ancestors), size });
       return undefined;

@@ -17,11 +17,8 @@ import type { GatewayContext } from '../../context.js';
 import { operationLimitError, type OperationLimit } from '../../errors.js';
 import type { GatewayFeature } from '../../feature.js';
 import { knownOperationTypesRule } from '../../../../common/known-operation-types.js';
-import { armorCostRule, COST_MODEL, costHint, costMeter, type CostMeter } from './cost.js';
+import { armorCostRule, costHint, costMeter, isPageArgument, type CostMeter } from './cost.js';
 import { stringLiteralRule, variableStringsPlugin } from './strings.js';
-
-/** Paging arguments graphql-armor's cost rule multiplies by (it reads integer literals only). */
-const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
 export interface LimitOptions extends GatewayFeature {
   /** Apollo Server `validationRules`: operation types, string literals, depth, aliases, directives and cost (variables read as 1). */
@@ -48,18 +45,19 @@ export function createOperationLimits(limits: OperationLimits): LimitOptions {
     propagateOnRejection: false,
     onReject: [reportLimit(limit, max)],
   });
-  const costOf = costMeter();
   const { validationRules } = new ApolloArmor({
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...common('depth', limits.maxDepth) },
     maxAliases: { n: limits.maxAliases, ...common('aliases', limits.maxAliases) },
     maxDirectives: { n: limits.maxDirectives, ...common('directives', limits.maxDirectives) },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...COST_MODEL, ...common('cost', limits.maxCost), onReject: [reportCost(limits.maxCost, costOf)] },
+    // Cost is one rule of its own (first, where graphql-armor puts it): validation and the
+    // per-request re-check with variables use the same rule, which also says what would fit.
+    costLimit: { enabled: false },
   }).protect();
-  const costRule = costOnly(limits.maxCost, costOf);
+  const costRule = armorCostRule(limits.maxCost, { onReject: [reportCost(limits.maxCost, costMeter())] });
   return {
-    validationRules: [knownOperationTypesRule, stringLiteralRule(limits.maxStringBytes), ...validationRules],
+    validationRules: [knownOperationTypesRule, stringLiteralRule(limits.maxStringBytes), costRule, ...validationRules],
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [variableStringsPlugin(limits.maxStringBytes), variableCostPlugin(costRule)],
   };
@@ -90,11 +88,6 @@ function reportCost(maxCost: number, costOf: CostMeter) {
   };
 }
 
-/** The cost rule alone, for the per-request re-check. */
-function costOnly(maxCost: number, costOf: CostMeter): ValidationRule {
-  return armorCostRule(maxCost, { onReject: [reportCost(maxCost, costOf)] });
-}
-
 /**
  * Validation runs once per document (Apollo caches it), before variables are known, so
  * `orders(first: $n)` counts as one page of 1 there. For operations that page with variables the
@@ -123,7 +116,7 @@ function variableCostPlugin(costRule: ValidationRule): ApolloServerPlugin<Gatewa
 }
 
 function isVariablePage(node: ArgumentNode): boolean {
-  return PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE;
+  return isPageArgument(node) && node.value.kind === Kind.VARIABLE;
 }
 
 export function hasVariablePageArgument(document: DocumentNode): boolean {
