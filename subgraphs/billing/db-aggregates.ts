@@ -58,6 +58,9 @@ const perEurOn = (currency: string, day: string) =>
 /** Rounds half away from zero to whole cents; NULL when any invoice of the group had no rate. */
 const baseSum = (cents: string) => `CASE WHEN bool_and(h.to_base IS NOT NULL) THEN round(sum(${cents} * h.to_base)) END`;
 
+/** A base-currency sum as SQL returns it (numeric as text); null stays null: a rate was missing. */
+const cents = (value: string | null) => (value === null ? null : Number(value));
+
 export async function revenue(sql: Queryable, query: RevenueQuery, baseCurrency: string): Promise<RevenueRowModel[]> {
   const { rows } = await sql.query<{
     month: string | null;
@@ -100,7 +103,6 @@ export async function revenue(sql: Queryable, query: RevenueQuery, baseCurrency:
       baseCurrency,
     ],
   );
-  const cents = (value: string | null) => (value === null ? null : Number(value));
   return rows.map((row) => ({
     month: row.month,
     status: row.status_cd === null ? null : (STATUS_BY_CODE[row.status_cd] ?? null),
@@ -146,7 +148,6 @@ export async function receivablesAging(sql: Queryable, asOf: Date, customerId: s
      ORDER BY rank, h.currency_cd`,
     [asOf.toISOString(), customerId, baseCurrency],
   );
-  const cents = (value: string | null) => (value === null ? null : Number(value));
   return rows.map((row) => ({
     bucket: row.bucket,
     currency: row.currency_cd,

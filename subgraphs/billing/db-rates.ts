@@ -42,7 +42,7 @@ export async function setExchangeRate(sql: Queryable, rate: ExchangeRateModel): 
 }
 
 /** `1.09000000` → `1.09`: numeric(18, 8) pads; the rate as entered reads better. */
-function trimDecimal(value: string): string {
+export function trimDecimal(value: string): string {
   return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
 }
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy } from '../../common/group-by.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
+import type { RateTable } from './db-rates.js';
 import type { BillingDb, InvoicePageQuery } from './db.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentModel } from './models.js';
 
@@ -27,6 +28,8 @@ export interface BillingLoaders {
   invoicesByCustomer: DataLoader<CustomerInvoicesKey, InvoiceModel[], string>;
   /** How many invoices a customer has (in a status): one GROUP BY per status asked for. */
   invoiceCountByCustomer: DataLoader<CustomerInvoiceCountKey, number, string>;
+  /** Each currency's exchange rate in effect on a day (YYYY-MM-DD): one statement per day asked. */
+  ratesOnDay: DataLoader<string, RateTable>;
 }
 
 function one<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): (T | null)[] {
@@ -59,6 +62,17 @@ export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): Bi
     return invoices;
   };
   const loaders: BillingLoaders = {
+    ratesOnDay: new DataLoader((days) =>
+      Promise.all(
+        days.map((day) =>
+          provenance.read(
+            'ExchangeRate',
+            (table: RateTable) => table.size,
+            () => db.ratesOn(day),
+          ),
+        ),
+      ),
+    ),
     invoiceCountByCustomer: new DataLoader(
       async (keys) => {
         // One GROUP BY per status asked for in the batch.

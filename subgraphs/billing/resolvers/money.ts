@@ -4,7 +4,7 @@ import { money, parseAmountToCents, type Money as MoneyModel } from '../../share
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import type { MoneyResolvers, MutationResolvers, QueryResolvers, SetExchangeRateInput } from '../__generated__/resolvers-types.js';
 import type { BillingContext } from '../context.js';
-import { convertCents, type ConvertedCents, type ExchangeRateModel, type RateTable } from '../db-rates.js';
+import { convertCents, trimDecimal, type ConvertedCents, type ExchangeRateModel } from '../db-rates.js';
 import { ORIGIN } from '../origin.js';
 
 /**
@@ -12,47 +12,29 @@ import { ORIGIN } from '../origin.js';
  * brings any system's amounts here when a client asks for `inBaseCurrency`; billing owns the rates.
  */
 
-/** One statement per request and day, however many amounts ask (the context lives one request). */
-const ratesByRequest = new WeakMap<BillingContext, Map<string, Promise<RateTable>>>();
-
-export function ratesOn(context: BillingContext, day: string): Promise<RateTable> {
-  let byDay = ratesByRequest.get(context);
-  if (!byDay) ratesByRequest.set(context, (byDay = new Map()));
-  let rates = byDay.get(day);
-  if (!rates) {
-    rates = context.provenance.read(
-      'ExchangeRate',
-      (table) => table.size,
-      () => context.db.ratesOn(day),
-    );
-    byDay.set(day, rates);
-  }
-  return rates;
-}
-
 const dayOf = (instant: Date) => instant.toISOString().slice(0, 10);
 
-/** `0.91743119…` → `0.91743119`: eight decimals, trailing zeros dropped. */
-const formatRate = (rate: number) => rate.toFixed(8).replace(/0+$/, '').replace(/\.$/, '');
+/** `0.91743119…` → `0.91743119`: eight decimals, as rates are stored, trailing zeros dropped. */
+const formatRate = (rate: number) => trimDecimal(rate.toFixed(8));
 
-export function convertedMoney(converted: ConvertedCents, base: string) {
+function convertedMoney(converted: ConvertedCents, base: string) {
   return { amount: money(converted.cents, base).amount, currency: base, rate: formatRate(converted.rate), rateDate: converted.rateDate, rateSource: converted.rateSource };
 }
 
 export const Money: MoneyResolvers<BillingContext, MoneyModel> = {
   __resolveReference: (ref) => ({ amount: ref.amount, currency: ref.currency }),
-  async inBaseCurrency(amount, _args, context) {
+  async inBaseCurrency(amount, _args, { db, loaders }) {
     const cents = parseAmountToCents(amount.amount);
     if (cents === null) return null;
-    const converted = convertCents(cents, amount.currency, context.db.baseCurrency, await ratesOn(context, dayOf(new Date())));
-    return converted && convertedMoney(converted, context.db.baseCurrency);
+    const converted = convertCents(cents, amount.currency, db.baseCurrency, await loaders.ratesOnDay.load(dayOf(new Date())));
+    return converted && convertedMoney(converted, db.baseCurrency);
   },
 };
 
 export const rateQueries: Pick<QueryResolvers, 'exchangeRates' | 'baseCurrency'> = {
-  async exchangeRates(_root, args, context) {
+  async exchangeRates(_root, args, { loaders }) {
     const on = readOptionalDateTime(args.on, 'on', ORIGIN) ?? new Date();
-    return [...(await ratesOn(context, dayOf(on))).values()];
+    return [...(await loaders.ratesOnDay.load(dayOf(on))).values()];
   },
   baseCurrency: (_root, _args, { db }) => db.baseCurrency,
 };
