@@ -2,6 +2,7 @@ import { createElement as h, useState } from 'react';
 import { ReportReceivablesAgingDocument, type AgingBucket, type ReportReceivablesAgingQuery } from '../../../schema/operations/reporting/__generated__/graphql.js';
 import { Chart } from './chart.js';
 import { runOperation } from './client.js';
+import { DateForm } from './date-form.js';
 import type { Column } from './csv.js';
 import { formatAmount } from './money.js';
 import { DataTable, Panel, useLoad } from './panel.js';
@@ -40,20 +41,12 @@ export function AgingPage({ token }: { token: string }) {
   return h(
     'div',
     null,
-    h(
-      'form',
-      {
-        className: 'report-period',
-        onSubmit: (event: { preventDefault(): void }) => {
-          event.preventDefault();
-          setAsOf(draft);
-        },
-      },
-      h('label', { htmlFor: 'report-as-of' }, 'Age at'),
-      h('input', { id: 'report-as-of', type: 'date', value: draft, onChange: (event: { target: { value: string } }) => setDraft(event.target.value) }),
-      h('button', { type: 'submit' }, 'Age'),
-      h('span', { className: 'report-hint' }, 'Empty: now. Invoices issued by then, less the payments received by then.'),
-    ),
+    h(DateForm, {
+      fields: [{ id: 'report-as-of', label: 'Age at', value: draft, onChange: setDraft }],
+      submit: 'Age',
+      hint: 'Empty: now. Invoices issued by then, less the payments received by then.',
+      onSubmit: () => setAsOf(draft),
+    }),
     h(
       Panel,
       { id: 'aging', title: answer ? `Receivables aging at ${answer.asOf.slice(0, 10)}` : 'Receivables aging', systems: ['billing'], state: aging },

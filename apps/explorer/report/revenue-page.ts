@@ -6,6 +6,7 @@ import {
   type ReportSalesByMonthQuery,
 } from '../../../schema/operations/reporting/__generated__/graphql.js';
 import { Chart } from './chart.js';
+import { DateForm } from './date-form.js';
 import { runOperation } from './client.js';
 import type { Column } from './csv.js';
 import { formatAmount, fromCents, totalsByCurrency } from './money.js';
@@ -123,27 +124,15 @@ export function RevenuePage({ token }: { token: string }) {
   return h(
     'div',
     null,
-    h(
-      'form',
-      {
-        className: 'report-period',
-        onSubmit: (event: { preventDefault(): void }) => {
-          event.preventDefault();
-          setPeriod(draft);
-        },
-      },
-      h('label', { htmlFor: 'report-from' }, 'From'),
-      h('input', {
-        id: 'report-from',
-        type: 'date',
-        value: draft.from,
-        onChange: (event: { target: { value: string } }) => setDraft((last) => ({ ...last, from: event.target.value })),
-      }),
-      h('label', { htmlFor: 'report-to' }, 'to (exclusive)'),
-      h('input', { id: 'report-to', type: 'date', value: draft.to, onChange: (event: { target: { value: string } }) => setDraft((last) => ({ ...last, to: event.target.value })) }),
-      h('button', { type: 'submit' }, 'Show period'),
-      h('span', { className: 'report-hint' }, `Months are UTC; each currency stands alone (no conversion).`),
-    ),
+    h(DateForm, {
+      fields: [
+        { id: 'report-from', label: 'From', value: draft.from, onChange: (from: string) => setDraft((last) => ({ ...last, from })) },
+        { id: 'report-to', label: 'to (exclusive)', value: draft.to, onChange: (to: string) => setDraft((last) => ({ ...last, to })) },
+      ],
+      submit: 'Show period',
+      hint: 'Months are UTC; each currency stands alone (no conversion).',
+      onSubmit: () => setPeriod(draft),
+    }),
     h(
       Panel,
       { id: 'revenue', title: 'Revenue by month', systems: ['billing'], state: revenue, notes: truncated ? ['More months exist than one answer holds: narrow the period.'] : [] },
