@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, type Health, type ProbeTarget } from '../gateway/src/health.js';
+import { createHealth, ProbeTimeout, type Health, type ProbeTarget } from '../gateway/src/health.js';
 import { eventually } from './fixtures/acme/harness.js';
 
 /** Probe targets at the far edge of health.ts: each counts its probes and answers as its script says. */
@@ -124,5 +124,49 @@ describe('gateway /healthz and /readyz', () => {
     await Promise.all(Array.from({ length: 50 }, () => app.inject('/readyz')));
     // At most the interval's own probes happened meanwhile, not one per call.
     expect(a.probes.length - before).toBeLessThan(5);
+  });
+
+  it('takes an unanswered probe for a busy subgraph while client requests to it are answered, and for a dead one when none is', async () => {
+    // Every probe times out; client answers arrive (or not) as the test says.
+    let answeredAt = -Infinity;
+    const asked: number[] = [];
+    const busy: ProbeTarget & { probes: number[] } = {
+      ...target('erp', async () => {
+        throw new ProbeTimeout('no answer within 40 ms');
+      }),
+      answeredSince(at) {
+        asked.push(at);
+        return answeredAt >= at;
+      },
+    };
+    app = Fastify();
+    health = createHealth({ supergraph: { hash: 'abc123abc123', source: '/s.graphql' }, subgraphs: [busy], probeIntervalMs: 3_600_000, downAfterFailures: 2 });
+    health.register(app);
+    const probeRound = async () => {
+      health!.setReady(true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    // Client requests are being answered (a clock past every probe's send): serving, so up, no failure counted.
+    answeredAt = Infinity;
+    await probeRound();
+    expect(await stateOf('erp')).toMatchObject({ state: 'up', failures: 0 });
+    expect(busy.probes).toHaveLength(1);
+    expect(asked).toHaveLength(1);
+    // No client answer since: two timeouts in a row (the second confirming at once) make it down.
+    answeredAt = -Infinity;
+    await probeRound();
+    expect(await stateOf('erp')).toMatchObject({ state: 'down', failures: 2, error: 'no answer within 40 ms' });
+    expect(busy.probes).toHaveLength(3);
+
+    // A refusal is believed even while requests are answered: the subgraph says its system is not ready.
+    answeredAt = Infinity;
+    const refusing = { ...busy, probe: async () => Promise.reject(new Error('crm did not answer within 800 ms')) };
+    health.setReady(false);
+    health = createHealth({ supergraph: { hash: 'abc123abc123', source: '/s.graphql' }, subgraphs: [refusing], probeIntervalMs: 3_600_000, downAfterFailures: 2 });
+    await app.close();
+    app = Fastify();
+    health.register(app);
+    await probeRound();
+    expect(await stateOf('erp')).toMatchObject({ state: 'down', failures: 2, error: 'crm did not answer within 800 ms' });
   });
 });

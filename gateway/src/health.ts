@@ -8,7 +8,12 @@ export interface ProbeTarget {
   probe(timeoutMs: number): Promise<void>;
   /** The circuit breaker's state now (read on every /readyz); absent → not listed. */
   breaker?(): BreakerState;
+  /** Whether a client request got an answer from the subgraph since `at` (a `performance.now()` time). */
+  answeredSince?(at: number): boolean;
 }
+
+/** A probe that got no answer at all in its time (as opposed to a subgraph answering "not ready"). */
+export class ProbeTimeout extends Error {}
 
 export interface SubgraphState {
   name: string;
@@ -64,7 +69,9 @@ interface Tracked extends Omit<SubgraphState, 'breaker'> {
  * probe nor sends one. A subgraph is `down` only after `downAfterFailures` probes failed in a row,
  * and says since when. A dead subgraph never turns /readyz into 503: one dead system must not
  * take every gateway replica out of the load balancer. Probes bypass the circuit breaker and the
- * fetch pool (their own connection), so a subgraph busy with requests is not taken for a dead one.
+ * fetch pool (their own connection), so a subgraph busy with requests is not taken for a dead one;
+ * and a probe unanswered while client requests to the same subgraph are being answered (its own
+ * server queued the probe behind them) counts as answered.
  */
 export function createHealth(options: HealthOptions): Health {
   const intervalMs = options.probeIntervalMs ?? 2000;
@@ -90,8 +97,15 @@ export function createHealth(options: HealthOptions): Health {
     if (entry.inFlight) return;
     entry.inFlight = true;
     let confirm = false;
+    const sentAt = performance.now();
     try {
-      await target.probe(intervalMs);
+      try {
+        await target.probe(intervalMs);
+      } catch (error) {
+        // Unanswered while it answers client requests: busy (its probe queued behind them), not down.
+        // Only a timeout: a subgraph that answers "not ready" (its system frozen) is believed at once.
+        if (!(error instanceof ProbeTimeout && target.answeredSince?.(sentAt))) throw error;
+      }
       entry.failures = 0;
       entry.error = undefined;
       if (entry.state !== 'up') Object.assign(entry, { state: 'up', since: new Date().toISOString() });

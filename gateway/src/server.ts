@@ -188,6 +188,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         url: source.url,
         probe: (ms) => source.probe(ms),
         breaker: () => source.breakerState,
+        answeredSince: (at) => source.answeredSince(at),
       })),
   });
   health.register(app);

@@ -6,6 +6,7 @@ import type { GatewayContext } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { log } from '../log.js';
 import type { BreakerState } from '../observability/events.js';
+import { ProbeTimeout } from '../health.js';
 import { restrictCachePolicy, type CachePolicy } from './cache-control.js';
 import { deadlineAt } from './deadline.js';
 import type { SubgraphObserver } from './observer.js';
@@ -86,6 +87,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly internalTokens: InternalTokenSigner;
   private readonly resilience: SubgraphResilience;
   private readonly observers: readonly SubgraphObserver[];
+  /** When a client request last got a GraphQL answer (`performance.now()`), for the readiness probe. */
+  private lastAnsweredAt = -Infinity;
 
   constructor(options: SubgraphDataSourceOptions) {
     this.url = options.url;
@@ -98,6 +101,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.internalTokens = options.internalTokens;
     this.resilience = new SubgraphResilience(this.origin, options.policy);
     this.observers = options.observers ?? [];
+  }
+
+  /** Whether a client request got a GraphQL answer since `at`: a busy subgraph is not a dead one (health.ts). */
+  answeredSince(at: number): boolean {
+    return this.lastAnsweredAt >= at;
   }
 
   /** The circuit breaker's state, for /readyz. */
@@ -129,6 +137,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (!(error instanceof GraphQLBodyOnErrorStatus)) throw this.failure(error, context);
       response = error.body;
     }
+    this.lastAnsweredAt = performance.now();
     if (call.cachePolicy) restrictCachePolicy(call.cachePolicy, cacheControl);
     if (this.observers.length > 0) {
       const fetched = { pathInIncomingRequest: call.path, request: { query: call.query }, startedAt };
@@ -175,7 +184,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (!isGraphQLResponse(body) || !body.data) throw new ProbeRefusal('answered without GraphQL data');
     } catch (error) {
       if (error instanceof ProbeRefusal) throw error;
-      throw new Error(isTimeout(error) ? `no answer within ${timeoutMs} ms` : describe(error));
+      throw isTimeout(error) ? new ProbeTimeout(`no answer within ${timeoutMs} ms`) : new Error(describe(error));
     }
   }
 
