@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
+import { BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
 import { seedBillingIfEmpty } from '../../systems/billing/seed.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/services.js';
 import { migrate } from '../shared/migrate.js';
+import { BILLING_DATABASE_MIGRATIONS } from './migrations.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import { billingBackends } from '../../test/helpers/subgraphs/billing.js';
 
@@ -31,10 +32,10 @@ describe.each(backends)('billing database on $name', (backend) => {
     });
 
     it('applies every version once; a second run applies none', async () => {
-      expect(await migrate(db, BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([1, 2, 3, 4, 5]);
-      expect(await migrate(db, BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([]);
+      expect(await migrate(db, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await migrate(db, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([]);
       const { rows } = await db.query('SELECT version, name FROM schema_migrations ORDER BY version');
-      expect(rows).toEqual(BILLING_MIGRATIONS.map(({ version, name }) => ({ version, name })));
+      expect(rows).toEqual(BILLING_DATABASE_MIGRATIONS.map(({ version, name }) => ({ version, name })));
     });
 
     it('seeds the data set in one transaction of six statements, then never again', async () => {
@@ -45,6 +46,8 @@ describe.each(backends)('billing database on $name', (backend) => {
       expect(counts).toEqual({ accounts: dataset.accounts.length, invoices: dataset.invoices.length, payments: dataset.payments.length });
       expect(await seedBillingIfEmpty(db, () => dataset)).toBeNull();
       expect(await count('SELECT count(*)::int AS n FROM cust_acct')).toBe(dataset.accounts.length);
+      // Accounts seeded before status and terms existed are open, due 30 days after issue like every seeded invoice.
+      expect(await count("SELECT count(*)::int AS n FROM cust_acct WHERE status_cd = 'A' AND terms_days = 30")).toBe(dataset.accounts.length);
       expect(await count('SELECT count(*)::int AS n FROM inv_header')).toBe(dataset.invoices.length);
       expect(await count('SELECT count(*)::int AS n FROM pmt')).toBe(dataset.payments.length);
       expect(await count('SELECT sum(amount_cents)::bigint AS n FROM pmt')).toBe(dataset.payments.reduce((sum, p) => sum + p.amountCents, 0));

@@ -1,4 +1,4 @@
-import { BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
+import { BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
 import { seedBillingIfEmpty, type BillingSeedCounts } from '../../systems/billing/seed.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { CursorKey } from '../shared/connection.js';
@@ -11,6 +11,7 @@ import { CODE_BY_STATUS, INVOICE_COLUMNS, ISSUED_AT, PAYMENT_COLUMNS, legacyKeys
 import { receivablesAging, revenue, type AgingRowModel, type RevenueQuery, type RevenueRowModel } from './db-aggregates.js';
 import { ratesOn, setExchangeRate, type ExchangeRateModel, type RateTable } from './db-rates.js';
 import { issueInvoiceIn, recordPaymentIn } from './db-writes.js';
+import { BILLING_DATABASE_MIGRATIONS } from './migrations.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentMethod, PaymentModel } from './models.js';
 
 /**
@@ -118,7 +119,7 @@ export type OpenedBillingDb = OpenedDb<BillingDb, BillingSeedCounts>;
 export async function openBillingDb(config: BillingSubgraphConfig): Promise<OpenedBillingDb> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, statementTimeoutMs: config.statementTimeoutMs });
   try {
-    const migrated = await migrate(database, BILLING_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY);
+    const migrated = await migrate(database, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY);
     const started = performance.now();
     const seeded = await seedBillingIfEmpty(database, () => generateDataset({ seed: config.seed, scale: config.seedScale }));
     const seedMs = Math.round(performance.now() - started);

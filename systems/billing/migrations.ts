@@ -90,10 +90,25 @@ FROM (VALUES ('USD', 1.09, 0.04), ('GBP', 0.855, 0.015)) AS c(currency_cd, base,
      generate_series('2021-01-01'::timestamp, '2026-12-01'::timestamp, interval '1 month') AS m;
 `;
 
+// What the billing consumer of `order.approved` needs to know of an account (issue 17): whether
+// it is still open (a closed account is billed nothing: the event is retried, then dead-lettered)
+// and its payment terms in days. Every invoice billing ever issued fell due 30 days after issue,
+// so existing accounts start open with 30-day terms.
+const v6AccountStatusAndTerms = /* SQL */ `
+ALTER TABLE cust_acct ADD COLUMN status_cd char(1) NOT NULL DEFAULT 'A' CHECK (status_cd IN ('A', 'C'));
+ALTER TABLE cust_acct ADD COLUMN terms_days integer NOT NULL DEFAULT 30 CHECK (terms_days BETWEEN 0 AND 365);
+`;
+
+/**
+ * Billing's own schema, versions 1 to 6. The subgraph applies these followed by the business
+ * events tables (version 7, `subgraphs/billing/migrations.ts`): they are bizgraph's contract, not
+ * billing's, and `systems/` may not import `subgraphs/`. The next version here is 8.
+ */
 export const BILLING_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'invoices, payments, accounts', sql: v1Tables },
   { version: 2, name: 'payment idempotency', sql: v2Idempotency },
   { version: 3, name: 'invoice listing index', sql: v3InvoiceListing },
   { version: 4, name: 'invoice idempotency', sql: v4InvoiceIdempotency },
   { version: 5, name: 'exchange rates', sql: v5ExchangeRates },
+  { version: 6, name: 'account status and payment terms', sql: v6AccountStatusAndTerms },
 ];
