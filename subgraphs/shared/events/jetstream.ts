@@ -1,0 +1,194 @@
+import { AckPolicy, connect, DeliverPolicy, nanos, StorageType, type ConsumerConfig, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import { subjectOf, type BusinessEvent } from './envelope.js';
+import type { EventHandler } from './handler.js';
+import { errorMessage, silentLog, sleep, type Delivery, type EventLog, type EventSubscription, type EventTransport } from './transport.js';
+
+/** The stream every producer publishes to (DESIGN.md); tests on their own server keep the name. */
+export const EVENT_STREAM = 'BIZGRAPH_EVENTS';
+/** One subject tree per producing system: `<source>.<type>`. */
+export const EVENT_STREAM_SUBJECTS: readonly string[] = ['erp.>', 'billing.>', 'logistics.>'];
+
+export interface JetStreamTransportOptions {
+  /** `NATS_URL`, e.g. `nats://127.0.0.1:4222`. */
+  url: string;
+  /** Connection name shown by the server's monitoring, e.g. `erp-subgraph`. */
+  name?: string;
+  /** Default `BIZGRAPH_EVENTS`. */
+  stream?: string;
+  /** Broker-side duplicate window for `Nats-Msg-Id` (default 10 min: a relay restart fits in it). */
+  duplicateWindowMs?: number;
+  /** Unacknowledged for this long (a consumer died mid-event) → redelivered. Default 30 s. */
+  ackWaitMs?: number;
+  /** Deliveries in flight per durable consumer. Default 256. */
+  maxAckPending?: number;
+  /** How long a publish waits for the stream's ack. Default 5 s. */
+  publishTimeoutMs?: number;
+  log?: EventLog;
+}
+
+/** NATS durable names allow no `.`, `*`, `>` or spaces; handler names are `<system>.<purpose>`. */
+export const durableNameOf = (consumer: string): string => consumer.replace(/[.*>\s]/g, '_');
+
+interface Connected {
+  nc: NatsConnection;
+  /** Server ≥ 2.10 filters a consumer on several subjects; older ones on one. */
+  multiFilter: boolean;
+}
+
+export function openJetStreamTransport(options: JetStreamTransportOptions): EventTransport {
+  const stream = options.stream ?? EVENT_STREAM;
+  const log = options.log ?? silentLog;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  let closed = false;
+  let pending: Promise<Connected> | undefined;
+  const subscriptions = new Set<EventSubscription>();
+
+  // Connecting and declaring the stream are retried on use, so a subgraph starts (and serves
+  // reads) while NATS is down; the relay keeps its rows until publishing works.
+  const ready = (): Promise<Connected> => {
+    pending ??= setUp().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+
+  async function setUp(): Promise<Connected> {
+    const nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true });
+    try {
+      await ensureStream(nc, stream, options.duplicateWindowMs ?? 10 * 60_000);
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+    const [major = 0, minor = 0] = (nc.info?.version ?? '0.0').split('.').map(Number);
+    return { nc, multiFilter: major > 2 || (major === 2 && minor >= 10) };
+  }
+
+  return {
+    kind: 'jetstream',
+    async publish(event: BusinessEvent) {
+      const { nc } = await ready();
+      // The stream drops a second publish with the same Nats-Msg-Id within the duplicate window.
+      await nc.jetstream().publish(subjectOf(event), encoder.encode(JSON.stringify(event)), { msgID: event.id, timeout: options.publishTimeoutMs ?? 5000 });
+    },
+    async subscribe(handlers, deliver) {
+      const loops = handlers.map((handler) => consumeLoop(handler, deliver));
+      const subscription: EventSubscription = {
+        async close() {
+          subscriptions.delete(subscription);
+          await Promise.all(loops.map((loop) => loop.stop()));
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    wake: () => undefined,
+    async close() {
+      closed = true;
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      const connection = pending;
+      pending = undefined;
+      if (connection) await (await connection.catch(() => undefined))?.nc.close();
+    },
+  };
+
+  /** One durable pull consumer per handler, consumed until stopped; set up again after any failure. */
+  function consumeLoop(handler: EventHandler, deliver: (delivery: Delivery) => Promise<void>): { stop(): Promise<void> } {
+    let stopped = false;
+    let messages: ConsumerMessages | undefined;
+    const inFlight = new Set<Promise<void>>();
+    const running = (async () => {
+      while (!stopped && !closed) {
+        try {
+          const { nc, multiFilter } = await ready();
+          const name = await ensureConsumer(nc, stream, handler, { multiFilter, ackWaitMs: options.ackWaitMs ?? 30_000, maxAckPending: options.maxAckPending ?? 256 });
+          const consumer = await nc.jetstream().consumers.get(stream, name);
+          messages = await consumer.consume({ max_messages: options.maxAckPending ?? 256 });
+          if (stopped) messages.stop();
+          for await (const message of messages) {
+            // Not awaited: the consumer runtime orders each aggregate itself, other aggregates run on.
+            const work = onMessage(message).finally(() => inFlight.delete(work));
+            inFlight.add(work);
+          }
+        } catch (error) {
+          if (!stopped && !closed) log.warn({ consumer: handler.consumer, error: errorMessage(error) }, 'JetStream consumer interrupted; resuming');
+        }
+        if (!stopped && !closed) await sleep(500);
+      }
+    })();
+
+    async function onMessage(message: JsMsg): Promise<void> {
+      // Without multi-subject filters (server < 2.10) the consumer sees the whole stream.
+      if (!handler.subjects.includes(message.subject)) return message.ack();
+      let event: unknown;
+      try {
+        event = JSON.parse(decoder.decode(message.data));
+      } catch {
+        event = decoder.decode(message.data);
+      }
+      await deliver({
+        event,
+        subject: message.subject,
+        handlers: [handler],
+        messageId: message.headers?.get('Nats-Msg-Id') || undefined,
+        attempt: message.info.deliveryCount,
+        ack: async () => {
+          // Waits for the server's confirmation, so an ack lost in a reconnect shows as an error.
+          await message.ackAck().catch(() => message.ack());
+        },
+        retry: async (delayMs) => message.nak(Math.max(0, Math.round(delayMs))),
+      });
+    }
+
+    return {
+      async stop() {
+        stopped = true;
+        messages?.stop();
+        await running;
+        await Promise.allSettled([...inFlight]);
+      },
+    };
+  }
+}
+
+/** Declares the stream, or brings an existing one to this configuration: idempotent at every start. */
+async function ensureStream(nc: NatsConnection, name: string, duplicateWindowMs: number): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const config = { subjects: [...EVENT_STREAM_SUBJECTS], storage: StorageType.File, duplicate_window: nanos(duplicateWindowMs) };
+  try {
+    const info = await jsm.streams.info(name);
+    const same = info.config.duplicate_window === config.duplicate_window && EVENT_STREAM_SUBJECTS.every((subject) => info.config.subjects.includes(subject));
+    if (!same) await jsm.streams.update(name, { ...info.config, subjects: [...new Set([...info.config.subjects, ...config.subjects])], duplicate_window: config.duplicate_window });
+  } catch (error) {
+    if (!/not found/i.test(errorMessage(error))) throw error;
+    await jsm.streams.add({ name, ...config });
+  }
+}
+
+/** Declares (or updates) the handler's durable pull consumer; returns its name. */
+async function ensureConsumer(nc: NatsConnection, stream: string, handler: EventHandler, options: { multiFilter: boolean; ackWaitMs: number; maxAckPending: number }): Promise<string> {
+  const jsm = await nc.jetstreamManager();
+  const name = durableNameOf(handler.consumer);
+  const filter: Partial<ConsumerConfig> =
+    handler.subjects.length === 1 ? { filter_subject: handler.subjects[0] } : options.multiFilter ? { filter_subjects: [...handler.subjects] } : {};
+  const config: Partial<ConsumerConfig> = {
+    durable_name: name,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs),
+    // The consumer runtime counts failures and dead-letters; the broker must never drop a message.
+    max_deliver: -1,
+    max_ack_pending: options.maxAckPending,
+    ...filter,
+  };
+  try {
+    await jsm.consumers.info(stream, name);
+    await jsm.consumers.update(stream, name, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending, max_deliver: -1, ...filter });
+  } catch (error) {
+    if (!/not found/i.test(errorMessage(error))) throw error;
+    await jsm.consumers.add(stream, config);
+  }
+  return name;
+}

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { readOptionalUrl, readSecret, type Env } from '../../../common/config.js';
+import type { TransactionalQueryable } from '../../../common/contracts/sql.js';
+import { readMaxDeliveries, startConsumers, type ConsumerCounts } from './consumer.js';
+import type { EventHandler } from './handler.js';
+import { openHttpTransport, type EventSubscriptions } from './http-transport.js';
+import { openJetStreamTransport } from './jetstream.js';
+import { startRelay, type RelayStats } from './relay.js';
+import type { EventSchemas } from './schemas.js';
+import { silentLog, type EventLog, type EventTransport } from './transport.js';
+
+/** The event settings every taking-part subgraph reads, validated once at start-up. */
+export interface EventsConfig {
+  /** `NATS_URL` (`nats://host:4222`): JetStream. Unset: signed HTTP between the subgraphs. */
+  natsUrl?: string;
+  /** `EVENTS_SIGNING_SECRET`: HMAC key of `POST /events`, default `dev-events-signing-secret`, refused in production. */
+  signingSecret: string;
+  /** `EVENTS_MAX_DELIVERIES` (default 5): failed deliveries before an event is dead-lettered. */
+  maxDeliveries: number;
+}
+
+export function readEventsConfig(env: Env): EventsConfig {
+  return {
+    natsUrl: readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']),
+    signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret'),
+    maxDeliveries: readMaxDeliveries(env),
+  };
+}
+
+export interface OpenTransportOptions {
+  /** Set: JetStream at this URL. Unset: HTTP. */
+  natsUrl?: string;
+  /** HTTP: the HMAC key. */
+  secret: string;
+  /** Connection name on NATS, e.g. `erp-subgraph`. */
+  name?: string;
+  /** HTTP producer side: the database with the outbox and `event_deliveries`. */
+  db?: TransactionalQueryable;
+  /** HTTP producer side: subscribing subgraph → base URL. */
+  subscribers?: Readonly<Record<string, string>>;
+  subscriptions?: EventSubscriptions;
+  /** HTTP consumer side: the app `POST /events` is added to (before it listens). */
+  app?: FastifyInstance;
+  /** JetStream: the stream's name (tests). */
+  stream?: string;
+  log?: EventLog;
+}
+
+/** JetStream when a NATS URL is given, signed HTTP otherwise; both behind one interface. */
+export function openEventTransport(options: OpenTransportOptions): EventTransport {
+  if (options.natsUrl) return openJetStreamTransport({ url: options.natsUrl, name: options.name, stream: options.stream, log: options.log });
+  return openHttpTransport({ secret: options.secret, db: options.db, subscribers: options.subscribers, subscriptions: options.subscriptions, app: options.app, log: options.log });
+}
+
+export interface StartEventsOptions {
+  /** The subgraph's name (`erp`), for logs and the NATS connection name. */
+  name: string;
+  /** The subgraph's app, not yet listening: HTTP delivery adds `POST /events` to it. */
+  app: FastifyInstance;
+  /** The subgraph's database: outbox, processed_events, event_attempts, dead_letters, event_holds, event_deliveries. */
+  db: TransactionalQueryable;
+  config: EventsConfig;
+  /** Set when the subgraph produces events (its outbox is relayed); its value is the source, e.g. `erp`. */
+  producer?: string;
+  /** The events it consumes; none → no consumer runs. */
+  handlers?: readonly EventHandler[];
+  /** HTTP, producer side: subscribing subgraph → base URL (from the subgraph's config). */
+  subscribers?: Readonly<Record<string, string>>;
+  schemas?: EventSchemas;
+  log?: EventLog;
+}
+
+export interface EventsRuntime {
+  /** Call after committing a transaction that recorded events: the relay publishes at once. */
+  wake(): void;
+  stats(): { relay: RelayStats | null; consumers: ConsumerCounts[] };
+  transport: EventTransport;
+  close(): Promise<void>;
+}
+
+/** A subgraph's whole event runtime: transport, outbox relay (producers), consumers (handlers). */
+export async function startEvents(options: StartEventsOptions): Promise<EventsRuntime> {
+  const log = options.log ?? silentLog;
+  const handlers = options.handlers ?? [];
+  const transport = openEventTransport({
+    natsUrl: options.config.natsUrl,
+    secret: options.config.signingSecret,
+    name: `${options.name}-subgraph`,
+    db: options.producer ? options.db : undefined,
+    subscribers: options.subscribers,
+    app: handlers.length > 0 ? options.app : undefined,
+    log,
+  });
+  const relay = options.producer ? startRelay({ db: options.db, transport, log }) : undefined;
+  const consumers =
+    handlers.length > 0 ? await startConsumers({ db: options.db, transport, handlers, maxDeliveries: options.config.maxDeliveries, schemas: options.schemas, log }) : undefined;
+  return {
+    wake: () => relay?.wake(),
+    stats: () => ({ relay: relay?.stats() ?? null, consumers: consumers?.stats() ?? [] }),
+    transport,
+    async close() {
+      await consumers?.close();
+      await relay?.close();
+      await transport.close();
+    },
+  };
+}
