@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ShipmentStatus } from '../seed/types.js';
-import { SHIPMENT_ID, STATUSES, type ShipmentStore } from './store.js';
+import { SHIPMENT_ID, STATUSES, type Shipment, type ShipmentStore } from './store.js';
 import { readStatsQuery } from '../shared/stats-query.js';
 import { STATS_GROUPINGS, shipmentStats } from './stats.js';
-import type { WebhookSender } from './webhooks.js';
+import type { ShipmentUpdatedEvent, WebhookSender } from './webhooks.js';
 
 /** Batch endpoints take at most this many keys per call, like a real carrier API. */
 export const MAX_BATCH_KEYS = 100;
@@ -84,6 +84,25 @@ function parseEvent(raw: unknown): { status: ShipmentStatus; at: string; locatio
   return { status: body.status as ShipmentStatus, at, location: text(body, 'location', false) };
 }
 
+/** `Idempotency-Key`: absent, or 1 to 200 visible ASCII characters. */
+function idempotencyKey(raw: string | string[] | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(raw)) throw new ValidationError('Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+  return raw;
+}
+
+/** The change webhook: what changed, with what a delivery notice needs (carrier, tracking number, when). */
+const updated = (shipment: Shipment, occurredAt: string): ShipmentUpdatedEvent => ({
+  event: 'shipment.updated',
+  shipmentId: shipment.id,
+  orderNumber: shipment.orderNumber,
+  status: shipment.status,
+  occurredAt,
+  carrier: shipment.carrier,
+  trackingNumber: shipment.trackingNumber,
+  deliveredAt: shipment.deliveredAt,
+});
+
 export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStore, webhooks: WebhookSender): void {
   const guarded = <T>(reply: FastifyReply, work: () => T | Promise<T>) =>
     Promise.resolve()
@@ -123,18 +142,33 @@ export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStor
     async (request, reply) => store.get(request.params.id) ?? fail(reply, 404, 'not_found', `no shipment ${request.params.id}`),
   );
 
+  // With an Idempotency-Key, a repeated call (a client retrying after a timeout) gets the first
+  // shipment back with 200 instead of a second parcel; the same key with another body is a 422.
   app.post('/shipments', (request, reply) =>
     guarded(reply, async () => {
+      const key = idempotencyKey(request.headers['idempotency-key']);
       const body = objectBody(request.body);
-      const shipment = await store.create({
+      const input = {
         orderNumber: text(body, 'orderNumber', true)!,
         customerId: text(body, 'customerId', true)!,
         carrier: text(body, 'carrier', true)!,
         trackingNumber: text(body, 'trackingNumber', true)!,
-      });
-      return reply.code(201).send(shipment);
+      };
+      const outcome = await store.create(input, key);
+      if ('conflict' in outcome) return fail(reply, 422, 'idempotency_key_reused', `Idempotency-Key ${key} created ${outcome.conflict.id} from another body`, 'Idempotency-Key');
+      return reply.code(outcome.created ? 201 : 200).send(outcome.shipment);
     }),
   );
+
+  // The shipper withdraws a parcel the carrier has not picked up; once it has, 409.
+  app.post<{ Params: { id: string } }>('/shipments/:id/cancel', async (request, reply) => {
+    const outcome = await store.cancel(request.params.id);
+    if (!outcome) return fail(reply, 404, 'not_found', `no shipment ${request.params.id}`);
+    if ('shipped' in outcome) return fail(reply, 409, 'already_shipped', `shipment ${outcome.shipped.id} is ${outcome.shipped.status}: too late to cancel`);
+    const shipment = outcome.cancelled;
+    webhooks.send(updated(shipment, shipment.events.at(-1)!.at));
+    return shipment;
+  });
 
   // The carrier's status update: recorded, then announced to the subgraph (cache refresh).
   app.post<{ Params: { id: string } }>('/shipments/:id/events', (request, reply) =>
@@ -142,7 +176,8 @@ export function registerShipmentRoutes(app: FastifyInstance, store: ShipmentStor
       const event = parseEvent(request.body);
       const shipment = await store.addEvent(request.params.id, event);
       if (!shipment) return fail(reply, 404, 'not_found', `no shipment ${request.params.id}`);
-      webhooks.send({ event: 'shipment.updated', shipmentId: shipment.id, orderNumber: shipment.orderNumber, status: shipment.status, occurredAt: event.at });
+      if (shipment === 'cancelled') return fail(reply, 409, 'cancelled', `shipment ${request.params.id} is cancelled`);
+      webhooks.send(updated(shipment, event.at));
       return shipment;
     }),
   );

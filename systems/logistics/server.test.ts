@@ -70,4 +70,41 @@ describe('logistics system', () => {
     const created = await http('POST', `${url}/shipments`, { headers: auth, body: { orderNumber: 'SO-100005', customerId: 'cus_0001', carrier: 'DHL', trackingNumber: 'JD0001' } });
     expect(created).toMatchObject({ status: 201, body: { id: `shp_${String(dataset.shipments.length + 1).padStart(6, '0')}`, status: 'LABEL_CREATED', orderNumber: 'SO-100005' } });
   });
+
+  it('creates one shipment per Idempotency-Key, and remembers the key across a restart', async () => {
+    const order = { orderNumber: 'SO-990001', customerId: 'cus_0002', carrier: 'UPS', trackingNumber: '1Z0001' };
+    const headers = { ...auth, 'idempotency-key': 'book-SO-990001' };
+    const first = await http('POST', `${url}/shipments`, { headers, body: order });
+    expect(first).toMatchObject({ status: 201, body: { status: 'LABEL_CREATED', ...order } });
+    expect(await http('POST', `${url}/shipments`, { headers, body: order })).toMatchObject({ status: 200, body: first.body });
+    const reused = await http('POST', `${url}/shipments`, { headers, body: { ...order, carrier: 'DHL' } });
+    expect(reused).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused', field: 'Idempotency-Key' } } });
+    await system.stop();
+    system = await startService({ name: 'logistics-system', entry: 'systems/logistics/main.ts', env });
+    url = system.url;
+    expect(await http('POST', `${url}/shipments`, { headers, body: order })).toMatchObject({ status: 200, body: { id: first.body.id } });
+    const byOrder = await http('GET', `${url}/shipments?orderNumbers=SO-990001`, { headers: auth });
+    expect(byOrder.body.data.map((shipment: { id: string }) => shipment.id)).toEqual([first.body.id]);
+    // Without a key every call is a new parcel, as before.
+    const again = await http('POST', `${url}/shipments`, { headers: auth, body: order });
+    expect(again).toMatchObject({ status: 201 });
+    expect(again.body.id).not.toBe(first.body.id);
+    const badKey = await http('POST', `${url}/shipments`, { headers: { ...auth, 'idempotency-key': 'x'.repeat(201) }, body: order });
+    expect(badKey).toMatchObject({ status: 400, body: { error: { field: 'Idempotency-Key' } } });
+  });
+
+  it('cancels a shipment the carrier has not picked up, again harmlessly, and refuses one it has', async () => {
+    const created = await http('POST', `${url}/shipments`, { headers: auth, body: { orderNumber: 'SO-990002', customerId: 'cus_0003', carrier: 'GLS', trackingNumber: 'GL0001' } });
+    const cancel = (id: string) => http('POST', `${url}/shipments/${id}/cancel`, { headers: auth });
+    const cancelled = await cancel(created.body.id);
+    expect(cancelled).toMatchObject({ status: 200, body: { id: created.body.id, status: 'CANCELLED' } });
+    expect(cancelled.body.events.map((event: { status: string }) => event.status)).toEqual(['LABEL_CREATED', 'CANCELLED']);
+    expect(await cancel(created.body.id)).toMatchObject({ status: 200, body: { status: 'CANCELLED', events: cancelled.body.events } });
+    const scan = await http('POST', `${url}/shipments/${created.body.id}/events`, { headers: auth, body: { status: 'IN_TRANSIT' } });
+    expect(scan).toMatchObject({ status: 409, body: { error: { code: 'cancelled' } } });
+    const shipped = dataset.shipments.find((shipment) => shipment.status === 'OUT_FOR_DELIVERY')!;
+    expect(await cancel(shipped.id)).toMatchObject({ status: 409, body: { error: { code: 'already_shipped' } } });
+    expect((await http('GET', `${url}/shipments/${shipped.id}`, { headers: auth })).body).toMatchObject({ status: 'OUT_FOR_DELIVERY' });
+    expect((await cancel('shp_999999')).status).toBe(404);
+  });
 });

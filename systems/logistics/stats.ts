@@ -1,5 +1,5 @@
 import type { Shipment } from './store.js';
-import { STATUSES } from './store.js';
+import { CARRIER_STATUSES } from './store.js';
 
 /**
  * The carrier's reporting endpoint: shipment counts per group, over the shipments whose label was
@@ -52,6 +52,6 @@ export function shipmentStats(shipments: readonly Shipment[], query: StatsQuery)
     if (estimate !== null && (shipment.deliveredAt ?? now) > estimate) group.late++;
     groups.set(key, group);
   }
-  const rank = (status: string | null) => (status === null ? -1 : STATUSES.indexOf(status as Shipment['status']));
+  const rank = (status: string | null) => (status === null ? -1 : CARRIER_STATUSES.indexOf(status as Shipment['status']));
   return [...groups.values()].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || rank(a.status) - rank(b.status) || (a.carrier ?? '').localeCompare(b.carrier ?? ''));
 }

@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import { writeFileAtomically } from '../../common/atomic-file.js';
 import type { SeedShipment, SeedShipmentEvent, ShipmentStatus } from '../seed/types.js';
 
-/** A shipment as the API returns it: the seed's shape. */
-export type Shipment = SeedShipment;
-export type ShipmentEvent = SeedShipmentEvent;
+/** A carrier scan's statuses, plus `CANCELLED`: set by the shipper's cancellation, never by a scan. */
+export type CarrierStatus = ShipmentStatus | 'CANCELLED';
+/** A carrier scan (or the cancellation) as the API returns it. */
+export type ShipmentEvent = Omit<SeedShipmentEvent, 'status'> & { status: CarrierStatus };
+/** A shipment as the API returns it: the seed's shape, which may also be cancelled. */
+export type Shipment = Omit<SeedShipment, 'status' | 'events'> & { status: CarrierStatus; events: ShipmentEvent[] };
 
+/** What a carrier scan may set (`POST /shipments/:id/events`). */
 export const STATUSES: readonly ShipmentStatus[] = ['LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'];
+/** Every status a shipment can have, in the order reports list them. */
+export const CARRIER_STATUSES: readonly CarrierStatus[] = [...STATUSES, 'CANCELLED'];
 
 export interface NewShipment {
   orderNumber: string;
@@ -20,7 +26,15 @@ interface StoreFile {
   version: 1;
   nextNumber: number;
   shipments: Shipment[];
+  /** `Idempotency-Key` of a `POST /shipments` → the shipment it created; absent in files written before keys existed. */
+  idempotencyKeys?: Record<string, string>;
 }
+
+/** What `create` did: a new shipment, or the one an earlier call with the same key created. */
+export type CreateOutcome = { created: true; shipment: Shipment } | { created: false; shipment: Shipment } | { conflict: Shipment };
+
+/** What `cancel` found: `shipped` when the carrier already has the parcel (or delivered it). */
+export type CancelOutcome = { cancelled: Shipment } | { shipped: Shipment } | undefined;
 
 const shipmentId = (n: number) => `shp_${String(n).padStart(6, '0')}`;
 /** `shp_000042` → 42; the ids' numbers, not their spelling, order them (past shp_999999 too). */
@@ -96,7 +110,18 @@ export class ShipmentStore {
     return { shipments: this.data.shipments.slice(start, start + limit), hasMore: this.data.shipments.length > start + limit };
   }
 
-  async create(input: NewShipment): Promise<Shipment> {
+  /**
+   * Creates a shipment; with `idempotencyKey`, a key seen before returns the shipment it created
+   * (even after a restart: keys are kept in the store's file) or, when the input differs from
+   * that first call's, `conflict`. The key is claimed before the first await, so two concurrent
+   * calls with one key create one shipment.
+   */
+  async create(input: NewShipment, idempotencyKey?: string): Promise<CreateOutcome> {
+    if (idempotencyKey !== undefined) {
+      const firstId = this.data.idempotencyKeys?.[idempotencyKey];
+      const first = firstId === undefined ? undefined : this.byId.get(firstId);
+      if (first) return sameInput(first, input) ? { created: false, shipment: first } : { conflict: first };
+    }
     const now = new Date().toISOString();
     const shipment: Shipment = {
       id: shipmentId(this.data.nextNumber),
@@ -110,14 +135,35 @@ export class ShipmentStore {
       customerId: input.customerId,
       events: [{ status: 'LABEL_CREATED', at: now, location: 'Warehouse' }],
     };
-    await this.commit({ ...this.data, nextNumber: this.data.nextNumber + 1, shipments: [...this.data.shipments, shipment] });
-    return shipment;
+    const idempotencyKeys = idempotencyKey === undefined ? this.data.idempotencyKeys : { ...this.data.idempotencyKeys, [idempotencyKey]: shipment.id };
+    await this.commit({ ...this.data, nextNumber: this.data.nextNumber + 1, shipments: [...this.data.shipments, shipment], idempotencyKeys });
+    return { created: true, shipment };
+  }
+
+  /**
+   * Cancels a shipment the carrier has not picked up (`LABEL_CREATED`); cancelling a cancelled one
+   * answers it again, so a retried cancellation is harmless. Undefined when there is no such shipment.
+   */
+  async cancel(id: string): Promise<CancelOutcome> {
+    const current = this.byId.get(id);
+    if (!current) return undefined;
+    if (current.status === 'CANCELLED') return { cancelled: current };
+    if (current.status !== 'LABEL_CREATED') return { shipped: current };
+    const updated: Shipment = {
+      ...current,
+      status: 'CANCELLED',
+      events: [...current.events, { status: 'CANCELLED', at: new Date().toISOString(), location: 'Cancelled by the shipper' }],
+    };
+    await this.replace(updated);
+    return { cancelled: updated };
   }
 
   /** A carrier scan: appends the event and moves the shipment to its status. */
-  async addEvent(id: string, event: ShipmentEvent): Promise<Shipment | undefined> {
+  async addEvent(id: string, event: SeedShipmentEvent): Promise<Shipment | 'cancelled' | undefined> {
     const current = this.byId.get(id);
     if (!current) return undefined;
+    // A cancelled parcel never reaches the carrier: no scan can move it again.
+    if (current.status === 'CANCELLED') return 'cancelled';
     const updated: Shipment = {
       ...current,
       status: event.status,
@@ -125,12 +171,16 @@ export class ShipmentStore {
       deliveredAt: event.status === 'DELIVERED' ? event.at : current.deliveredAt,
       events: [...current.events, event],
     };
-    await this.commit({ ...this.data, shipments: this.data.shipments.map((shipment) => (shipment.id === id ? updated : shipment)) });
+    await this.replace(updated);
     return updated;
   }
 
   async flush(): Promise<void> {
     await this.writing;
+  }
+
+  private replace(updated: Shipment): Promise<void> {
+    return this.commit({ ...this.data, shipments: this.data.shipments.map((shipment) => (shipment.id === updated.id ? updated : shipment)) });
   }
 
   /** Indexes the new state and makes it durable; on a failed write the old state comes back. */
@@ -160,6 +210,9 @@ export class ShipmentStore {
     return write;
   }
 }
+
+const sameInput = (shipment: Shipment, input: NewShipment) =>
+  shipment.orderNumber === input.orderNumber && shipment.customerId === input.customerId && shipment.carrier === input.carrier && shipment.trackingNumber === input.trackingNumber;
 
 function groupBy(shipments: readonly Shipment[], key: (shipment: Shipment) => string): Map<string, Shipment[]> {
   const groups = new Map<string, Shipment[]>();

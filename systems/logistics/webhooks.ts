@@ -9,6 +9,10 @@ export interface ShipmentUpdatedEvent {
   orderNumber: string;
   status: string;
   occurredAt: string;
+  carrier: string;
+  trackingNumber: string;
+  /** Set once the parcel is delivered: with the two above, what the subgraph's `shipment.delivered` event carries. */
+  deliveredAt: string | null;
 }
 
 export type WebhookSender = SignedWebhookSender<ShipmentUpdatedEvent>;
