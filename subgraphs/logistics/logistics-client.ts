@@ -1,4 +1,5 @@
 import { keyLists, createCountedRestClient } from '../shared/rest-client.js';
+import type { ShipmentStatus } from './__generated__/resolvers-types.js';
 import type { ShipmentModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -21,6 +22,23 @@ export interface ShipmentStatsRow {
   late: number;
 }
 
+/** A parcel to book at the carrier. */
+export interface NewShipment {
+  orderNumber: string;
+  customerId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
+/** `created` false: the carrier had booked it already under the same idempotency key. */
+export interface Booking {
+  shipment: ShipmentModel;
+  created: boolean;
+}
+
+/** `cancelled` also when it already was; `shipped`: the carrier has the parcel, too late. */
+export type Cancellation = 'cancelled' | 'shipped' | 'not-found';
+
 export interface LogisticsClientOptions {
   baseUrl: string;
   apiKey: string;
@@ -41,6 +59,13 @@ export interface LogisticsClient {
   listShipments(limit: number, afterId: string | null): Promise<{ shipments: ShipmentModel[]; hasMore: boolean }>;
   /** Shipment counts per group over `[from, to)` of label creation, computed by the system. */
   shipmentStats(query: ShipmentStatsQuery): Promise<ShipmentStatsRow[]>;
+  /**
+   * Books a parcel (`POST /shipments`, `Idempotency-Key`): a call repeated with the same key, even
+   * after a crash and a restart on either side, gets the first booking back instead of a second parcel.
+   */
+  createShipment(input: NewShipment, idempotencyKey: string): Promise<Booking>;
+  /** Withdraws a parcel the carrier has not picked up (`POST /shipments/:id/cancel`). */
+  cancelShipment(id: string): Promise<Cancellation>;
   checkHealth(): Promise<void>;
   /** Calls made since start or the last reset (health checks excluded): the batching proof. */
   callCount(): number;
@@ -53,7 +78,7 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
   const call = rest.call;
   const batch = async (param: string, keys: readonly string[]): Promise<ShipmentModel[]> => {
     const pages = await Promise.all(keyLists(keys, BATCH_SIZE).map((list) => call<{ data: ShipmentModel[] }>('GET', '/shipments', { query: { [param]: list } })));
-    return pages.flatMap((page) => page.body.data);
+    return tolerated(pages.flatMap((page) => page.body.data));
   };
   return {
     shipmentsByIds: (ids) => batch('ids', ids),
@@ -61,11 +86,19 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
     shipmentsByCustomerIds: (ids) => batch('customerIds', ids),
     async listShipments(limit, afterId) {
       const { body } = await call<{ data: ShipmentModel[]; hasMore: boolean }>('GET', '/shipments', { query: { limit, after: afterId ?? undefined } });
-      return { shipments: body.data, hasMore: body.hasMore };
+      return { shipments: tolerated(body.data), hasMore: body.hasMore };
     },
     async shipmentStats({ from, to, groupBy, customerId }) {
       const query = { from: from.toISOString(), to: to.toISOString(), groupBy: [...groupBy].map((grouping) => grouping.toLowerCase()).join(','), customerId };
-      return (await call<{ data: ShipmentStatsRow[] }>('GET', '/shipments/stats', { query })).body.data;
+      return toleratedStats((await call<{ data: ShipmentStatsRow[] }>('GET', '/shipments/stats', { query })).body.data);
+    },
+    async createShipment(input, idempotencyKey) {
+      const response = await call<ShipmentModel>('POST', '/shipments', { body: input, headers: { 'idempotency-key': idempotencyKey } });
+      return { shipment: tolerated([response.body])[0]!, created: response.status === 201 };
+    },
+    async cancelShipment(id) {
+      const response = await call('POST', `/shipments/${encodeURIComponent(id)}/cancel`, { expect: [404, 409] });
+      return response.status === 404 ? 'not-found' : response.status === 409 ? 'shipped' : 'cancelled';
     },
     async checkHealth() {
       await rest.uncounted('GET', '/healthz');
@@ -74,4 +107,37 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
     resetCallCount: rest.resetCallCount,
     close: rest.close,
   };
+}
+
+/** The schema's statuses, in the enum's (and the reports') order. */
+const STATUS_ORDER: readonly ShipmentStatus[] = ['LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'];
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);
+const known = (status: string): ShipmentStatus => (KNOWN_STATUSES.has(status) ? (status as ShipmentStatus) : 'EXCEPTION');
+
+/**
+ * A tolerant reader: a status the schema's `ShipmentStatus` does not list (the carrier's
+ * `CANCELLED`, or one a real carrier adds) reads as `EXCEPTION`, whose scans say more, instead of
+ * failing the whole shipment. In place: the rows were just parsed and belong to nobody else.
+ */
+function tolerated(shipments: ShipmentModel[]): ShipmentModel[] {
+  for (const shipment of shipments) {
+    shipment.status = known(shipment.status);
+    for (const event of shipment.events) event.status = known(event.status);
+  }
+  return shipments;
+}
+
+/** The same for report rows: a row of an unknown status is added to its group's `EXCEPTION` row, then the carrier's order is restored. */
+function toleratedStats(rows: ShipmentStatsRow[]): ShipmentStatsRow[] {
+  if (rows.every((row) => row.status === null || KNOWN_STATUSES.has(row.status))) return rows;
+  const merged = new Map<string, ShipmentStatsRow>();
+  for (const row of rows) {
+    const status = row.status === null ? null : known(row.status);
+    const key = `${row.month}|${status}|${row.carrier}`;
+    const into = merged.get(key);
+    if (!into) merged.set(key, { ...row, status });
+    else Object.assign(into, { shipments: into.shipments + row.shipments, delivered: into.delivered + row.delivered, late: into.late + row.late });
+  }
+  const rank = (status: ShipmentStatus | null) => (status === null ? -1 : STATUS_ORDER.indexOf(status));
+  return [...merged.values()].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || rank(a.status) - rank(b.status) || (a.carrier ?? '').localeCompare(b.carrier ?? ''));
 }
