@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import type { SeedInvoice } from '../../systems/seed/types.js';
@@ -13,6 +14,17 @@ const unpaid = dataset.invoices.filter(
 );
 const voided = dataset.invoices.find((invoice) => invoice.statusCode === 'V')!;
 const STATUS: Record<string, string> = { O: 'OPEN', D: 'OVERDUE' };
+
+/** The outbox rows of one aggregate, read from the PostgreSQL server behind the subgraph process. */
+async function outboxOn(url: string, key: string): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT type, payload FROM outbox WHERE aggregate_key = $1 ORDER BY seq', [key])).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 const RECORD = /* GraphQL */ `
   mutation ($input: RecordPaymentInput!) {
@@ -78,6 +90,31 @@ describe.each(backends)('recordPayment on $name', (backend) => {
       const second = await record({ ...inputFor(invoice, 'settle-2', invoice.amountCents - half), method: 'CARD' });
       expect(second.body.data!.recordPayment.invoice).toEqual({ number: invoice.number, status: 'PAID', amountDue: { amount: '0.00', currency: invoice.currency } });
       expect(await paymentIds(invoice)).toEqual([first.body.data!.recordPayment.id, second.body.data!.recordPayment.id]);
+    });
+
+    // The transaction itself is proven on both backends in events/produced.test.ts; here, through the running mutation.
+    it.skipIf(backend.name !== 'postgres')('records one payment.recorded per payment, and none for a replay or a refusal', async () => {
+      const invoice = unpaid[6]!;
+      const input = inputFor(invoice, 'event-1', invoice.amountCents);
+      const { body } = await record(input);
+      await record(input);
+      await record(inputFor(invoice, 'event-2', 100));
+      expect(await outboxOn(billing.env.BILLING_DATABASE_URL!, invoice.number)).toEqual([
+        {
+          type: 'payment.recorded',
+          payload: {
+            paymentId: body.data!.recordPayment.id,
+            invoiceNumber: invoice.number,
+            orderNumber: invoice.orderNumber,
+            customerId: invoice.crmRef,
+            amount: { amount: decimal(invoice.amountCents), currency: invoice.currency },
+            paidAt: body.data!.recordPayment.paidAt,
+            method: 'BANK_TRANSFER',
+            invoiceStatus: 'PAID',
+            settled: true,
+          },
+        },
+      ]);
     });
 
     it('replays the same key and request: the first payment, no row written', async () => {
