@@ -73,10 +73,13 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     log.error({ subject: delivery.subject, eventId: id ?? null, reason }, `event refused: it fails its JSON Schema (${reason}); dead-lettered, not applied`);
     if (id === undefined) return; // nothing to key a dead letter by: the log line is the record
     for (const handler of delivery.handlers) {
-      await db.query(
-        `INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, event_id) DO NOTHING`,
-        [handler.consumer, id, JSON.stringify(delivery.event ?? null), delivery.attempt, `schema: ${reason}`],
-      );
+      await db.query(`INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, event_id) DO NOTHING`, [
+        handler.consumer,
+        id,
+        JSON.stringify(delivery.event ?? null),
+        delivery.attempt,
+        `schema: ${reason}`,
+      ]);
       count(handler.consumer, typeof body?.type === 'string' ? body.type : 'unknown', 'deadLettered');
     }
   }
@@ -182,9 +185,7 @@ async function applyOnce(db: TransactionalQueryable, handler: EventHandler, even
 const releaseHold = (tx: Queryable, consumer: string, eventId: string) => tx.query('DELETE FROM event_holds WHERE consumer = $1 AND event_id = $2', [consumer, eventId]);
 
 export type ReplayOutcome =
-  | { outcome: 'applied' | 'already-processed' | 'not-found' | 'already-replayed' }
-  | { outcome: 'invalid'; reason: string }
-  | { outcome: 'failed'; error: string };
+  { outcome: 'applied' | 'already-processed' | 'not-found' | 'already-replayed' } | { outcome: 'invalid'; reason: string } | { outcome: 'failed'; error: string };
 
 /**
  * Runs a dead letter through the same idempotent path (processed_events in the effect's
@@ -192,7 +193,10 @@ export type ReplayOutcome =
  * leaves it dead with the new error and one more attempt.
  */
 export async function replayDeadLetter(db: TransactionalQueryable, consumer: EventHandler, eventId: string, options: { schemas?: EventSchemas } = {}): Promise<ReplayOutcome> {
-  const { rows } = await db.query<{ event: unknown; replayed_at: Date | null }>('SELECT event, replayed_at FROM dead_letters WHERE consumer = $1 AND event_id = $2', [consumer.consumer, eventId]);
+  const { rows } = await db.query<{ event: unknown; replayed_at: Date | null }>('SELECT event, replayed_at FROM dead_letters WHERE consumer = $1 AND event_id = $2', [
+    consumer.consumer,
+    eventId,
+  ]);
   const row = rows[0];
   if (!row) return { outcome: 'not-found' };
   if (row.replayed_at) return { outcome: 'already-replayed' };
@@ -208,7 +212,11 @@ export async function replayDeadLetter(db: TransactionalQueryable, consumer: Eve
     });
     return { outcome: applied ? 'applied' : 'already-processed' };
   } catch (error) {
-    await db.query('UPDATE dead_letters SET attempts = attempts + 1, last_error = $3, dead_at = now() WHERE consumer = $1 AND event_id = $2', [consumer.consumer, eventId, errorMessage(error)]);
+    await db.query('UPDATE dead_letters SET attempts = attempts + 1, last_error = $3, dead_at = now() WHERE consumer = $1 AND event_id = $2', [
+      consumer.consumer,
+      eventId,
+      errorMessage(error),
+    ]);
     return { outcome: 'failed', error: errorMessage(error) };
   }
 }

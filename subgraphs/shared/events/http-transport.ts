@@ -7,6 +7,7 @@ import { projectPath } from '../../../common/project-root.js';
 import { subjectOf, type BusinessEvent } from './envelope.js';
 import type { EventHandler } from './handler.js';
 import { eventFromRow } from './outbox.js';
+import type { SubscriberUrls } from './subscribers.js';
 import { backoffMs, errorMessage, silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
 
 /** Which subgraph consumes which subjects over HTTP: `{ "billing": ["erp.order.approved"], … }`. */
@@ -40,8 +41,11 @@ export interface HttpTransportOptions {
   secret: string;
   /** Producer side: the database holding `outbox` and `event_deliveries`. Unset: this subgraph only consumes. */
   db?: Queryable;
-  /** Producer side: base URL of each subscribing subgraph (`http://127.0.0.1:4003`). */
-  subscribers?: Readonly<Record<string, string>>;
+  /**
+   * Producer side: base URL of each subscribing subgraph (`http://127.0.0.1:4003`), fixed or looked
+   * up before each round (subscribers.ts); a subscriber without one yet keeps its rows waiting.
+   */
+  subscribers?: Readonly<Record<string, string>> | SubscriberUrls;
   /** Default: schema/events/subscriptions.json. */
   subscriptions?: EventSubscriptions;
   /** Consumer side: the subgraph's Fastify app, before it listens; `POST /events` is added to it. */
@@ -79,10 +83,10 @@ export function openHttpTransport(options: HttpTransportOptions): EventTransport
   const log = options.log ?? silentLog;
   const receiver: { handlers: readonly EventHandler[]; deliver?: Deliver } = { handlers: [] };
   if (options.app) registerEventsRoute(options.app, options.secret, receiver);
-  const dispatchers = options.db ? Object.entries(options.subscribers ?? {}).map(([name, url]) => startDispatcher(options.db!, name, url, options, log)) : [];
-  for (const name of Object.keys(subscriptions)) {
-    if (options.db && !options.subscribers?.[name]) log.warn({ subscriber: name }, 'no URL for an event subscriber: its deliveries wait in event_deliveries');
-  }
+  const subscribers = options.subscribers ?? {};
+  const urlOf: SubscriberUrls = typeof subscribers === 'function' ? subscribers : (name) => subscribers[name];
+  const db = options.db;
+  const dispatchers = db ? Object.keys(subscriptions).map((name) => startDispatcher(db, name, urlOf, options, log)) : [];
   return {
     kind: 'http',
     async publish(event: BusinessEvent) {
@@ -159,7 +163,10 @@ function registerEventsRoute(app: FastifyInstance, secret: string, receiver: { h
         retry: async (delayMs) => void (settled = { ack: false, delayMs }),
       });
       if (settled.ack) return { status: 'done' };
-      return reply.code(503).header(RETRY_AFTER_HEADER, String(Math.round(settled.delayMs))).send({ status: 'retry' });
+      return reply
+        .code(503)
+        .header(RETRY_AFTER_HEADER, String(Math.round(settled.delayMs)))
+        .send({ status: 'retry' });
     });
   });
 }
@@ -169,8 +176,7 @@ function registerEventsRoute(app: FastifyInstance, secret: string, receiver: { h
  * at once but never an aggregate's event before its earlier one is delivered (the query only picks
  * the oldest undelivered event of each aggregate). A subscriber that is down holds only its rows.
  */
-function startDispatcher(db: Queryable, name: string, baseUrl: string, options: HttpTransportOptions, log: EventLog) {
-  const url = new URL(EVENTS_PATH, baseUrl).toString();
+function startDispatcher(db: Queryable, name: string, urlOf: SubscriberUrls, options: HttpTransportOptions, log: EventLog) {
   const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: options.requestTimeoutMs ?? 10_000 } });
   const concurrency = options.concurrency ?? 16;
   const inFlight = new Map<string, Promise<void>>();
@@ -183,7 +189,7 @@ function startDispatcher(db: Queryable, name: string, baseUrl: string, options: 
     waiting?.();
   };
 
-  async function send(row: DeliveryRow): Promise<void> {
+  async function send(url: string, row: DeliveryRow): Promise<void> {
     const { seq: _seq, ...event } = eventFromRow(row);
     const body = JSON.stringify(event);
     const attempt = row.attempts + 1;
@@ -210,10 +216,13 @@ function startDispatcher(db: Queryable, name: string, baseUrl: string, options: 
       return;
     }
     const delayMs = failure.delayMs ?? backoffMs(attempt, options.retryBaseMs ?? 500, options.retryMaxMs ?? 30_000);
-    await db.query(
-      `UPDATE event_deliveries SET attempts = $3, last_error = $4, next_attempt_at = now() + $5 * interval '1 millisecond' WHERE subscriber = $1 AND event_id = $2`,
-      [name, event.id, attempt, failure.error, delayMs],
-    );
+    await db.query(`UPDATE event_deliveries SET attempts = $3, last_error = $4, next_attempt_at = now() + $5 * interval '1 millisecond' WHERE subscriber = $1 AND event_id = $2`, [
+      name,
+      event.id,
+      attempt,
+      failure.error,
+      delayMs,
+    ]);
     if (attempt === 1 || attempt % 10 === 0) log.warn({ subscriber: name, eventId: event.id, attempt, delayMs, error: failure.error }, 'event delivery failed; retrying later');
     const timer = setTimeout(() => (timers.delete(timer), wake()), delayMs + 5);
     timers.add(timer);
@@ -222,7 +231,9 @@ function startDispatcher(db: Queryable, name: string, baseUrl: string, options: 
   async function round(): Promise<void> {
     woken = false;
     const free = concurrency - inFlight.size;
-    if (free <= 0) return;
+    const baseUrl = urlOf(name);
+    if (free <= 0 || baseUrl === undefined) return;
+    const url = new URL(EVENTS_PATH, baseUrl).toString();
     const { rows } = await db.query<DeliveryRow>(
       `SELECT d.subscriber, d.attempts, o.seq, o.id, o.type, o.version, o.source, o.aggregate_type, o.aggregate_key, o.occurred_at, o.traceparent, o.payload
          FROM event_deliveries d JOIN outbox o ON o.id = d.event_id
@@ -233,7 +244,7 @@ function startDispatcher(db: Queryable, name: string, baseUrl: string, options: 
       [name, [...inFlight.keys()], free],
     );
     for (const row of rows) {
-      const work = send(row)
+      const work = send(url, row)
         .catch((error: unknown) => log.error({ subscriber: name, eventId: row.id, error: errorMessage(error) }, 'event delivery state could not be saved'))
         .finally(() => {
           inFlight.delete(row.id);

@@ -168,7 +168,12 @@ async function ensureStream(nc: NatsConnection, name: string, duplicateWindowMs:
 }
 
 /** Declares (or updates) the handler's durable pull consumer; returns its name. */
-async function ensureConsumer(nc: NatsConnection, stream: string, handler: EventHandler, options: { multiFilter: boolean; ackWaitMs: number; maxAckPending: number }): Promise<string> {
+async function ensureConsumer(
+  nc: NatsConnection,
+  stream: string,
+  handler: EventHandler,
+  options: { multiFilter: boolean; ackWaitMs: number; maxAckPending: number },
+): Promise<string> {
   const jsm = await nc.jetstreamManager();
   const name = durableNameOf(handler.consumer);
   const filter: Partial<ConsumerConfig> =

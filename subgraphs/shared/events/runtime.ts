@@ -7,6 +7,7 @@ import { openHttpTransport, type EventSubscriptions } from './http-transport.js'
 import { openJetStreamTransport } from './jetstream.js';
 import { startRelay, type RelayStats } from './relay.js';
 import type { EventSchemas } from './schemas.js';
+import type { SubscriberUrls } from './subscribers.js';
 import { silentLog, type EventLog, type EventTransport } from './transport.js';
 
 /** The event settings every taking-part subgraph reads, validated once at start-up. */
@@ -36,8 +37,8 @@ export interface OpenTransportOptions {
   name?: string;
   /** HTTP producer side: the database with the outbox and `event_deliveries`. */
   db?: TransactionalQueryable;
-  /** HTTP producer side: subscribing subgraph → base URL. */
-  subscribers?: Readonly<Record<string, string>>;
+  /** HTTP producer side: subscribing subgraph → base URL (subscribers.ts's `subscriberUrls(dataDir)`). */
+  subscribers?: Readonly<Record<string, string>> | SubscriberUrls;
   subscriptions?: EventSubscriptions;
   /** HTTP consumer side: the app `POST /events` is added to (before it listens). */
   app?: FastifyInstance;
@@ -64,8 +65,8 @@ export interface StartEventsOptions {
   producer?: string;
   /** The events it consumes; none → no consumer runs. */
   handlers?: readonly EventHandler[];
-  /** HTTP, producer side: subscribing subgraph → base URL (from the subgraph's config). */
-  subscribers?: Readonly<Record<string, string>>;
+  /** HTTP, producer side: subscribing subgraph → base URL; `subscriberUrls(dataDir)` from subscribers.ts. */
+  subscribers?: Readonly<Record<string, string>> | SubscriberUrls;
   schemas?: EventSchemas;
   log?: EventLog;
 }
