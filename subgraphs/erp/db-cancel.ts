@@ -1,6 +1,8 @@
 import { subgraphError } from '../shared/errors.js';
 import type { Database, Queryable } from '../shared/sql.js';
+import { checkVersion, lockOrder, STALE_VERSION } from './db-order-lock.js';
 import { ORDER_COLUMNS, STATUS_BY_CODE, toOrder, type OrderRow } from './db-rows.js';
+import { recordOrderCancelled } from './events/order-events.js';
 import type { OrderModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -21,18 +23,13 @@ export interface CancelRequest {
 
 /** Stable values of `extensions.reason` on cancelOrder's CONFLICT. */
 export const CANCEL_CONFLICT = {
-  staleVersion: 'STALE_VERSION',
+  staleVersion: STALE_VERSION,
   alreadyCancelled: 'ALREADY_CANCELLED',
   alreadyShipped: 'ALREADY_SHIPPED',
 } as const;
 
 /** Codes a cancellation may leave: D (never reserved stock) and A (reserved stock to release). */
 const CANCELLABLE = new Set(['D', 'A']);
-
-async function lockOrder(tx: Queryable, number: string): Promise<OrderRow | undefined> {
-  const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.order_no = $1 FOR UPDATE`, [number]);
-  return rows[0];
-}
 
 function refuseState(row: OrderRow): void {
   if (CANCELLABLE.has(row.status_cd)) return;
@@ -46,13 +43,7 @@ async function cancelLocked(tx: Queryable, request: CancelRequest): Promise<Orde
   if (!row) throw subgraphError('NOT_FOUND', `No order ${request.number}`, ORIGIN, { field: 'number' });
   request.authorize(toOrder(row));
   refuseState(row);
-  if (Number(row.version) !== request.expectedVersion) {
-    throw subgraphError('CONFLICT', 'the order changed since it was read; read it again and retry', ORIGIN, {
-      field: 'expectedVersion',
-      reason: CANCEL_CONFLICT.staleVersion,
-      currentVersion: Number(row.version),
-    });
-  }
+  checkVersion(row, request.expectedVersion);
   // Only an approved order holds a reservation (createOrder reserves on approval); a draft never did.
   if (row.status_cd === 'A') {
     await tx.query(
@@ -62,13 +53,24 @@ async function cancelLocked(tx: Queryable, request: CancelRequest): Promise<Orde
       [row.order_id],
     );
   }
-  const { rows } = await tx.query<OrderRow>(`UPDATE orders AS o SET status_cd = 'X', version = o.version + 1 WHERE o.order_id = $1 RETURNING ${ORDER_COLUMNS}`, [row.order_id]);
-  return toOrder(rows[0]!);
+  const { rows } = await tx.query<OrderRow & { cancelled_at: Date | string }>(
+    `UPDATE orders AS o SET status_cd = 'X', version = o.version + 1 WHERE o.order_id = $1 RETURNING ${ORDER_COLUMNS}, now() AS cancelled_at`,
+    [row.order_id],
+  );
+  const cancelled = rows[0]!;
+  await recordOrderCancelled(tx, {
+    orderNumber: cancelled.order_no,
+    customerId: cancelled.cust_ref,
+    cancelledAt: new Date(cancelled.cancelled_at).toISOString(),
+    previousStatus: row.status_cd === 'A' ? 'APPROVED' : 'DRAFT',
+  });
+  return toOrder(cancelled);
 }
 
 /**
  * One transaction: lock the order row (a concurrent cancel or change waits, then sees the new
- * version), check owner, status and version, release the reserved stock, mark it cancelled.
+ * version), check owner, status and version, release the reserved stock, mark it cancelled, and
+ * write `order.cancelled` to the outbox.
  */
 export function cancelOrder(sql: Database, request: CancelRequest): Promise<OrderModel> {
   return sql.transaction((tx) => cancelLocked(tx, request));

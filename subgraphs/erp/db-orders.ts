@@ -2,6 +2,8 @@ import { badInput, subgraphError } from '../shared/errors.js';
 import type { Database, Queryable } from '../shared/sql.js';
 import { requestFingerprint } from '../shared/write-input.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './db-rows.js';
+import { reserveStock } from './db-stock.js';
+import { recordOrderApproved } from './events/order-events.js';
 import type { OrderModel } from './models.js';
 import { ORIGIN } from './origin.js';
 
@@ -65,15 +67,11 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
   });
 
   // The reservation is conditional: a line without enough stock updates nothing, and the
-  // error below rolls back the lines that did reserve.
-  const { rows: reserved } = await tx.query<{ product_id: number }>(
-    `UPDATE products p SET qty_on_hand = p.qty_on_hand - r.qty
-     FROM unnest($1::int[], $2::int[]) AS r(product_id, qty)
-     WHERE p.product_id = r.product_id AND p.qty_on_hand >= r.qty
-     RETURNING p.product_id`,
-    [lines.map((line) => line.product.product_id), lines.map((line) => line.quantity)],
+  // error below rolls back the lines that did reserve. One line per SKU (validated).
+  const reservedIds = await reserveStock(
+    tx,
+    lines.map((line) => ({ productId: line.product.product_id, quantity: line.quantity })),
   );
-  const reservedIds = new Set(reserved.map((row) => row.product_id));
   const short = lines.findIndex((line) => !reservedIds.has(line.product.product_id));
   if (short >= 0) {
     const sku = lines[short]!.sku;
@@ -82,8 +80,8 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
 
   const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.product.list_price_cents, 0);
   const { rows } = await tx.query<OrderRow>(
-    `INSERT INTO orders AS o (order_no, cust_ref, status_cd, placed_at, currency_cd, total_cents, idempotency_key, request_fingerprint)
-     VALUES ('SO-' || nextval('order_no_seq'), $1, 'A', now(), $2, $3, $4, $5)
+    `INSERT INTO orders AS o (order_no, cust_ref, status_cd, placed_at, approved_at, currency_cd, total_cents, idempotency_key, request_fingerprint)
+     VALUES ('SO-' || nextval('order_no_seq'), $1, 'A', now(), now(), $2, $3, $4, $5)
      RETURNING ${ORDER_COLUMNS}`,
     [request.customerId, request.currency, totalCents, request.idempotencyKey, fingerprint],
   );
@@ -99,11 +97,18 @@ async function insertOrder(tx: Queryable, request: OrderRequest, fingerprint: st
       lines.map((line) => line.product.list_price_cents),
     ],
   );
-  return toOrder(order);
+  const approved = toOrder(order);
+  await recordOrderApproved(
+    tx,
+    approved,
+    lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPriceCents: line.product.list_price_cents })),
+  );
+  return approved;
 }
 
 /**
- * One transaction: idempotency lookup, SKU resolution, stock reservation, order and lines.
+ * One transaction: idempotency lookup, SKU resolution, stock reservation, order and lines, and
+ * the `order.approved` event in the outbox (a replay writes none: the first order's was written).
  * Two concurrent requests with one key both pass the lookup on a server; the loser's insert
  * hits the unique key, its transaction rolls back (stock included), and it answers the winner.
  */

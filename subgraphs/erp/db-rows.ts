@@ -9,7 +9,7 @@ export const STATUS_BY_CODE: Record<string, OrderStatus> = { D: 'DRAFT', A: 'APP
 export const CODE_BY_STATUS: Record<OrderStatus, string> = { DRAFT: 'D', APPROVED: 'A', SHIPPED: 'S', DELIVERED: 'F', CANCELLED: 'X' };
 
 export const ORDER_COLUMNS =
-  'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, (extract(epoch FROM o.placed_at) * 1000000)::bigint AS placed_us, o.currency_cd, o.total_cents, o.version';
+  'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, (extract(epoch FROM o.placed_at) * 1000000)::bigint AS placed_us, o.currency_cd, o.total_cents, o.version, o.approved_at, o.delivered_at, o.paid_at';
 export const PRODUCT_COLUMNS = 'p.product_id, p.sku, p.descr, p.list_price_cents, p.list_currency_cd, p.qty_on_hand';
 /** Newest first, with the surrogate key as tie-breaker so pages never overlap. */
 export const NEWEST_FIRST = 'o.placed_at DESC, o.order_id DESC';
@@ -32,6 +32,9 @@ export interface OrderRow {
   currency_cd: string;
   total_cents: number;
   version: number;
+  approved_at: Date | string | null;
+  delivered_at: Date | string | null;
+  paid_at: Date | string | null;
 }
 export interface ProductRow {
   product_id: number;
@@ -50,6 +53,8 @@ export interface LineRow {
   currency_cd: string;
 }
 
+const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
 export function toOrder(row: OrderRow): OrderModel {
   const status = STATUS_BY_CODE[row.status_cd];
   if (!status) throw new Error(`orders.status_cd '${row.status_cd}' of order ${row.order_no} is not a known code`);
@@ -63,6 +68,9 @@ export function toOrder(row: OrderRow): OrderModel {
     currency: row.currency_cd,
     totalCents: Number(row.total_cents),
     version: Number(row.version),
+    approvedAt: isoOrNull(row.approved_at),
+    deliveredAt: isoOrNull(row.delivered_at),
+    paidAt: isoOrNull(row.paid_at),
   };
 }
 

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERP_MIGRATIONS } from '../../systems/erp/migrations.js';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/services.js';
 import { openDatabase } from '../shared/sql.js';
 import { openErpDb, type OpenedErpDb } from './db.js';
+import { ERP_DATABASE_MIGRATIONS } from './migrations.js';
 import { erpBackends, START_HOOK_TIMEOUT_MS } from '../../test/helpers/subgraphs/erp.js';
 
 const dataset = generateDataset();
@@ -53,7 +53,7 @@ describe.each(backends)('ERP database on $name', (backend) => {
     });
 
     it('applies every migration version to a fresh database', () => {
-      const all = ERP_MIGRATIONS.map((migration) => migration.version);
+      const all = ERP_DATABASE_MIGRATIONS.map((migration) => migration.version);
       expect(all.length).toBeGreaterThanOrEqual(2);
       expect(first.migrated).toEqual(all);
       expect(versions).toEqual(all);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ERP_MIGRATIONS, ERP_MIGRATION_LOCK_KEY } from '../../systems/erp/migrations.js';
+import { ERP_MIGRATION_LOCK_KEY } from '../../systems/erp/migrations.js';
 import { parseOrderKey, parseProductKey } from '../../systems/erp/keys.js';
 import { seedErpIfEmpty, type ErpSeedCounts } from '../../systems/erp/seed.js';
 import type { Dataset } from '../../systems/seed/types.js';
@@ -12,6 +12,7 @@ import { cancelOrder, type CancelRequest } from './db-cancel.js';
 import { countOrders, countOrdersOfCustomers, countProducts, listOrders, listProducts, ordersOfCustomers, type OrderFilter } from './db-lists.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
 import { salesSummary, type SalesSummaryQuery, type SalesSummaryRowModel } from './db-summary.js';
+import { ERP_DATABASE_MIGRATIONS } from './migrations.js';
 import { ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
 
 /**
@@ -75,7 +76,7 @@ export async function openErpDb(options: ErpDbOptions): Promise<OpenedErpDb> {
     statementTimeoutMs: options.statementTimeoutMs,
   });
   try {
-    const migrated = await migrate(sql, ERP_MIGRATIONS, ERP_MIGRATION_LOCK_KEY);
+    const migrated = await migrate(sql, ERP_DATABASE_MIGRATIONS, ERP_MIGRATION_LOCK_KEY);
     const started = Date.now();
     const seeded = await seedErpIfEmpty(sql, options.dataset);
     return { db: erpQueries(sql), kind: sql.kind, migrated, seeded, seedMs: Date.now() - started };

@@ -33,6 +33,14 @@ export interface OrderModel {
   customerId: string;
   currency: string;
   totalCents: number;
+  /**
+   * ISO-8601 milestones (issue 17), null when not reached or not recorded (orders from before
+   * migration 4): approval (createOrder, approveOrder), delivery (logistics' `shipment.delivered`)
+   * and settlement (billing's `payment.recorded`). Not in the API yet; the process view reads them.
+   */
+  approvedAt: string | null;
+  deliveredAt: string | null;
+  paidAt: string | null;
 }
 
 export interface OrderLineModel {

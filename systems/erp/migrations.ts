@@ -78,4 +78,17 @@ export const ERP_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
     `,
   },
+  {
+    version: 4,
+    name: 'order milestones',
+    sql: /* SQL */ `
+      -- When an order was approved, delivered and paid (issue 17): approval is the ERP's own,
+      -- delivery and payment arrive as events from logistics and billing. Null when not (yet)
+      -- known; orders older than this version never recorded them.
+      ALTER TABLE orders
+        ADD COLUMN approved_at  timestamptz NULL,
+        ADD COLUMN delivered_at timestamptz NULL,
+        ADD COLUMN paid_at      timestamptz NULL;
+    `,
+  },
 ];
