@@ -8,6 +8,7 @@ import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { OrderLineModel, OrderModel, OrderStatus, ProductModel } from './models.js';
+import { approveOrder, type ApproveRequest } from './db-approve.js';
 import { cancelOrder, type CancelRequest } from './db-cancel.js';
 import { countOrders, countOrdersOfCustomers, countProducts, listOrders, listProducts, ordersOfCustomers, type OrderFilter } from './db-lists.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
@@ -42,9 +43,14 @@ export interface ErpDb {
   ordersOfCustomers(customerIds: readonly string[], page: Page, status: OrderStatus | null): Promise<Map<string, OrderModel[]>>;
   /** Order counts per customer, one statement for the batch; a customer without orders is absent. */
   countOrdersOfCustomers(customerIds: readonly string[], status: OrderStatus | null): Promise<Map<string, number>>;
-  /** Validated request → approved order with reserved stock, in one transaction (see db-orders.ts). */
+  /**
+   * Validated request → approved order with reserved stock and its `order.approved` event in the
+   * outbox, in one transaction (see db-orders.ts).
+   */
   createOrder(request: OrderRequest): Promise<OrderModel>;
-  /** Cancels an order at the expected version and releases its stock, in one transaction (see db-cancel.ts). */
+  /** Approves a draft at the expected version, reserving its stock, with `order.approved`, in one transaction (see db-approve.ts). */
+  approveOrder(request: ApproveRequest): Promise<OrderModel>;
+  /** Cancels an order at the expected version and releases its stock, with `order.cancelled`, in one transaction (see db-cancel.ts). */
   cancelOrder(request: CancelRequest): Promise<OrderModel>;
   ping(): Promise<void>;
   statementCount(): number;
@@ -127,6 +133,7 @@ export function erpQueries(sql: Database): ErpDb {
     ordersOfCustomers: (customerIds, page, status) => ordersOfCustomers(sql, customerIds, page, status),
     countOrdersOfCustomers: (customerIds, status) => countOrdersOfCustomers(sql, customerIds, status),
     createOrder: (request) => placeOrder(sql, request),
+    approveOrder: (request) => approveOrder(sql, request),
     cancelOrder: (request) => cancelOrder(sql, request),
     async ping() {
       await sql.ping();

@@ -74,6 +74,17 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Approves a DRAFT order and reserves its stock, in one transaction; billing and logistics then
+   * invoice and ship it. `expectedVersion` is the `Order.version` the client read: a stale version
+   * fails with CONFLICT (`extensions.reason` STALE_VERSION, `currentVersion`) and changes nothing.
+   * An order that is not a DRAFT is a CONFLICT with `extensions.reason` ALREADY_APPROVED (APPROVED,
+   * SHIPPED or DELIVERED) or ALREADY_CANCELLED and its `status`; an unknown number is NOT_FOUND. A
+   * line without enough stock fails the approval with INSUFFICIENT_STOCK naming its `sku` and
+   * `lineNumber`; nothing is reserved then. A portal token may approve only its own customer's
+   * orders (FORBIDDEN). Returns the order as approved, with its new version.
+   */
+  approveOrder: Maybe<Order>;
+  /**
    * Cancels a DRAFT or APPROVED order and releases the stock it reserved, in one transaction.
    * `expectedVersion` is the `Order.version` the client read: a stale version fails with CONFLICT
    * (`extensions.reason` STALE_VERSION, `currentVersion`) and changes nothing. An order that is
@@ -88,6 +99,13 @@ export type Mutation = {
    * the whole order with INSUFFICIENT_STOCK naming the line; nothing is reserved then.
    */
   createOrder: Maybe<Order>;
+};
+
+
+/** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
+export type MutationApproveOrderArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  number: Scalars['String']['input'];
 };
 
 
@@ -128,7 +146,7 @@ export type Order = {
   total: Money;
   /**
    * Changes with every change to the order (1 when placed). Pass it back as `expectedVersion`
-   * when cancelling.
+   * when approving or cancelling.
    */
   version: Scalars['Int']['output'];
 };
@@ -510,6 +528,7 @@ export type MoneyResolvers<ContextType = ErpContext, ParentType extends Resolver
 }>;
 
 export type MutationResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  approveOrder?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationApproveOrderArgs, 'expectedVersion' | 'number'>>;
   cancelOrder?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'expectedVersion' | 'number'>>;
   createOrder?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
 }>;

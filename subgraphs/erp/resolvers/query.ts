@@ -76,6 +76,8 @@ export const Mutation: MutationResolvers = {
     return db.createOrder(validateCreateOrder(input));
   },
   // The owner is known only once the order is locked: the rule runs inside the transaction.
+  approveOrder: (_root, { number, expectedVersion }, { principal, db }) =>
+    db.approveOrder({ number, expectedVersion, authorize: (order) => assertCustomer(principal, order.customerId, ORIGIN, 'order') }),
   cancelOrder: (_root, { number, expectedVersion }, { principal, db }) =>
     db.cancelOrder({ number, expectedVersion, authorize: (order) => assertCustomer(principal, order.customerId, ORIGIN, 'order') }),
 };
