@@ -1,0 +1,36 @@
+import type { Queryable } from '../shared/sql.js';
+import { STATUS_BY_CODE } from './db-rows.js';
+import type { OrderStatus } from './models.js';
+
+/**
+ * The order changes other systems' events cause (issue 17; the handlers are events/handlers.ts),
+ * inside the consumer's transaction `tx`. Each is one conditional UPDATE in the common case; only
+ * when it changes nothing is the order's status read, so the handler can tell "already there"
+ * from "cannot be".
+ */
+export type MilestoneOutcome = { changed: true } | { changed: false; status: OrderStatus | null };
+
+async function unchanged(tx: Queryable, orderNumber: string): Promise<MilestoneOutcome> {
+  const { rows } = await tx.query<{ status_cd: string }>('SELECT status_cd FROM orders WHERE order_no = $1', [orderNumber]);
+  const code = rows[0]?.status_cd;
+  return { changed: false, status: code === undefined ? null : (STATUS_BY_CODE[code] ?? null) };
+}
+
+/** APPROVED or SHIPPED → DELIVERED (code F) at `deliveredAt`, version + 1; any other status: unchanged. */
+export async function markDelivered(tx: Queryable, orderNumber: string, deliveredAt: string): Promise<MilestoneOutcome> {
+  const { rows } = await tx.query(
+    `UPDATE orders AS o SET status_cd = 'F', delivered_at = $2, version = o.version + 1
+     WHERE o.order_no = $1 AND o.status_cd IN ('A', 'S') RETURNING o.order_id`,
+    [orderNumber, deliveredAt],
+  );
+  return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
+}
+
+/** Sets `paid_at` once, version + 1; an order paid before keeps its first time (unchanged). */
+export async function markPaid(tx: Queryable, orderNumber: string, paidAt: string): Promise<MilestoneOutcome> {
+  const { rows } = await tx.query(`UPDATE orders AS o SET paid_at = $2, version = o.version + 1 WHERE o.order_no = $1 AND o.paid_at IS NULL RETURNING o.order_id`, [
+    orderNumber,
+    paidAt,
+  ]);
+  return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
+}
