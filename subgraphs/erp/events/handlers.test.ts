@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectPath } from '../../../common/project-root.js';
 import { ERP_MIGRATION_LOCK_KEY } from '../../../systems/erp/migrations.js';
 import { seedErpIfEmpty } from '../../../systems/erp/seed.js';
 import { generateDataset } from '../../../systems/seed/generate.js';
@@ -9,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/helpers/ser
 import { erpBackends, START_HOOK_TIMEOUT_MS } from '../../../test/helpers/subgraphs/erp.js';
 import { uuidv7, type BusinessEvent } from '../../shared/events/envelope.js';
 import type { EventHandler } from '../../shared/events/handler.js';
+import { eventSchemas } from '../../shared/events/schemas.js';
 import { migrate } from '../../shared/migrate.js';
 import { openDatabase, type Database } from '../../shared/sql.js';
 import { erpQueries, type ErpDb } from '../db.js';
@@ -49,11 +51,18 @@ const paid = (orderNumber: string | null, settled: boolean, paidAt = '2026-12-02
   });
 
 describe('the ERP consumers', () => {
+  it('are tested with events that pass logistics’ and billing’s schemas', () => {
+    for (const sample of [delivered('SO-100001'), paid('SO-100001', true), paid(null, false)]) expect(eventSchemas().validate(sample)).toEqual({ ok: true });
+  });
+
   it('are named and subscribed as the runtime expects', () => {
     expect(ERP_EVENT_HANDLERS.map(({ consumer, subjects }) => ({ consumer, subjects }))).toEqual([
       { consumer: 'erp.order-delivery', subjects: ['logistics.shipment.delivered'] },
       { consumer: 'erp.order-payment', subjects: ['billing.payment.recorded'] },
     ]);
+    // What producers deliver to the ERP over HTTP (schema/events/subscriptions.json) is what it handles.
+    const subscriptions = JSON.parse(readFileSync(projectPath('schema/events/subscriptions.json'), 'utf8')) as Record<string, string[]>;
+    expect(ERP_EVENT_HANDLERS.flatMap((handler) => handler.subjects).sort()).toEqual([...subscriptions.erp!].sort());
   });
 });
 
