@@ -1,4 +1,4 @@
-import { readSecret, type Env } from '../../common/config.js';
+import { readOptionalUrl, readSecret, type Env } from '../../common/config.js';
 import { readRestSystemConfig, readSubgraphBaseConfig, type RestSystemConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEntityCacheConfig, type EntityCacheConfig } from '../shared/entity-cache/config.js';
 import { SHIPMENT_CACHE_TYPES } from './shipment-cache.js';
@@ -9,6 +9,8 @@ export interface LogisticsSubgraphConfig extends SubgraphBaseConfig, RestSystemC
   webhookSecret: string;
   /** `ENTITY_CACHE`, `REDIS_URL`, `ENTITY_CACHE_*` (see shared/entity-cache/config.ts). */
   entityCache: EntityCacheConfig;
+  /** `LOGISTICS_DATABASE_URL`: a PostgreSQL server for the subgraph's events (outbox, processed events); unset → PGlite under `<dataDir>/logistics/pgdata`. */
+  databaseUrl: string | undefined;
 }
 
 /** `PORT` defaults to 4005. */
@@ -18,5 +20,6 @@ export function readLogisticsSubgraphConfig(env: Env): LogisticsSubgraphConfig {
     ...readRestSystemConfig(env, 'LOGISTICS', { apiUrl: 'http://127.0.0.1:4105', apiKey: 'dev-logistics-key' }),
     webhookSecret: readSecret(env, 'LOGISTICS_WEBHOOK_SECRET', 'dev-logistics-webhook-secret'),
     entityCache: readEntityCacheConfig(env, { types: SHIPMENT_CACHE_TYPES }),
+    databaseUrl: readOptionalUrl(env, 'LOGISTICS_DATABASE_URL', ['postgres:', 'postgresql:']),
   };
 }

@@ -1,6 +1,10 @@
+import { processLogger } from '../../common/logger.js';
 import { createRestSubgraph } from '../shared/kinds/rest.js';
 import type { SubgraphServer } from '../shared/server.js';
+import type { Database } from '../shared/sql.js';
 import type { LogisticsSubgraphConfig } from './config.js';
+import { openLogisticsEventsDb } from './events/db.js';
+import { recordDeliveryNotice } from './events/shipment-events.js';
 import { createLoaders } from './loaders.js';
 import { createLogisticsClient } from './logistics-client.js';
 import { ORIGIN } from './origin.js';
@@ -8,16 +12,48 @@ import { resolvers } from './resolvers/index.js';
 import { shipmentChanged } from './shipment-cache.js';
 import { registerLogisticsWebhook } from './webhook.js';
 
-/** The logistics subgraph over the carrier's REST API, with its signed webhook; does not listen. */
-export function createSubgraph(config: LogisticsSubgraphConfig): Promise<SubgraphServer> {
-  return createRestSubgraph({
+/**
+ * The logistics subgraph over the carrier's REST API, with its signed webhook and its own events
+ * database (outbox, processed events: issue 17); does not listen. `/readyz` follows the carrier only.
+ */
+export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<SubgraphServer> {
+  // PGlite takes seconds to start: it opens while the server is built, not after.
+  const opening = openLogisticsEventsDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const client = createLogisticsClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs });
+  // Set before the server listens (both are awaited below), so no webhook arrives without it.
+  let events: Database | undefined;
+  const building = createRestSubgraph({
     name: 'logistics',
     schema: new URL('./schema.graphql', import.meta.url),
     resolvers,
     config,
     origin: ORIGIN,
-    client: createLogisticsClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs }),
+    client,
     createLoaders,
-    registerRoutes: (app, cache) => registerLogisticsWebhook(app, { secret: config.webhookSecret, shipmentChanged: (id, orderNumber) => shipmentChanged(cache, id, orderNumber) }),
+    registerRoutes: (app, cache) =>
+      registerLogisticsWebhook(app, {
+        secret: config.webhookSecret,
+        shipmentChanged: (id, orderNumber) => shipmentChanged(cache, id, orderNumber),
+        shipmentDelivered: async (notice) => void (await recordDeliveryNotice(events!, client, notice)),
+      }),
   });
+  const [built, opened] = await Promise.allSettled([building, opening]);
+  if (built.status === 'rejected' || opened.status === 'rejected') {
+    await Promise.allSettled([built.status === 'fulfilled' ? built.value.close() : undefined, opened.status === 'fulfilled' ? opened.value.db.close() : undefined]);
+    throw built.status === 'rejected' ? built.reason : (opened as PromiseRejectedResult).reason;
+  }
+  const server = built.value;
+  events = opened.value.db;
+  processLogger('logistics-subgraph').info({ kind: events.kind, migrated: opened.value.migrated }, 'events database ready');
+  return {
+    app: server.app,
+    listen: server.listen,
+    async close() {
+      try {
+        await server.close();
+      } finally {
+        await events!.close();
+      }
+    },
+  };
 }
