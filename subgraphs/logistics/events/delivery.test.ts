@@ -72,6 +72,22 @@ describe('logistics events from the carrier', () => {
     });
   });
 
+  it('counts a cancelled shipment with the EXCEPTION ones of its group in shipmentStats', async () => {
+    const book = async (n: number) =>
+      (await carrier('POST', '/shipments', { orderNumber: `SO-99040${n}`, customerId: 'cus_0001', carrier: 'GLS', trackingNumber: `GL99040${n}` })).body;
+    const [first, second] = [await book(1), await book(2)];
+    await carrier('POST', `/shipments/${first.id}/cancel`);
+    await carrier('POST', `/shipments/${second.id}/events`, { status: 'EXCEPTION', location: 'Customs' });
+    const to = new Date(Date.parse(second.events[0].at) + 1).toISOString();
+    const { body } = await logistics.query(
+      'query ($from: DateTime!, $to: DateTime!) { shipmentStats(from: $from, to: $to, groupBy: [STATUS, CARRIER]) { rows { status carrier shipments } } }',
+      { from: first.events[0].at, to },
+    );
+    expect(body).toEqual({ data: { shipmentStats: { rows: [{ status: 'EXCEPTION', carrier: 'GLS', shipments: 2 }] } } });
+    // Both changes were announced; the next test counts from here.
+    await vi.waitFor(async () => expect((await counters()).logisticsWebhooksAccepted).toBe(3), { timeout: 10_000, interval: 50 });
+  });
+
   it('records exactly one shipment.delivered per delivered shipment, however often the webhook comes', async () => {
     const at = '2026-07-02T08:00:00.000Z';
     const accepted = (await counters()).logisticsWebhooksAccepted ?? 0;
