@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../systems/seed/generate.js';
 import { erpBackends, useErp } from '../../test/helpers/subgraphs/erp.js';
@@ -44,6 +45,17 @@ const STATE = /* GraphQL */ `
     }
   }
 `;
+
+/** The outbox rows of one order, read from the PostgreSQL server behind the subgraph process. */
+async function outboxOn(url: string, key: string): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT type, payload FROM outbox WHERE aggregate_key = $1 ORDER BY seq', [key])).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 const owner = dataset.customers[0]!;
 // The seed's drafts: the first customer's own, then four of other customers, one per test below.
@@ -150,6 +162,18 @@ describe.each(backends)('approveOrder on $name', (backend) => {
         order: { status: 'APPROVED', version: 2 },
         stock: before.stock.map((row, index) => ({ sku: row.sku, stock: row.stock - draft.lines[index]!.quantity })),
       });
+    });
+
+    // Last: it looks at what the tests above left. Only a server can be read beside the process.
+    it.skipIf(backend.name !== 'postgres')('leaves one order.approved per approval in the outbox behind the subgraph, none per refusal', async () => {
+      const url = erp.env.ERP_DATABASE_URL!;
+      for (const draft of [others[0]!, others[3]!, own]) {
+        const events = await outboxOn(url, draft.number);
+        expect(events.map((event) => [event.type, event.payload.orderNumber, (event.payload.lines as unknown[]).length])).toEqual([
+          ['order.approved', draft.number, draft.lines.length],
+        ]);
+      }
+      for (const refused of [others[1]!, others[2]!]) expect(await outboxOn(url, refused.number)).toEqual([]);
     });
   });
 });
