@@ -157,6 +157,21 @@ describe('logistics.book-shipment', () => {
     }
     expect((await outbox()).length).toBe(before);
   });
+
+  it('throws when the carrier does not answer in time', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const slow = createLogisticsClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY, timeoutMs: 200 });
+    try {
+      const [booking] = createLogisticsHandlers({ client: slow });
+      await expect(apply(booking!, approved('SO-990103'))).rejects.toThrow('logistics is unreachable');
+    } finally {
+      await slow.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });
 
 describe('logistics.cancel-shipment', () => {
