@@ -42,21 +42,28 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
   const decoder = new TextDecoder();
   let closed = false;
   let pending: Promise<Connected> | undefined;
+  // Rejects every wait for a connection once closed, so closing never hangs on a NATS that is down.
+  let rejectClosed: (error: Error) => void = () => undefined;
+  const closing = new Promise<never>((_resolve, reject) => (rejectClosed = reject));
+  closing.catch(() => undefined);
   const subscriptions = new Set<EventSubscription>();
 
   // Connecting and declaring the stream are retried on use, so a subgraph starts (and serves
   // reads) while NATS is down; the relay keeps its rows until publishing works.
   const ready = (): Promise<Connected> => {
+    if (closed) return Promise.reject(new Error('the JetStream transport is closed'));
     pending ??= setUp().catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
-    return pending;
+    return Promise.race([pending, closing]);
   };
 
   async function setUp(): Promise<Connected> {
-    const nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true });
+    // No waitOnFirstConnect: a refused first connection fails fast and the caller's loop retries.
+    const nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     try {
+      if (closed) throw new Error('the JetStream transport is closed');
       await ensureStream(nc, stream, options.duplicateWindowMs ?? 10 * 60_000);
     } catch (error) {
       await nc.close().catch(() => undefined);
@@ -87,6 +94,7 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
     wake: () => undefined,
     async close() {
       closed = true;
+      rejectClosed(new Error('the JetStream transport is closed'));
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       const connection = pending;
       pending = undefined;
@@ -98,11 +106,15 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
   function consumeLoop(handler: EventHandler, deliver: (delivery: Delivery) => Promise<void>): { stop(): Promise<void> } {
     let stopped = false;
     let messages: ConsumerMessages | undefined;
+    let onStop: () => void = () => undefined;
+    const stopping = new Promise<void>((resolve) => (onStop = resolve));
     const inFlight = new Set<Promise<void>>();
     const running = (async () => {
       while (!stopped && !closed) {
         try {
-          const { nc, multiFilter } = await ready();
+          const connected = await Promise.race([ready(), stopping]);
+          if (!connected) break;
+          const { nc, multiFilter } = connected;
           const name = await ensureConsumer(nc, stream, handler, { multiFilter, ackWaitMs: options.ackWaitMs ?? 30_000, maxAckPending: options.maxAckPending ?? 256 });
           const consumer = await nc.jetstream().consumers.get(stream, name);
           messages = await consumer.consume({ max_messages: options.maxAckPending ?? 256 });
@@ -145,6 +157,7 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
     return {
       async stop() {
         stopped = true;
+        onStop();
         messages?.stop();
         await running;
         await Promise.allSettled([...inFlight]);

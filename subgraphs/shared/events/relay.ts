@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../common/contracts/sql.js';
 import { readOutbox } from './outbox.js';
-import { backoffMs, errorMessage, silentLog, sleep, type EventLog, type EventTransport } from './transport.js';
+import { backoffMs, errorMessage, silentLog, type EventLog, type EventTransport } from './transport.js';
 
 export interface RelayOptions {
   db: Queryable;
@@ -46,14 +46,14 @@ export function startRelay(options: RelayOptions): Relay {
   let oldestUnpublishedAt: number | null = null;
   let closed = false;
   let woken = false;
-  let waiting: (() => void) | undefined;
+  let waiting: { done: () => void; wakeable: boolean } | undefined;
 
   const wake = () => {
     woken = true;
-    waiting?.();
+    if (waiting?.wakeable) waiting.done();
   };
-  /** Sleeps until `wake()` or `ms`, whichever comes first. */
-  const idle = (ms: number) =>
+  /** Sleeps `ms`, cut short by `close()`, and by `wake()` when `wakeable`. */
+  const idle = (ms: number, wakeable: boolean) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -61,8 +61,8 @@ export function startRelay(options: RelayOptions): Relay {
         waiting = undefined;
         resolve();
       }
-      waiting = done;
-      if (woken) done();
+      waiting = { done, wakeable };
+      if (closed || (wakeable && woken)) done();
     });
 
   /** One round: publishes until the outbox is empty; throws on the first failure. */
@@ -102,11 +102,11 @@ export function startRelay(options: RelayOptions): Relay {
         stats.failures++;
         stats.lastError = errorMessage(error);
         log.warn({ error: stats.lastError, failures }, 'outbox relay could not publish; retrying');
-        // Back off while the transport is down, without waiting out a wake: it would only fail again.
-        await sleep(backoffMs(failures, 200, 5000));
+        // Back off while the transport is down; a wake would only fail again.
+        await idle(backoffMs(failures, 200, 5000), false);
         continue;
       }
-      if (!closed) await idle(pollIntervalMs);
+      if (!closed) await idle(pollIntervalMs, true);
     }
   })();
 
@@ -115,7 +115,7 @@ export function startRelay(options: RelayOptions): Relay {
     stats: () => ({ ...stats, oldestUnpublishedMs: oldestUnpublishedAt === null ? 0 : Math.max(0, Date.now() - oldestUnpublishedAt) }),
     async close() {
       closed = true;
-      waiting?.();
+      waiting?.done();
       await running;
     },
   };

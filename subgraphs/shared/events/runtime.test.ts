@@ -24,6 +24,7 @@ import type { Delivery, EventLog, EventTransport } from './transport.js';
  */
 
 const SUBJECT = 'erp.thing.happened';
+const OTHER = 'erp.thing.other';
 const SECRET = 'test-events-secret';
 const schemaDir = mkdtempSync(join(tmpdir(), 'bizgraph-event-schemas-'));
 copyFileSync(join(EVENT_SCHEMA_DIR, 'envelope.v1.json'), join(schemaDir, 'envelope.v1.json'));
@@ -31,6 +32,7 @@ writeFileSync(
   join(schemaDir, 'thing.happened.v1.json'),
   JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer' } } }),
 );
+writeFileSync(join(schemaDir, 'thing.other.v1.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' }));
 const schemas = loadEventSchemas(schemaDir);
 
 interface Effect {
@@ -84,7 +86,7 @@ class Harness {
             secret: SECRET,
             db: this.db,
             subscribers: { things: `http://127.0.0.1:${this.port}` },
-            subscriptions: { things: [SUBJECT] },
+            subscriptions: { things: [SUBJECT, OTHER] },
             pollIntervalMs: 100,
             retryBaseMs: 50,
             retryMaxMs: 500,
@@ -105,7 +107,7 @@ class Harness {
       this.consumerTransport = openJetStreamTransport({ url: this.nats!.url, log: this.log });
     } else {
       this.app = Fastify();
-      this.consumerTransport = openHttpTransport({ secret: SECRET, app: this.app, subscriptions: { things: [SUBJECT] }, log: this.log });
+      this.consumerTransport = openHttpTransport({ secret: SECRET, app: this.app, subscriptions: { things: [SUBJECT, OTHER] }, log: this.log });
       await this.app.listen({ host: '127.0.0.1', port: this.port });
     }
     const transport = options.wrap ? options.wrap(this.consumerTransport) : this.consumerTransport;
@@ -129,10 +131,8 @@ class Harness {
     this.consumers = this.consumerTransport = this.app = undefined;
   }
 
-  async record(key: string, n: number | string): Promise<BusinessEvent> {
-    const event = await this.db.transaction((tx) =>
-      recordEvent(tx, { type: 'thing.happened', version: 1, source: 'erp', aggregate: { type: 'Thing', key }, payload: { n }, traceparent: null }),
-    );
+  async record(key: string, n: number | string, type = 'thing.happened'): Promise<BusinessEvent> {
+    const event = await this.db.transaction((tx) => recordEvent(tx, { type, version: 1, source: 'erp', aggregate: { type: 'Thing', key }, payload: { n }, traceparent: null }));
     this.relay?.wake();
     return event;
   }
@@ -177,7 +177,8 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     for (let n = 1; n <= 5; n++) for (const key of ['A', 'B', 'C']) await h.record(key, n);
     await waitFor(async () => (await h.effects('test.ordered')).length === 15, { what: '15 effects' });
     expect(ordersOf(await h.effects('test.ordered'))).toEqual({ A: [1, 2, 3, 4, 5], B: [1, 2, 3, 4, 5], C: [1, 2, 3, 4, 5] });
-    expect(await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')).toBe(0);
+    // Consumers may apply an event before the relay has marked it: wait for the mark.
+    await waitFor(async () => (await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0, { what: 'the outbox drained' });
     expect(relay.stats()).toMatchObject({ published: 15, oldestUnpublishedMs: 0 });
     expect(calls).toHaveLength(15);
   });
@@ -192,6 +193,8 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     await waitFor(async () => (await h.effects('test.crash')).length === 3, { what: '3 effects' });
     await new Promise((resolve) => setTimeout(resolve, 500)); // room for a duplicate to show up
     expect(ordersOf(await h.effects('test.crash'))).toEqual({ A: [1, 2], B: [1] });
+    // Consumers may apply an event before the relay has marked it: wait for the mark.
+    await waitFor(async () => (await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0, { what: 'the outbox drained' });
     expect(relay.stats().published).toBe(3);
     expect(await h.count('SELECT count(*) FROM processed_events WHERE consumer = $1', ['test.crash'])).toBe(3);
   });
@@ -253,6 +256,21 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     expect(await h.count('SELECT count(*) FROM processed_events')).toBe(1);
   });
 
+  it('delivers both subjects of a two-subject handler in order, and no other subject', async () => {
+    const calls: BusinessEvent[] = [];
+    await h.startConsumers([{ ...thingHandler('test.two', calls), subjects: [SUBJECT, OTHER] }]);
+    h.startRelay();
+    await h.record('A', 1);
+    await h.record('A', 2, 'thing.other');
+    await h.record('A', 3, 'thing.unheard');
+    await h.record('A', 4, 'thing.other');
+    await waitFor(async () => (await h.effects('test.two')).length === 3, { what: '3 effects' });
+    await waitFor(async () => (await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0, { what: 'the outbox drained' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // room for the unheard one to show up
+    expect(ordersOf(await h.effects('test.two'))).toEqual({ A: [1, 2, 4] });
+    expect(calls.map((call) => call.type)).toEqual(['thing.happened', 'thing.other', 'thing.other']);
+  });
+
   it('applies a redelivered event once (the ack was lost after the effect committed)', async () => {
     const calls: BusinessEvent[] = [];
     const attempts: number[] = [];
@@ -293,7 +311,43 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     await new Promise((resolve) => setTimeout(resolve, 500));
     const ten = Array.from({ length: 10 }, (_, i) => i + 1);
     expect(ordersOf(await h.effects('test.outage'))).toEqual({ A: ten, B: ten, C: ten, D: ten, E: ten });
-    expect(await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')).toBe(0);
+    // Consumers may apply an event before the relay has marked it: wait for the mark.
+    await waitFor(async () => (await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0, { what: 'the outbox drained' });
+  });
+});
+
+describe('JetStream transport', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = new Harness('jetstream');
+    await h.open();
+  });
+  afterEach(async () => h.close());
+
+  it('starts while NATS is down and delivers once it is up', async () => {
+    const calls: BusinessEvent[] = [];
+    await h.nats!.stop();
+    await h.startConsumers([thingHandler('test.late', calls)]);
+    const relay = h.startRelay();
+    await h.record('A', 1);
+    await h.record('A', 2);
+    await waitFor(() => relay.stats().failures > 0, { what: 'a failed publish' });
+    expect(relay.stats().oldestUnpublishedMs).toBeGreaterThan(0);
+    await h.nats!.start();
+    await waitFor(async () => (await h.effects('test.late')).length === 2, { what: '2 effects', timeoutMs: 20_000 });
+    expect(ordersOf(await h.effects('test.late'))).toEqual({ A: [1, 2] });
+  });
+
+  it('closes at once while NATS is down', async () => {
+    await h.nats!.stop();
+    await h.startConsumers([thingHandler('test.closing', [])]);
+    h.startRelay();
+    await h.record('A', 1);
+    const started = Date.now();
+    await h.stopConsumers();
+    await h.relay!.close();
+    await h.producer!.close();
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
@@ -321,6 +375,10 @@ describe('HTTP transport', () => {
     h.startRelay();
     for (let n = 1; n <= 3; n++) await h.record('A', n);
     await waitFor(async () => (await h.effects('test.up')).length === 3, { what: '3 effects at the subscriber that is up' });
+    // The effect commits before the answer reaches the producer: wait for its record of delivery too.
+    await waitFor(async () => (await h.count('SELECT count(*) FROM event_deliveries WHERE subscriber = $1 AND delivered_at IS NOT NULL', ['things'])) === 3, {
+      what: '3 delivered',
+    });
     await waitFor(async () => (await h.count('SELECT count(*) FROM event_deliveries WHERE subscriber = $1 AND attempts > 0', ['down'])) > 0, { what: 'a try at the one down' });
     const pending = await h.db.query<{ subscriber: string; waiting: number; tried: number }>(
       `SELECT subscriber, count(*)::int AS waiting, count(*) FILTER (WHERE attempts > 0)::int AS tried
@@ -331,7 +389,6 @@ describe('HTTP transport', () => {
       { subscriber: 'down', waiting: 3, tried: 1 },
       { subscriber: 'unknown', waiting: 3, tried: 0 },
     ]);
-    expect(await h.count('SELECT count(*) FROM event_deliveries WHERE subscriber = $1 AND delivered_at IS NOT NULL', ['things'])).toBe(3);
   });
 
   it('refuses a body whose signature does not match', async () => {
