@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,9 @@ describe('logistics.book-shipment', () => {
   it('consumes erp.order.approved under its own name', () => {
     expect({ consumer: book.consumer, subjects: book.subjects }).toEqual({ consumer: 'logistics.book-shipment', subjects: ['erp.order.approved'] });
     expect({ consumer: cancel.consumer, subjects: cancel.subjects }).toEqual({ consumer: 'logistics.cancel-shipment', subjects: ['erp.order.cancelled'] });
+    // What the transports deliver to logistics (schema/events/subscriptions.json) is exactly what its handlers consume.
+    const subscriptions = JSON.parse(readFileSync(new URL('../../../schema/events/subscriptions.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+    expect([...book.subjects, ...cancel.subjects].sort()).toEqual([...subscriptions.logistics!].sort());
   });
 
   it('books one shipment and records shipment.created, also when redelivered after a crash before the commit', async () => {
