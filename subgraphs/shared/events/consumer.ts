@@ -3,6 +3,7 @@ import type { Queryable, TransactionalQueryable } from '../../../common/contract
 import type { BusinessEvent } from './envelope.js';
 import type { EventHandler } from './handler.js';
 import { eventSchemas, type EventSchemas } from './schemas.js';
+import { inEventSpan } from './tracing.js';
 import { backoffMs, errorMessage, silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
 
 /** `EVENTS_MAX_DELIVERIES` (default 5): failed deliveries of one event to one consumer before it is dead-lettered. */
@@ -85,7 +86,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
   }
 
   /** One consumer's turn at one event: held back, skipped, applied, retried or dead-lettered. */
-  async function consume(handler: EventHandler, event: BusinessEvent): Promise<Outcome> {
+  async function consume(handler: EventHandler, event: BusinessEvent, attempt: number): Promise<Outcome> {
     const { rows } = await db.query<{ held_by: string | null; retry_at: Date | string | null; dead: boolean }>(
       `SELECT h.event_id AS held_by, h.retry_at,
               EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = $1 AND d.event_id = $4 AND d.replayed_at IS NULL) AS dead
@@ -100,7 +101,8 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
       return { done: false, delayMs: Math.max(baseMs, new Date(state.retry_at ?? Date.now()).getTime() - Date.now() + 50) };
     }
     try {
-      const applied = await applyOnce(db, handler, event);
+      const span = { operation: 'process', transport: options.transport.kind, consumer: handler.consumer, attempt } as const;
+      const applied = await inEventSpan(event, span, () => applyOnce(db, handler, event));
       count(handler.consumer, event.type, applied ? 'processed' : 'duplicates');
       return { done: true };
     } catch (error) {
@@ -149,7 +151,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     }
     const event = delivery.event as BusinessEvent;
     const outcomes = await Promise.all(
-      delivery.handlers.map((handler) => serialized(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, () => consume(handler, event))),
+      delivery.handlers.map((handler) => serialized(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, () => consume(handler, event, delivery.attempt))),
     );
     const retries = outcomes.flatMap((outcome) => (outcome.done ? [] : [outcome.delayMs]));
     return retries.length === 0 ? delivery.ack() : delivery.retry(Math.min(...retries));

@@ -54,7 +54,11 @@ export interface HttpTransportOptions {
   concurrency?: number;
   /** Re-reads pending deliveries this often besides wake-ups. Default 1 s. */
   pollIntervalMs?: number;
-  /** Retry delay after a failed POST, doubled per attempt (default 500 ms), and its cap (default 30 s). */
+  /**
+   * Retry delay after a POST that got no answer (subscriber down), doubled per attempt (default
+   * 500 ms), and its cap (default 10 s: a subscriber back up is served soon). A consumer's own
+   * "retry later" (`retry-after-ms`, its handler's backoff) is followed as given.
+   */
   retryBaseMs?: number;
   retryMaxMs?: number;
   requestTimeoutMs?: number;
@@ -215,7 +219,7 @@ function startDispatcher(db: Queryable, name: string, urlOf: SubscriberUrls, opt
       await db.query('UPDATE event_deliveries SET delivered_at = now(), attempts = $3, last_error = NULL WHERE subscriber = $1 AND event_id = $2', [name, event.id, attempt]);
       return;
     }
-    const delayMs = failure.delayMs ?? backoffMs(attempt, options.retryBaseMs ?? 500, options.retryMaxMs ?? 30_000);
+    const delayMs = failure.delayMs ?? backoffMs(attempt, options.retryBaseMs ?? 500, options.retryMaxMs ?? 10_000);
     await db.query(`UPDATE event_deliveries SET attempts = $3, last_error = $4, next_attempt_at = now() + $5 * interval '1 millisecond' WHERE subscriber = $1 AND event_id = $2`, [
       name,
       event.id,

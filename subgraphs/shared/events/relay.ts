@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../common/contracts/sql.js';
 import { readOutbox } from './outbox.js';
+import { inEventSpan } from './tracing.js';
 import { backoffMs, errorMessage, silentLog, type EventLog, type EventTransport } from './transport.js';
 
 export interface RelayOptions {
@@ -76,7 +77,7 @@ export function startRelay(options: RelayOptions): Relay {
       try {
         for (const { seq, ...event } of rows) {
           if (closed) break;
-          await transport.publish(event);
+          await inEventSpan(event, { operation: 'publish', transport: transport.kind }, () => transport.publish(event));
           done.push(seq);
           stats.published++;
         }

@@ -14,6 +14,7 @@ import { loadSubscriptions, openHttpTransport } from './http-transport.js';
 import { EVENT_STREAM_SUBJECTS, openJetStreamTransport } from './jetstream.js';
 import { EVENT_TABLES_V1, recordEvent } from './outbox.js';
 import { startRelay, type Relay } from './relay.js';
+import { readEventsConfig, startEvents } from './runtime.js';
 import { EVENT_SCHEMA_DIR, eventSchemas, loadEventSchemas } from './schemas.js';
 import type { Delivery, EventLog, EventTransport } from './transport.js';
 
@@ -313,6 +314,59 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     expect(ordersOf(await h.effects('test.outage'))).toEqual({ A: ten, B: ten, C: ten, D: ten, E: ten });
     // Consumers may apply an event before the relay has marked it: wait for the mark.
     await waitFor(async () => (await h.count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) === 0, { what: 'the outbox drained' });
+  });
+});
+
+describe.each(['jetstream', 'http'] as const)('startEvents over %s', (kind) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = new Harness(kind);
+    await h.open();
+  });
+  afterEach(async () => h.close());
+
+  it("wires a producer's relay and a consumer's handlers from the environment's settings", async () => {
+    const calls: BusinessEvent[] = [];
+    const config = readEventsConfig({ NATS_URL: kind === 'jetstream' ? h.nats!.url : undefined, EVENTS_RETRY_BASE_MS: '50' });
+    const app = Fastify();
+    const subscriptions = { things: [SUBJECT] };
+    const consumer = await startEvents({ name: 'things', app, db: h.db, config, handlers: [thingHandler('test.wired', calls)], subscriptions, schemas });
+    await app.listen({ host: '127.0.0.1', port: h.port });
+    const producer = await startEvents({ name: 'erp', app: Fastify(), db: h.db, config, producer: 'erp', subscribers: { things: `http://127.0.0.1:${h.port}` }, subscriptions });
+    try {
+      expect(producer.transport.kind).toBe(kind);
+      for (let n = 1; n <= 3; n++) {
+        await h.record('A', n);
+        producer.wake();
+      }
+      await waitFor(async () => (await h.effects('test.wired')).length === 3, { what: '3 effects' });
+      await waitFor(() => producer.stats().relay?.published === 3, { what: '3 published' });
+      expect(ordersOf(await h.effects('test.wired'))).toEqual({ A: [1, 2, 3] });
+      expect(consumer.stats()).toEqual({
+        relay: null,
+        consumers: [{ consumer: 'test.wired', type: 'thing.happened', processed: 3, duplicates: 0, retried: 0, held: 0, deadLettered: 0 }],
+      });
+    } finally {
+      await producer.close();
+      await consumer.close();
+      await app.close();
+    }
+  });
+});
+
+describe('readEventsConfig', () => {
+  it('defaults to HTTP with the development secret, and refuses that secret in production', () => {
+    expect(readEventsConfig({})).toEqual({
+      natsUrl: undefined,
+      signingSecret: 'dev-events-signing-secret',
+      maxDeliveries: 5,
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      ackWaitMs: 30_000,
+    });
+    expect(() => readEventsConfig({ NODE_ENV: 'production', NATS_URL: 'nats://nats:4222' })).toThrow(/EVENTS_SIGNING_SECRET/);
+    expect(readEventsConfig({ NATS_URL: 'nats://127.0.0.1:4222', EVENTS_MAX_DELIVERIES: '3' })).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', maxDeliveries: 3 });
+    expect(() => readEventsConfig({ EVENTS_MAX_DELIVERIES: '0' })).toThrow(/EVENTS_MAX_DELIVERIES/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readOptionalUrl, readSecret, type Env } from '../../../common/config.js';
+import { readInt, readOptionalUrl, readSecret, type Env } from '../../../common/config.js';
 import type { TransactionalQueryable } from '../../../common/contracts/sql.js';
 import { readMaxDeliveries, startConsumers, type ConsumerCounts } from './consumer.js';
 import type { EventHandler } from './handler.js';
@@ -18,6 +18,12 @@ export interface EventsConfig {
   signingSecret: string;
   /** `EVENTS_MAX_DELIVERIES` (default 5): failed deliveries before an event is dead-lettered. */
   maxDeliveries: number;
+  /** `EVENTS_RETRY_BASE_MS` (default 1000): first retry delay after a handler failed, doubled per failure. */
+  retryBaseMs: number;
+  /** `EVENTS_RETRY_MAX_MS` (default 60000): the retry delay's cap. */
+  retryMaxMs: number;
+  /** `EVENTS_ACK_WAIT_MS` (default 30000, JetStream): a delivery unacknowledged this long (its consumer died) is redelivered. */
+  ackWaitMs: number;
 }
 
 export function readEventsConfig(env: Env): EventsConfig {
@@ -25,6 +31,9 @@ export function readEventsConfig(env: Env): EventsConfig {
     natsUrl: readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']),
     signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret'),
     maxDeliveries: readMaxDeliveries(env),
+    retryBaseMs: readInt(env, 'EVENTS_RETRY_BASE_MS', 1000, { min: 1, max: 3_600_000 }),
+    retryMaxMs: readInt(env, 'EVENTS_RETRY_MAX_MS', 60_000, { min: 1, max: 86_400_000 }),
+    ackWaitMs: readInt(env, 'EVENTS_ACK_WAIT_MS', 30_000, { min: 1000, max: 3_600_000 }),
   };
 }
 
@@ -44,13 +53,20 @@ export interface OpenTransportOptions {
   app?: FastifyInstance;
   /** JetStream: the stream's name (tests). */
   stream?: string;
+  /** JetStream: redelivery after this long unacknowledged. */
+  ackWaitMs?: number;
+  /** HTTP: retry delay of a failed POST, doubled per attempt, and its cap. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   log?: EventLog;
 }
 
 /** JetStream when a NATS URL is given, signed HTTP otherwise; both behind one interface. */
 export function openEventTransport(options: OpenTransportOptions): EventTransport {
-  if (options.natsUrl) return openJetStreamTransport({ url: options.natsUrl, name: options.name, stream: options.stream, log: options.log });
-  return openHttpTransport({ secret: options.secret, db: options.db, subscribers: options.subscribers, subscriptions: options.subscriptions, app: options.app, log: options.log });
+  const { log } = options;
+  if (options.natsUrl) return openJetStreamTransport({ url: options.natsUrl, name: options.name, stream: options.stream, ackWaitMs: options.ackWaitMs, log });
+  const { secret, db, subscribers, subscriptions, app, retryBaseMs, retryMaxMs } = options;
+  return openHttpTransport({ secret, db, subscribers, subscriptions, app, retryBaseMs, retryMaxMs, log });
 }
 
 export interface StartEventsOptions {
@@ -67,6 +83,8 @@ export interface StartEventsOptions {
   handlers?: readonly EventHandler[];
   /** HTTP, producer side: subscribing subgraph → base URL; `subscriberUrls(dataDir)` from subscribers.ts. */
   subscribers?: Readonly<Record<string, string>> | SubscriberUrls;
+  /** HTTP: who consumes what; default schema/events/subscriptions.json. */
+  subscriptions?: EventSubscriptions;
   schemas?: EventSchemas;
   log?: EventLog;
 }
@@ -89,12 +107,25 @@ export async function startEvents(options: StartEventsOptions): Promise<EventsRu
     name: `${options.name}-subgraph`,
     db: options.producer ? options.db : undefined,
     subscribers: options.subscribers,
+    subscriptions: options.subscriptions,
     app: handlers.length > 0 ? options.app : undefined,
+    ackWaitMs: options.config.ackWaitMs,
     log,
   });
   const relay = options.producer ? startRelay({ db: options.db, transport, log }) : undefined;
   const consumers =
-    handlers.length > 0 ? await startConsumers({ db: options.db, transport, handlers, maxDeliveries: options.config.maxDeliveries, schemas: options.schemas, log }) : undefined;
+    handlers.length > 0
+      ? await startConsumers({
+          db: options.db,
+          transport,
+          handlers,
+          maxDeliveries: options.config.maxDeliveries,
+          retryBaseMs: options.config.retryBaseMs,
+          retryMaxMs: options.config.retryMaxMs,
+          schemas: options.schemas,
+          log,
+        })
+      : undefined;
   return {
     wake: () => relay?.wake(),
     stats: () => ({ relay: relay?.stats() ?? null, consumers: consumers?.stats() ?? [] }),
