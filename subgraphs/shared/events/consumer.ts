@@ -40,7 +40,14 @@ export interface Consumers {
   close(): Promise<void>;
 }
 
-type Outcome = { done: true } | { done: false; delayMs: number };
+/** `heldBy`: not tried, an earlier event of its aggregate is being retried (the database's hold). */
+type Outcome = { done: true } | { done: false; delayMs: number; heldBy?: string };
+
+/** The aggregate's event being retried, and the later events waiting behind it in arrival order. */
+interface Gate {
+  holdId: string;
+  parked: Array<() => void>;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,8 +104,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     // Parked until replayed (`replayDeadLetter`): a redelivery must not bypass the dead letter.
     if (state?.dead) return { done: true };
     if (state?.held_by && state.held_by !== event.id) {
-      count(handler.consumer, event.type, 'held');
-      return { done: false, delayMs: Math.max(baseMs, new Date(state.retry_at ?? Date.now()).getTime() - Date.now() + 50) };
+      return { done: false, delayMs: Math.max(baseMs, new Date(state.retry_at ?? Date.now()).getTime() - Date.now() + 50), heldBy: state.held_by };
     }
     try {
       const span = { operation: 'process', transport: options.transport.kind, consumer: handler.consumer, attempt } as const;
@@ -143,6 +149,50 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     });
   }
 
+  // Later events of an aggregate whose event is being retried wait here, in arrival order, rather
+  // than going back to the broker: redelivered by their own timers, two of them could swap places.
+  // The event being retried comes back through the broker and passes its own gate.
+  const gates = new Map<string, Gate>();
+  let closing = false;
+  /** Resolves true when the gate opens, false after `ms` (then the database is asked again). */
+  const park = (gate: Gate, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      gate.parked.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  const open = (key: string) => {
+    const gate = gates.get(key);
+    gates.delete(key);
+    gate?.parked.splice(0).forEach((release) => release());
+  };
+
+  async function gated(key: string, handler: EventHandler, event: BusinessEvent, attempt: number): Promise<Outcome> {
+    let askDatabase = false;
+    for (;;) {
+      const gate = gates.get(key);
+      if (gate && gate.holdId !== event.id && !askDatabase) {
+        if (closing) return { done: false, delayMs: baseMs };
+        count(handler.consumer, event.type, 'held');
+        // Timed: if the held event never comes back (another replica took it), the database decides.
+        askDatabase = !(await park(gate, maxMs + baseMs));
+        continue;
+      }
+      askDatabase = false;
+      const outcome = await serialized(key, () => consume(handler, event, attempt));
+      if (!outcome.done && outcome.heldBy) {
+        // A hold this process did not see being made (before a restart): wait behind it too.
+        gates.set(key, { holdId: outcome.heldBy, parked: gates.get(key)?.parked ?? [] });
+        continue;
+      }
+      if (!outcome.done) gates.set(key, { holdId: event.id, parked: gates.get(key)?.parked ?? [] });
+      else if (gates.has(key)) open(key); // applied, a duplicate or dead-lettered: the aggregate flows again
+      return outcome;
+    }
+  }
+
   async function onDelivery(delivery: Delivery): Promise<void> {
     const check = schemas.validate(delivery.event);
     if (!check.ok) {
@@ -151,7 +201,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     }
     const event = delivery.event as BusinessEvent;
     const outcomes = await Promise.all(
-      delivery.handlers.map((handler) => serialized(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, () => consume(handler, event, delivery.attempt))),
+      delivery.handlers.map((handler) => gated(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, handler, event, delivery.attempt)),
     );
     const retries = outcomes.flatMap((outcome) => (outcome.done ? [] : [outcome.delayMs]));
     return retries.length === 0 ? delivery.ack() : delivery.retry(Math.min(...retries));
@@ -167,6 +217,8 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
   return {
     stats: () => [...counts.values()].map((entry) => ({ ...entry })),
     async close() {
+      closing = true;
+      [...gates.keys()].forEach(open);
       await subscription.close();
       await Promise.allSettled([...chains.values()]);
     },

@@ -243,6 +243,27 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     expect(await h.count('SELECT count(*) FROM dead_letters WHERE replayed_at IS NOT NULL')).toBe(1);
   });
 
+  it("keeps an aggregate's order while its first event is retried, across a consumer restart", async () => {
+    const calls: BusinessEvent[] = [];
+    let broken = true;
+    const handler = thingHandler('test.order-kept', calls, (event, call) =>
+      event.aggregate.key === 'P' && event.payload.n === 1 && (broken || call <= 3) ? `not yet (${call})` : undefined,
+    );
+    await h.startConsumers([handler], { maxDeliveries: 10 });
+    h.startRelay();
+    for (let n = 1; n <= 4; n++) await h.record('P', n);
+    await h.record('Q', 1);
+    await waitFor(async () => (await h.count('SELECT coalesce(max(attempts), 0) AS count FROM event_attempts WHERE consumer = $1', ['test.order-kept'])) >= 2, { what: 'two failures of P1' });
+    await waitFor(async () => (await h.effects('test.order-kept')).length === 1, { what: "Q's effect while P waits" });
+    await h.stopConsumers();
+    broken = false;
+    await h.startConsumers([handler], { maxDeliveries: 10 });
+    await waitFor(async () => (await h.effects('test.order-kept')).length === 5, { what: '5 effects', timeoutMs: 20_000 });
+    expect(ordersOf(await h.effects('test.order-kept'))).toEqual({ Q: [1], P: [1, 2, 3, 4] });
+    expect(calls.filter((call) => call.aggregate.key === 'P' && call.payload.n !== 1).map((call) => call.payload.n)).toEqual([2, 3, 4]);
+    expect(await h.count('SELECT count(*) FROM event_holds')).toBe(0);
+  });
+
   it('refuses an event that fails its JSON Schema: logged, dead-lettered, never applied', async () => {
     const calls: BusinessEvent[] = [];
     await h.startConsumers([thingHandler('test.schema', calls)]);
