@@ -253,7 +253,9 @@ describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) =>
     h.startRelay();
     for (let n = 1; n <= 4; n++) await h.record('P', n);
     await h.record('Q', 1);
-    await waitFor(async () => (await h.count('SELECT coalesce(max(attempts), 0) AS count FROM event_attempts WHERE consumer = $1', ['test.order-kept'])) >= 2, { what: 'two failures of P1' });
+    await waitFor(async () => (await h.count('SELECT coalesce(max(attempts), 0) AS count FROM event_attempts WHERE consumer = $1', ['test.order-kept'])) >= 2, {
+      what: 'two failures of P1',
+    });
     await waitFor(async () => (await h.effects('test.order-kept')).length === 1, { what: "Q's effect while P waits" });
     await h.stopConsumers();
     broken = false;
