@@ -41,6 +41,8 @@ export interface HttpTransportOptions {
   secret: string;
   /** Producer side: the database holding `outbox` and `event_deliveries`. Unset: this subgraph only consumes. */
   db?: Queryable;
+  /** Producer side: the source it publishes as (`erp`); only subscribers of its subjects get a dispatcher. Unset: all. */
+  source?: string;
   /**
    * Producer side: base URL of each subscribing subgraph (`http://127.0.0.1:4003`), fixed or looked
    * up before each round (subscribers.ts); a subscriber without one yet keeps its rows waiting.
@@ -90,7 +92,12 @@ export function openHttpTransport(options: HttpTransportOptions): EventTransport
   const subscribers = options.subscribers ?? {};
   const urlOf: SubscriberUrls = typeof subscribers === 'function' ? subscribers : (name) => subscribers[name];
   const db = options.db;
-  const dispatchers = db ? Object.keys(subscriptions).map((name) => startDispatcher(db, name, urlOf, options, log)) : [];
+  const receives = (name: string) => options.source === undefined || subscriptions[name]!.some((subject) => subject.startsWith(`${options.source}.`));
+  const dispatchers = db
+    ? Object.keys(subscriptions)
+        .filter(receives)
+        .map((name) => startDispatcher(db, name, urlOf, options, log))
+    : [];
   return {
     kind: 'http',
     async publish(event: BusinessEvent) {

@@ -140,18 +140,26 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
       } catch {
         event = decoder.decode(message.data);
       }
-      await deliver({
-        event,
-        subject: message.subject,
-        handlers: [handler],
-        messageId: message.headers?.get('Nats-Msg-Id') || undefined,
-        attempt: message.info.deliveryCount,
-        ack: async () => {
-          // Waits for the server's confirmation, so an ack lost in a reconnect shows as an error.
-          await message.ackAck().catch(() => message.ack());
-        },
-        retry: async (delayMs) => message.nak(Math.max(0, Math.round(delayMs))),
-      });
+      // A delivery waiting behind its aggregate's retried event, or in a slow handler, is alive: say
+      // so, or the server redelivers it after ack_wait and the copy queues up as well. A consumer
+      // that died says nothing, and its deliveries come back after ack_wait.
+      const keepAlive = setInterval(() => message.working(), Math.max(500, (options.ackWaitMs ?? 30_000) / 2));
+      try {
+        await deliver({
+          event,
+          subject: message.subject,
+          handlers: [handler],
+          messageId: message.headers?.get('Nats-Msg-Id') || undefined,
+          attempt: message.info.deliveryCount,
+          ack: async () => {
+            // Waits for the server's confirmation, so an ack lost in a reconnect shows as an error.
+            await message.ackAck().catch(() => message.ack());
+          },
+          retry: async (delayMs) => message.nak(Math.max(0, Math.round(delayMs))),
+        });
+      } finally {
+        clearInterval(keepAlive);
+      }
     }
 
     return {

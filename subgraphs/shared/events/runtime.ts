@@ -46,6 +46,8 @@ export interface OpenTransportOptions {
   name?: string;
   /** HTTP producer side: the database with the outbox and `event_deliveries`. */
   db?: TransactionalQueryable;
+  /** HTTP producer side: the source it publishes as (`erp`). */
+  source?: string;
   /** HTTP producer side: subscribing subgraph → base URL (subscribers.ts's `subscriberUrls(dataDir)`). */
   subscribers?: Readonly<Record<string, string>> | SubscriberUrls;
   subscriptions?: EventSubscriptions;
@@ -65,8 +67,8 @@ export interface OpenTransportOptions {
 export function openEventTransport(options: OpenTransportOptions): EventTransport {
   const { log } = options;
   if (options.natsUrl) return openJetStreamTransport({ url: options.natsUrl, name: options.name, stream: options.stream, ackWaitMs: options.ackWaitMs, log });
-  const { secret, db, subscribers, subscriptions, app, retryBaseMs, retryMaxMs } = options;
-  return openHttpTransport({ secret, db, subscribers, subscriptions, app, retryBaseMs, retryMaxMs, log });
+  const { secret, db, source, subscribers, subscriptions, app, retryBaseMs, retryMaxMs } = options;
+  return openHttpTransport({ secret, db, source, subscribers, subscriptions, app, retryBaseMs, retryMaxMs, log });
 }
 
 export interface StartEventsOptions {
@@ -106,6 +108,7 @@ export async function startEvents(options: StartEventsOptions): Promise<EventsRu
     secret: options.config.signingSecret,
     name: `${options.name}-subgraph`,
     db: options.producer ? options.db : undefined,
+    source: options.producer,
     subscribers: options.subscribers,
     subscriptions: options.subscriptions,
     app: handlers.length > 0 ? options.app : undefined,
