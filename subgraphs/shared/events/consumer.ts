@@ -43,10 +43,9 @@ export interface Consumers {
 /** `heldBy`: not tried, an earlier event of its aggregate is being retried (the database's hold). */
 type Outcome = { done: true } | { done: false; delayMs: number; heldBy?: string };
 
-/** The aggregate's event being retried, and the later events waiting behind it in arrival order. */
+/** Later events of an aggregate, waiting in this process for its earlier event being retried. */
 interface Gate {
-  holdId: string;
-  parked: Array<() => void>;
+  parked: Array<{ sequence: number; release: () => void }>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,30 +92,36 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
   }
 
   /** One consumer's turn at one event: held back, skipped, applied, retried or dead-lettered. */
-  async function consume(handler: EventHandler, event: BusinessEvent, attempt: number): Promise<Outcome> {
-    const { rows } = await db.query<{ held_by: string | null; retry_at: Date | string | null; dead: boolean }>(
-      `SELECT h.event_id AS held_by, h.retry_at,
-              EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = $1 AND d.event_id = $4 AND d.replayed_at IS NULL) AS dead
-         FROM (SELECT 1) one LEFT JOIN event_holds h ON h.consumer = $1 AND h.aggregate_type = $2 AND h.aggregate_key = $3`,
-      [handler.consumer, event.aggregate.type, event.aggregate.key, event.id],
+  async function consume(handler: EventHandler, event: BusinessEvent, delivery: Pick<Delivery, 'attempt' | 'sequence'>): Promise<Outcome> {
+    const { rows } = await db.query<{ held_by: string | null; dead: boolean }>(
+      `SELECT (SELECT h.event_id FROM event_holds h
+                WHERE h.consumer = $1 AND h.aggregate_type = $2 AND h.aggregate_key = $3 AND h.sequence < $5 AND h.event_id <> $4
+                ORDER BY h.sequence LIMIT 1) AS held_by,
+              EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = $1 AND d.event_id = $4 AND d.replayed_at IS NULL) AS dead`,
+      [handler.consumer, event.aggregate.type, event.aggregate.key, event.id, delivery.sequence],
     );
     const state = rows[0];
     // Parked until replayed (`replayDeadLetter`): a redelivery must not bypass the dead letter.
-    if (state?.dead) return { done: true };
-    if (state?.held_by && state.held_by !== event.id) {
-      return { done: false, delayMs: Math.max(baseMs, new Date(state.retry_at ?? Date.now()).getTime() - Date.now() + 50), heldBy: state.held_by };
+    if (state?.dead) {
+      await releaseHold(db, handler.consumer, event.id);
+      return { done: true };
+    }
+    if (state?.held_by) {
+      // Waits behind an earlier event of its aggregate; the row keeps its place across a restart.
+      await hold(db, handler, event, delivery.sequence);
+      return { done: false, delayMs: baseMs, heldBy: state.held_by };
     }
     try {
-      const span = { operation: 'process', transport: options.transport.kind, consumer: handler.consumer, attempt } as const;
+      const span = { operation: 'process', transport: options.transport.kind, consumer: handler.consumer, attempt: delivery.attempt } as const;
       const applied = await inEventSpan(event, span, () => applyOnce(db, handler, event));
       count(handler.consumer, event.type, applied ? 'processed' : 'duplicates');
       return { done: true };
     } catch (error) {
-      return recordFailure(handler, event, errorMessage(error));
+      return recordFailure(handler, event, delivery.sequence, errorMessage(error));
     }
   }
 
-  async function recordFailure(handler: EventHandler, event: BusinessEvent, message: string): Promise<Outcome> {
+  async function recordFailure(handler: EventHandler, event: BusinessEvent, sequence: number, message: string): Promise<Outcome> {
     return db.transaction(async (tx) => {
       const { rows } = await tx.query<{ attempts: number }>(
         `INSERT INTO event_attempts (consumer, event_id, attempts, last_error) VALUES ($1, $2, 1, $3)
@@ -138,58 +143,47 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
         return { done: true } as const;
       }
       const delayMs = backoffMs(attempts, baseMs, maxMs);
-      await tx.query(
-        `INSERT INTO event_holds (consumer, aggregate_type, aggregate_key, event_id, retry_at) VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
-         ON CONFLICT (consumer, aggregate_type, aggregate_key) DO UPDATE SET event_id = excluded.event_id, retry_at = excluded.retry_at`,
-        [handler.consumer, event.aggregate.type, event.aggregate.key, event.id, delayMs],
-      );
+      await hold(tx, handler, event, sequence);
       count(handler.consumer, event.type, 'retried');
       log.warn({ consumer: handler.consumer, eventId: event.id, type: event.type, attempts, delayMs, error: message }, 'event handler failed; retrying later');
       return { done: false, delayMs } as const;
     });
   }
 
-  // Later events of an aggregate whose event is being retried wait here, in arrival order, rather
-  // than going back to the broker: redelivered by their own timers, two of them could swap places.
-  // The event being retried comes back through the broker and passes its own gate.
+  // Later events of an aggregate whose event is being retried wait here rather than going back to
+  // the broker, where their own redelivery timers could swap them; when the aggregate moves on
+  // they ask the database again in the producer's order. The retried event, earliest of its
+  // aggregate, is never held, so its redelivery gets through.
   const gates = new Map<string, Gate>();
   let closing = false;
-  /** Resolves true when the gate opens, false after `ms` (then the database is asked again). */
-  const park = (gate: Gate, ms: number) =>
-    new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      gate.parked.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
+  /** Resolves when the aggregate moves on, or after `ms` (another replica may have moved it). */
+  const park = (key: string, sequence: number, ms: number) =>
+    new Promise<void>((resolve) => {
+      let gate = gates.get(key);
+      if (!gate) gates.set(key, (gate = { parked: [] }));
+      const timer = setTimeout(resolve, ms);
+      gate.parked.push({ sequence, release: () => (clearTimeout(timer), resolve()) });
     });
   const open = (key: string) => {
     const gate = gates.get(key);
     gates.delete(key);
-    gate?.parked.splice(0).forEach((release) => release());
+    gate?.parked
+      .splice(0)
+      .sort((a, b) => a.sequence - b.sequence)
+      .forEach((waiting) => waiting.release());
   };
 
-  async function gated(key: string, handler: EventHandler, event: BusinessEvent, attempt: number): Promise<Outcome> {
-    let askDatabase = false;
+  async function gated(key: string, handler: EventHandler, event: BusinessEvent, delivery: Delivery): Promise<Outcome> {
     for (;;) {
-      const gate = gates.get(key);
-      if (gate && gate.holdId !== event.id && !askDatabase) {
-        if (closing) return { done: false, delayMs: baseMs };
-        count(handler.consumer, event.type, 'held');
-        // Timed: if the held event never comes back (another replica took it), the database decides.
-        askDatabase = !(await park(gate, maxMs + baseMs));
-        continue;
+      const outcome = await serialized(key, () => consume(handler, event, delivery));
+      if (outcome.done || !outcome.heldBy) {
+        if (outcome.done && gates.has(key)) open(key); // applied, skipped or dead-lettered: the next in line asks again
+        return outcome;
       }
-      askDatabase = false;
-      const outcome = await serialized(key, () => consume(handler, event, attempt));
-      if (!outcome.done && outcome.heldBy) {
-        // A hold this process did not see being made (before a restart): wait behind it too.
-        gates.set(key, { holdId: outcome.heldBy, parked: gates.get(key)?.parked ?? [] });
-        continue;
-      }
-      if (!outcome.done) gates.set(key, { holdId: event.id, parked: gates.get(key)?.parked ?? [] });
-      else if (gates.has(key)) open(key); // applied, a duplicate or dead-lettered: the aggregate flows again
-      return outcome;
+      if (closing) return outcome;
+      count(handler.consumer, event.type, 'held');
+      await park(key, delivery.sequence, maxMs + baseMs);
+      if (closing) return { done: false, delayMs: baseMs };
     }
   }
 
@@ -200,9 +194,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
       return delivery.ack();
     }
     const event = delivery.event as BusinessEvent;
-    const outcomes = await Promise.all(
-      delivery.handlers.map((handler) => gated(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, handler, event, delivery.attempt)),
-    );
+    const outcomes = await Promise.all(delivery.handlers.map((handler) => gated(`${handler.consumer}\t${event.aggregate.type}\t${event.aggregate.key}`, handler, event, delivery)));
     const retries = outcomes.flatMap((outcome) => (outcome.done ? [] : [outcome.delayMs]));
     return retries.length === 0 ? delivery.ack() : delivery.retry(Math.min(...retries));
   }
@@ -229,14 +221,23 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
 async function applyOnce(db: TransactionalQueryable, handler: EventHandler, event: BusinessEvent): Promise<boolean> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query(`INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`, [handler.consumer, event.id]);
-    if (rows.length === 0) return false;
-    await handler.handle(event, tx);
+    if (rows.length > 0) await handler.handle(event, tx);
     await releaseHold(tx, handler.consumer, event.id);
-    return true;
+    return rows.length > 0;
   });
 }
 
 const releaseHold = (tx: Queryable, consumer: string, eventId: string) => tx.query('DELETE FROM event_holds WHERE consumer = $1 AND event_id = $2', [consumer, eventId]);
+
+/** Records the event's place among its aggregate's held events (kept if already there). */
+const hold = (tx: Queryable, handler: EventHandler, event: BusinessEvent, sequence: number) =>
+  tx.query(`INSERT INTO event_holds (consumer, event_id, aggregate_type, aggregate_key, sequence) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, event_id) DO NOTHING`, [
+    handler.consumer,
+    event.id,
+    event.aggregate.type,
+    event.aggregate.key,
+    sequence,
+  ]);
 
 export type ReplayOutcome =
   { outcome: 'applied' | 'already-processed' | 'not-found' | 'already-replayed' } | { outcome: 'invalid'; reason: string } | { outcome: 'failed'; error: string };

@@ -17,6 +17,8 @@ export const SUBSCRIPTIONS_FILE = projectPath('schema/events/subscriptions.json'
 export const SIGNATURE_HEADER = 'x-bizgraph-event-signature';
 export const EVENT_ID_HEADER = 'x-bizgraph-event-id';
 export const ATTEMPT_HEADER = 'x-bizgraph-event-attempt';
+/** The event's outbox `seq` at the producer: its order among the aggregate's events. */
+export const SEQUENCE_HEADER = 'x-bizgraph-event-seq';
 /** A consumer's answer to "try again later": how long, in ms. */
 export const RETRY_AFTER_HEADER = 'retry-after-ms';
 export const EVENTS_PATH = '/events';
@@ -163,12 +165,14 @@ function registerEventsRoute(app: FastifyInstance, secret: string, receiver: { h
       if (matching.length === 0) return { status: 'ignored' };
       let settled: { ack: true } | { ack: false; delayMs: number } = { ack: false, delayMs: 1000 };
       const attempt = Number(request.headers[ATTEMPT_HEADER]);
+      const sequence = Number(request.headers[SEQUENCE_HEADER]);
       const messageId = request.headers[EVENT_ID_HEADER];
       await deliver({
         event,
         subject,
         handlers: matching,
         messageId: typeof messageId === 'string' ? messageId : undefined,
+        sequence: Number.isSafeInteger(sequence) && sequence > 0 ? sequence : 0,
         attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
         ack: async () => void (settled = { ack: true }),
         retry: async (delayMs) => void (settled = { ack: false, delayMs }),
@@ -201,7 +205,7 @@ function startDispatcher(db: Queryable, name: string, urlOf: SubscriberUrls, opt
   };
 
   async function send(url: string, row: DeliveryRow): Promise<void> {
-    const { seq: _seq, ...event } = eventFromRow(row);
+    const { seq, ...event } = eventFromRow(row);
     const body = JSON.stringify(event);
     const attempt = row.attempts + 1;
     let failure: { error: string; delayMs?: number } | undefined;
@@ -210,7 +214,13 @@ function startDispatcher(db: Queryable, name: string, urlOf: SubscriberUrls, opt
         method: 'POST',
         dispatcher: agent,
         body,
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(body, options.secret), [EVENT_ID_HEADER]: event.id, [ATTEMPT_HEADER]: String(attempt) },
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signBody(body, options.secret),
+          [EVENT_ID_HEADER]: event.id,
+          [SEQUENCE_HEADER]: String(seq),
+          [ATTEMPT_HEADER]: String(attempt),
+        },
         headersTimeout: options.requestTimeoutMs ?? 30_000,
         bodyTimeout: options.requestTimeoutMs ?? 30_000,
       });

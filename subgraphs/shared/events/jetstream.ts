@@ -150,6 +150,7 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
           subject: message.subject,
           handlers: [handler],
           messageId: message.headers?.get('Nats-Msg-Id') || undefined,
+          sequence: message.seq,
           attempt: message.info.deliveryCount,
           ack: async () => {
             // Waits for the server's confirmation, so an ack lost in a reconnect shows as an error.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startOwnNats, type OwnNats } from '../../../test/helpers/nats.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../../test/helpers/services.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
 import { openDatabase, type Database } from '../sql.js';
 import { startConsumers, replayDeadLetter, type Consumers } from './consumer.js';
@@ -69,10 +70,16 @@ class Harness {
   logLines: string[] = [];
   log: EventLog = { info: (_f, m) => this.logLines.push(m), warn: (_f, m) => this.logLines.push(m), error: (_f, m) => this.logLines.push(m) };
 
-  constructor(readonly kind: 'jetstream' | 'http') {}
+  server?: TestDatabase;
+
+  constructor(
+    readonly kind: 'jetstream' | 'http',
+    readonly engine: 'pglite' | 'postgres' = 'pglite',
+  ) {}
 
   async open(): Promise<void> {
-    this.db = await openDatabase({ dataDir: this.dataDir });
+    if (this.engine === 'postgres') this.server = await createTestDatabase('events_runtime');
+    this.db = await openDatabase({ dataDir: this.dataDir, url: this.server?.url });
     await this.db.exec(EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 + 'CREATE TABLE effects (seq serial PRIMARY KEY, consumer text, event_id uuid, aggregate_key text, n integer);');
     if (this.kind === 'jetstream') this.nats = await startOwnNats();
     else this.port = await freePort();
@@ -151,6 +158,7 @@ class Harness {
     await this.relay?.close();
     await this.producer?.close();
     await this.db?.close();
+    await this.server?.drop();
     await this.nats?.dispose();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
@@ -163,10 +171,22 @@ const ordersOf = (effects: Effect[]) => {
   return byKey;
 };
 
-describe.each(['jetstream', 'http'] as const)('event runtime over %s', (kind) => {
+const withPostgres = await postgresAvailable();
+type Variant = ['jetstream' | 'http', 'pglite' | 'postgres'];
+const pgliteVariants: Variant[] = [
+  ['jetstream', 'pglite'],
+  ['http', 'pglite'],
+];
+const postgresVariants: Variant[] = [
+  ['jetstream', 'postgres'],
+  ['http', 'postgres'],
+];
+const matrix = withPostgres ? [...pgliteVariants, ...postgresVariants] : pgliteVariants;
+
+describe.each(matrix)('event runtime over %s on %s', (kind, engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = new Harness(kind);
+    h = new Harness(kind, engine);
     await h.open();
   });
   afterEach(async () => h.close());

@@ -34,6 +34,11 @@ export interface Delivery {
   readonly messageId?: string;
   /** The handlers it is for: one on JetStream (a durable consumer each), every match over HTTP. */
   readonly handlers: readonly EventHandler[];
+  /**
+   * Its place in the producer's order (JetStream: the stream sequence; HTTP: the outbox `seq`), the
+   * same on every delivery: later events of an aggregate wait behind an earlier one being retried.
+   */
+  readonly sequence: number;
   /** 1 on the first delivery, counted by the transport (held-back deliveries count too). */
   readonly attempt: number;
   /** Done with it (applied, skipped as a duplicate, or dead-lettered): never deliver it again. */
