@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ConfigError, readInt, readNumber, readOptionalUrl, type Env } from '../../common/config.js';
 import { DEFAULT_SEED } from '../../systems/seed/generate.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
+import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
 
 export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   /** `BILLING_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `pgliteDir`. */
@@ -15,6 +16,8 @@ export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   seedScale: number;
   /** `BASE_CURRENCY` (default EUR): the ISO 4217 currency amounts are converted into for reporting. */
   baseCurrency: string;
+  /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
+  events: EventsConfig;
 }
 
 export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
@@ -29,6 +32,7 @@ export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
     seed: readInt(env, 'SEED', DEFAULT_SEED, { min: Number.MIN_SAFE_INTEGER }),
     seedScale,
     baseCurrency: readBaseCurrency(env),
+    events: readEventsConfig(env),
   };
 }
 

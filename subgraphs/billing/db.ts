@@ -124,7 +124,7 @@ export async function openBillingDb(config: BillingSubgraphConfig): Promise<Open
     const seeded = await seedBillingIfEmpty(database, () => generateDataset({ seed: config.seed, scale: config.seedScale }));
     const seedMs = Math.round(performance.now() - started);
     database.resetStatementCount();
-    return { db: billingQueries(database, config.baseCurrency), kind: database.kind, migrated, seeded, seedMs };
+    return { db: billingQueries(database, config.baseCurrency), kind: database.kind, migrated, seeded, seedMs, sql: database };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;

@@ -2,6 +2,7 @@ import { ConfigError, readInt, readOptionalUrl, type Env } from '../../common/co
 import { datasetFromEnv } from '../../systems/seed/generate.js';
 import type { Dataset } from '../../systems/seed/types.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
+import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
 
 export interface ErpSubgraphConfig extends SubgraphBaseConfig {
   /** `ERP_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `<dataDir>/erp/pgdata`. */
@@ -10,6 +11,8 @@ export interface ErpSubgraphConfig extends SubgraphBaseConfig {
   statementTimeoutMs: number;
   /** `SEED` / `SEED_SCALE`: the data set loaded into an empty database. */
   dataset: Dataset;
+  /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
+  events: EventsConfig;
 }
 
 export const ERP_DEFAULT_PORT = 4002;
@@ -29,5 +32,6 @@ export function readErpSubgraphConfig(env: Env): ErpSubgraphConfig {
     databaseUrl: readOptionalUrl(env, 'ERP_DATABASE_URL', ['postgres:', 'postgresql:']),
     statementTimeoutMs: readInt(env, 'ERP_STATEMENT_TIMEOUT_MS', 5000, { min: 1, max: 600_000 }),
     dataset,
+    events: readEventsConfig(env),
   };
 }

@@ -85,7 +85,7 @@ export async function openErpDb(options: ErpDbOptions): Promise<OpenedErpDb> {
     const migrated = await migrate(sql, ERP_DATABASE_MIGRATIONS, ERP_MIGRATION_LOCK_KEY);
     const started = Date.now();
     const seeded = await seedErpIfEmpty(sql, options.dataset);
-    return { db: erpQueries(sql), kind: sql.kind, migrated, seeded, seedMs: Date.now() - started };
+    return { db: erpQueries(sql), kind: sql.kind, migrated, seeded, seedMs: Date.now() - started, sql };
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;

@@ -1,5 +1,6 @@
 import type { Migration } from '../../common/contracts/sql.js';
 import { ERP_MIGRATIONS } from '../../systems/erp/migrations.js';
+import { EVENT_DELIVERY_TABLES_V1 } from '../shared/events/delivery-tables.js';
 import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
 
 /**
@@ -8,4 +9,4 @@ import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
  * taking part in events keeps (issue 17), embedded as shipped. They live here because `systems/`
  * may not import `subgraphs/` (eslint.config.js); the version numbers are one sequence.
  */
-export const ERP_DATABASE_MIGRATIONS: readonly Migration[] = [...ERP_MIGRATIONS, { version: 5, name: 'business events', sql: EVENT_TABLES_V1 }];
+export const ERP_DATABASE_MIGRATIONS: readonly Migration[] = [...ERP_MIGRATIONS, { version: 5, name: 'business events', sql: EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 }];

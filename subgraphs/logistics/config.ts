@@ -1,6 +1,7 @@
 import { readOptionalUrl, readSecret, type Env } from '../../common/config.js';
 import { readRestSystemConfig, readSubgraphBaseConfig, type RestSystemConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEntityCacheConfig, type EntityCacheConfig } from '../shared/entity-cache/config.js';
+import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
 import { SHIPMENT_CACHE_TYPES } from './shipment-cache.js';
 
 /** `LOGISTICS_API_URL` (default http://127.0.0.1:4105, the stand-in), `LOGISTICS_API_KEY` (`dev-logistics-key`), `LOGISTICS_TIMEOUT_MS`. */
@@ -11,6 +12,8 @@ export interface LogisticsSubgraphConfig extends SubgraphBaseConfig, RestSystemC
   entityCache: EntityCacheConfig;
   /** `LOGISTICS_DATABASE_URL`: a PostgreSQL server for the subgraph's events (outbox, processed events); unset → PGlite under `<dataDir>/logistics/pgdata`. */
   databaseUrl: string | undefined;
+  /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
+  events: EventsConfig;
 }
 
 /** `PORT` defaults to 4005. */
@@ -21,5 +24,6 @@ export function readLogisticsSubgraphConfig(env: Env): LogisticsSubgraphConfig {
     webhookSecret: readSecret(env, 'LOGISTICS_WEBHOOK_SECRET', 'dev-logistics-webhook-secret'),
     entityCache: readEntityCacheConfig(env, { types: SHIPMENT_CACHE_TYPES }),
     databaseUrl: readOptionalUrl(env, 'LOGISTICS_DATABASE_URL', ['postgres:', 'postgresql:']),
+    events: readEventsConfig(env),
   };
 }

@@ -5,6 +5,8 @@ import type { Database } from '../shared/sql.js';
 import type { LogisticsSubgraphConfig } from './config.js';
 import { openLogisticsEventsDb } from './events/db.js';
 import { recordDeliveryNotice } from './events/shipment-events.js';
+import { withEvents } from '../shared/kinds/events.js';
+import { createLogisticsHandlers } from './events/handlers.js';
 import { createLoaders } from './loaders.js';
 import { createLogisticsClient } from './logistics-client.js';
 import { ORIGIN } from './origin.js';
@@ -45,7 +47,7 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
   const server = built.value;
   events = opened.value.db;
   processLogger('logistics-subgraph').info({ kind: events.kind, migrated: opened.value.migrated }, 'events database ready');
-  return {
+  const closing = {
     app: server.app,
     listen: server.listen,
     async close() {
@@ -56,4 +58,9 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
       }
     },
   };
+  // Relays shipment.created / shipment.delivered; books and cancels parcels for the ERP's orders.
+  return withEvents(closing, { name: 'logistics', db: events, producer: 'logistics', handlers: createLogisticsHandlers({ client }), config }).catch(async (error: unknown) => {
+    await closing.close();
+    throw error;
+  });
 }

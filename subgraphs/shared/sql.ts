@@ -12,6 +12,13 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction; statements inside are counted too. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `listener` after every committed transaction (the outbox relay publishes at once, not at its next poll). */
+  onCommit(listener: () => void): void;
+  /**
+   * The same database for work outside client requests (the event relay and consumers): traced,
+   * but not in `statementCount`, which proves how many statements a request's reads cost.
+   */
+  background(): Pick<Database, 'query' | 'exec' | 'transaction'>;
   /** Statements sent to the database since start (or the last reset): the batching proof. */
   statementCount(): number;
   resetStatementCount(): void;
@@ -35,6 +42,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
 }
 
+/** Listeners told after each commit; one that throws does not undo the commit nor stop the others. */
+function commitListeners() {
+  const listeners: Array<() => void> = [];
+  return {
+    add: (listener: () => void) => void listeners.push(listener),
+    notify() {
+      for (const listener of listeners) {
+        try {
+          listener();
+        } catch {
+          // The commit happened; a listener's failure is its own (the relay still polls).
+        }
+      }
+    },
+  };
+}
+
 type RawQuery = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
 
 function counted(run: RawQuery, onStatement: () => void, engine: Database['kind']): Queryable['query'] {
@@ -44,31 +68,41 @@ function counted(run: RawQuery, onStatement: () => void, engine: Database['kind'
   };
 }
 
+/** The statements of one view of a database: counted (requests) or not (background work). */
+type StatementView = Pick<Database, 'query' | 'exec' | 'transaction'>;
+
 async function openPglite(dataDir: string): Promise<Database> {
   await prepareClusterDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
   // int8 as number: amounts are cents and sums stay far below 2^53.
   const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: (value: string) => Number(value) } });
   let statements = 0;
-  const bump = () => void statements++;
-  const query = counted((text, params) => db.query(text, params), bump, 'pglite');
-  return {
-    kind: 'pglite',
-    query,
+  const commits = commitListeners();
+  const view = (onStatement: () => void): StatementView => ({
+    query: counted((text, params) => db.query(text, params), onStatement, 'pglite'),
     exec: async (script) => {
-      bump();
+      onStatement();
       await db.exec(script);
     },
-    transaction: (work) =>
-      db.transaction((tx) =>
+    transaction: async (work) => {
+      const result = await db.transaction((tx) =>
         work({
-          query: counted((text, params) => tx.query(text, params), bump, 'pglite'),
+          query: counted((text, params) => tx.query(text, params), onStatement, 'pglite'),
           exec: async (script) => {
-            bump();
+            onStatement();
             await tx.exec(script);
           },
         }),
-      ),
+      );
+      commits.notify();
+      return result;
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...view(() => void statements++),
+    background: () => view(() => undefined),
+    onCommit: commits.add,
     statementCount: () => statements,
     resetStatementCount: () => void (statements = 0),
     ping: async () => void (await db.query('SELECT 1')),
@@ -89,13 +123,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   let statements = 0;
-  const bump = () => void statements++;
-  const query = counted((text, params) => pool.query(text, params), bump, 'postgres');
-  return {
-    kind: 'postgres',
-    query,
+  const commits = commitListeners();
+  const view = (onStatement: () => void): StatementView => ({
+    query: counted((text, params) => pool.query(text, params), onStatement, 'postgres'),
     exec: async (script) => {
-      bump();
+      onStatement();
       await pool.query(script);
     },
     async transaction(work) {
@@ -103,13 +135,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       try {
         await client.query('BEGIN');
         const result = await work({
-          query: counted((text, params) => client.query(text, params), bump, 'postgres'),
+          query: counted((text, params) => client.query(text, params), onStatement, 'postgres'),
           exec: async (script) => {
-            bump();
+            onStatement();
             await client.query(script);
           },
         });
         await client.query('COMMIT');
+        commits.notify();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -118,6 +151,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
         client.release();
       }
     },
+  });
+  return {
+    kind: 'postgres',
+    ...view(() => void statements++),
+    background: () => view(() => undefined),
+    onCommit: commits.add,
     statementCount: () => statements,
     resetStatementCount: () => void (statements = 0),
     ping: async () => void (await pool.query('SELECT 1')),

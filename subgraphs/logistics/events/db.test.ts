@@ -29,7 +29,7 @@ describe.each(backends)('logistics events database on $name', (backend) => {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('applies the event tables and recorded_deliveries once; a second start applies nothing', async () => {
+    it('applies the event and delivery tables and recorded_deliveries once; a second start applies nothing', async () => {
       const first = await open();
       expect(first.migrated).toEqual([1, 2]);
       await first.db.close();
@@ -37,7 +37,16 @@ describe.each(backends)('logistics events database on $name', (backend) => {
       expect(second.migrated).toEqual([]);
       db = second.db;
       const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-      expect(rows.map((row) => row.table_name)).toEqual(['dead_letters', 'event_attempts', 'outbox', 'processed_events', 'recorded_deliveries', 'schema_migrations']);
+      expect(rows.map((row) => row.table_name)).toEqual([
+        'dead_letters',
+        'event_attempts',
+        'event_deliveries',
+        'event_holds',
+        'outbox',
+        'processed_events',
+        'recorded_deliveries',
+        'schema_migrations',
+      ]);
     });
 
     it('records one shipment.delivered when the same delivery is recorded three times at once', async () => {

@@ -5,6 +5,7 @@ import type { BaseContext } from '../context.js';
 import { createProvenanceRecorder, provenancePlugin, type ProvenanceRecorder } from '../provenance.js';
 import { createSubgraphServer, type SubgraphServer } from '../server.js';
 import type { Database } from '../sql.js';
+import { withEvents, type SubgraphEventsOptions } from './events.js';
 import { readSchema } from './schema.js';
 
 /** What the kind needs of a subgraph's one seam to its database (`db.ts`). */
@@ -26,6 +27,8 @@ export interface OpenedDb<Db extends SystemDb, Seeded extends object = object> {
   /** Rows loaded by this start, or null when the database already had data. */
   seeded: Seeded | null;
   seedMs: number;
+  /** The database itself, for a subgraph taking part in business events (its outbox and consumers' tables). */
+  sql?: Database;
 }
 
 /** Per-request context of every SQL subgraph; `<Name>Context` in each `context.ts` names it. */
@@ -48,6 +51,8 @@ export interface SqlSubgraphOptions<Db extends SystemDb, Loaders> {
   /** Opens, migrates and (when empty) seeds the database; closed with the server, or when the start fails. */
   openDb(): Promise<OpenedDb<Db>>;
   createLoaders(db: Db, provenance: ProvenanceRecorder): Loaders;
+  /** Business events this subgraph produces (`producer`: its source name) and consumes (`handlers`). */
+  events?: Omit<SubgraphEventsOptions, 'name' | 'db' | 'config'> & { config: SubgraphEventsOptions['config'] };
 }
 
 /**
@@ -57,10 +62,10 @@ export interface SqlSubgraphOptions<Db extends SystemDb, Loaders> {
  */
 export async function createSqlSubgraph<Db extends SystemDb, Loaders>(options: SqlSubgraphOptions<Db, Loaders>): Promise<SubgraphServer> {
   type Context = SqlContext<Db, Loaders>;
-  const { db, kind, migrated, seeded, seedMs } = await options.openDb();
+  const { db, kind, migrated, seeded, seedMs, sql } = await options.openDb();
   processLogger(`${options.name}-subgraph`).info({ kind, migrated, seeded, seedMs: seeded ? seedMs : undefined }, 'database ready');
   try {
-    return await createSubgraphServer<Context>({
+    const server = await createSubgraphServer<Context>({
       name: options.name,
       origin: options.origin,
       typeDefs: readSchema(options.schema),
@@ -75,6 +80,12 @@ export async function createSqlSubgraph<Db extends SystemDb, Loaders>(options: S
       debugCounters: () => ({ sqlStatements: db.statementCount() }),
       resetDebugCounters: () => db.resetStatementCount(),
       onClose: () => db.close(),
+    });
+    if (!options.events) return server;
+    if (!sql) throw new Error(`${options.name}: business events need the database itself (OpenedDb.sql)`);
+    return await withEvents(server, { name: options.name, db: sql, ...options.events }).catch(async (error: unknown) => {
+      await server.close();
+      throw error;
     });
   } catch (error) {
     await db.close().catch(() => undefined);

@@ -1,0 +1,64 @@
+import { processLogger } from '../../../common/logger.js';
+import type { EventHandler } from '../events/handler.js';
+import { startEvents, type EventsConfig, type EventsRuntime } from '../events/runtime.js';
+import { eventSchemas } from '../events/schemas.js';
+import { announceSubscriber, subscriberUrls } from '../events/subscribers.js';
+import type { SubgraphServer } from '../server.js';
+import type { Database } from '../sql.js';
+
+export interface SubgraphEventsOptions {
+  /** Subgraph name as in schema/supergraph.yaml. */
+  name: string;
+  /** The database holding the outbox and the consumers' tables (migrated already). */
+  db: Database;
+  config: { dataDir: string; events: EventsConfig };
+  /** Set when the subgraph produces events: its outbox is relayed, with this source name. */
+  producer?: string;
+  /** The events it reacts to. */
+  handlers?: readonly EventHandler[];
+}
+
+/** A subgraph server with its event runtime: what `/debug/counters` and metrics read. */
+export interface SubgraphWithEvents extends SubgraphServer {
+  events: EventsRuntime;
+}
+
+/**
+ * Takes a built (not yet listening) subgraph into business events (issue 17): starts the relay
+ * for its outbox and its consumers, wakes the relay after every commit of its database, and, on the
+ * HTTP transport (no NATS_URL), announces where it listens so producers can deliver to it. The
+ * runtime closes before the server, so no delivery is taken while the database closes.
+ */
+export async function withEvents(server: SubgraphServer, options: SubgraphEventsOptions): Promise<SubgraphWithEvents> {
+  const log = processLogger(`${options.name}-subgraph`);
+  const handlers = options.handlers ?? [];
+  const runtime = await startEvents({
+    name: options.name,
+    app: server.app,
+    db: options.db.background(),
+    config: options.config.events,
+    producer: options.producer,
+    handlers,
+    subscribers: subscriberUrls(options.config.dataDir),
+    schemas: eventSchemas(),
+    log,
+  });
+  options.db.onCommit(() => runtime.wake());
+  const announces = handlers.length > 0 && !options.config.events.natsUrl;
+  return {
+    app: server.app,
+    events: runtime,
+    async listen(port, host) {
+      const url = await server.listen(port, host);
+      if (announces) await announceSubscriber(options.config.dataDir, options.name, url);
+      return url;
+    },
+    async close() {
+      try {
+        await runtime.close();
+      } finally {
+        await server.close();
+      }
+    },
+  };
+}
