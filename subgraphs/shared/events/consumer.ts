@@ -1,6 +1,7 @@
 import { readInt, type Env } from '../../../common/config.js';
 import type { Queryable, TransactionalQueryable } from '../../../common/contracts/sql.js';
 import type { BusinessEvent } from './envelope.js';
+import { failpoint } from './failpoints.js';
 import type { EventHandler } from './handler.js';
 import { eventSchemas, type EventSchemas } from './schemas.js';
 import { inEventSpan } from './tracing.js';
@@ -114,6 +115,7 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     try {
       const span = { operation: 'process', transport: options.transport.kind, consumer: handler.consumer, attempt: delivery.attempt } as const;
       const applied = await inEventSpan(event, span, () => applyOnce(db, handler, event));
+      if (applied) failpoint('consumer.after-effect-before-ack');
       count(handler.consumer, event.type, applied ? 'processed' : 'duplicates');
       return { done: true };
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../common/contracts/sql.js';
+import { failpoint } from './failpoints.js';
 import { readOutbox } from './outbox.js';
 import { inEventSpan } from './tracing.js';
 import { backoffMs, errorMessage, silentLog, type EventLog, type EventTransport } from './transport.js';
@@ -77,6 +78,7 @@ export function startRelay(options: RelayOptions): Relay {
       try {
         for (const { seq, ...event } of rows) {
           if (closed) break;
+          failpoint('relay.before-publish');
           await inEventSpan(event, { operation: 'publish', transport: transport.kind }, () => transport.publish(event));
           done.push(seq);
           stats.published++;
