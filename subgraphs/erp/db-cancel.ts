@@ -54,7 +54,7 @@ async function cancelLocked(tx: Queryable, request: CancelRequest): Promise<Orde
     );
   }
   const { rows } = await tx.query<OrderRow & { cancelled_at: Date | string }>(
-    `UPDATE orders AS o SET status_cd = 'X', version = o.version + 1 WHERE o.order_id = $1 RETURNING ${ORDER_COLUMNS}, now() AS cancelled_at`,
+    `UPDATE orders AS o SET status_cd = 'X', cancelled_at = now(), version = o.version + 1 WHERE o.order_id = $1 RETURNING ${ORDER_COLUMNS}`,
     [row.order_id],
   );
   const cancelled = rows[0]!;

@@ -34,3 +34,26 @@ export async function markPaid(tx: Queryable, orderNumber: string, paidAt: strin
   ]);
   return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
 }
+
+/**
+ * APPROVED → SHIPPED (code S) with `shipped_at` = the parcel's booking time, version + 1. A later
+ * status (SHIPPED, DELIVERED) keeps its first time; an order delivered before its booking event
+ * arrived still records when it was booked.
+ */
+export async function markShipped(tx: Queryable, orderNumber: string, shippedAt: string): Promise<MilestoneOutcome> {
+  const { rows } = await tx.query(
+    `UPDATE orders AS o SET status_cd = CASE WHEN o.status_cd = 'A' THEN 'S' ELSE o.status_cd END, shipped_at = $2, version = o.version + 1
+     WHERE o.order_no = $1 AND o.status_cd IN ('A', 'S', 'F') AND o.shipped_at IS NULL RETURNING o.order_id`,
+    [orderNumber, shippedAt],
+  );
+  return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
+}
+
+/** Sets `invoiced_at` and `payment_due_at` (the invoice's due date) once, version + 1; whatever the order's status. */
+export async function markInvoiced(tx: Queryable, orderNumber: string, invoicedAt: string, dueAt: string): Promise<MilestoneOutcome> {
+  const { rows } = await tx.query(
+    `UPDATE orders AS o SET invoiced_at = $2, payment_due_at = $3, version = o.version + 1 WHERE o.order_no = $1 AND o.invoiced_at IS NULL RETURNING o.order_id`,
+    [orderNumber, invoicedAt, dueAt],
+  );
+  return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
+}

@@ -9,7 +9,7 @@ export const STATUS_BY_CODE: Record<string, OrderStatus> = { D: 'DRAFT', A: 'APP
 export const CODE_BY_STATUS: Record<OrderStatus, string> = { DRAFT: 'D', APPROVED: 'A', SHIPPED: 'S', DELIVERED: 'F', CANCELLED: 'X' };
 
 export const ORDER_COLUMNS =
-  'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, (extract(epoch FROM o.placed_at) * 1000000)::bigint AS placed_us, o.currency_cd, o.total_cents, o.version, o.approved_at, o.delivered_at, o.paid_at';
+  'o.order_id, o.order_no, o.cust_ref, o.status_cd, o.placed_at, (extract(epoch FROM o.placed_at) * 1000000)::bigint AS placed_us, o.currency_cd, o.total_cents, o.version, o.approved_at, o.invoiced_at, o.payment_due_at, o.shipped_at, o.delivered_at, o.paid_at, o.cancelled_at';
 export const PRODUCT_COLUMNS = 'p.product_id, p.sku, p.descr, p.list_price_cents, p.list_currency_cd, p.qty_on_hand';
 /** Newest first, with the surrogate key as tie-breaker so pages never overlap. */
 export const NEWEST_FIRST = 'o.placed_at DESC, o.order_id DESC';
@@ -33,8 +33,12 @@ export interface OrderRow {
   total_cents: number;
   version: number;
   approved_at: Date | string | null;
+  invoiced_at: Date | string | null;
+  payment_due_at: Date | string | null;
+  shipped_at: Date | string | null;
   delivered_at: Date | string | null;
   paid_at: Date | string | null;
+  cancelled_at: Date | string | null;
 }
 export interface ProductRow {
   product_id: number;
@@ -69,8 +73,12 @@ export function toOrder(row: OrderRow): OrderModel {
     totalCents: Number(row.total_cents),
     version: Number(row.version),
     approvedAt: isoOrNull(row.approved_at),
+    invoicedAt: isoOrNull(row.invoiced_at),
+    paymentDueAt: isoOrNull(row.payment_due_at),
+    shippedAt: isoOrNull(row.shipped_at),
     deliveredAt: isoOrNull(row.delivered_at),
     paidAt: isoOrNull(row.paid_at),
+    cancelledAt: isoOrNull(row.cancelled_at),
   };
 }
 

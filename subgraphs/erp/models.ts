@@ -35,12 +35,18 @@ export interface OrderModel {
   totalCents: number;
   /**
    * ISO-8601 milestones (issue 17), null when not reached or not recorded (orders from before
-   * migration 4): approval (createOrder, approveOrder), delivery (logistics' `shipment.delivered`)
-   * and settlement (billing's `payment.recorded`). Not in the API yet; the process view reads them.
+   * migration 4): approval (createOrder, approveOrder), invoicing and the invoice's due date
+   * (billing's `invoice.issued`), shipping (logistics' `shipment.created`), delivery (logistics'
+   * `shipment.delivered`), settlement (billing's `payment.recorded`) and cancellation (cancelOrder).
+   * The process view (`Order.fulfillment`, `stuckProcesses`) reads them.
    */
   approvedAt: string | null;
+  invoicedAt: string | null;
+  paymentDueAt: string | null;
+  shippedAt: string | null;
   deliveredAt: string | null;
   paidAt: string | null;
+  cancelledAt: string | null;
 }
 
 export interface OrderLineModel {

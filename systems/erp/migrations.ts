@@ -82,13 +82,19 @@ export const ERP_MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'order milestones',
     sql: /* SQL */ `
-      -- When an order was approved, delivered and paid (issue 17): approval is the ERP's own,
-      -- delivery and payment arrive as events from logistics and billing. Null when not (yet)
-      -- known; orders older than this version never recorded them.
+      -- When an order was approved, invoiced, shipped, delivered, paid or cancelled (issue 17):
+      -- approval and cancellation are the ERP's own; invoicing (with the invoice's due date),
+      -- shipping (the parcel booked), delivery and payment arrive as events from billing and
+      -- logistics. Null when not (yet) known; orders older than this version never recorded them.
       ALTER TABLE orders
-        ADD COLUMN approved_at  timestamptz NULL,
-        ADD COLUMN delivered_at timestamptz NULL,
-        ADD COLUMN paid_at      timestamptz NULL;
+        ADD COLUMN approved_at    timestamptz NULL,
+        ADD COLUMN invoiced_at    timestamptz NULL,
+        ADD COLUMN payment_due_at timestamptz NULL,
+        ADD COLUMN shipped_at     timestamptz NULL,
+        ADD COLUMN delivered_at   timestamptz NULL,
+        ADD COLUMN paid_at        timestamptz NULL,
+        ADD COLUMN cancelled_at   timestamptz NULL;
+      CREATE INDEX orders_open_processes ON orders (approved_at) WHERE status_cd IN ('A', 'S');
     `,
   },
 ];

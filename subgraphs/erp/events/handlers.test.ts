@@ -15,7 +15,7 @@ import { migrate } from '../../shared/migrate.js';
 import { openDatabase, type Database } from '../../shared/sql.js';
 import { erpQueries, type ErpDb } from '../db.js';
 import { ERP_DATABASE_MIGRATIONS } from '../migrations.js';
-import { ERP_EVENT_HANDLERS, orderDeliveryHandler, orderPaymentHandler } from './handlers.js';
+import { ERP_EVENT_HANDLERS, orderDeliveryHandler, orderInvoicedHandler, orderPaymentHandler, orderShippedHandler } from './handlers.js';
 
 /**
  * The ERP's consumers on a real database, called as the runtime calls them: in a transaction of
@@ -50,15 +50,30 @@ const paid = (orderNumber: string | null, settled: boolean, paidAt = '2026-12-02
     settled,
   });
 
+const created = (orderNumber: string, createdAt = '2026-11-30T08:00:00.000Z') =>
+  event('logistics', 'shipment.created', { shipmentId: 'shp_000001', orderNumber, customerId: 'cus_0007', carrier: 'DHL', trackingNumber: 'TRK1', createdAt });
+const issued = (orderNumber: string | null) =>
+  event('billing', 'invoice.issued', {
+    invoiceNumber: 'INV-200001',
+    orderNumber,
+    customerId: 'cus_0007',
+    amount: { amount: '10.00', currency: 'EUR' },
+    issuedAt: '2026-11-30T00:00:00.000Z',
+    dueAt: '2026-12-30T00:00:00.000Z',
+  });
+
 describe('the ERP consumers', () => {
   it('are tested with events that pass logistics’ and billing’s schemas', () => {
-    for (const sample of [delivered('SO-100001'), paid('SO-100001', true), paid(null, false)]) expect(eventSchemas().validate(sample)).toEqual({ ok: true });
+    for (const sample of [delivered('SO-100001'), paid('SO-100001', true), paid(null, false), created('SO-100001'), issued('SO-100001'), issued(null)])
+      expect(eventSchemas().validate(sample)).toEqual({ ok: true });
   });
 
   it('are named and subscribed as the runtime expects', () => {
     expect(ERP_EVENT_HANDLERS.map(({ consumer, subjects }) => ({ consumer, subjects }))).toEqual([
       { consumer: 'erp.order-delivery', subjects: ['logistics.shipment.delivered'] },
       { consumer: 'erp.order-payment', subjects: ['billing.payment.recorded'] },
+      { consumer: 'erp.order-shipped', subjects: ['logistics.shipment.created'] },
+      { consumer: 'erp.order-invoiced', subjects: ['billing.invoice.issued'] },
     ]);
     // What producers deliver to the ERP over HTTP (schema/events/subscriptions.json) is what it handles.
     const subscriptions = JSON.parse(readFileSync(projectPath('schema/events/subscriptions.json'), 'utf8')) as Record<string, string[]>;
@@ -168,6 +183,36 @@ describe.each(backends)('ERP event handlers on $name', (backend) => {
         await expect(handle(orderPaymentHandler, event('billing', 'payment.recorded', { orderNumber: 'SO-100001', settled: 'yes' }))).rejects.toThrow(
           /payload\.settled must be true or false$/,
         );
+      });
+    });
+
+    describe('erp.order-shipped', () => {
+      it('marks an APPROVED order SHIPPED with the booking time, once', async () => {
+        const number = await approved('shipped-approved');
+        await handle(orderShippedHandler, created(number));
+        const order = (await db.ordersByNumbers([number]))[0]!;
+        expect({ status: order.status, version: order.version, shippedAt: order.shippedAt }).toEqual({ status: 'SHIPPED', version: 2, shippedAt: '2026-11-30T08:00:00.000Z' });
+        await handle(orderShippedHandler, created(number, '2026-12-09T00:00:00.000Z'));
+        expect((await db.ordersByNumbers([number]))[0]).toMatchObject({ status: 'SHIPPED', version: 2, shippedAt: '2026-11-30T08:00:00.000Z' });
+      });
+
+      it('leaves a CANCELLED order CANCELLED and throws for an unknown one', async () => {
+        const cancelled = seeded('X')[2]!;
+        const before = await orderState(cancelled.number);
+        await handle(orderShippedHandler, created(cancelled.number));
+        expect(await orderState(cancelled.number)).toEqual(before);
+        await expect(handle(orderShippedHandler, created('SO-999997'))).rejects.toThrow(/^order SO-999997 shipped \(shipment shp_000001\) is unknown to the ERP$/);
+      });
+    });
+
+    describe('erp.order-invoiced', () => {
+      it('sets invoiced_at (the event’s time) and the payment due date once; an invoice of no order changes nothing', async () => {
+        const number = await approved('invoiced');
+        const first = issued(number);
+        await handle(orderInvoicedHandler, first);
+        await handle(orderInvoicedHandler, issued(number));
+        await handle(orderInvoicedHandler, issued(null));
+        expect((await db.ordersByNumbers([number]))[0]).toMatchObject({ status: 'APPROVED', version: 2, invoicedAt: first.occurredAt, paymentDueAt: '2026-12-30T00:00:00.000Z' });
       });
     });
 

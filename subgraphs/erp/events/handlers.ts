@@ -1,6 +1,6 @@
 import type { BusinessEvent } from '../../shared/events/envelope.js';
 import type { EventHandler } from '../../shared/events/handler.js';
-import { markDelivered, markPaid } from '../db-milestones.js';
+import { markDelivered, markInvoiced, markPaid, markShipped } from '../db-milestones.js';
 
 /**
  * What the ERP does with other systems' events (issue 17). Each writes through the `tx` it is
@@ -66,5 +66,43 @@ export const orderPaymentHandler: EventHandler = {
   },
 };
 
+/**
+ * `logistics.shipment.created` → the order is SHIPPED (legacy code S) with `shipped_at`, the
+ * parcel's booking time: the milestone the delivery step's SLO counts from. A cancelled order's
+ * parcel changes nothing (logistics cancels it on `order.cancelled`); an unknown order throws.
+ */
+export const orderShippedHandler: EventHandler = {
+  consumer: 'erp.order-shipped',
+  subjects: ['logistics.shipment.created'],
+  async handle(event, tx) {
+    onlyVersion1(event);
+    const orderNumber = field(event, 'orderNumber', isText, 'an order number');
+    const createdAt = field(event, 'createdAt', isInstant, 'an ISO-8601 instant');
+    const outcome = await markShipped(tx, orderNumber, createdAt);
+    if (outcome.changed || outcome.status !== null) return;
+    throw new Error(`order ${orderNumber} shipped (shipment ${String(event.payload.shipmentId)}) is unknown to the ERP`);
+  },
+};
+
+/**
+ * `billing.invoice.issued` → `invoiced_at` (when billing issued it) and `payment_due_at` (the invoice's due date): the
+ * milestones the payment step's SLO counts from. Invoices of no order change nothing; an order
+ * invoiced before keeps its first invoice's times.
+ */
+export const orderInvoicedHandler: EventHandler = {
+  consumer: 'erp.order-invoiced',
+  subjects: ['billing.invoice.issued'],
+  async handle(event, tx) {
+    onlyVersion1(event);
+    const orderNumber = field(event, 'orderNumber', isTextOrNull, 'an order number or null');
+    if (orderNumber === null) return;
+    const dueAt = field(event, 'dueAt', isInstant, 'an ISO-8601 instant');
+    // The event's time, not payload.issuedAt: billing dates invoices by day (midnight UTC).
+    const outcome = await markInvoiced(tx, orderNumber, event.occurredAt, dueAt);
+    if (outcome.changed || outcome.status !== null) return;
+    throw new Error(`order ${orderNumber} invoiced by ${String(event.payload.invoiceNumber)} is unknown to the ERP`);
+  },
+};
+
 /** Every ERP consumer, for the runtime to subscribe. */
-export const ERP_EVENT_HANDLERS: readonly EventHandler[] = [orderDeliveryHandler, orderPaymentHandler];
+export const ERP_EVENT_HANDLERS: readonly EventHandler[] = [orderDeliveryHandler, orderPaymentHandler, orderShippedHandler, orderInvoicedHandler];

@@ -3,6 +3,7 @@ import type { Queryable, TransactionalQueryable } from '../../../common/contract
 import type { BusinessEvent } from './envelope.js';
 import { failpoint } from './failpoints.js';
 import type { EventHandler } from './handler.js';
+import { processKey } from './outbox.js';
 import { eventSchemas, type EventSchemas } from './schemas.js';
 import { inEventSpan } from './tracing.js';
 import { backoffMs, errorMessage, silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
@@ -81,13 +82,12 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
     log.error({ subject: delivery.subject, eventId: id ?? null, reason }, `event refused: it fails its JSON Schema (${reason}); dead-lettered, not applied`);
     if (id === undefined) return; // nothing to key a dead letter by: the log line is the record
     for (const handler of delivery.handlers) {
-      await db.query(`INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, event_id) DO NOTHING`, [
-        handler.consumer,
-        id,
-        JSON.stringify(delivery.event ?? null),
-        delivery.attempt,
-        `schema: ${reason}`,
-      ]);
+      const orderNumber = (body?.payload as Record<string, unknown> | undefined)?.orderNumber;
+      const key = typeof orderNumber === 'string' ? orderNumber : typeof body?.aggregate?.key === 'string' ? body.aggregate.key : null;
+      await db.query(
+        `INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error, process_key) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, event_id) DO NOTHING`,
+        [handler.consumer, id, JSON.stringify(delivery.event ?? null), delivery.attempt, `schema: ${reason}`, key],
+      );
       count(handler.consumer, typeof body?.type === 'string' ? body.type : 'unknown', 'deadLettered');
     }
   }
@@ -126,17 +126,17 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
   async function recordFailure(handler: EventHandler, event: BusinessEvent, sequence: number, message: string): Promise<Outcome> {
     return db.transaction(async (tx) => {
       const { rows } = await tx.query<{ attempts: number }>(
-        `INSERT INTO event_attempts (consumer, event_id, attempts, last_error) VALUES ($1, $2, 1, $3)
+        `INSERT INTO event_attempts (consumer, event_id, attempts, last_error, event_type, process_key, occurred_at, traceparent) VALUES ($1, $2, 1, $3, $4, $5, $6, $7)
          ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = event_attempts.attempts + 1, last_error = excluded.last_error, last_attempt_at = now()
          RETURNING attempts`,
-        [handler.consumer, event.id, message],
+        [handler.consumer, event.id, message, event.type, processKey(event), event.occurredAt, event.traceparent],
       );
       const attempts = rows[0]?.attempts ?? 1;
       if (attempts >= maxDeliveries) {
         await tx.query(
-          `INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO dead_letters (consumer, event_id, event, attempts, last_error, process_key) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (consumer, event_id) DO UPDATE SET event = excluded.event, attempts = excluded.attempts, last_error = excluded.last_error, dead_at = now(), replayed_at = NULL`,
-          [handler.consumer, event.id, JSON.stringify(event), attempts, message],
+          [handler.consumer, event.id, JSON.stringify(event), attempts, message, processKey(event)],
         );
         // The aggregate's later events flow again: one poison event must not stop its whole life.
         await releaseHold(tx, handler.consumer, event.id);
@@ -222,12 +222,17 @@ export async function startConsumers(options: ConsumerOptions): Promise<Consumer
 /** The effect and its processed_events row in one transaction; false when it was already applied. */
 async function applyOnce(db: TransactionalQueryable, handler: EventHandler, event: BusinessEvent): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query(`INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`, [handler.consumer, event.id]);
+    const { rows } = await tx.query(insertProcessed, processedParams(handler.consumer, event));
     if (rows.length > 0) await handler.handle(event, tx);
     await releaseHold(tx, handler.consumer, event.id);
     return rows.length > 0;
   });
 }
+
+/** A processed_events row with what the process view reads (outbox.ts: `process_key`). */
+const insertProcessed = `INSERT INTO processed_events (consumer, event_id, event_type, process_key, occurred_at, traceparent) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT DO NOTHING RETURNING event_id`;
+const processedParams = (consumer: string, event: BusinessEvent) => [consumer, event.id, event.type, processKey(event), event.occurredAt, event.traceparent];
 
 const releaseHold = (tx: Queryable, consumer: string, eventId: string) => tx.query('DELETE FROM event_holds WHERE consumer = $1 AND event_id = $2', [consumer, eventId]);
 
@@ -262,7 +267,7 @@ export async function replayDeadLetter(db: TransactionalQueryable, consumer: Eve
   if (!check.ok) return { outcome: 'invalid', reason: check.reason };
   try {
     const applied = await db.transaction(async (tx) => {
-      const inserted = await tx.query(`INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`, [consumer.consumer, eventId]);
+      const inserted = await tx.query(insertProcessed, processedParams(consumer.consumer, event as BusinessEvent));
       if (inserted.rows.length > 0) await consumer.handle(event as BusinessEvent, tx);
       await tx.query('UPDATE dead_letters SET replayed_at = now() WHERE consumer = $1 AND event_id = $2', [consumer.consumer, eventId]);
       return inserted.rows.length > 0;

@@ -13,6 +13,10 @@ import { activeTraceparent, uuidv7, type BusinessEvent } from './envelope.js';
  * - `dead_letters`: events a consumer gave up on after `EVENTS_MAX_DELIVERIES`, with the last error,
  *   until replayed.
  *
+ * `process_key` (with `event_type`, `occurred_at`, `traceparent`) lets a system answer for its
+ * steps of one business process (the process view, `Order.fulfillment`): the payload's
+ * `orderNumber` when it has one, else the aggregate's key (see `processKey`).
+ *
  * Frozen: migrations embed it as shipped (a change is a new migration, never an edit of this text).
  */
 export const EVENT_TABLES_V1 = `
@@ -36,8 +40,13 @@ export const EVENT_TABLES_V1 = `
     consumer text NOT NULL,
     event_id uuid NOT NULL,
     processed_at timestamptz NOT NULL DEFAULT now(),
+    event_type text,
+    process_key text,
+    occurred_at timestamptz,
+    traceparent text,
     PRIMARY KEY (consumer, event_id)
   );
+  CREATE INDEX processed_events_process ON processed_events (process_key, consumer);
 
   CREATE TABLE event_attempts (
     consumer text NOT NULL,
@@ -45,8 +54,13 @@ export const EVENT_TABLES_V1 = `
     attempts integer NOT NULL,
     last_error text NOT NULL,
     last_attempt_at timestamptz NOT NULL DEFAULT now(),
+    event_type text,
+    process_key text,
+    occurred_at timestamptz,
+    traceparent text,
     PRIMARY KEY (consumer, event_id)
   );
+  CREATE INDEX event_attempts_process ON event_attempts (process_key, consumer);
 
   CREATE TABLE dead_letters (
     consumer text NOT NULL,
@@ -56,9 +70,20 @@ export const EVENT_TABLES_V1 = `
     last_error text NOT NULL,
     dead_at timestamptz NOT NULL DEFAULT now(),
     replayed_at timestamptz,
+    process_key text,
     PRIMARY KEY (consumer, event_id)
   );
+  CREATE INDEX dead_letters_process ON dead_letters (process_key, consumer);
 `;
+
+/**
+ * The business process an event belongs to, as the consumer tables record it: the order number
+ * of issue 17's order flow (every event of it carries `payload.orderNumber`), else the aggregate's key.
+ */
+export function processKey(event: Pick<BusinessEvent, 'aggregate' | 'payload'>): string {
+  const orderNumber = (event.payload as Record<string, unknown> | undefined)?.orderNumber;
+  return typeof orderNumber === 'string' && orderNumber.length > 0 ? orderNumber : event.aggregate.key;
+}
 
 export interface NewEvent<Payload extends Record<string, unknown>> {
   type: string;
