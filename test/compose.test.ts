@@ -45,7 +45,7 @@ const interpolate = (value: string) => value.replace(/\$\{([A-Z0-9_]+)(?::?[-?][
 const bizgraphServices = Object.entries(services).filter(([, service]) => service.image === 'bizgraph:local');
 /** The port each service listens on: its PORT, or the fixed ports of the third-party images. */
 const portOf = (name: string): number | undefined => {
-  const fixed: Record<string, number> = { postgres: 5432, redis: 6379, haproxy: COMPOSE_BALANCER.port, jaeger: 4318, prometheus: 9090 };
+  const fixed: Record<string, number> = { postgres: 5432, redis: 6379, nats: 4222, haproxy: COMPOSE_BALANCER.port, jaeger: 4318, prometheus: 9090 };
   const port = services[name]?.environment?.PORT;
   return port !== undefined ? Number(port) : fixed[name];
 };

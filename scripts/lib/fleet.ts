@@ -99,6 +99,8 @@ function fleetSecrets(dataDir: string): Record<string, string> {
     LOGISTICS_API_KEY: secret('logistics-api-key'),
     CRM_WEBHOOK_SECRET: secret('crm-webhook-secret'),
     LOGISTICS_WEBHOOK_SECRET: secret('logistics-webhook-secret'),
+    // The fleet's events go over signed HTTP (no NATS_URL): compose and Kubernetes use JetStream.
+    EVENTS_SIGNING_SECRET: secret('events-signing-secret'),
   };
 }
 

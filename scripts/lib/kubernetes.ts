@@ -31,10 +31,18 @@ const common = (port: number) => [literal('NODE_ENV', 'production'), literal('HO
 /** What each subgraph needs besides `common`: its system (URL, key, webhook secret), database or cache. */
 const SUBGRAPH_ENV: Record<string, EnvVar[]> = {
   crm: [fromConfig('CRM_API_URL'), fromSecret('CRM_API_KEY'), fromSecret('CRM_WEBHOOK_SECRET'), fromSecret('REDIS_URL'), literal('ENTITY_CACHE', 'on')],
-  erp: [fromSecret('ERP_DATABASE_URL')],
-  billing: [fromSecret('BILLING_DATABASE_URL')],
+  erp: [fromSecret('ERP_DATABASE_URL'), fromConfig('NATS_URL')],
+  billing: [fromSecret('BILLING_DATABASE_URL'), fromConfig('NATS_URL')],
   support: [fromConfig('SUPPORT_API_URL'), fromSecret('SUPPORT_API_KEY'), fromSecret('REDIS_URL'), literal('ENTITY_CACHE', 'on')],
-  logistics: [fromConfig('LOGISTICS_API_URL'), fromSecret('LOGISTICS_API_KEY'), fromSecret('LOGISTICS_WEBHOOK_SECRET'), fromSecret('REDIS_URL'), literal('ENTITY_CACHE', 'on')],
+  logistics: [
+    fromConfig('LOGISTICS_API_URL'),
+    fromSecret('LOGISTICS_API_KEY'),
+    fromSecret('LOGISTICS_WEBHOOK_SECRET'),
+    fromSecret('REDIS_URL'),
+    literal('ENTITY_CACHE', 'on'),
+    fromSecret('LOGISTICS_DATABASE_URL'),
+    fromConfig('NATS_URL'),
+  ],
 };
 
 function deployment(component: string, entry: string, port: number, env: EnvVar[], extra: { replicas?: number; volumes?: unknown[]; volumeMounts?: unknown[] } = {}) {
@@ -96,6 +104,8 @@ export function kubernetesManifests(): Array<Record<string, unknown>> {
       CRM_API_URL: 'https://crm.example.com',
       SUPPORT_API_URL: 'https://support.example.com',
       LOGISTICS_API_URL: 'https://carrier.example.com',
+      // Business events (issue 17) go through the company's NATS JetStream.
+      NATS_URL: 'nats://nats.messaging.svc:4222',
     },
   };
   const gatewayEnv = [
@@ -145,7 +155,7 @@ export function kubernetesYaml(): string {
     `#   kubectl create secret generic ${SECRETS} --from-literal=REDIS_URL=… --from-literal=USAGE_DATABASE_URL=… \\\n` +
     '#     --from-literal=ERP_DATABASE_URL=… --from-literal=BILLING_DATABASE_URL=… --from-literal=CRM_API_KEY=… \\\n' +
     '#     --from-literal=CRM_WEBHOOK_SECRET=… --from-literal=SUPPORT_API_KEY=… --from-literal=LOGISTICS_API_KEY=… \\\n' +
-    '#     --from-literal=LOGISTICS_WEBHOOK_SECRET=…\n';
+    '#     --from-literal=LOGISTICS_WEBHOOK_SECRET=… --from-literal=LOGISTICS_DATABASE_URL=…\n';
   return (
     header +
     kubernetesManifests()

@@ -14,7 +14,7 @@ import { silentLog, type EventLog, type EventTransport } from './transport.js';
 export interface EventsConfig {
   /** `NATS_URL` (`nats://host:4222`): JetStream. Unset: signed HTTP between the subgraphs. */
   natsUrl?: string;
-  /** `EVENTS_SIGNING_SECRET`: HMAC key of `POST /events`, default `dev-events-signing-secret`, refused in production. */
+  /** `EVENTS_SIGNING_SECRET`: HMAC key of `POST /events` (HTTP transport), default `dev-events-signing-secret`, refused in production unless NATS_URL is set (JetStream does not use it). */
   signingSecret: string;
   /** `EVENTS_MAX_DELIVERIES` (default 5): failed deliveries before an event is dead-lettered. */
   maxDeliveries: number;
@@ -27,9 +27,10 @@ export interface EventsConfig {
 }
 
 export function readEventsConfig(env: Env): EventsConfig {
+  const natsUrl = readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']);
   return {
-    natsUrl: readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']),
-    signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret'),
+    natsUrl,
+    signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret', env.NODE_ENV === 'production' && !natsUrl),
     maxDeliveries: readMaxDeliveries(env),
     retryBaseMs: readInt(env, 'EVENTS_RETRY_BASE_MS', 1000, { min: 1, max: 3_600_000 }),
     retryMaxMs: readInt(env, 'EVENTS_RETRY_MAX_MS', 60_000, { min: 1, max: 86_400_000 }),
