@@ -6,6 +6,13 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import { boundedLabel, CODE_PATTERN, LATENCY_BUCKETS, NAME_PATTERN, registerMetricsRoute, snakeCase } from '../../common/metrics.js';
 import type { BaseContext } from './context.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The subgraph's metrics registry, set by `registerRoutes`: features wired after the server is built (business events) add their series to it. */
+    subgraphMetrics?: Registry;
+  }
+}
+
 export interface SubgraphMetrics<C extends BaseContext> {
   /** Counts every operation the subgraph answers (executed or refused), at `willSendResponse`. */
   plugin: ApolloServerPlugin<C>;
@@ -67,7 +74,11 @@ export function createSubgraphMetrics<C extends BaseContext>(options: SubgraphMe
       };
     },
   };
-  return { plugin, registerRoutes: (app) => registerMetricsRoute(app, registry) };
+  const registerRoutes = (app: FastifyInstance) => {
+    app.decorate('subgraphMetrics', registry);
+    registerMetricsRoute(app, registry);
+  };
+  return { plugin, registerRoutes };
 }
 
 /** Where one debug counter goes: a family and its extra label. */

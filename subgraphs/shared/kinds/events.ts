@@ -1,8 +1,12 @@
 import { processLogger } from '../../../common/logger.js';
+import { readGatewayJwks } from '../config.js';
+import { registerEventMetrics } from '../events/event-metrics.js';
 import type { EventHandler } from '../events/handler.js';
+import { registerEventRoutes } from '../events/operations-routes.js';
 import { startEvents, type EventsConfig, type EventsRuntime } from '../events/runtime.js';
 import { eventSchemas } from '../events/schemas.js';
 import { announceSubscriber, subscriberUrls } from '../events/subscribers.js';
+import { createInternalTokenVerifier, type GatewayJwksSource } from '../internal-auth.js';
 import type { SubgraphServer } from '../server.js';
 import type { Database } from '../sql.js';
 
@@ -11,7 +15,8 @@ export interface SubgraphEventsOptions {
   name: string;
   /** The database holding the outbox and the consumers' tables (migrated already). */
   db: Database;
-  config: { dataDir: string; events: EventsConfig };
+  /** `gatewayJwks` verifies the operators' internal tokens on the `/events/*` routes; default from process.env. */
+  config: { dataDir: string; events: EventsConfig; gatewayJwks?: GatewayJwksSource };
   /** Set when the subgraph produces events: its outbox is relayed, with this source name. */
   producer?: string;
   /** The events it reacts to. */
@@ -44,6 +49,11 @@ export async function withEvents(server: SubgraphServer, options: SubgraphEvents
     log,
   });
   options.db.onCommit(() => runtime.wake());
+  // What `npm run events` reads and replays, and the event series of `/metrics` (operations-routes.ts, event-metrics.ts).
+  const operations = { name: options.name, db: options.db.background(), runtime, producer: options.producer, handlers };
+  const verifier = createInternalTokenVerifier(options.name, options.config.gatewayJwks ?? readGatewayJwks(process.env));
+  registerEventRoutes(server.app, { ...operations, verifier });
+  if (server.app.subgraphMetrics) registerEventMetrics(server.app.subgraphMetrics, operations);
   const announces = handlers.length > 0 && !options.config.events.natsUrl;
   return {
     app: server.app,

@@ -1,0 +1,112 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { readEventStats, type EventOperationsSource, type EventStats } from './operations.js';
+
+/** Outcomes of `bizgraph_subgraph_consumer_events_total`, from the runtime's counters. */
+const OUTCOMES = [
+  ['processed', 'processed'],
+  ['duplicates', 'duplicate'],
+  ['retried', 'retried'],
+  ['held', 'held'],
+  ['deadLettered', 'dead_lettered'],
+] as const;
+
+/** One scrape reads the database once, however many families ask (prom-client collects each in turn). */
+const SNAPSHOT_REUSE_MS = 500;
+
+/**
+ * A taking-part subgraph's business-event series, read at scrape time (as the other subgraph
+ * series are): durable totals from its database (outbox, event_deliveries, dead_letters,
+ * event_holds) and the runtime's since-start counters. Nothing is counted twice on the hot path.
+ * A database that cannot answer (closing) leaves these families empty for that scrape.
+ */
+export function registerEventMetrics(registry: Registry, source: EventOperationsSource): void {
+  let last: { at: number; stats: Promise<EventStats | null> } | undefined;
+  const snapshot = () => {
+    if (!last || Date.now() - last.at > SNAPSHOT_REUSE_MS) last = { at: Date.now(), stats: readEventStats(source).catch(() => null) };
+    return last.stats;
+  };
+  const registers = [registry];
+  const family = <T extends Counter<string> | Gauge<string>>(metric: T, fill: (metric: T, stats: EventStats) => void) => {
+    (metric as unknown as { collect: () => Promise<void> }).collect = async () => {
+      metric.reset();
+      const stats = await snapshot();
+      if (stats) fill(metric, stats);
+    };
+  };
+
+  if (source.producer) {
+    family(
+      new Counter({
+        name: 'bizgraph_subgraph_outbox_published_total',
+        help: 'Outbox events published (accepted by the transport), by event type.',
+        labelNames: ['type'],
+        registers,
+      }),
+      (metric, stats) => {
+        for (const row of stats.outbox ?? []) metric.inc({ type: row.type }, row.published);
+      },
+    );
+    family(
+      new Gauge({ name: 'bizgraph_subgraph_outbox_unpublished', help: 'Outbox events not yet published, by event type.', labelNames: ['type'], registers }),
+      (metric, stats) => {
+        for (const row of stats.outbox ?? []) metric.set({ type: row.type }, row.unpublished);
+      },
+    );
+    family(
+      new Gauge({ name: 'bizgraph_subgraph_outbox_oldest_unpublished_seconds', help: 'Age of the oldest unpublished outbox row (0: all published).', registers }),
+      (metric, stats) => metric.set(stats.oldestUnpublishedSeconds),
+    );
+    family(
+      new Counter({ name: 'bizgraph_subgraph_outbox_publish_failures_total', help: 'Relay rounds that failed to publish (transport down or refusing), since start.', registers }),
+      (metric, stats) => metric.inc(stats.relay?.failures ?? 0),
+    );
+    family(
+      new Counter({
+        name: 'bizgraph_subgraph_outbox_delivered_total',
+        help: 'HTTP transport: events delivered to a subscribing subgraph (2xx), by subscriber.',
+        labelNames: ['subscriber'],
+        registers,
+      }),
+      (metric, stats) => {
+        for (const row of stats.deliveries) metric.inc({ subscriber: row.subscriber }, row.delivered);
+      },
+    );
+    family(
+      new Gauge({
+        name: 'bizgraph_subgraph_outbox_undelivered',
+        help: 'HTTP transport: published events not yet delivered to a subscriber, by subscriber.',
+        labelNames: ['subscriber'],
+        registers,
+      }),
+      (metric, stats) => {
+        for (const row of stats.deliveries) metric.set({ subscriber: row.subscriber }, row.pending);
+      },
+    );
+  }
+  if (source.handlers.length === 0) return;
+  family(
+    new Counter({
+      name: 'bizgraph_subgraph_consumer_events_total',
+      help: 'Deliveries settled by each consumer since start, by event type and outcome (processed, duplicate, retried, held, dead_lettered); processed + duplicate + dead_lettered are the acknowledged ones.',
+      labelNames: ['consumer', 'type', 'outcome'],
+      registers,
+    }),
+    (metric, stats) => {
+      for (const row of stats.sinceStart) for (const [key, outcome] of OUTCOMES) metric.inc({ consumer: row.consumer, type: row.type, outcome }, row[key]);
+    },
+  );
+  family(
+    new Gauge({
+      name: 'bizgraph_subgraph_consumer_lag_events',
+      help: 'Events a consumer received but has not applied yet (retrying, or waiting behind an earlier event of their aggregate).',
+      labelNames: ['consumer'],
+      registers,
+    }),
+    (metric, stats) => {
+      for (const row of stats.consumers) metric.set({ consumer: row.consumer }, row.held);
+    },
+  );
+  family(new Gauge({ name: 'bizgraph_subgraph_dead_letters', help: 'Dead letters not yet replayed, by consumer.', labelNames: ['consumer'], registers }), (metric, stats) => {
+    for (const row of stats.consumers) metric.set({ consumer: row.consumer }, row.deadLettered);
+  });
+}

@@ -1,0 +1,267 @@
+import type { Queryable, TransactionalQueryable } from '../../../common/contracts/sql.js';
+import { replayDeadLetter, type ReplayOutcome } from './consumer.js';
+import type { EventHandler } from './handler.js';
+import type { EventsRuntime } from './runtime.js';
+
+/**
+ * What the operations routes (operations-routes.ts) and the metrics (event-metrics.ts) read of one
+ * subgraph's event tables: durable totals from its database, beside the runtime's since-start
+ * counters. Pure reads over a `Queryable`, so both PGlite and PostgreSQL serve them.
+ */
+
+/** Outbox rows of one `<source>.<type>`: all, published, waiting for the relay. */
+export interface OutboxCount {
+  source: string;
+  type: string;
+  total: number;
+  published: number;
+  unpublished: number;
+}
+
+/** One consumer's durable totals (processed_events, dead_letters, event_holds). */
+export interface ConsumerTotals {
+  consumer: string;
+  subjects: readonly string[];
+  /** Events applied (or found applied on replay): rows of processed_events. */
+  processed: number;
+  /** Dead letters not yet replayed. */
+  deadLettered: number;
+  /** Dead letters replayed. */
+  replayed: number;
+  /** Events received but not yet applied: being retried, or waiting behind an earlier one of their aggregate. */
+  held: number;
+}
+
+/** HTTP transport, producer side: one subscribing subgraph's deliveries (event_deliveries). */
+export interface DeliveryCount {
+  subscriber: string;
+  delivered: number;
+  pending: number;
+}
+
+export interface EventStats {
+  subgraph: string;
+  transport: 'jetstream' | 'http';
+  /** This subgraph's outbox (producers only). */
+  outbox: OutboxCount[] | null;
+  /** Age of the oldest unpublished outbox row in seconds; 0 when every row is published. */
+  oldestUnpublishedSeconds: number;
+  relay: { published: number; failures: number; lastError: string | null } | null;
+  deliveries: DeliveryCount[];
+  consumers: ConsumerTotals[];
+  /** The runtime's counters since this process started, per consumer and event type. */
+  sinceStart: ReturnType<EventsRuntime['stats']>['consumers'];
+}
+
+export interface DeadLetter {
+  consumer: string;
+  eventId: string;
+  type: string | null;
+  aggregateType: string | null;
+  aggregateKey: string | null;
+  attempts: number;
+  lastError: string;
+  deadAt: string;
+  replayedAt: string | null;
+}
+
+export interface OutboxEntry {
+  seq: number;
+  id: string;
+  source: string;
+  type: string;
+  aggregateType: string;
+  aggregateKey: string;
+  occurredAt: string;
+  publishedAt: string | null;
+}
+
+export interface EventOperationsSource {
+  name: string;
+  db: Queryable;
+  runtime: Pick<EventsRuntime, 'stats' | 'transport'>;
+  /** Set when the subgraph produces events. */
+  producer?: string;
+  handlers: readonly EventHandler[];
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export async function readOutboxCounts(db: Queryable): Promise<OutboxCount[]> {
+  const { rows } = await db.query<{ source: string; type: string; total: string; published: string }>(
+    `SELECT source, type, count(*) AS total, count(published_at) AS published FROM outbox GROUP BY source, type ORDER BY source, type`,
+  );
+  return rows.map((row) => ({
+    source: row.source,
+    type: row.type,
+    total: Number(row.total),
+    published: Number(row.published),
+    unpublished: Number(row.total) - Number(row.published),
+  }));
+}
+
+export async function readOldestUnpublishedSeconds(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ oldest: Date | string | null }>('SELECT min(occurred_at) AS oldest FROM outbox WHERE published_at IS NULL');
+  const oldest = rows[0]?.oldest;
+  return oldest ? Math.max(0, (Date.now() - new Date(oldest).getTime()) / 1000) : 0;
+}
+
+export async function readConsumerTotals(db: Queryable, handlers: readonly EventHandler[]): Promise<ConsumerTotals[]> {
+  if (handlers.length === 0) return [];
+  const names = handlers.map((handler) => handler.consumer);
+  const { rows } = await db.query<{ consumer: string; processed: string; dead: string; replayed: string; held: string }>(
+    `SELECT c.consumer,
+            (SELECT count(*) FROM processed_events p WHERE p.consumer = c.consumer) AS processed,
+            (SELECT count(*) FROM dead_letters d WHERE d.consumer = c.consumer AND d.replayed_at IS NULL) AS dead,
+            (SELECT count(*) FROM dead_letters d WHERE d.consumer = c.consumer AND d.replayed_at IS NOT NULL) AS replayed,
+            (SELECT count(*) FROM event_holds h WHERE h.consumer = c.consumer) AS held
+       FROM unnest($1::text[]) AS c(consumer)`,
+    [names],
+  );
+  const byName = new Map(rows.map((row) => [row.consumer, row]));
+  return handlers.map((handler) => {
+    const row = byName.get(handler.consumer);
+    return {
+      consumer: handler.consumer,
+      subjects: handler.subjects,
+      processed: Number(row?.processed ?? 0),
+      deadLettered: Number(row?.dead ?? 0),
+      replayed: Number(row?.replayed ?? 0),
+      held: Number(row?.held ?? 0),
+    };
+  });
+}
+
+/** HTTP producer side; empty on JetStream (the table stays empty there). */
+export async function readDeliveryCounts(db: Queryable): Promise<DeliveryCount[]> {
+  const { rows } = await db.query<{ subscriber: string; delivered: string; pending: string }>(
+    `SELECT subscriber, count(delivered_at) AS delivered, count(*) - count(delivered_at) AS pending FROM event_deliveries GROUP BY subscriber ORDER BY subscriber`,
+  );
+  return rows.map((row) => ({ subscriber: row.subscriber, delivered: Number(row.delivered), pending: Number(row.pending) }));
+}
+
+export async function readEventStats(source: EventOperationsSource): Promise<EventStats> {
+  const { db, producer } = source;
+  const stats = source.runtime.stats();
+  const [outbox, oldest, consumers, deliveries] = await Promise.all([
+    producer ? readOutboxCounts(db) : null,
+    producer ? readOldestUnpublishedSeconds(db) : 0,
+    readConsumerTotals(db, source.handlers),
+    producer && source.runtime.transport.kind === 'http' ? readDeliveryCounts(db) : [],
+  ]);
+  return {
+    subgraph: source.name,
+    transport: source.runtime.transport.kind,
+    outbox,
+    oldestUnpublishedSeconds: oldest,
+    relay: stats.relay ? { published: stats.relay.published, failures: stats.relay.failures, lastError: stats.relay.lastError } : null,
+    deliveries,
+    consumers,
+    sinceStart: stats.consumers,
+  };
+}
+
+/** Dead letters, oldest first; replayed ones only with `all`. */
+export async function readDeadLetters(db: Queryable, options: { all?: boolean; limit?: number } = {}): Promise<DeadLetter[]> {
+  const { rows } = await db.query<{
+    consumer: string;
+    event_id: string;
+    event: unknown;
+    attempts: number;
+    last_error: string;
+    dead_at: Date | string;
+    replayed_at: Date | string | null;
+  }>(
+    `SELECT consumer, event_id, event, attempts, last_error, dead_at, replayed_at FROM dead_letters
+      ${options.all ? '' : 'WHERE replayed_at IS NULL'} ORDER BY dead_at, consumer, event_id LIMIT $1`,
+    [options.limit ?? 1000],
+  );
+  return rows.map((row) => {
+    const event = (typeof row.event === 'string' ? JSON.parse(row.event) : row.event) as { type?: unknown; aggregate?: { type?: unknown; key?: unknown } } | null;
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return {
+      consumer: row.consumer,
+      eventId: row.event_id,
+      type: text(event?.type),
+      aggregateType: text(event?.aggregate?.type),
+      aggregateKey: text(event?.aggregate?.key),
+      attempts: Number(row.attempts),
+      lastError: row.last_error,
+      deadAt: iso(row.dead_at)!,
+      replayedAt: iso(row.replayed_at),
+    };
+  });
+}
+
+/** Outbox rows after `after` (a seq, exclusive) in publish order; without `after`, the last `limit`. */
+export async function readOutboxEntries(db: Queryable, options: { after?: number; limit?: number }): Promise<OutboxEntry[]> {
+  const limit = options.limit ?? 100;
+  const columns = 'seq, id, source, type, aggregate_type, aggregate_key, occurred_at, published_at';
+  const { rows } = await db.query<{
+    seq: string;
+    id: string;
+    source: string;
+    type: string;
+    aggregate_type: string;
+    aggregate_key: string;
+    occurred_at: Date | string;
+    published_at: Date | string | null;
+  }>(
+    options.after === undefined
+      ? `SELECT * FROM (SELECT ${columns} FROM outbox ORDER BY seq DESC LIMIT $1) AS last ORDER BY seq`
+      : `SELECT ${columns} FROM outbox WHERE seq > $2 ORDER BY seq LIMIT $1`,
+    options.after === undefined ? [limit] : [limit, options.after],
+  );
+  return rows.map((row) => ({
+    seq: Number(row.seq),
+    id: row.id,
+    source: row.source,
+    type: row.type,
+    aggregateType: row.aggregate_type,
+    aggregateKey: row.aggregate_key,
+    occurredAt: iso(row.occurred_at)!,
+    publishedAt: iso(row.published_at),
+  }));
+}
+
+export interface ReplayResult {
+  consumer: string;
+  eventId: string;
+  outcome: ReplayOutcome['outcome'];
+  error?: string;
+}
+
+/**
+ * Replays dead letters of this subgraph's consumers: one event (for every consumer that parked it,
+ * or only `consumer`), or every dead letter not yet replayed (`all`). Idempotent: a replayed
+ * letter answers `already-replayed`, an event applied meanwhile `already-processed`.
+ */
+export async function replayDeadLetters(
+  db: TransactionalQueryable,
+  handlers: readonly EventHandler[],
+  target: { all: true; consumer?: string } | { eventId: string; consumer?: string },
+): Promise<ReplayResult[]> {
+  const byName = new Map(handlers.map((handler) => [handler.consumer, handler]));
+  const { rows } = await db.query<{ consumer: string; event_id: string }>(
+    'all' in target
+      ? `SELECT consumer, event_id FROM dead_letters WHERE replayed_at IS NULL AND ($1::text IS NULL OR consumer = $1) ORDER BY dead_at, event_id`
+      : `SELECT consumer, event_id FROM dead_letters WHERE event_id = $2 AND ($1::text IS NULL OR consumer = $1) ORDER BY consumer`,
+    'all' in target ? [target.consumer ?? null] : [target.consumer ?? null, target.eventId],
+  );
+  const results: ReplayResult[] = [];
+  for (const row of rows) {
+    const handler = byName.get(row.consumer);
+    if (!handler) {
+      results.push({ consumer: row.consumer, eventId: row.event_id, outcome: 'failed', error: `no consumer "${row.consumer}" runs in this subgraph` });
+      continue;
+    }
+    const outcome = await replayDeadLetter(db, handler, row.event_id);
+    results.push({
+      consumer: row.consumer,
+      eventId: row.event_id,
+      outcome: outcome.outcome,
+      ...('error' in outcome ? { error: outcome.error } : 'reason' in outcome ? { error: outcome.reason } : {}),
+    });
+  }
+  return results;
+}
