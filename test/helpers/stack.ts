@@ -29,6 +29,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Extra environment for the gateway only (e.g. a fixed PORT the subgraphs' GATEWAY_JWKS_URL names). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for one subgraph only (e.g. `{ erp: { EVENTS_FAILPOINT: '…' } }`). */
+  subgraphEnv?: Partial<Record<SubgraphName, Record<string, string>>>;
   /** Skip the gateway (subgraph-only tests). */
   withoutGateway?: boolean;
   /** A dev-issuer user token every `stack.query` carries, e.g. `{ preset: 'admin' }`; unset → anonymous. */
@@ -47,8 +49,8 @@ export interface Stack {
   query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
   /** Calls one subgraph directly with the gateway's internal token for `principal` (default: every scope; null: anonymous). */
   subgraphQuery<D = Record<string, any>>(name: SubgraphName, query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<D>>;
-  /** Starts one subgraph again (after a kill) with the same settings, on a new port unless `port` is given. */
-  restartSubgraph(name: SubgraphName, port?: number): Promise<ServiceProcess>;
+  /** Starts one subgraph again (after a kill) with the same settings, on a new port unless `port` is given; `env` overrides some. */
+  restartSubgraph(name: SubgraphName, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -107,11 +109,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // A stand-in starts unless the stack's env points its subgraph at a system already.
     const standIns = TOPOLOGY.flatMap(({ name, system }) => (system && !env[system.apiUrlVariable] ? [{ name, system }] : []));
     const standInStarts = new Map(standIns.map(({ name, system }) => [name, track(startService({ name: system.name, entry: system.entry, env }))]));
-    const subgraphEnv: Record<string, Record<string, string>> = Object.fromEntries(TOPOLOGY.map(({ name }) => [name, { ...env }]));
+    const subgraphEnv: Record<string, Record<string, string>> = Object.fromEntries(TOPOLOGY.map(({ name }) => [name, { ...env, ...options.subgraphEnv?.[name as SubgraphName] }]));
     if (options.erpDatabaseUrl) subgraphEnv.erp = { ...subgraphEnv.erp, ERP_DATABASE_URL: options.erpDatabaseUrl };
     if (options.billingDatabaseUrl) subgraphEnv.billing = { ...subgraphEnv.billing, BILLING_DATABASE_URL: options.billingDatabaseUrl };
-    const startSubgraph = (name: SubgraphName, port?: number) =>
-      track(startService({ name, entry: SUBGRAPH_ENTRIES[name], env: { ...subgraphEnv[name], ...(port ? { PORT: String(port) } : {}) } }));
+    const startSubgraph = (name: SubgraphName, port?: number, extra: Record<string, string> = {}) =>
+      track(startService({ name, entry: SUBGRAPH_ENTRIES[name], env: { ...subgraphEnv[name], ...(port ? { PORT: String(port) } : {}), ...extra } }));
     // A subgraph starts as soon as what it needs is known: one with a stand-in once the stand-in
     // listens (its URL goes into the subgraph's env), the others (the PGlite ones, the slowest) at once.
     const list = await Promise.all(
@@ -141,8 +143,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       query: (query, variables, headers = {}) => graphql(gatewayUrl, query, variables, { ...authorization, ...headers }),
       subgraphQuery: async (name, query, variables, principal = HARNESS_PRINCIPAL) =>
         graphql(`${subgraphs[name].url}/graphql`, query, variables, await internalAuthorization(dataDir, name, principal)),
-      async restartSubgraph(name, port) {
-        const service = await startSubgraph(name, port);
+      async restartSubgraph(name, port, extra) {
+        const service = await startSubgraph(name, port, extra);
         subgraphs[name] = service;
         return service;
       },
