@@ -53,9 +53,9 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRoutesOp
     const body = (request.body ?? {}) as { eventId?: unknown; consumer?: unknown; all?: unknown };
     if (body.consumer !== undefined && typeof body.consumer !== 'string') return badRequest(reply, 'consumer', 'expected a consumer name');
     const consumer = body.consumer as string | undefined;
-    if (body.all === true) return { subgraph: options.name, results: await replayDeadLetters(options.db, options.handlers, { all: true, consumer }) };
+    if (body.all === true) return { subgraph: options.name, results: await replayDeadLetters(options.db, options.handlers, { all: true, consumer }, options.schemas) };
     if (typeof body.eventId !== 'string' || !UUID.test(body.eventId)) return badRequest(reply, 'eventId', 'expected an event id (UUID) or "all": true');
-    return { subgraph: options.name, results: await replayDeadLetters(options.db, options.handlers, { eventId: body.eventId.toLowerCase(), consumer }) };
+    return { subgraph: options.name, results: await replayDeadLetters(options.db, options.handlers, { eventId: body.eventId.toLowerCase(), consumer }, options.schemas) };
   });
 }
 

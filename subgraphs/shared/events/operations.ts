@@ -2,6 +2,7 @@ import type { Queryable, TransactionalQueryable } from '../../../common/contract
 import { replayDeadLetter, type ReplayOutcome } from './consumer.js';
 import type { EventHandler } from './handler.js';
 import type { EventsRuntime } from './runtime.js';
+import type { EventSchemas } from './schemas.js';
 
 /**
  * What the operations routes (operations-routes.ts) and the metrics (event-metrics.ts) read of one
@@ -83,6 +84,8 @@ export interface EventOperationsSource {
   /** Set when the subgraph produces events. */
   producer?: string;
   handlers: readonly EventHandler[];
+  /** What a replayed event is checked against. @default the project's schemas under `schema/events` */
+  schemas?: EventSchemas;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -240,6 +243,7 @@ export async function replayDeadLetters(
   db: TransactionalQueryable,
   handlers: readonly EventHandler[],
   target: { all: true; consumer?: string } | { eventId: string; consumer?: string },
+  schemas?: EventSchemas,
 ): Promise<ReplayResult[]> {
   const byName = new Map(handlers.map((handler) => [handler.consumer, handler]));
   const { rows } = await db.query<{ consumer: string; event_id: string }>(
@@ -255,7 +259,7 @@ export async function replayDeadLetters(
       results.push({ consumer: row.consumer, eventId: row.event_id, outcome: 'failed', error: `no consumer "${row.consumer}" runs in this subgraph` });
       continue;
     }
-    const outcome = await replayDeadLetter(db, handler, row.event_id);
+    const outcome = await replayDeadLetter(db, handler, row.event_id, { schemas });
     results.push({
       consumer: row.consumer,
       eventId: row.event_id,
