@@ -9,4 +9,6 @@ export const mappers: Record<string, string> = {
   Customer: '../models.js#CustomerRef',
   InvoiceConnection: '../models.js#InvoiceConnectionModel',
   Money: '../../shared/money.js#Money as MoneyModel',
+  OrderFulfillment: '../../shared/process/steps.js#FulfillmentRef',
+  FulfillmentStep: '../../shared/process/steps.js#FulfillmentStepModel',
 };

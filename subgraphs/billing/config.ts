@@ -3,6 +3,7 @@ import { ConfigError, readInt, readNumber, readOptionalUrl, type Env } from '../
 import { DEFAULT_SEED } from '../../systems/seed/generate.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
+import { readProcessSlosConfig, type ProcessSlos } from '../shared/process/slo.js';
 
 export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   /** `BILLING_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `pgliteDir`. */
@@ -18,6 +19,8 @@ export interface BillingSubgraphConfig extends SubgraphBaseConfig {
   baseCurrency: string;
   /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
   events: EventsConfig;
+  /** Each fulfillment step's SLO: `processSteps` in schema/owners.yaml, `PROCESS_SLO_OVERRIDES` (the process view, issue 17). */
+  processSlos: ProcessSlos;
 }
 
 export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
@@ -33,6 +36,7 @@ export function readBillingSubgraphConfig(env: Env): BillingSubgraphConfig {
     seedScale,
     baseCurrency: readBaseCurrency(env),
     events: readEventsConfig(env),
+    processSlos: readProcessSlosConfig(env),
   };
 }
 

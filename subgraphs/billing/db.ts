@@ -5,6 +5,7 @@ import type { CursorKey } from '../shared/connection.js';
 import type { OpenedDb } from '../shared/kinds/sql.js';
 import { migrate } from '../shared/migrate.js';
 import { money } from '../shared/money.js';
+import { consumerStates, type ConsumerState } from '../shared/process/steps.js';
 import { openDatabase, type Database } from '../shared/sql.js';
 import type { BillingSubgraphConfig } from './config.js';
 import { CODE_BY_STATUS, INVOICE_COLUMNS, ISSUED_AT, PAYMENT_COLUMNS, legacyKeys, toInvoice, toPayment, type InvoiceRow, type PaymentRow } from './db-rows.js';
@@ -106,6 +107,8 @@ export interface BillingDb {
    * invoice which is not void is `already-invoiced`: billing never bills an order twice.
    */
   issueInvoice(request: InvoiceRequest): Promise<InvoiceOutcome>;
+  /** Billing's consumers' state for a batch of orders (by number), one statement (shared/process/steps.ts). */
+  consumerStates(orderNumbers: readonly string[], consumers: readonly string[]): Promise<Map<string, ConsumerState>>;
   ping(): Promise<void>;
   statementCount(): number;
   resetStatementCount(): void;
@@ -215,6 +218,7 @@ function billingQueries(database: Database, baseCurrency: string): BillingDb {
     },
     recordPayment: (request, customerId) => database.transaction((tx) => recordPaymentIn(tx, request, customerId)),
     issueInvoice: (request) => database.transaction((tx) => issueInvoiceIn(tx, request)),
+    consumerStates: (orderNumbers, consumers) => consumerStates(database, orderNumbers, consumers),
     async ping() {
       await database.ping();
     },

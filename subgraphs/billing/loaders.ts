@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
 import { groupBy } from '../../common/group-by.js';
+import { createStepStatesLoader, type StepStates } from '../shared/process/loader.js';
+import { defaultProcessSlos, type ProcessSlos } from '../shared/process/slo.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
+import { INVOICE_ON_APPROVAL, VOID_ON_CANCEL } from './events/handlers.js';
 import type { RateTable } from './db-rates.js';
 import type { BillingDb, InvoicePageQuery } from './db.js';
 import type { AccountModel, InvoiceModel, InvoiceStatus, PaymentModel } from './models.js';
@@ -30,6 +33,10 @@ export interface BillingLoaders {
   invoiceCountByCustomer: DataLoader<CustomerInvoiceCountKey, number, string>;
   /** Each currency's exchange rate in effect on a day (YYYY-MM-DD): one statement per day asked. */
   ratesOnDay: DataLoader<string, RateTable>;
+  /** Billing's consumers' state behind its fulfillment steps (invoice; cancellation), by order number. */
+  stepStates: StepStates;
+  /** Each fulfillment step's SLO (schema/owners.yaml), read at start-up. */
+  processSlos: ProcessSlos;
 }
 
 function one<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): (T | null)[] {
@@ -49,7 +56,7 @@ const pageGroup = (key: InvoicePageQuery) => JSON.stringify([key.limit, key.afte
  * Built per request, so caching never outlives one operation. Each batch is ONE statement,
  * recorded for provenance (when asked for) with the time it ran.
  */
-export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): BillingLoaders {
+export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder, processSlos: ProcessSlos = defaultProcessSlos()): BillingLoaders {
   const rows = <T>(list: readonly T[]) => list.length;
   const read = <T>(type: string, work: () => Promise<T[]>) => provenance.read(type, rows, work);
   // An invoice found by any key is cached under its id and number too.
@@ -62,6 +69,16 @@ export function createLoaders(db: BillingDb, provenance: ProvenanceRecorder): Bi
     return invoices;
   };
   const loaders: BillingLoaders = {
+    processSlos,
+    stepStates: createStepStatesLoader(
+      (numbers, consumers) =>
+        provenance.read(
+          'FulfillmentStep',
+          (found: Map<string, unknown>) => found.size,
+          () => db.consumerStates(numbers, consumers),
+        ),
+      [INVOICE_ON_APPROVAL, VOID_ON_CANCEL],
+    ),
     ratesOnDay: new DataLoader((days) =>
       Promise.all(
         days.map((day) =>

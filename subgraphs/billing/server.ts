@@ -20,7 +20,7 @@ export function createSubgraph(config: BillingSubgraphConfig): Promise<SubgraphS
     config,
     origin: ORIGIN,
     openDb: () => openBillingDb(config),
-    createLoaders,
+    createLoaders: (db, provenance) => createLoaders(db, provenance, config.processSlos),
     events: { producer: 'billing', handlers: billingEventHandlers(processLogger('billing-subgraph')), config },
   });
 }

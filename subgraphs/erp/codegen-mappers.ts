@@ -9,4 +9,8 @@ export const mappers: Record<string, string> = {
   Customer: '../models.js#CustomerRef',
   OrderConnection: '../models.js#OrderConnectionModel',
   ProductConnection: '../models.js#ProductConnectionModel',
+  OrderFulfillment: '../models.js#OrderFulfillmentModel',
+  StuckProcess: '../models.js#StuckProcessModel',
+  StuckProcessConnection: '../models.js#StuckProcessConnectionModel',
+  FulfillmentStep: '../../shared/process/steps.js#FulfillmentStepModel',
 };

@@ -3,6 +3,7 @@ import { datasetFromEnv } from '../../systems/seed/generate.js';
 import type { Dataset } from '../../systems/seed/types.js';
 import { readSubgraphBaseConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
+import { readProcessSlosConfig, type ProcessSlos } from '../shared/process/slo.js';
 
 export interface ErpSubgraphConfig extends SubgraphBaseConfig {
   /** `ERP_DATABASE_URL`: a PostgreSQL server; unset → PGlite under `<dataDir>/erp/pgdata`. */
@@ -13,6 +14,8 @@ export interface ErpSubgraphConfig extends SubgraphBaseConfig {
   dataset: Dataset;
   /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
   events: EventsConfig;
+  /** Each fulfillment step's SLO: `processSteps` in schema/owners.yaml, `PROCESS_SLO_OVERRIDES` (the process view, issue 17). */
+  processSlos: ProcessSlos;
 }
 
 export const ERP_DEFAULT_PORT = 4002;
@@ -33,5 +36,6 @@ export function readErpSubgraphConfig(env: Env): ErpSubgraphConfig {
     statementTimeoutMs: readInt(env, 'ERP_STATEMENT_TIMEOUT_MS', 5000, { min: 1, max: 600_000 }),
     dataset,
     events: readEventsConfig(env),
+    processSlos: readProcessSlosConfig(env),
   };
 }

@@ -13,6 +13,8 @@ import { cancelOrder, type CancelRequest } from './db-cancel.js';
 import { countOrders, countOrdersOfCustomers, countProducts, listOrders, listProducts, ordersOfCustomers, type OrderFilter } from './db-lists.js';
 import { placeOrder, type OrderRequest } from './db-orders.js';
 import { salesSummary, type SalesSummaryQuery, type SalesSummaryRowModel } from './db-summary.js';
+import { stuckProcesses, type StuckQuery, type StuckRow } from './db-process.js';
+import { consumerStates, type ConsumerState } from '../shared/process/steps.js';
 import { ERP_DATABASE_MIGRATIONS } from './migrations.js';
 import { ORDER_COLUMNS, PRODUCT_COLUMNS, toLine, toOrder, toProduct, type LineRow, type OrderRow, type ProductRow } from './db-rows.js';
 
@@ -52,6 +54,10 @@ export interface ErpDb {
   approveOrder(request: ApproveRequest): Promise<OrderModel>;
   /** Cancels an order at the expected version and releases its stock, with `order.cancelled`, in one transaction (see db-cancel.ts). */
   cancelOrder(request: CancelRequest): Promise<OrderModel>;
+  /** Orders with a fulfillment step past its due time, oldest approval first, `limit + 1` rows (db-process.ts). */
+  stuckProcesses(query: StuckQuery): Promise<StuckRow[]>;
+  /** The ERP consumers' state for a batch of orders (by number), one statement (shared/process/steps.ts). */
+  consumerStates(orderNumbers: readonly string[], consumers: readonly string[]): Promise<Map<string, ConsumerState>>;
   ping(): Promise<void>;
   statementCount(): number;
   resetStatementCount(): void;
@@ -135,6 +141,8 @@ export function erpQueries(sql: Database): ErpDb {
     createOrder: (request) => placeOrder(sql, request),
     approveOrder: (request) => approveOrder(sql, request),
     cancelOrder: (request) => cancelOrder(sql, request),
+    stuckProcesses: (query) => stuckProcesses(sql, query),
+    consumerStates: (orderNumbers, consumers) => consumerStates(sql, orderNumbers, consumers),
     async ping() {
       await sql.ping();
     },

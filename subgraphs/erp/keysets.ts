@@ -1,5 +1,6 @@
 import { parseOrderKey, parseProductKey } from '../../systems/erp/keys.js';
 import type { Keyset } from '../shared/connection.js';
+import type { StuckRow } from './db-process.js';
 import type { OrderModel, ProductModel } from './models.js';
 
 /** The legacy integer key behind a public id the ERP itself handed out. */
@@ -28,4 +29,11 @@ export const PRODUCTS_KEYSET: Keyset<ProductModel> = {
   list: 'erp.products',
   parts: ['int'],
   keyOf: (product) => [legacyKey(product.id, parseProductKey)],
+};
+
+/** Stuck processes, oldest approval first: approved_at in microseconds, then the order's key. */
+export const STUCK_PROCESSES_KEYSET: Keyset<StuckRow> = {
+  list: 'erp.stuckProcesses',
+  parts: ['int', 'int'],
+  keyOf: (row) => [row.startedAtMicros, legacyKey(row.order.id, parseOrderKey)],
 };

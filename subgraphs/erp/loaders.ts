@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import { readPage, toConnection, withCount, type PageArgs } from '../shared/connection.js';
+import { createStepStatesLoader, type StepStates } from '../shared/process/loader.js';
+import { defaultProcessSlos, type ProcessSlos } from '../shared/process/slo.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
 import type { ErpDb } from './db.js';
 import { CUSTOMER_ORDERS_KEYSET } from './keysets.js';
@@ -18,7 +20,14 @@ export interface ErpLoaders {
   productBySku: DataLoader<string, ProductModel | null>;
   /** One page of one customer's orders; batched with every other customer asking for the same page. */
   customerOrders(customerId: string, args: CustomerOrdersArgs): Promise<OrderConnectionModel>;
+  /** The ERP consumers' state behind its fulfillment step (delivery), by order number. */
+  stepStates: StepStates;
+  /** Each fulfillment step's SLO (schema/owners.yaml), read at start-up. */
+  processSlos: ProcessSlos;
 }
+
+/** The ERP consumer behind the delivery step (events/handlers.ts). */
+export const DELIVERY_CONSUMER = 'erp.order-delivery';
 
 function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
   const index = new Map(rows.map((row) => [keyOf(row), row]));
@@ -30,7 +39,7 @@ function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => 
  * loaded by number (or in a customer's page) also primes the by-id loader and vice versa.
  * Each statement is recorded for provenance (when asked for) with the time it ran.
  */
-export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoaders {
+export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder, processSlos: ProcessSlos = defaultProcessSlos()): ErpLoaders {
   const rows = <T>(list: readonly T[]) => list.length;
   const primeOrders = (orders: readonly OrderModel[]) => {
     for (const order of orders) {
@@ -107,5 +116,15 @@ export function createLoaders(db: ErpDb, provenance: ProvenanceRecorder): ErpLoa
     return withCount(toConnection(rows, page, CUSTOMER_ORDERS_KEYSET), () => countOrders(customerId, status));
   };
 
-  return { orderById, orderByNumber, linesByOrderId, productById, productBySku, customerOrders };
+  const stepStates = createStepStatesLoader(
+    (numbers, consumers) =>
+      provenance.read(
+        'FulfillmentStep',
+        (found) => found.size,
+        () => db.consumerStates(numbers, consumers),
+      ),
+    [DELIVERY_CONSUMER],
+  );
+
+  return { orderById, orderByNumber, linesByOrderId, productById, productBySku, customerOrders, stepStates, processSlos };
 }

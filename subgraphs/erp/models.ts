@@ -67,3 +67,25 @@ export interface CustomerRef {
 /** A page of orders (root list or one customer's), its total counted only when selected. */
 export type OrderConnectionModel = CountedConnection<OrderModel>;
 export type ProductConnectionModel = CountedConnection<ProductModel>;
+
+/** `Order.fulfillment`: the entity's key, with the order the ERP's step is computed from. */
+export interface OrderFulfillmentModel {
+  orderNumber: string;
+  customerId: string;
+  order: OrderModel;
+}
+
+export type StuckStep = 'INVOICE' | 'SHIPMENT' | 'DELIVERY' | 'PAYMENT';
+
+/** One row of `stuckProcesses`. */
+export interface StuckProcessModel {
+  order: OrderModel;
+  startedAt: string;
+  lateSteps: StuckStep[];
+  dueAt: string;
+}
+
+export interface StuckProcessConnectionModel {
+  nodes: StuckProcessModel[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}

@@ -19,7 +19,7 @@ export function createSubgraph(config: ErpSubgraphConfig): Promise<SubgraphServe
     config,
     origin: ORIGIN,
     openDb: () => openErpDb(config),
-    createLoaders,
+    createLoaders: (db, provenance) => createLoaders(db, provenance, config.processSlos),
     events: { producer: 'erp', handlers: ERP_EVENT_HANDLERS, config },
   });
 }

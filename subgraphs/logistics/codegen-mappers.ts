@@ -5,4 +5,6 @@
 export const mappers: Record<string, string> = {
   Shipment: '../models.js#ShipmentModel',
   Order: '../models.js#OrderRef',
+  OrderFulfillment: '../../shared/process/steps.js#FulfillmentRef',
+  FulfillmentStep: '../../shared/process/steps.js#FulfillmentStepModel',
 };

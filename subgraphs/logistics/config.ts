@@ -2,6 +2,7 @@ import { readOptionalUrl, readSecret, type Env } from '../../common/config.js';
 import { readRestSystemConfig, readSubgraphBaseConfig, type RestSystemConfig, type SubgraphBaseConfig } from '../shared/config.js';
 import { readEntityCacheConfig, type EntityCacheConfig } from '../shared/entity-cache/config.js';
 import { readEventsConfig, type EventsConfig } from '../shared/events/runtime.js';
+import { readProcessSlosConfig, type ProcessSlos } from '../shared/process/slo.js';
 import { SHIPMENT_CACHE_TYPES } from './shipment-cache.js';
 
 /** `LOGISTICS_API_URL` (default http://127.0.0.1:4105, the stand-in), `LOGISTICS_API_KEY` (`dev-logistics-key`), `LOGISTICS_TIMEOUT_MS`. */
@@ -14,6 +15,8 @@ export interface LogisticsSubgraphConfig extends SubgraphBaseConfig, RestSystemC
   databaseUrl: string | undefined;
   /** `NATS_URL`, `EVENTS_SIGNING_SECRET`, `EVENTS_MAX_DELIVERIES`, …: business events (subgraphs/shared/events/runtime.ts). */
   events: EventsConfig;
+  /** Each fulfillment step's SLO: `processSteps` in schema/owners.yaml, `PROCESS_SLO_OVERRIDES` (the process view, issue 17). */
+  processSlos: ProcessSlos;
 }
 
 /** `PORT` defaults to 4005. */
@@ -25,5 +28,6 @@ export function readLogisticsSubgraphConfig(env: Env): LogisticsSubgraphConfig {
     entityCache: readEntityCacheConfig(env, { types: SHIPMENT_CACHE_TYPES }),
     databaseUrl: readOptionalUrl(env, 'LOGISTICS_DATABASE_URL', ['postgres:', 'postgresql:']),
     events: readEventsConfig(env),
+    processSlos: readProcessSlosConfig(env),
   };
 }

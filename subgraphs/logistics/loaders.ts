@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { StaleIfErrorReport } from '../shared/entity-cache/report.js';
+import { createStepStatesLoader, type ReadConsumerStates, type StepStates } from '../shared/process/loader.js';
+import { defaultProcessSlos, type ProcessSlos } from '../shared/process/slo.js';
 import type { ProvenanceRecorder } from '../shared/provenance.js';
+import { BOOK_SHIPMENT_CONSUMER, CANCEL_SHIPMENT_CONSUMER } from './events/handlers.js';
 import { BATCH_SIZE, type LogisticsClient } from './logistics-client.js';
 import type { ShipmentModel } from './models.js';
 import { SHIPMENT, SHIPMENTS_BY_ORDER } from './shipment-cache.js';
@@ -13,13 +16,32 @@ export interface LogisticsLoaders {
   shipmentsByOrderNumber: DataLoader<string, ShipmentModel[]>;
   /** Records shipments fetched some other way (lists), so later lookups by id need no call. */
   prime(shipments: readonly ShipmentModel[]): void;
+  /** Logistics' consumers' state behind its fulfillment step (booking; cancellation), by order number: the events database. */
+  stepStates: StepStates;
+  /** Each fulfillment step's SLO (schema/owners.yaml), read at start-up. */
+  processSlos: ProcessSlos;
 }
+
+/** Where logistics' process view reads: its events database (server.ts), and the SLOs of its config. */
+export interface ProcessSource {
+  read: ReadConsumerStates;
+  slos: ProcessSlos;
+}
+
+/** Loaders built without an events database (tests of the carrier reads): no consumer has seen any order. */
+const NO_EVENTS: ReadConsumerStates = async () => new Map();
 
 /**
  * Under the loaders sits the shared entity cache: only keys it cannot answer reach the system,
  * still in one call per 100 keys. Row-level rules run above, on whatever these return.
  */
-export function createLoaders(client: LogisticsClient, cache: EntityCache, report: StaleIfErrorReport, provenance: ProvenanceRecorder): LogisticsLoaders {
+export function createLoaders(
+  client: LogisticsClient,
+  cache: EntityCache,
+  report: StaleIfErrorReport,
+  provenance: ProvenanceRecorder,
+  process: ProcessSource = { read: NO_EVENTS, slos: defaultProcessSlos() },
+): LogisticsLoaders {
   const shipmentById = new DataLoader<string, ShipmentModel | null>(
     async (ids) => {
       const results = await cache.loadMany<ShipmentModel>(
@@ -73,5 +95,14 @@ export function createLoaders(client: LogisticsClient, cache: EntityCache, repor
     },
     { maxBatchSize: BATCH_SIZE },
   );
-  return { shipmentById, shipmentsByOrderNumber, prime };
+  const stepStates = createStepStatesLoader(
+    (numbers, consumers) =>
+      provenance.read(
+        'FulfillmentStep',
+        (found: Map<string, unknown>) => found.size,
+        () => process.read(numbers, consumers),
+      ),
+    [BOOK_SHIPMENT_CONSUMER, CANCEL_SHIPMENT_CONSUMER],
+  );
+  return { shipmentById, shipmentsByOrderNumber, prime, stepStates, processSlos: process.slos };
 }

@@ -7,6 +7,7 @@ import { openLogisticsEventsDb } from './events/db.js';
 import { recordDeliveryNotice } from './events/shipment-events.js';
 import { withEvents } from '../shared/kinds/events.js';
 import { createLogisticsHandlers } from './events/handlers.js';
+import { consumerStates } from '../shared/process/steps.js';
 import { createLoaders } from './loaders.js';
 import { createLogisticsClient } from './logistics-client.js';
 import { ORIGIN } from './origin.js';
@@ -31,7 +32,9 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
     config,
     origin: ORIGIN,
     client,
-    createLoaders,
+    // The events database opens beside the server: loaders only run once both are up.
+    createLoaders: (carrier, cache, report, provenance) =>
+      createLoaders(carrier, cache, report, provenance, { read: (numbers, consumers) => consumerStates(events!, numbers, consumers), slos: config.processSlos }),
     registerRoutes: (app, cache) =>
       registerLogisticsWebhook(app, {
         secret: config.webhookSecret,

@@ -94,7 +94,7 @@ export const ERP_MIGRATIONS: readonly Migration[] = [
         ADD COLUMN delivered_at   timestamptz NULL,
         ADD COLUMN paid_at        timestamptz NULL,
         ADD COLUMN cancelled_at   timestamptz NULL;
-      CREATE INDEX orders_open_processes ON orders (approved_at) WHERE status_cd IN ('A', 'S');
+      CREATE INDEX orders_open_processes ON orders (approved_at, order_id) WHERE status_cd IN ('A', 'S', 'F');
     `,
   },
 ];

@@ -9,8 +9,12 @@ import { projectPath } from '../../../common/project-root.js';
  * scope names against, so the three never disagree.
  */
 
-/** Scopes no one subgraph owns: classifications (`@tag(name: "pii" | "financial")`) and the gateway's own. */
-const CROSS_CUTTING_SCOPES = ['pii:read', 'finance:read', 'schema:introspect', 'governance:read'] as const;
+/**
+ * Scopes no one subgraph owns: classifications (`@tag(name: "pii" | "financial")`), the gateway's
+ * own, and operations across systems (issue 17): `ops:read` the process view (`Order.fulfillment`
+ * with its diagnostics, `stuckProcesses`), `ops:write` the replay of dead-lettered events.
+ */
+const CROSS_CUTTING_SCOPES = ['pii:read', 'finance:read', 'schema:introspect', 'governance:read', 'ops:read', 'ops:write'] as const;
 
 /**
  * Every subgraph registered in `schema/supergraph.yaml` owns `<name>:read` and `<name>:write`, so a
@@ -49,7 +53,7 @@ export interface Preset {
   customerBound: boolean;
 }
 
-export type PresetName = 'sales' | 'finance' | 'support' | 'reporting' | 'admin' | 'portal';
+export type PresetName = 'sales' | 'finance' | 'support' | 'reporting' | 'operations' | 'admin' | 'portal';
 
 /** The customer a `portal` token is for when no `--customer` is given: the first seeded customer. */
 export const DEFAULT_PORTAL_CUSTOMER = 'cus_0001';
@@ -73,6 +77,11 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   reporting: {
     description: 'every read a management report needs (aggregates, finance data); no personal data, no writes',
     scopes: ['crm:read', 'erp:read', 'billing:read', 'finance:read', 'support:read', 'logistics:read'],
+    customerBound: false,
+  },
+  operations: {
+    description: 'where each order stands across systems (process view, stuck processes) and the replay of dead-lettered events',
+    scopes: ['crm:read', 'erp:read', 'billing:read', 'logistics:read', 'ops:read', 'ops:write'],
     customerBound: false,
   },
   admin: {

@@ -76,7 +76,7 @@ describe('the explorer routes', () => {
     const development = await appWith(false);
     expect((await development.app.inject({ method: 'GET', url: '/explorer/config' })).json()).toEqual({
       development: true,
-      presets: ['sales', 'finance', 'support', 'reporting', 'admin'],
+      presets: ['sales', 'finance', 'support', 'reporting', 'operations', 'admin'],
     });
     const minted = await development.app.inject({ method: 'POST', url: '/explorer/dev-token?preset=sales' });
     expect(minted.statusCode).toBe(200);

@@ -2,6 +2,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { InvoiceModel, PaymentModel, OrderRef, CustomerRef, InvoiceConnectionModel } from '../models.js';
 import { Money as MoneyModel } from '../../shared/money.js';
+import { FulfillmentRef, FulfillmentStepModel } from '../../shared/process/steps.js';
 import { BillingContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -108,6 +109,59 @@ export type ExchangeRate = {
   /** Where the rate came from, e.g. ECB reference rate. */
   source: Scalars['String']['output'];
 };
+
+/**
+ * One step of an order's fulfillment as the system that owns it sees it: from its event consumer's
+ * state (applied, being retried, dead-lettered) and its own records, with the due time from the
+ * step's SLO (`processSteps` in schema/owners.yaml).
+ */
+export type FulfillmentStep = {
+  __typename?: 'FulfillmentStep';
+  /** Deliveries of the step's event tried so far (failed ones, plus the one that succeeded). */
+  attempts: Scalars['Int']['output'];
+  /** When the step completed; null unless DONE. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the step should be done by its SLO (startedAt + expectedWithin; payment: the invoice's due date + expectedWithin); null before it started. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
+  /** The last failure's message (kept after a later success); operators only. */
+  lastError: Maybe<Scalars['String']['output']>;
+  /** Not DONE or SKIPPED, and past dueAt. */
+  overdue: Scalars['Boolean']['output'];
+  /** When the step became due (the event that starts it was written, or the milestone it counts from); null when not yet. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where the step stands. */
+  status: FulfillmentStepStatus;
+  /** Which step this is. */
+  step: FulfillmentStepName;
+  /** The system that owns the step (erp, billing, logistics). */
+  system: Scalars['String']['output'];
+  /** The W3C trace id of the request that started the step (from the event's traceparent), to find it in the traces; operators only. */
+  traceId: Maybe<Scalars['String']['output']>;
+};
+
+/** The steps of an order's fulfillment. */
+export type FulfillmentStepName =
+  /** The ERP records the carrier's delivery (due: booking + SLO). */
+  | 'DELIVERY'
+  /** Billing issues the order's invoice (due: approval + SLO). */
+  | 'INVOICE'
+  /** Billing records the payment that settles the invoice (due: the invoice's due date + SLO). */
+  | 'PAYMENT'
+  /** Logistics books the parcel at the carrier (due: approval + SLO). */
+  | 'SHIPMENT';
+
+/** Where a fulfillment step stands. */
+export type FulfillmentStepStatus =
+  /** Its consumer gave up after EVENTS_MAX_DELIVERIES: it waits for a fix and a replay (`npm run events -- replay`). */
+  | 'DEAD_LETTERED'
+  /** Done. */
+  | 'DONE'
+  /** Its consumer failed and is retrying (see attempts and lastError). */
+  | 'FAILED'
+  /** Not done yet, and not failing (its event may not have arrived). */
+  | 'PENDING'
+  /** Does not apply: the order was cancelled before the step completed, or it is still a DRAFT (ERP's delivery step). */
+  | 'SKIPPED';
 
 /**
  * A bill sent to a customer for one ERP order, with the payments received against it. Billing is
@@ -264,6 +318,24 @@ export type Order = {
   number: Scalars['String']['output'];
   /** How far the order is paid, from its invoice (see `invoice`); NOT_INVOICED when there is none. */
   paymentStatus: Maybe<PaymentStatus>;
+};
+
+/**
+ * Where one order's fulfillment stands (issue 17): one step per system that carries the order on,
+ * each answered by the system that owns it at query time (ERP: delivery; billing: invoice and
+ * payment; logistics: shipment), never copied into a central store. Visible with ops:read, or with
+ * erp:read and billing:read together (the portal: its own customer's orders only).
+ */
+export type OrderFulfillment = {
+  __typename?: 'OrderFulfillment';
+  /** The CRM customer who placed the order (Customer.id): each system's row rule for portal callers. */
+  customerId: Scalars['String']['output'];
+  /** Billing's step: the order's invoice issued (billing.invoice-on-approval on order.approved); null when billing cannot answer. */
+  invoice: Maybe<FulfillmentStep>;
+  /** The ERP order number, e.g. SO-100001. */
+  orderNumber: Scalars['String']['output'];
+  /** Billing's step: a payment settling the invoice (its status PAID); null when billing cannot answer. */
+  payment: Maybe<FulfillmentStep>;
 };
 
 /** Where a page of a list ends and whether another follows (cursor pagination). */
@@ -573,6 +645,7 @@ export type FederationTypes = ResolversObject<{
   Invoice: Invoice;
   Money: Money;
   Order: Order;
+  OrderFulfillment: OrderFulfillment;
   Payment: Payment;
 }>;
 
@@ -591,6 +664,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"number":true}> );
+  OrderFulfillment:
+    ( { __typename: 'OrderFulfillment' }
+    & GraphQLRecursivePick<FederationTypes['OrderFulfillment'], {"orderNumber":true,"customerId":true}> );
   Payment:
     ( { __typename: 'Payment' }
     & GraphQLRecursivePick<FederationTypes['Payment'], {"id":true}> );
@@ -608,6 +684,10 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ExchangeRate: ResolverTypeWrapper<ExchangeRate>;
+  FulfillmentStep: ResolverTypeWrapper<FulfillmentStepModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  FulfillmentStepName: FulfillmentStepName;
+  FulfillmentStepStatus: FulfillmentStepStatus;
   Invoice: ResolverTypeWrapper<InvoiceModel>;
   InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionModel>;
   InvoiceStatus: InvoiceStatus;
@@ -615,8 +695,8 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<MoneyModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRef>;
+  OrderFulfillment: ResolverTypeWrapper<FulfillmentRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Payment: ResolverTypeWrapper<PaymentModel>;
   PaymentMethod: PaymentMethod;
   PaymentStatus: PaymentStatus;
@@ -639,14 +719,16 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   ExchangeRate: ExchangeRate;
+  FulfillmentStep: FulfillmentStepModel;
+  Boolean: Scalars['Boolean']['output'];
   Invoice: InvoiceModel;
   InvoiceConnection: InvoiceConnectionModel;
   IssueInvoiceInput: IssueInvoiceInput;
   Money: MoneyModel;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRef;
+  OrderFulfillment: FulfillmentRef;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Payment: PaymentModel;
   Query: Record<PropertyKey, never>;
   ReceivablesAging: Omit<ReceivablesAging, 'buckets' | 'totalDueInBaseCurrency'> & { buckets: Array<ResolversParentTypes['AgingRow']>, totalDueInBaseCurrency?: Maybe<ResolversParentTypes['Money']> };
@@ -698,6 +780,19 @@ export type ExchangeRateResolvers<ContextType = BillingContext, ParentType exten
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type FulfillmentStepResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['FulfillmentStep'] = ResolversParentTypes['FulfillmentStep']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FulfillmentStepStatus'], ParentType, ContextType>;
+  step?: Resolver<ResolversTypes['FulfillmentStepName'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type InvoiceResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -736,6 +831,14 @@ export type OrderResolvers<ContextType = BillingContext, ParentType extends Reso
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   paymentStatus?: Resolver<Maybe<ResolversTypes['PaymentStatus']>, ParentType, ContextType>;
+}>;
+
+export type OrderFulfillmentResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['OrderFulfillment'] = ResolversParentTypes['OrderFulfillment'], FederationReferenceType extends FederationReferenceTypes['OrderFulfillment'] = FederationReferenceTypes['OrderFulfillment']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OrderFulfillment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  customerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invoice?: Resolver<Maybe<ResolversTypes['FulfillmentStep']>, ParentType, ContextType>;
+  orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payment?: Resolver<Maybe<ResolversTypes['FulfillmentStep']>, ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -796,11 +899,13 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ExchangeRate?: ExchangeRateResolvers<ContextType>;
+  FulfillmentStep?: FulfillmentStepResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
+  OrderFulfillment?: OrderFulfillmentResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

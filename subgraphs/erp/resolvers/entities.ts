@@ -26,6 +26,8 @@ export const Order: OrderResolvers = {
   customer: (order) => ({ id: order.customerId }),
   lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(order.id),
   total: (order) => money(order.totalCents, order.currency),
+  // The process view's entity: billing and logistics add their steps, checking the customer in its key.
+  fulfillment: (order) => ({ orderNumber: order.number, customerId: order.customerId, order }),
 };
 
 export const OrderLine: OrderLineResolvers = {

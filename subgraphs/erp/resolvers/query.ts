@@ -7,6 +7,7 @@ import type { MutationResolvers, OrderStatus, QueryOrdersArgs, QueryResolvers } 
 import type { OrderFilter } from '../db.js';
 import { ORIGIN } from '../origin.js';
 import { validateCreateOrder } from '../validate-order.js';
+import { stuckProcesses } from './process.js';
 
 const EVERY_STATUS_BUT_CANCELLED: OrderStatus[] = ['DRAFT', 'APPROVED', 'SHIPPED', 'DELIVERED'];
 
@@ -17,6 +18,7 @@ function orderFilter(args: QueryOrdersArgs): OrderFilter {
 }
 
 export const Query: QueryResolvers = {
+  stuckProcesses,
   // Products are a public catalogue: no row-level rule.
   product: (_root, { sku }, { loaders }) => loaders.productBySku.load(sku),
   products: async (_root, args, { db, provenance }) => {
