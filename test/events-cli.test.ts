@@ -1,0 +1,196 @@
+import { execFile } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../scripts/lib/processes.js';
+import { dataset } from './helpers/expected.js';
+import { scrape } from './helpers/metrics.js';
+import { npmScript } from './helpers/npm-script.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from './helpers/services.js';
+import { startStack, type Stack } from './helpers/stack.js';
+import { waitFor } from './helpers/wait-for.js';
+
+/**
+ * `npm run events` against a running stack (issue 17, point 5): the CLI reaches the ERP, billing
+ * and logistics subgraphs through their `/events` routes with an internal token it mints from the
+ * data dir's gateway key, as an operator on that host would. Its counts agree with `/metrics`;
+ * a dead-lettered invoice is replayed once, and a second replay applies nothing.
+ */
+
+const CREATE_ORDER = /* GraphQL */ `
+  mutation ($input: CreateOrderInput!) {
+    createOrder(input: $input) {
+      number
+    }
+  }
+`;
+
+const INVOICE = /* GraphQL */ `
+  query ($number: String!, $customer: ID!) {
+    order(number: $number) {
+      invoice {
+        number
+      }
+    }
+    customer(id: $customer) {
+      invoices(first: 1000) {
+        nodes {
+          number
+          order {
+            number
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run -s events -- ARGS` against `stack` (its data dir's key, its subgraphs' URLs). */
+function events(stack: Stack, args: string[]): Promise<CliResult> {
+  const { command, args: argv } = npmScript('events', args);
+  const urls = Object.fromEntries(['erp', 'billing', 'logistics'].map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${stack.subgraphs[name as 'erp'].url}/graphql`]));
+  const env = { ...process.env, BIZGRAPH_DATA_DIR: stack.dataDir, NODE_ENV: 'test', ...urls };
+  return new Promise((resolve) => {
+    execFile(command, argv, { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function placeOrder(stack: Stack, customerId: string, key: string): Promise<string> {
+  const product = dataset.products[5]!;
+  const created = await stack.query(CREATE_ORDER, { input: { idempotencyKey: key, customerId, lines: [{ sku: product.sku, quantity: 1 }] } });
+  expect(created.body.errors).toBeUndefined();
+  return (created.body.data!.createOrder as { number: string }).number;
+}
+
+interface StatsJson {
+  outbox: Array<{ subgraph: string; source: string; type: string; published: number; unpublished: number }>;
+  consumers: Array<{ subgraph: string; consumer: string; processed: number; deadLettered: number; held: number; lag: number | null }>;
+  sinceStart: Array<{ subgraph: string; consumer: string; type: string; processed: number; deadLettered: number }>;
+  errors: unknown[];
+}
+
+describe('npm run events on a running stack', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ token: { preset: 'admin' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('stats --json counts the order flow per producer and consumer, and /metrics shows the same counts', async () => {
+    const number = await placeOrder(stack, 'cus_0004', 'events-cli-stats');
+    const consumer = (stats: StatsJson, name: string) => stats.consumers.find((row) => row.consumer === name);
+    const stats = await waitFor(
+      async () => {
+        const result = await events(stack, ['stats', '--json']);
+        expect(result.code, result.stderr).toBe(0);
+        const parsed = JSON.parse(result.stdout) as StatsJson;
+        return consumer(parsed, 'billing.invoice-on-approval')?.processed === 1 && consumer(parsed, 'logistics.book-shipment')?.processed === 1 ? parsed : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 300, what: `${number} invoiced and booked, as events -- stats says` },
+    );
+    const approved = stats.outbox.find((row) => row.subgraph === 'erp' && row.type === 'order.approved')!;
+    expect(approved.published).toBeGreaterThanOrEqual(1);
+    expect(stats.errors).toEqual([]);
+    expect(consumer(stats, 'billing.invoice-on-approval')).toMatchObject({ subgraph: 'billing', processed: 1, deadLettered: 0, held: 0, lag: 0 });
+    expect(stats.sinceStart.find((row) => row.consumer === 'billing.invoice-on-approval' && row.type === 'order.approved')).toMatchObject({ processed: 1, deadLettered: 0 });
+
+    const [erp, billing] = await Promise.all([scrape(stack.subgraphs.erp.url), scrape(stack.subgraphs.billing.url)]);
+    expect(erp.sum('bizgraph_subgraph_outbox_published_total', { subgraph: 'erp', type: 'order.approved' })).toBe(approved.published);
+    expect(erp.types.get('bizgraph_subgraph_outbox_oldest_unpublished_seconds')).toBe('gauge');
+    expect(billing.sum('bizgraph_subgraph_consumer_events_total', { consumer: 'billing.invoice-on-approval', type: 'order.approved', outcome: 'processed' })).toBe(1);
+    expect(billing.sum('bizgraph_subgraph_dead_letters', { consumer: 'billing.invoice-on-approval' })).toBe(0);
+    // HTTP transport: the ERP delivered the approval to billing (and to logistics).
+    expect(erp.sum('bizgraph_subgraph_outbox_delivered_total', { subscriber: 'billing' })).toBeGreaterThanOrEqual(approved.published);
+  });
+
+  it('stats as a table, tail newest last, and a mistyped command exits 2 naming the nearest', async () => {
+    const table = await events(stack, ['stats']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^producer\s+event\s+published\s+unpublished$/m);
+    expect(table.stdout).toMatch(/^billing\s+billing\.invoice-on-approval\s+erp\.order\.approved\s+1\s+0\s+0\s+0\s+0$/m);
+    const tail = await events(stack, ['tail', '--limit', '5', '--json']);
+    expect(tail.code).toBe(0);
+    const rows = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { occurredAt: string; source: string; type: string });
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.map((row) => row.occurredAt)).toEqual([...rows.map((row) => row.occurredAt)].sort());
+    expect(rows.some((row) => row.source === 'erp' && row.type === 'order.approved')).toBe(true);
+    const typo = await events(stack, ['stat']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command "stat" (did you mean "stats"?)');
+  });
+});
+
+const postgres = await postgresAvailable();
+
+describe.skipIf(!postgres)('npm run events -- replay (billing on PostgreSQL)', () => {
+  let stack: Stack;
+  let billingDb: TestDatabase;
+  let billing: pg.Client;
+  const customer = 'cus_0006';
+
+  beforeAll(async () => {
+    billingDb = await createTestDatabase('bizgraph_events_cli_billing');
+    stack = await startStack({ token: { preset: 'admin' }, billingDatabaseUrl: billingDb.url, env: { EVENTS_MAX_DELIVERIES: '2', EVENTS_RETRY_BASE_MS: '100' } });
+    billing = new pg.Client({ connectionString: billingDb.url });
+    await billing.connect();
+  }, 120_000);
+  afterAll(async () => {
+    await billing?.end();
+    await stack?.stop();
+    await billingDb?.drop();
+  });
+
+  it('a closed account dead-letters the invoice; once reopened, replay ID invoices it exactly once, and again says already replayed', async () => {
+    await billing.query("UPDATE cust_acct SET status_cd = 'C' WHERE crm_ref = $1", [customer]);
+    const number = await placeOrder(stack, customer, 'events-cli-dead');
+    interface Dead {
+      consumer: string;
+      eventId: string;
+      type: string;
+      aggregateKey: string;
+      attempts: number;
+      lastError: string;
+    }
+    const letter = await waitFor(
+      async () => {
+        const result = await events(stack, ['dead', '--json']);
+        expect(result.code, result.stderr).toBe(0);
+        return (JSON.parse(result.stdout) as { deadLetters: Dead[] }).deadLetters.find((row) => row.aggregateKey === number);
+      },
+      { timeoutMs: 30_000, intervalMs: 300, what: `the approval of ${number} dead-lettered by billing` },
+    );
+    expect(letter).toMatchObject({ consumer: 'billing.invoice-on-approval', type: 'order.approved', attempts: 2 });
+    expect(letter.lastError).toContain('is closed');
+    const table = await events(stack, ['dead']);
+    expect(table.stdout).toMatch(new RegExp(`^billing\\.invoice-on-approval\\s+${letter.eventId}\\s+order\\.approved\\s+Order ${number}\\s+2\\s`, 'm'));
+
+    await billing.query("UPDATE cust_acct SET status_cd = 'A' WHERE crm_ref = $1", [customer]);
+    const first = await events(stack, ['replay', letter.eventId]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^billing\\.invoice-on-approval\\s+${letter.eventId}\\s+replayed: applied once$`, 'm'));
+    const second = await events(stack, ['replay', letter.eventId]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`^billing\\.invoice-on-approval\\s+${letter.eventId}\\s+already replayed$`, 'm'));
+
+    const invoices = await billing.query<{ inv_no: string }>('SELECT inv_no FROM inv_header WHERE order_ref = $1', [number]);
+    expect(invoices.rows).toHaveLength(1);
+    const answer = await stack.query(INVOICE, { number, customer });
+    expect(answer.body.errors).toBeUndefined();
+    expect((answer.body.data!.order as { invoice: { number: string } }).invoice.number).toBe(invoices.rows[0]!.inv_no);
+    const dead = JSON.parse((await events(stack, ['dead', '--json'])).stdout) as { deadLetters: Dead[] };
+    expect(dead.deadLetters.filter((row) => row.eventId === letter.eventId)).toEqual([]);
+  });
+});
