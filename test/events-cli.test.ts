@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../scripts/lib/processes.js';
@@ -130,6 +130,30 @@ describe('npm run events on a running stack', () => {
     const typo = await events(stack, ['stat']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown command "stat" (did you mean "stats"?)');
+  });
+
+  it('tail --follow prints an order placed after it started', async () => {
+    const { command, args } = npmScript('events', ['tail', '--follow', '--json', '--limit', '1']);
+    const urls = Object.fromEntries(['erp', 'billing', 'logistics'].map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, stack.subgraphs[name as 'erp'].url]));
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, BIZGRAPH_DATA_DIR: stack.dataDir, NODE_ENV: 'test', ...urls } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      await waitFor(() => out.includes('\n'), { timeoutMs: 20_000, what: 'the first tail line' });
+      const number = await placeOrder(stack, 'cus_0005', 'events-cli-tail');
+      const line = await waitFor(
+        () =>
+          out
+            .split('\n')
+            .slice(0, -1) // the last piece is a line still being written
+            .map((text) => JSON.parse(text) as { source: string; type: string; aggregateKey: string })
+            .find((row) => row.aggregateKey === number),
+        { timeoutMs: 20_000, intervalMs: 100, what: `${number} in tail --follow` },
+      );
+      expect(line).toMatchObject({ subgraph: 'erp', source: 'erp', type: 'order.approved', aggregateType: 'Order' });
+    } finally {
+      child.kill();
+    }
   });
 });
 
