@@ -55,7 +55,7 @@ describe('the ERP process view', () => {
     await migrate(sql, ERP_DATABASE_MIGRATIONS, ERP_MIGRATION_LOCK_KEY);
     await seedErpIfEmpty(sql, dataset);
     db = erpQueries(sql);
-    for (const name of ['delivered', 'failing', 'dead', 'booked', 'cancelled', 'fresh', 'unpaid']) orders[name] = await place(`process-${name}`);
+    for (const name of ['delivered', 'failing', 'dead', 'booked', 'cancelled', 'fresh', 'unpaid', 'unbooked']) orders[name] = await place(`process-${name}`);
     const twoHoursAgo = `approved_at = now() - interval '2 hours'`;
     // delivered: booked and delivered, its delivery event applied after one failure.
     await sql.transaction((tx) => markShipped(tx, orders.delivered!, '2026-12-01T08:00:00.000Z'));
@@ -85,6 +85,8 @@ describe('the ERP process view', () => {
     await set(orders.cancelled!, `${twoHoursAgo}, status_cd = 'X', cancelled_at = now()`);
     // fresh: approved two hours ago, neither invoiced nor booked: two steps late.
     await set(orders.fresh!, twoHoursAgo);
+    // unbooked: approved two hours ago and invoiced, no parcel booked: only the shipment is late.
+    await set(orders.unbooked!, `${twoHoursAgo}, invoiced_at = now()`);
     // unpaid: approved three hours ago, everything done but the payment, due four days ago.
     await set(
       orders.unpaid!,
@@ -148,7 +150,10 @@ describe('the ERP process view', () => {
     expect(page1.result.data.stuckProcesses.pageInfo.hasNextPage).toBe(true);
     const page2 = await run(query, { first: 2, after: page1.result.data.stuckProcesses.pageInfo.endCursor });
     expect(page2.result.data.stuckProcesses).toMatchObject({
-      nodes: [{ order: { number: orders.fresh, status: 'APPROVED' }, lateSteps: ['INVOICE', 'SHIPMENT'] }],
+      nodes: [
+        { order: { number: orders.fresh, status: 'APPROVED' }, lateSteps: ['INVOICE', 'SHIPMENT'] },
+        { order: { number: orders.unbooked, status: 'APPROVED' }, lateSteps: ['SHIPMENT'] },
+      ],
       pageInfo: { hasNextPage: false },
     });
     const node = page2.result.data.stuckProcesses.nodes[0];
