@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
-import { readProcessSlos } from './slo.js';
+import { ConfigError } from '../../../common/config.js';
+import { readProcessSlos, readProcessSlosConfig } from './slo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bizgraph-slo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,5 +65,11 @@ describe('readProcessSlos', () => {
     const path = file(owners());
     expect(readProcessSlos({ path, env: { PROCESS_SLO_OVERRIDES: 'shipment=PT2S, invoice=PT1S' } })).toMatchObject({ shipment: 2000, invoice: 1000, payment: 259_200_000 });
     expect(() => readProcessSlos({ path, env: { PROCESS_SLO_OVERRIDES: 'shipping=PT2S' } })).toThrow(/^PROCESS_SLO_OVERRIDES: "shipping=PT2S" must be <step>=<ISO-8601 duration>/);
+  });
+
+  it('stops a subgraph’s config on a bad override with a ConfigError naming the variable', () => {
+    expect(() => readProcessSlosConfig({ PROCESS_SLO_OVERRIDES: 'shipment=soon' })).toThrow(ConfigError);
+    expect(() => readProcessSlosConfig({ PROCESS_SLO_OVERRIDES: 'shipment=soon' })).toThrow(/^PROCESS_SLO_OVERRIDES: "shipment=soon" must be/);
+    expect(readProcessSlosConfig({ PROCESS_SLO_OVERRIDES: 'shipment=PT3S' }).shipment).toBe(3000);
   });
 });
