@@ -422,7 +422,7 @@ describe.each(['jetstream', 'http'] as const)('startEvents over %s', (kind) => {
 });
 
 describe('readEventsConfig', () => {
-  it('defaults to HTTP with the development secret, and refuses that secret in production', () => {
+  it('defaults to HTTP with the development secret, refuses that secret in production on HTTP, and needs none on JetStream', () => {
     expect(readEventsConfig({})).toEqual({
       natsUrl: undefined,
       signingSecret: 'dev-events-signing-secret',
@@ -431,7 +431,9 @@ describe('readEventsConfig', () => {
       retryMaxMs: 60_000,
       ackWaitMs: 30_000,
     });
-    expect(() => readEventsConfig({ NODE_ENV: 'production', NATS_URL: 'nats://nats:4222' })).toThrow(/EVENTS_SIGNING_SECRET/);
+    expect(() => readEventsConfig({ NODE_ENV: 'production' })).toThrow(/EVENTS_SIGNING_SECRET/);
+    // JetStream does not sign deliveries: production over NATS starts without the HTTP transport's secret.
+    expect(readEventsConfig({ NODE_ENV: 'production', NATS_URL: 'nats://nats:4222' })).toMatchObject({ natsUrl: 'nats://nats:4222' });
     expect(readEventsConfig({ NATS_URL: 'nats://127.0.0.1:4222', EVENTS_MAX_DELIVERIES: '3' })).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', maxDeliveries: 3 });
     expect(() => readEventsConfig({ EVENTS_MAX_DELIVERIES: '0' })).toThrow(/EVENTS_MAX_DELIVERIES/);
   });
