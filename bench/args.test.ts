@@ -10,11 +10,18 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--duration', '3', '--warmup=0'])).toMatchObject({ durationSeconds: 3, warmupSeconds: 0, custom: true });
   });
 
+  it('reads the events mode, which takes durations only', () => {
+    expect(parseBenchArgs(['--events'])).toMatchObject({ mode: 'events', custom: false });
+    expect(parseBenchArgs(['--events', '--duration', '5', '--warmup', '1'])).toMatchObject({ mode: 'events', durationSeconds: 5, warmupSeconds: 1, custom: true });
+    expect(() => parseBenchArgs(['--events', '--workloads', 'a'])).toThrow('--events takes --duration and --warmup only');
+    expect(() => parseBenchArgs(['--events', '--fleet'])).toThrow('--soak, --fleet and --events are different benchmarks');
+  });
+
   it('reads the fleet mode, which takes workloads and load settings but no gateway selection', () => {
     expect(parseBenchArgs(['--fleet'])).toMatchObject({ mode: 'fleet', custom: false });
     expect(parseBenchArgs(['--fleet', '--workloads', 'a', '--duration', '5'])).toMatchObject({ mode: 'fleet', workloads: ['a'], durationSeconds: 5, custom: true });
     expect(() => parseBenchArgs(['--fleet', '--gateways', 'bizgraph'])).toThrow('--fleet takes --workloads, --connections, --duration and --warmup only');
-    expect(() => parseBenchArgs(['--fleet', '--soak'])).toThrow('--soak and --fleet are two different benchmarks');
+    expect(() => parseBenchArgs(['--fleet', '--soak'])).toThrow('--soak, --fleet and --events are different benchmarks');
   });
 
   it('reads the soak mode and its length', () => {

@@ -1,10 +1,10 @@
 import type { GatewayId, WorkloadId } from './types.js';
 import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS } from './variants.js';
 
-/** Command line of `npm run bench [-- --soak [--minutes N] | --fleet] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
+/** Command line of `npm run bench [-- --soak [--minutes N] | --fleet | --events] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
 
 export interface BenchArgs {
-  mode: 'compare' | 'soak' | 'fleet';
+  mode: 'compare' | 'soak' | 'fleet' | 'events';
   connections: number;
   /** Seconds of load before each measured run (discarded). */
   warmupSeconds: number;
@@ -43,7 +43,8 @@ export class UsageError extends Error {
 
 export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]
-       npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]`;
+       npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]
+       npm run bench -- --events [--duration SECONDS --warmup SECONDS]`;
 
 const NUMERIC = {
   '--connections': 'connections',
@@ -57,9 +58,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { mode: 'compare', ...DEFAULTS, custom: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.includes('=') ? (argv[i]!.split('=', 2) as [string, string]) : [argv[i]!, undefined];
-    if (flag === '--soak' || flag === '--fleet') {
-      if (args.mode !== 'compare') throw new UsageError(`--soak and --fleet are two different benchmarks: give one\n${USAGE}`);
-      args.mode = flag === '--soak' ? 'soak' : 'fleet';
+    if (flag === '--soak' || flag === '--fleet' || flag === '--events') {
+      if (args.mode !== 'compare') throw new UsageError(`--soak, --fleet and --events are different benchmarks: give one\n${USAGE}`);
+      args.mode = flag === '--soak' ? 'soak' : flag === '--fleet' ? 'fleet' : 'events';
       continue;
     }
     if (flag === '--gateways' || flag === '--workloads') {
@@ -101,6 +102,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   // The fleet runs bizgraph's gateways only, from the build, unprofiled.
   if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions)) {
     throw new UsageError(`--fleet takes --workloads, --connections, --duration and --warmup only\n${USAGE}`);
+  }
+  // The events benchmark places orders with writers of its own (1, 10, 50), on every transport.
+  if (args.mode === 'events' && (args.gateways || args.workloads || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--connections'))) {
+    throw new UsageError(`--events takes --duration and --warmup only\n${USAGE}`);
   }
   return args;
 }

@@ -4,6 +4,7 @@ import { measure, postGraphQL } from './measure.js';
 import { renderReadmeTable } from './readme-table.js';
 import { describeCommit, describeMachine, fileStamp, MARKERS_HINT, updateReadme, writeJson } from './results.js';
 import { CRM_RATE_LIMIT_PER_SECOND, GATEWAY_CORE, log, measureOn, NODE_ENV, OTHERS_CORE, SEED, startSession, type Session } from './setup.js';
+import { runEventsBench } from './events.js';
 import { runFleetBench } from './fleet.js';
 import { runSoak } from './soak.js';
 import { compareWithPlain, observabilityCosts, warmSpeedup } from './stats.js';
@@ -19,6 +20,7 @@ import { WORKLOADS, type Workload } from './workloads.js';
  * bench/results/<timestamp>.json, latest.json and the README block.
  * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
  * `npm run bench -- --fleet`: one and two gateway replicas behind HAProxy (fleet.ts).
+ * `npm run bench -- --events`: orders per second through the business flow of issue 17 (events.ts).
  */
 const GATEWAYS: readonly GatewayInfo[] = [
   { id: 'plain', label: GATEWAY_LABELS.plain, entityCache: 'off', responseCache: 'none', warmed: false },
@@ -135,6 +137,7 @@ function summary(run: RunFigures): string {
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.mode === 'fleet') return runFleetBench(args);
+  if (args.mode === 'events') return runEventsBench(args);
   const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : selection(args).started;
   const session = await startSession(gateways, { cpuProfDir: args.cpuProfDir, bizgraph: args.bizgraphNodeOptions });
   try {
