@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EVENTS_LATEST_RESULTS, EVENTS_MARKERS, readEventsResults, renderEventsBlock } from '../bench/events-table.js';
 import { FLEET_LATEST_RESULTS, FLEET_MARKERS, readFleetResults, renderFleetBlock } from '../bench/fleet-table.js';
 import { extractReadmeBlock, LATEST_RESULTS, README_END, README_START, readResults, renderReadmeTable } from '../bench/readme-table.js';
 
@@ -22,5 +23,13 @@ describe('README benchmark table', () => {
     const block = extractReadmeBlock(readme, FLEET_MARKERS);
     expect(block, `README.md needs ${FLEET_MARKERS.start} … ${FLEET_MARKERS.end}`).toBeDefined();
     expect(block).toBe(renderFleetBlock(readFleetResults()));
+  });
+
+  it('has the events block: the rendering of bench/results/events-latest.json, between the events-bench markers', () => {
+    expect(existsSync(EVENTS_LATEST_RESULTS), `${EVENTS_LATEST_RESULTS} is missing: run npm run bench -- --events`).toBe(true);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = extractReadmeBlock(readme, EVENTS_MARKERS);
+    expect(block, `README.md needs ${EVENTS_MARKERS.start} … ${EVENTS_MARKERS.end}`).toBeDefined();
+    expect(block).toBe(renderEventsBlock(readEventsResults()));
   });
 });
