@@ -1,5 +1,6 @@
 import type { Migration } from '../../common/contracts/sql.js';
 import { EVENT_DELIVERY_TABLES_V1 } from '../shared/events/delivery-tables.js';
+import { CANCELLED_ORDERS_V1 } from '../shared/events/cancelled-orders.js';
 import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
 
 /**
@@ -14,7 +15,7 @@ import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
 export const LOGISTICS_MIGRATION_LOCK_KEY = 4005;
 
 export const LOGISTICS_MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'event tables', sql: EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 },
+  { version: 1, name: 'event tables', sql: EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 + CANCELLED_ORDERS_V1 },
   {
     version: 2,
     name: 'recorded deliveries',

@@ -229,14 +229,21 @@ describe.each(backends)('billing event handlers on $name', (backend) => {
         ]);
       });
 
-      it('voids the invoice the approval issued, and a later approval of the order bills it again', async () => {
+      it('voids the invoice the approval issued, and an approval applied after the cancellation bills nothing', async () => {
         const order = uninvoiced[5]!;
         await apply(invoiceOnApproval(log), approved(order));
         await apply(handler, cancelled(order.number, order.customerId));
         expect((await invoicesOf(order.number)).map((invoice) => invoice.status_cd)).toEqual(['V']);
-        // A void invoice does not count, as for issueInvoice.
+        // The ERP never approves a cancelled order again: a later approval is one its consumer applied late.
         await apply(invoiceOnApproval(log), approved(order));
-        expect((await invoicesOf(order.number)).map((invoice) => invoice.status_cd)).toEqual(['V', 'O']);
+        expect((await invoicesOf(order.number)).map((invoice) => invoice.status_cd)).toEqual(['V']);
+      });
+
+      it('bills nothing for an approval applied after its cancellation (separate consumers may apply them in either order)', async () => {
+        const order = uninvoiced[7]!;
+        await apply(handler, cancelled(order.number, order.customerId));
+        await apply(invoiceOnApproval(log), approved(order));
+        expect(await invoicesOf(order.number)).toEqual([]);
       });
 
       it('leaves an invoice with payments as it is and says why', async () => {

@@ -1,3 +1,5 @@
+import { BILLING_MIGRATION_LOCK_KEY } from '../../../systems/billing/migrations.js';
+import { isCancelledOrderIn, lockOrderIn, recordCancelledOrderIn } from '../../shared/events/cancelled-orders.js';
 import type { EventHandler } from '../../shared/events/handler.js';
 import type { BusinessEvent } from '../../shared/events/envelope.js';
 import type { Money } from '../../shared/money.js';
@@ -64,6 +66,9 @@ export function invoiceOnApproval(log: HandlerLog): EventHandler {
     async handle(event, tx) {
       const order = readApproved(event);
       const fields = { eventId: event.id, orderNumber: order.orderNumber };
+      // Locked first: a cancellation applied before this approval (its own consumer) is seen here.
+      await lockOrderIn(tx, BILLING_MIGRATION_LOCK_KEY, order.orderNumber);
+      if (await isCancelledOrderIn(tx, order.orderNumber)) return log.info(fields, 'order was cancelled before it was invoiced: nothing to issue');
       const billed = await liveInvoiceOfOrderIn(tx, order.orderNumber);
       if (billed !== null) return log.info({ ...fields, invoiceNumber: billed }, 'order already invoiced: nothing to issue');
       const termsDays = await openAccountTerms(tx, order);
@@ -110,6 +115,9 @@ export function voidOnCancel(log: HandlerLog): EventHandler {
     async handle(event, tx) {
       const order = readCancelled(event);
       const fields = { eventId: event.id, orderNumber: order.orderNumber };
+      await lockOrderIn(tx, BILLING_MIGRATION_LOCK_KEY, order.orderNumber);
+      // Remembered, so an approval applied after this (its consumer ran late) bills nothing.
+      await recordCancelledOrderIn(tx, order.orderNumber, cancelledAtOf(event), event.id);
       const outcome = await voidUnpaidInvoiceOfOrderIn(tx, order.orderNumber);
       switch (outcome.kind) {
         case 'voided':
@@ -125,6 +133,11 @@ export function voidOnCancel(log: HandlerLog): EventHandler {
     },
   };
 }
+
+const cancelledAtOf = (event: BusinessEvent): string => {
+  const { cancelledAt } = event.payload as Record<string, unknown>;
+  return typeof cancelledAt === 'string' ? cancelledAt : event.occurredAt;
+};
 
 /** Both of billing's consumers, for the runtime to subscribe. */
 export const billingEventHandlers = (log: HandlerLog): readonly EventHandler[] => [invoiceOnApproval(log), voidOnCancel(log)];

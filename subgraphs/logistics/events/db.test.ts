@@ -38,6 +38,7 @@ describe.each(backends)('logistics events database on $name', (backend) => {
       db = second.db;
       const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
       expect(rows.map((row) => row.table_name)).toEqual([
+        'cancelled_orders',
         'dead_letters',
         'event_attempts',
         'event_deliveries',

@@ -1,5 +1,7 @@
 import { activeTraceparent, type BusinessEvent } from '../../shared/events/envelope.js';
+import { isCancelledOrderIn, lockOrderIn, recordCancelledOrderIn } from '../../shared/events/cancelled-orders.js';
 import type { EventHandler } from '../../shared/events/handler.js';
+import { LOGISTICS_MIGRATION_LOCK_KEY } from '../migrations.js';
 import type { LogisticsClient } from '../logistics-client.js';
 import { recordShipmentCreated } from './shipment-events.js';
 
@@ -72,6 +74,9 @@ export function bookShipmentHandler({ client }: LogisticsHandlerDeps): EventHand
     async handle(event, tx) {
       const orderNumber = text(event, 'orderNumber');
       const customerId = text(event, 'customerId');
+      // Locked until `tx` ends, over the carrier call: a cancellation of this order waits, or was first and is seen.
+      await lockOrderIn(tx, LOGISTICS_MIGRATION_LOCK_KEY, orderNumber);
+      if (await isCancelledOrderIn(tx, orderNumber)) return;
       const carrier = carrierFor(orderNumber);
       // A crash after this call but before `tx` commits redelivers the event: same key, same shipment back.
       const { shipment } = await client.createShipment({ orderNumber, customerId, carrier: carrier.name, trackingNumber: trackingNumberFor(carrier, event.id) }, event.id);
@@ -95,8 +100,12 @@ export function cancelShipmentHandler({ client }: LogisticsHandlerDeps): EventHa
   return {
     consumer: CANCEL_SHIPMENT_CONSUMER,
     subjects: ['erp.order.cancelled'],
-    async handle(event) {
+    async handle(event, tx) {
       const orderNumber = text(event, 'orderNumber');
+      await lockOrderIn(tx, LOGISTICS_MIGRATION_LOCK_KEY, orderNumber);
+      // Remembered, so an approval applied after this (its consumer ran late) books no parcel.
+      const cancelledAt = event.payload.cancelledAt;
+      await recordCancelledOrderIn(tx, orderNumber, typeof cancelledAt === 'string' ? cancelledAt : event.occurredAt, event.id);
       const shipped: string[] = [];
       for (const shipment of await client.shipmentsByOrderNumbers([orderNumber])) {
         // Cancelling is idempotent at the carrier (a cancelled parcel answers 200 again), so a retry after a partial run is safe.
