@@ -63,6 +63,25 @@ function events(stack: Stack, args: string[]): Promise<CliResult> {
   });
 }
 
+const FULFILLMENT = /* GraphQL */ `
+  query ($number: String!) {
+    order(number: $number) {
+      fulfillment {
+        invoice {
+          status
+          attempts
+          lastError
+        }
+        shipment {
+          status
+          attempts
+          lastError
+        }
+      }
+    }
+  }
+`;
+
 async function placeOrder(stack: Stack, customerId: string, key: string): Promise<string> {
   const product = dataset.products[5]!;
   const created = await stack.query(CREATE_ORDER, { input: { idempotencyKey: key, customerId, lines: [{ sku: product.sku, quantity: 1 }] } });
@@ -206,6 +225,21 @@ describe.skipIf(!postgres)('npm run events -- replay (billing on PostgreSQL)', (
     const table = await events(stack, ['dead']);
     expect(table.stdout).toMatch(new RegExp(`^billing\\.invoice-on-approval\\s+${letter.eventId}\\s+order\\.approved\\s+Order ${number}\\s+2\\s`, 'm'));
 
+    // The process view says where the flow stopped, and why; the other systems and orders flow on.
+    const stepsOf = async (order: string, of: string) => {
+      const answer = await stack.query(FULFILLMENT, { number: order });
+      expect(answer.body.errors, of).toBeUndefined();
+      return (answer.body.data!.order as { fulfillment: Record<string, { status: string; attempts: number; lastError: string | null }> }).fulfillment;
+    };
+    const stopped = await waitFor(async () => {
+      const steps = await stepsOf(number, 'dead-lettered order');
+      return steps.shipment!.status === 'DONE' ? steps : undefined;
+    });
+    expect(stopped.invoice).toMatchObject({ status: 'DEAD_LETTERED', attempts: 2 });
+    expect(stopped.invoice!.lastError).toContain('is closed');
+    const other = await placeOrder(stack, 'cus_0007', 'events-cli-flows-on');
+    await waitFor(async () => (await stepsOf(other, 'another customer')).invoice!.status === 'DONE', { timeoutMs: 30_000, what: `${other} invoiced beside the dead letter` });
+
     await billing.query("UPDATE cust_acct SET status_cd = 'A' WHERE crm_ref = $1", [customer]);
     const first = await events(stack, ['replay', letter.eventId]);
     expect(first.code, first.stderr).toBe(0);
@@ -219,6 +253,7 @@ describe.skipIf(!postgres)('npm run events -- replay (billing on PostgreSQL)', (
     const answer = await stack.query(INVOICE, { number, customer });
     expect(answer.body.errors).toBeUndefined();
     expect((answer.body.data!.order as { invoice: { number: string } }).invoice.number).toBe(invoices.rows[0]!.inv_no);
+    expect((await stepsOf(number, 'replayed order')).invoice).toMatchObject({ status: 'DONE' });
     const dead = JSON.parse((await events(stack, ['dead', '--json'])).stdout) as { deadLetters: Dead[] };
     expect(dead.deadLetters.filter((row) => row.eventId === letter.eventId)).toEqual([]);
   });
