@@ -40,6 +40,16 @@ const FLOW = /* GraphQL */ `
         carrier
         trackingNumber
       }
+      fulfillment {
+        invoice {
+          status
+          traceId
+        }
+        shipment {
+          status
+          traceId
+        }
+      }
     }
     customer(id: $customer) {
       invoices(first: 1000) {
@@ -55,7 +65,12 @@ const FLOW = /* GraphQL */ `
 `;
 
 interface Flow {
-  order: { status: string; invoice: { number: string; status: string; amount: { amount: string; currency: string } } | null; shipments: Array<{ id: string }> | null };
+  order: {
+    status: string;
+    invoice: { number: string; status: string; amount: { amount: string; currency: string } } | null;
+    shipments: Array<{ id: string }> | null;
+    fulfillment: Record<'invoice' | 'shipment', { status: string; traceId: string | null }>;
+  };
   customer: { invoices: { nodes: Array<{ number: string; order: { number: string } | null }> } };
 }
 
@@ -65,20 +80,22 @@ describe.each([{ transport: 'http' }, { transport: 'jetstream' }])('an approved 
 
   beforeAll(async () => {
     if (transport === 'jetstream') nats = await startOwnNats();
-    stack = await startStack({ token: { preset: 'admin' }, env: nats ? { NATS_URL: nats.url } : {} });
+    stack = await startStack({ token: { preset: 'admin' }, env: { TRACE_ID_EXTENSION: 'on', ...(nats ? { NATS_URL: nats.url } : {}) } });
   });
   afterAll(async () => {
     await stack?.stop();
     await nats?.dispose();
   });
 
-  it('createOrder through the gateway yields exactly one invoice for its total and one parcel', async () => {
+  it('createOrder through the gateway yields exactly one invoice for its total and one parcel, each step DONE under its trace id', async () => {
     const customer = 'cus_0003';
     const product = dataset.products[7]!;
     const created = await stack.query(CREATE_ORDER, { input: { idempotencyKey: `flow-${transport}`, customerId: customer, lines: [{ sku: product.sku, quantity: 3 }] } });
     expect(created.body.errors).toBeUndefined();
     const order = created.body.data!.createOrder as { number: string; status: string; total: { amount: string; currency: string } };
     expect(order.status).toBe('APPROVED');
+    const traceId = created.extensionsTraceId as string;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
     const flowOf = async () => {
       const answer = await stack.query<Flow>(FLOW, { number: order.number, customer });
@@ -93,6 +110,9 @@ describe.each([{ transport: 'http' }, { transport: 'jetstream' }])('an approved 
       { timeoutMs: 30_000, intervalMs: 200, what: `${order.number} invoiced and shipped` },
     );
     expect(done.order.invoice).toMatchObject({ status: 'OPEN', amount: order.total });
+    // Where the order stands, from billing's and logistics' own consumer records: the request that placed it.
+    await waitFor(async () => (await flowOf()).order.fulfillment.shipment.status === 'DONE', { what: 'the shipment step recorded' });
+    expect((await flowOf()).order.fulfillment).toEqual({ invoice: { status: 'DONE', traceId }, shipment: { status: 'DONE', traceId } });
 
     // Settled: a redelivery or a second relay round would have had time to double either.
     await new Promise((resolve) => setTimeout(resolve, 1500));
