@@ -26,34 +26,40 @@ export async function markDelivered(tx: Queryable, orderNumber: string, delivere
   return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
 }
 
-/** Sets `paid_at` once, version + 1; an order paid before keeps its first time (unchanged). */
+/**
+ * Milestones recorded from other systems' events (paid, booked, invoiced) leave `version` alone:
+ * it guards what a client may change (cancelling an APPROVED order), and a client that placed an
+ * order and cancels it a moment later must not get a CONFLICT because billing and the carrier were
+ * quick. A status change (DELIVERED) bumps it.
+ */
+
+/** Sets `paid_at` once; an order paid before keeps its first time (unchanged). */
 export async function markPaid(tx: Queryable, orderNumber: string, paidAt: string): Promise<MilestoneOutcome> {
-  const { rows } = await tx.query(`UPDATE orders AS o SET paid_at = $2, version = o.version + 1 WHERE o.order_no = $1 AND o.paid_at IS NULL RETURNING o.order_id`, [
-    orderNumber,
-    paidAt,
-  ]);
+  const { rows } = await tx.query(`UPDATE orders AS o SET paid_at = $2 WHERE o.order_no = $1 AND o.paid_at IS NULL RETURNING o.order_id`, [orderNumber, paidAt]);
   return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
 }
 
 /**
- * APPROVED → SHIPPED (code S) with `shipped_at` = the parcel's booking time, version + 1. A later
- * status (SHIPPED, DELIVERED) keeps its first time; an order delivered before its booking event
- * arrived still records when it was booked.
+ * Records `shipped_at` = when the parcel was booked at the carrier, once; the status stays (a
+ * booked parcel is not picked up yet: the order can still be cancelled, and logistics then
+ * withdraws the parcel). An order delivered before its booking event arrived still records when it
+ * was booked; a cancelled one records nothing.
  */
 export async function markShipped(tx: Queryable, orderNumber: string, shippedAt: string): Promise<MilestoneOutcome> {
   const { rows } = await tx.query(
-    `UPDATE orders AS o SET status_cd = CASE WHEN o.status_cd = 'A' THEN 'S' ELSE o.status_cd END, shipped_at = $2, version = o.version + 1
+    `UPDATE orders AS o SET shipped_at = $2
      WHERE o.order_no = $1 AND o.status_cd IN ('A', 'S', 'F') AND o.shipped_at IS NULL RETURNING o.order_id`,
     [orderNumber, shippedAt],
   );
   return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
 }
 
-/** Sets `invoiced_at` and `payment_due_at` (the invoice's due date) once, version + 1; whatever the order's status. */
+/** Sets `invoiced_at` and `payment_due_at` (the invoice's due date) once, whatever the order's status. */
 export async function markInvoiced(tx: Queryable, orderNumber: string, invoicedAt: string, dueAt: string): Promise<MilestoneOutcome> {
-  const { rows } = await tx.query(
-    `UPDATE orders AS o SET invoiced_at = $2, payment_due_at = $3, version = o.version + 1 WHERE o.order_no = $1 AND o.invoiced_at IS NULL RETURNING o.order_id`,
-    [orderNumber, invoicedAt, dueAt],
-  );
+  const { rows } = await tx.query(`UPDATE orders AS o SET invoiced_at = $2, payment_due_at = $3 WHERE o.order_no = $1 AND o.invoiced_at IS NULL RETURNING o.order_id`, [
+    orderNumber,
+    invoicedAt,
+    dueAt,
+  ]);
   return rows.length > 0 ? { changed: true } : unchanged(tx, orderNumber);
 }

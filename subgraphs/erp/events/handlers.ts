@@ -67,9 +67,10 @@ export const orderPaymentHandler: EventHandler = {
 };
 
 /**
- * `logistics.shipment.created` → the order is SHIPPED (legacy code S) with `shipped_at`, the
- * parcel's booking time: the milestone the delivery step's SLO counts from. A cancelled order's
- * parcel changes nothing (logistics cancels it on `order.cancelled`); an unknown order throws.
+ * `logistics.shipment.created` → `shipped_at`, the parcel's booking time: the milestone the
+ * delivery step's SLO counts from. The order stays APPROVED (a booked parcel is not picked up, and
+ * the order can still be cancelled). A cancelled order's parcel changes nothing (logistics cancels
+ * it on `order.cancelled`); an unknown order throws.
  */
 export const orderShippedHandler: EventHandler = {
   consumer: 'erp.order-shipped',
