@@ -39,6 +39,11 @@ export interface BillingLoaders {
   processSlos: ProcessSlos;
 }
 
+/** After a write: every loader forgets what it read (the SLOs beside them are configuration, not reads). */
+export function clearLoaders(loaders: BillingLoaders): void {
+  for (const loader of Object.values(loaders)) if (loader instanceof DataLoader) loader.clearAll();
+}
+
 function one<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): (T | null)[] {
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => byKey.get(key) ?? null);

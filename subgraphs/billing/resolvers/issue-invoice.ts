@@ -1,3 +1,4 @@
+import { clearLoaders } from '../loaders.js';
 import { badInput, subgraphError } from '../../shared/errors.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
 import { checkIdempotencyKey, readCurrencyCode, readPositiveAmount, requestFingerprint } from '../../shared/write-input.js';
@@ -49,6 +50,6 @@ export const issueInvoice: MutationResolvers['issueInvoice'] = async (_root, { i
   const request = validateInvoiceInput(input);
   const outcome = await db.issueInvoice(request);
   // The order's invoice and the customer's balance read before this write are stale now.
-  if (outcome.kind === 'issued') for (const loader of Object.values(loaders)) loader.clearAll();
+  if (outcome.kind === 'issued') clearLoaders(loaders);
   return invoiceOrError(outcome, request);
 };

@@ -1,3 +1,4 @@
+import { clearLoaders } from '../loaders.js';
 import { badInput, subgraphError } from '../../shared/errors.js';
 import { forbidden, restrictedCustomer } from '../../shared/row-rules.js';
 import { checkIdempotencyKey, readCurrencyCode, readPositiveAmount, requestFingerprint } from '../../shared/write-input.js';
@@ -48,7 +49,7 @@ export const Mutation: MutationResolvers = {
     // The invoice's owner is checked on the locked row inside the write's transaction.
     const outcome = await db.recordPayment(request, restrictedCustomer(principal));
     // Anything this request read before the write is stale now (amount due, status, balance).
-    if (outcome.kind === 'recorded') for (const loader of Object.values(loaders)) loader.clearAll();
+    if (outcome.kind === 'recorded') clearLoaders(loaders);
     return paymentOrError(outcome, request);
   },
   issueInvoice,
