@@ -72,7 +72,7 @@ describe('scope impact', () => {
       tags: [],
     };
     expect(scopeImpact([widened, changed], [portal, orders]).map(({ severity, coordinate, message }) => `${severity} ${coordinate}: ${message}`)).toEqual([
-      'warning Customer.email: security review (pii): widened: now requires crm:read (before: crm:read AND pii:read); presets gaining access: sales, finance, reporting; newly admitted: crm:read',
+      'warning Customer.email: security review (pii): widened: now requires crm:read (before: crm:read AND pii:read); presets gaining access: sales, finance, reporting, operations; newly admitted: crm:read',
       'error Order.number: Orders (reporting; usage log: 3 calls, last seen 2026-11-20T10:00:00.000Z) loses access: now requires billing:read (before: erp:read); presets losing access: sales, support; scope sets losing access: erp:read',
       'warning Order.number: changed: now requires billing:read (before: erp:read); presets gaining access: none; newly admitted: billing:read',
     ]);
