@@ -1,6 +1,7 @@
 import { processLogger } from '../../common/logger.js';
 import { createRestSubgraph } from '../shared/kinds/rest.js';
 import type { SubgraphServer } from '../shared/server.js';
+import type { EntityCache } from '../shared/entity-cache/cache.js';
 import type { Database } from '../shared/sql.js';
 import type { LogisticsSubgraphConfig } from './config.js';
 import { openLogisticsEventsDb } from './events/db.js';
@@ -25,6 +26,8 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
   const client = createLogisticsClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs });
   // Set before the server listens (both are awaited below), so no webhook arrives without it.
   let events: Database | undefined;
+  // The entity cache, once the server built it: the event handlers drop what their carrier calls changed.
+  let builtCache: EntityCache | undefined;
   const building = createRestSubgraph({
     name: 'logistics',
     schema: new URL('./schema.graphql', import.meta.url),
@@ -35,12 +38,14 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
     // The events database opens beside the server: loaders only run once both are up.
     createLoaders: (carrier, cache, report, provenance) =>
       createLoaders(carrier, cache, report, provenance, { read: (numbers, consumers) => consumerStates(events!, numbers, consumers), slos: config.processSlos }),
-    registerRoutes: (app, cache) =>
-      registerLogisticsWebhook(app, {
+    registerRoutes: (app, entityCache) => {
+      builtCache = entityCache;
+      return registerLogisticsWebhook(app, {
         secret: config.webhookSecret,
-        shipmentChanged: (id, orderNumber) => shipmentChanged(cache, id, orderNumber),
+        shipmentChanged: (id, orderNumber) => shipmentChanged(entityCache, id, orderNumber),
         shipmentDelivered: async (notice) => void (await recordDeliveryNotice(events!, client, notice)),
-      }),
+      });
+    },
   });
   const [built, opened] = await Promise.allSettled([building, opening]);
   if (built.status === 'rejected' || opened.status === 'rejected') {
@@ -62,7 +67,13 @@ export async function createSubgraph(config: LogisticsSubgraphConfig): Promise<S
     },
   };
   // Relays shipment.created / shipment.delivered; books and cancels parcels for the ERP's orders.
-  return withEvents(closing, { name: 'logistics', db: events, producer: 'logistics', handlers: createLogisticsHandlers({ client }), config }).catch(async (error: unknown) => {
+  return withEvents(closing, {
+    name: 'logistics',
+    db: events,
+    producer: 'logistics',
+    handlers: createLogisticsHandlers({ client, shipmentChanged: async (id, orderNumber) => void (builtCache && (await shipmentChanged(builtCache, id, orderNumber))) }),
+    config,
+  }).catch(async (error: unknown) => {
     await closing.close();
     throw error;
   });

@@ -16,6 +16,12 @@ export const CANCEL_SHIPMENT_CONSUMER = 'logistics.cancel-shipment';
 export interface LogisticsHandlerDeps {
   /** The subgraph's one seam to the carrier. */
   client: Pick<LogisticsClient, 'createShipment' | 'cancelShipment' | 'shipmentsByOrderNumbers'>;
+  /**
+   * Drops what the entity cache holds for a shipment and its order's list after the handler changed
+   * them at the carrier: an order read before its parcel was booked has `[]` cached, and the carrier
+   * sends no webhook for a booking or a cancellation it was asked for.
+   */
+  shipmentChanged?(shipmentId: string, orderNumber: string): Promise<void>;
 }
 
 /** The carriers the company ships with, and how each one's tracking numbers begin. */
@@ -67,7 +73,7 @@ function text(event: BusinessEvent, field: string): string {
 }
 
 /** `erp.order.approved` → one shipment at the carrier (Idempotency-Key = event id), then `shipment.created` in `tx`. */
-export function bookShipmentHandler({ client }: LogisticsHandlerDeps): EventHandler {
+export function bookShipmentHandler({ client, shipmentChanged }: LogisticsHandlerDeps): EventHandler {
   return {
     consumer: BOOK_SHIPMENT_CONSUMER,
     subjects: ['erp.order.approved'],
@@ -91,12 +97,13 @@ export function bookShipmentHandler({ client }: LogisticsHandlerDeps): EventHand
       };
       // The consumer's own span when the runtime opened one, else the approval's: one trace either way.
       await recordShipmentCreated(tx, payload, activeTraceparent() ?? event.traceparent);
+      await shipmentChanged?.(shipment.id, orderNumber);
     },
   };
 }
 
 /** `erp.order.cancelled` → the order's parcels the carrier has not picked up are withdrawn; none is a no-op. */
-export function cancelShipmentHandler({ client }: LogisticsHandlerDeps): EventHandler {
+export function cancelShipmentHandler({ client, shipmentChanged }: LogisticsHandlerDeps): EventHandler {
   return {
     consumer: CANCEL_SHIPMENT_CONSUMER,
     subjects: ['erp.order.cancelled'],
@@ -111,6 +118,7 @@ export function cancelShipmentHandler({ client }: LogisticsHandlerDeps): EventHa
         // Cancelling is idempotent at the carrier (a cancelled parcel answers 200 again), so a retry after a partial run is safe.
         const outcome = SHIPPED.has(shipment.status) ? 'shipped' : await client.cancelShipment(shipment.id);
         if (outcome === 'shipped') shipped.push(`${shipment.id} (${shipment.status})`);
+        else await shipmentChanged?.(shipment.id, orderNumber);
       }
       if (shipped.length > 0) throw new ShipmentAlreadyShippedError(orderNumber, shipped);
     },
