@@ -85,7 +85,8 @@ describe('npm run schema:check', () => {
     const sdl = crm.sdl.replace(/^(\s*segment: CustomerSegment! )@requiresScopes\(scopes: \[\["crm:read"\]\]\)/m, '$1@requiresScopes(scopes: [["crm:read", "pii:read"]])');
     const { code, stdout } = await check(sdl, '--format', 'markdown');
     expect(code).toBe(1);
-    const losing = 'loses access: now requires crm:read AND pii:read (before: crm:read); presets losing access: sales, finance, reporting, operations; scope sets losing access: crm:read';
+    const losing =
+      'loses access: now requires crm:read AND pii:read (before: crm:read); presets losing access: sales, finance, reporting, operations; scope sets losing access: crm:read';
     expect(stdout.split('\n').filter((line) => line.includes('scope-impact'))).toEqual([
       `| ❌ error | scope-impact | \`Customer.segment\` | AgentTicket (support-console; manifest) ${losing} |`,
       `| ❌ error | scope-impact | \`Customer.segment\` | SegmentReport (reporting; manifest) ${losing} |`,
