@@ -40,8 +40,8 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 /** An id or key in an event: a non-empty string of at most 200 characters. */
 export const isEventKey = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 200;
 
-/** Timing-safe: compares the HMAC digests' bytes, whose length never depends on the input. */
-function signatureHolds(header: unknown, body: Buffer, secret: string): boolean {
+/** Timing-safe: compares the HMAC digests' bytes, whose length never depends on the input. Also checks business events' `POST /events` (events/http-transport.ts). */
+export function signatureHolds(header: unknown, body: Buffer, secret: string): boolean {
   const match = typeof header === 'string' ? SIGNATURE.exec(header) : null;
   if (!match) return false;
   return timingSafeEqual(Buffer.from(match[1]!, 'hex'), createHmac('sha256', secret).update(body).digest());

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
@@ -9,6 +9,7 @@ import type { EventHandler } from './handler.js';
 import { eventFromRow } from './outbox.js';
 import type { SubscriberUrls } from './subscribers.js';
 import { backoffMs, errorMessage, silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
+import { signatureHolds } from '../signed-webhook.js';
 
 /** Which subgraph consumes which subjects over HTTP: `{ "billing": ["erp.order.approved"], … }`. */
 export type EventSubscriptions = Readonly<Record<string, readonly string[]>>;
@@ -32,11 +33,6 @@ export function loadSubscriptions(file: string = SUBSCRIPTIONS_FILE): EventSubsc
 
 /** `sha256=<hex HMAC-SHA256 of the exact body>`, as subgraphs/shared/signed-webhook.ts checks. */
 export const signBody = (body: string | Buffer, secret: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-function signatureHolds(header: unknown, body: Buffer, secret: string): boolean {
-  const match = typeof header === 'string' ? /^sha256=([0-9a-f]{64})$/i.exec(header) : null;
-  return match !== null && timingSafeEqual(Buffer.from(match[1]!, 'hex'), createHmac('sha256', secret).update(body).digest());
-}
 
 export interface HttpTransportOptions {
   /** `EVENTS_SIGNING_SECRET`: the HMAC key shared by every subgraph. */
