@@ -1,4 +1,5 @@
 import { BILLING_MIGRATION_LOCK_KEY } from '../../systems/billing/migrations.js';
+import { lockOrderIn } from '../shared/events/cancelled-orders.js';
 import { money, type Money } from '../shared/money.js';
 import type { Queryable } from '../shared/sql.js';
 import type { InvoiceOutcome, InvoiceRequest, PaymentOutcome, PaymentRequest } from './db.js';
@@ -67,7 +68,7 @@ export async function issueInvoiceIn(tx: Queryable, request: InvoiceRequest): Pr
   const first = previous.rows[0];
   if (first) return first.request_fingerprint === request.fingerprint ? { kind: 'replayed', invoice: toInvoice(first) } : { kind: 'key-reused' };
 
-  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [BILLING_MIGRATION_LOCK_KEY, `order:${request.orderNumber}`]);
+  await lockOrderIn(tx, BILLING_MIGRATION_LOCK_KEY, request.orderNumber);
   const billed = await tx.query<{ inv_no: string }>(`SELECT inv_no FROM inv_header WHERE order_ref = $1 AND status_cd <> 'V' ORDER BY inv_id LIMIT 1`, [request.orderNumber]);
   if (billed.rows[0]) return { kind: 'already-invoiced', invoiceNumber: billed.rows[0].inv_no };
 
@@ -115,7 +116,7 @@ export type VoidOutcome = { kind: 'no-invoice' } | { kind: 'voided'; invoiceNumb
  * a person, not by a status change.
  */
 export async function voidUnpaidInvoiceOfOrderIn(tx: Queryable, orderNumber: string): Promise<VoidOutcome> {
-  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [BILLING_MIGRATION_LOCK_KEY, `order:${orderNumber}`]);
+  await lockOrderIn(tx, BILLING_MIGRATION_LOCK_KEY, orderNumber);
   const { rows } = await tx.query<{ inv_id: number; inv_no: string; currency_cd: string; paid_cents: number }>(
     `SELECT h.inv_id, h.inv_no, h.currency_cd, (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM pmt p WHERE p.inv_id = h.inv_id) AS paid_cents
      FROM inv_header h WHERE h.order_ref = $1 AND h.status_cd <> 'V' ORDER BY h.inv_id FOR UPDATE`,

@@ -117,7 +117,7 @@ export function voidOnCancel(log: HandlerLog): EventHandler {
       const fields = { eventId: event.id, orderNumber: order.orderNumber };
       await lockOrderIn(tx, BILLING_MIGRATION_LOCK_KEY, order.orderNumber);
       // Remembered, so an approval applied after this (its consumer ran late) bills nothing.
-      await recordCancelledOrderIn(tx, order.orderNumber, cancelledAtOf(event), event.id);
+      await recordCancelledOrderIn(tx, order.orderNumber, event);
       const outcome = await voidUnpaidInvoiceOfOrderIn(tx, order.orderNumber);
       switch (outcome.kind) {
         case 'voided':
@@ -133,11 +133,6 @@ export function voidOnCancel(log: HandlerLog): EventHandler {
     },
   };
 }
-
-const cancelledAtOf = (event: BusinessEvent): string => {
-  const { cancelledAt } = event.payload as Record<string, unknown>;
-  return typeof cancelledAt === 'string' ? cancelledAt : event.occurredAt;
-};
 
 /** Both of billing's consumers, for the runtime to subscribe. */
 export const billingEventHandlers = (log: HandlerLog): readonly EventHandler[] => [invoiceOnApproval(log), voidOnCancel(log)];

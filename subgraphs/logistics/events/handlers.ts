@@ -111,8 +111,7 @@ export function cancelShipmentHandler({ client, shipmentChanged }: LogisticsHand
       const orderNumber = text(event, 'orderNumber');
       await lockOrderIn(tx, LOGISTICS_MIGRATION_LOCK_KEY, orderNumber);
       // Remembered, so an approval applied after this (its consumer ran late) books no parcel.
-      const cancelledAt = event.payload.cancelledAt;
-      await recordCancelledOrderIn(tx, orderNumber, typeof cancelledAt === 'string' ? cancelledAt : event.occurredAt, event.id);
+      await recordCancelledOrderIn(tx, orderNumber, event);
       const shipped: string[] = [];
       for (const shipment of await client.shipmentsByOrderNumbers([orderNumber])) {
         // Cancelling is idempotent at the carrier (a cancelled parcel answers 200 again), so a retry after a partial run is safe.

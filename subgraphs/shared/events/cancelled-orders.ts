@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../common/contracts/sql.js';
+import type { BusinessEvent } from './envelope.js';
 
 /**
  * What a system consuming both `order.approved` and `order.cancelled` keeps so the two commute.
@@ -19,19 +20,20 @@ export const CANCELLED_ORDERS_V1 = `
 `;
 
 /**
- * Serializes this system's handlers of one order until `tx` ends (a transaction-scoped advisory
+ * Serializes this system's writes of one order (event handlers, and billing's issueInvoice) until `tx` ends (a transaction-scoped advisory
  * lock, re-entrant within it). On PGlite, which runs one transaction at a time, it costs a statement.
  */
 export async function lockOrderIn(tx: Queryable, lockKey: number, orderNumber: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [lockKey, `order:${orderNumber}`]);
 }
 
-/** Records the order as cancelled (again is a no-op). Call with the order locked. */
-export async function recordCancelledOrderIn(tx: Queryable, orderNumber: string, cancelledAt: string, eventId: string): Promise<void> {
+/** Records the order of an `order.cancelled` event as cancelled (again is a no-op). Call with the order locked. */
+export async function recordCancelledOrderIn(tx: Queryable, orderNumber: string, event: BusinessEvent): Promise<void> {
+  const { cancelledAt } = event.payload;
   await tx.query('INSERT INTO cancelled_orders (order_number, cancelled_at, event_id) VALUES ($1, $2, $3) ON CONFLICT (order_number) DO NOTHING', [
     orderNumber,
-    cancelledAt,
-    eventId,
+    typeof cancelledAt === 'string' ? cancelledAt : event.occurredAt,
+    event.id,
   ]);
 }
 
