@@ -37,10 +37,11 @@ export interface SubgraphWithEvents extends SubgraphServer {
 export async function withEvents(server: SubgraphServer, options: SubgraphEventsOptions): Promise<SubgraphWithEvents> {
   const log = processLogger(`${options.name}-subgraph`);
   const handlers = options.handlers ?? [];
+  const background = options.db.background();
   const runtime = await startEvents({
     name: options.name,
     app: server.app,
-    db: options.db.background(),
+    db: background,
     config: options.config.events,
     producer: options.producer,
     handlers,
@@ -50,7 +51,7 @@ export async function withEvents(server: SubgraphServer, options: SubgraphEvents
   });
   options.db.onCommit(() => runtime.wake());
   // What `npm run events` reads and replays, and the event series of `/metrics` (operations-routes.ts, event-metrics.ts).
-  const operations = { name: options.name, db: options.db.background(), runtime, producer: options.producer, handlers };
+  const operations = { name: options.name, db: background, runtime, producer: options.producer, handlers };
   const verifier = createInternalTokenVerifier(options.name, options.config.gatewayJwks ?? readGatewayJwks(process.env));
   registerEventRoutes(server.app, { ...operations, verifier });
   if (server.app.subgraphMetrics) registerEventMetrics(server.app.subgraphMetrics, operations);
