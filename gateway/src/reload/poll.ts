@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { SupergraphSource } from '../config.js';
 import { log } from '../log.js';
 import { readSupergraphSdl, supergraphHash } from '../supergraph.js';
@@ -51,10 +52,13 @@ export function pollSupergraph({ source, intervalMs, versions, factory }: Pollin
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let unreadable = false;
+  const fileState = source.kind === 'file' ? unchangedFileCheck(source.location) : undefined;
 
   const checkOnce = async (): Promise<'unchanged' | 'applied' | 'refused' | 'unreadable'> => {
+    if (!unreadable && (await fileState?.unchanged())) return 'unchanged';
     let sdl: string;
     try {
+      await fileState?.reading();
       sdl = await readSupergraphSdl(source);
     } catch (error) {
       // Not a new version (a URL briefly down, a file being replaced by hand): keep serving, say so once.
@@ -101,6 +105,36 @@ export function pollSupergraph({ source, intervalMs, versions, factory }: Pollin
       closed = true;
       clearTimeout(timer);
       await running;
+    },
+  };
+}
+
+/** How long a file must have stood still before its read is trusted to stand for it while it stays the same. */
+const SETTLED_MS = 2000;
+
+/**
+ * Lets a poll skip reading and hashing a supergraph file that has not changed since it was read
+ * (a few hundred KB every two seconds, on the same core as client requests). "Not changed" means
+ * the same inode, size, mtime and ctime, and only once the file had stood still for 2 s before it
+ * was read: file timestamps are coarse (a few ms), so a same-size rewrite right after a read could
+ * otherwise keep its old times. Any doubt (a failed stat) reads the file.
+ */
+export function unchangedFileCheck(path: string, settledMs = SETTLED_MS) {
+  let read: { fingerprint: string; settled: boolean } | undefined;
+  const fingerprintOf = async () => {
+    const info = await stat(path, { bigint: true });
+    return { fingerprint: `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`, changedAtNs: info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs };
+  };
+  return {
+    async unchanged(): Promise<boolean> {
+      if (!read?.settled) return false;
+      const now = await fingerprintOf().catch(() => undefined);
+      return now?.fingerprint === read.fingerprint;
+    },
+    /** Called just before the file is read: what the read will stand for. */
+    async reading(): Promise<void> {
+      const now = await fingerprintOf().catch(() => undefined);
+      read = now && { fingerprint: now.fingerprint, settled: BigInt(Date.now()) * 1_000_000n - now.changedAtNs > BigInt(settledMs) * 1_000_000n };
     },
   };
 }
