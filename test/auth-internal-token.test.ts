@@ -74,6 +74,17 @@ describe('internal token signer', () => {
     expect(decodeJwt(renewed).iat).toBe(decodeJwt(first).iat! + 50);
     expect(internalSignatureCount() - before).toBe(2);
   });
+
+  it('hands out a signed, still fresh token without a promise, and nothing it would have to sign', async () => {
+    let now = Date.parse('2026-06-30T12:00:00Z');
+    const signer = await createInternalTokenSigner({ dataDir, now: () => now });
+    expect(signer.cachedToken!(SALES, 'billing')).toBeUndefined();
+    const token = await signer.tokenFor(SALES, 'billing');
+    expect(signer.cachedToken!({ ...SALES, scopes: [...SALES.scopes] }, 'billing')).toBe(token);
+    expect([signer.cachedToken!(SALES, 'erp'), signer.cachedToken!(null, 'billing')]).toEqual([undefined, undefined]);
+    now += 50_000;
+    expect(signer.cachedToken!(SALES, 'billing')).toBeUndefined();
+  });
 });
 
 describe('internal token verifier (subgraph side)', () => {

@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GATEWAY_SERVICE_PRINCIPAL, type InternalTokenSigner } from '../auth/internal-token.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext, GatewayPrincipal } from '../context.js';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { log } from '../log.js';
 import type { BreakerState } from '../observability/events.js';
@@ -116,7 +116,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** Sends one operation for a client request; resolves with the subgraph's GraphQL answer, throws a client-facing GraphQLError when there is none. */
   async fetch(call: SubgraphCall): Promise<GatewayGraphQLResponse> {
     const { context } = call;
-    const headers = await this.outboundHeaders(context);
+    const headers = this.outboundHeaders(context, this.cachedToken(context.principal) ?? (await this.signedToken(context.principal)));
     for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
     const startedAt = performance.now();
     const body = JSON.stringify({
@@ -177,7 +177,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         }
         this.readyUrl = null;
       }
-      const { values } = await this.outboundHeaders(null);
+      const { values } = this.outboundHeaders(null, await this.signedToken(GATEWAY_SERVICE_PRINCIPAL));
       const response = await this.probeFetch(this.url, { method: 'POST', headers: { ...values, ...PROBE_HEADERS }, body: '{"query":"{__typename}"}', signal });
       const body = await response.json().catch(() => undefined);
       if (!response.ok) throw new ProbeRefusal(`HTTP ${response.status}`);
@@ -188,15 +188,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
+  /** The caller's internal token when it is signed and cached already (the usual case): no promise, no await. */
+  private cachedToken(principal: GatewayPrincipal | null): string | undefined {
+    return this.internalTokens.cachedToken?.(principal, this.origin.subgraph);
+  }
+
+  private signedToken(principal: GatewayPrincipal | null): Promise<string> {
+    return this.internalTokens.tokenFor(principal, this.origin.subgraph);
+  }
+
   /**
    * Headers every call carries, from the typed context (null for probes): the internal token for
    * the caller (anonymous callers get one too; the probe calls as the gateway itself), which
    * subgraphs require, the request id and the request's `traceparent` (when no span of its own
    * is started per attempt). The caller's own `Authorization` never travels on.
    */
-  private async outboundHeaders(context: GatewayContext | null): Promise<OutboundHeaders> {
-    const principal = context ? context.principal : GATEWAY_SERVICE_PRINCIPAL;
-    const token = await this.internalTokens.tokenFor(principal, this.origin.subgraph);
+  private outboundHeaders(context: GatewayContext | null, token: string): OutboundHeaders {
     const headers = new OutboundHeaders({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
     if (context?.requestId) headers.values['x-request-id'] = context.requestId;
     const requestTrace = context?.trace;
