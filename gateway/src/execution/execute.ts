@@ -69,11 +69,37 @@ function moveInto(cursor: Cursor, path: ResponsePath): Cursor | undefined {
 function valuesAtPath(value: unknown, path: ResponsePath, step: number): unknown {
   if (step === path.length || value === undefined || value === null) return value;
   const current = path[step];
-  if (current === '@') return (value as unknown[]).flatMap((element) => valuesAtPath(element, path, step + 1));
+  if (current === '@') {
+    // What `flatMap` over the elements gives, pushed into one array instead of one per element and level.
+    if (!Array.isArray(value)) return (value as unknown[]).flatMap((element) => valuesAtPath(element, path, step + 1));
+    const values: unknown[] = [];
+    for (const element of value) pushValuesAtPath(element, path, step + 1, values);
+    return values;
+  }
+  return valuesAtPath(fieldValue(value, current), path, step + 1);
+}
+
+/** Pushes the elements `flatMap` takes from `valuesAtPath(value, path, step)`: the value, or the elements of an array. */
+function pushValuesAtPath(value: unknown, path: ResponsePath, step: number, into: unknown[]): void {
+  if (step === path.length || value === undefined || value === null) {
+    if (Array.isArray(value)) for (const element of value) into.push(element);
+    else into.push(value);
+    return;
+  }
+  const current = path[step];
+  if (current !== '@') return pushValuesAtPath(fieldValue(value, current), path, step + 1, into);
+  if (!Array.isArray(value)) {
+    for (const element of (value as unknown[]).flatMap((element) => valuesAtPath(element, path, step + 1))) into.push(element);
+    return;
+  }
+  for (const element of value) pushValuesAtPath(element, path, step + 1, into);
+}
+
+function fieldValue(value: unknown, current: string | number | undefined): unknown {
   // federation-internals' assert messages, built only on failure (this runs once per value reached).
   if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
   if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(current)}`);
-  return valuesAtPath(getOwn(value as ResultObject, current as string), path, step + 1);
+  return getOwn(value as ResultObject, current);
 }
 
 /** At most this many errors per failed fetch: 500 orders without their invoice need not be 500 errors. */
