@@ -4,7 +4,7 @@ import { contextValuesAt } from './context-rewrites.js';
 import { applyRewrites } from './data-rewrites.js';
 import { cloneData, mergeInto } from './merge.js';
 import type { PreparedFetch } from './prepare.js';
-import { buildRepresentations, type RepresentationUse } from './representations.js';
+import { buildRepresentations, type RepresentationRecipe } from './representations.js';
 import type { ExecutionSchema } from './schema-index.js';
 import { downstreamServiceError, responsePathsAt } from './subgraph-errors.js';
 import type { ResultObject, SubgraphError, SubgraphFetch, SubgraphResponse } from './types.js';
@@ -30,7 +30,8 @@ export async function executeFetch(state: ExecutionState, node: PreparedFetch, c
   const entities = (Array.isArray(cursor.data) ? cursor.data.filter((entity) => entity !== null && entity !== undefined) : [cursor.data]) as ResultObject[];
   if (entities.length < 1) return;
   const variables = pickVariables(node.variableUsages, state.variables);
-  if (!node.requires) {
+  const recipe = node.representations;
+  if (!recipe) {
     const response = await send(state, node, cursor, variables, () => responsePathsAt(cursor.path, state.result));
     collectErrors(state, node, response.errors, (path) => (path ? [...cursor.path, ...path] : undefined));
     const data = response.data;
@@ -41,60 +42,83 @@ export async function executeFetch(state: ExecutionState, node: PreparedFetch, c
   if (!node.contextRewrites) {
     // Entity n of the request answers for the n-th object at the cursor, as @apollo/gateway maps
     // it (even when an earlier entity had no representation and was not sent).
-    await fetchEntities(state, node, cursor, entities, variables, (use) => use.requestIndex);
+    await fetchEntities(state, node, recipe, cursor, entities, variables, undefined);
     return;
   }
   const groups = groupByContext(state, node, cursor, entities);
   const failures = await Promise.allSettled(
-    [...groups.values()].map((group) => fetchEntities(state, node, cursor, group.entities, { ...variables, ...group.values }, (use) => group.entityIndexes[use.entityIndex]!)),
+    [...groups.values()].map((group) => fetchEntities(state, node, recipe, cursor, group.entities, { ...variables, ...group.values }, group.entityIndexes)),
   );
   for (const failure of failures) if (failure.status === 'rejected') throw failure.reason;
 }
 
+/**
+ * One `_entities` fetch for `entities`, its answer merged into each. `pathIndexes` maps an entity's
+ * position among `entities` to its position among the objects at the cursor (a context group is
+ * a subset); without it, entity n of the request answers for the n-th object at the cursor, as
+ * @apollo/gateway maps it (even when an earlier entity had no representation and was not sent).
+ */
 async function fetchEntities(
   state: ExecutionState,
   node: PreparedFetch,
+  recipe: RepresentationRecipe,
   cursor: Cursor,
   entities: ResultObject[],
   variables: Record<string, unknown>,
-  pathIndexOf: (use: RepresentationUse) => number,
+  pathIndexes: readonly number[] | undefined,
 ): Promise<void> {
-  const batch = buildRepresentations(state.schema, entities, node.requires!, node.inputRewrites);
-  if (batch.representations.length < 1) return;
+  const batch = buildRepresentations(state.schema, entities, recipe);
+  const sent = batch.representations;
+  if (sent.length < 1) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const uses = batch.uses;
+  const { sentIndexes } = batch;
   let entityPaths: ResponsePath[] | undefined;
   const pathOf = (index: number) => (entityPaths ??= responsePathsAt(cursor.path, state.result))[index] ?? [];
-  const response = await send(state, node, cursor, { ...variables, representations: batch.representations }, () => uses.map((use) => pathOf(pathIndexOf(use))));
-  if (response.errors) {
-    for (const error of response.errors) {
-      const sentIndex = error.path?.[1];
-      if (typeof sentIndex !== 'number') {
-        pushError(state, node, error, error.path ? [...cursor.path, ...error.path] : undefined);
-        continue;
-      }
-      // One error per entity that shared the representation: each sees it at its own path.
-      const sharing = uses.filter((use) => use.sentIndex === sentIndex);
-      for (const use of sharing.length > 0 ? sharing : [{ requestIndex: sentIndex } as RepresentationUse]) {
-        pushError(state, node, error, [...pathOf(sharing.length > 0 ? pathIndexOf(use) : sentIndex), ...error.path!.slice(2)]);
-      }
-    }
-  }
+  const pathIndexOf = (request: number) => (pathIndexes ? pathIndexes[batch.entityIndexes[request]!]! : request);
+  const response = await send(state, node, cursor, { ...variables, representations: sent }, () => sentIndexes.map((_, request) => pathOf(pathIndexOf(request))));
+  if (response.errors) for (const error of response.errors) entityError(state, node, cursor, error, sentIndexes, (request) => pathOf(pathIndexOf(request)), pathOf);
   const data = response.data;
   if (!data) return;
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
-  if (received.length !== batch.representations.length) throw new Error(`Expected "data._entities" to contain ${batch.representations.length} elements`);
+  if (received.length !== sent.length) throw new Error(`Expected "data._entities" to contain ${sent.length} elements`);
   const remainingUses = new Array<number>(received.length).fill(0);
-  for (const use of uses) remainingUses[use.sentIndex]!++;
-  for (const use of uses) {
-    const original = received[use.sentIndex] as ResultObject | null;
+  for (const sentIndex of sentIndexes) remainingUses[sentIndex]!++;
+  for (let request = 0; request < sentIndexes.length; request++) {
+    const sentIndex = sentIndexes[request]!;
+    const target = batch.entities[request]!;
+    const original = received[sentIndex] as ResultObject | null;
     // Every sharer but the last gets a copy, so no two entities hold the same object.
-    const entity = --remainingUses[use.sentIndex]! > 0 ? cloneData(original) : original;
-    if (entity && !entity.__typename) entity.__typename = use.entity.__typename;
+    const entity = --remainingUses[sentIndex]! > 0 ? cloneData(original) : original;
+    if (entity && !entity.__typename) entity.__typename = target.__typename;
     applyRewrites(state.schema, node.outputRewrites, entity);
-    mergeInto(use.entity, entity);
+    mergeInto(target, entity);
   }
+}
+
+/** A subgraph error of an entity fetch: one per entity that shared its representation, each at its own path. */
+function entityError(
+  state: ExecutionState,
+  node: PreparedFetch,
+  cursor: Cursor,
+  error: SubgraphError,
+  sentIndexes: readonly number[],
+  requestPath: (request: number) => ResponsePath,
+  pathOf: (index: number) => ResponsePath,
+) {
+  const sentIndex = error.path?.[1];
+  if (typeof sentIndex !== 'number') {
+    pushError(state, node, error, error.path ? [...cursor.path, ...error.path] : undefined);
+    return;
+  }
+  const rest = error.path!.slice(2);
+  let shared = false;
+  for (let request = 0; request < sentIndexes.length; request++) {
+    if (sentIndexes[request] !== sentIndex) continue;
+    shared = true;
+    pushError(state, node, error, [...requestPath(request), ...rest]);
+  }
+  if (!shared) pushError(state, node, error, [...pathOf(sentIndex), ...rest]);
 }
 
 function groupByContext(state: ExecutionState, node: PreparedFetch, cursor: Cursor, entities: ResultObject[]) {

@@ -1,8 +1,9 @@
 import { Kind, parse, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { operationFromDocument } from '@apollo/federation-internals';
-import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
+import type { FetchNode, PlanNode, QueryPlan, ResponsePath } from '@apollo/query-planner';
 import { compileContextRewrites, type CompiledContextRewrite } from './context-rewrites.js';
 import { compileRewrites, type CompiledRewrite } from './data-rewrites.js';
+import { representationRecipe, type RepresentationRecipe } from './representations.js';
 import { compileProjection, type OperationProjection } from './projection.js';
 import type { ExecutionSchema } from './schema-index.js';
 
@@ -18,8 +19,8 @@ export interface PreparedFetch {
   operation: string;
   operationName?: string;
   variableUsages: readonly string[];
-  requires?: readonly QueryPlanSelectionNode[];
-  inputRewrites?: CompiledRewrite[];
+  /** An entity fetch's `requires` and input rewrites, with how its representations are deduplicated. */
+  representations?: RepresentationRecipe;
   outputRewrites?: CompiledRewrite[];
   contextRewrites?: CompiledContextRewrite[];
   /**
@@ -113,9 +114,7 @@ function prepareFetch(node: FetchNode): PreparedFetch {
     fills: filledKeys(node.operation, node.requires !== undefined),
   };
   if (node.operationName) prepared.operationName = node.operationName;
-  if (node.requires) prepared.requires = node.requires;
-  const inputRewrites = compileRewrites(node.inputRewrites);
-  if (inputRewrites) prepared.inputRewrites = inputRewrites;
+  if (node.requires) prepared.representations = representationRecipe(node.requires, compileRewrites(node.inputRewrites));
   const outputRewrites = compileRewrites(node.outputRewrites);
   if (outputRewrites) prepared.outputRewrites = outputRewrites;
   const contextRewrites = compileContextRewrites(node.contextRewrites);
