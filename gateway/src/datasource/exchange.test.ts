@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restrictCachePolicy } from './cache-control.js';
 import { exchange } from './exchange.js';
 import { GraphQLBodyOnErrorStatus, isTransient, UpstreamStatusError } from './failures.js';
+import { AttemptTimeout } from './attempt-timeout.js';
 import { createUndiciFetcher, type UndiciFetcher } from './undici-fetcher.js';
 
 /** A subgraph stand-in whose answer is chosen by the `x-answer` request header. */
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 const send = (answer: keyof typeof ANSWERS) =>
-  exchange(fetcher.fetch, url, { 'content-type': 'application/json', 'x-answer': answer }, '{"query":"{a}"}', AbortSignal.timeout(5000));
+  exchange(fetcher.fetch, url, { 'content-type': 'application/json', 'x-answer': answer }, '{"query":"{a}"}', new AttemptTimeout(5000));
 
 describe('one HTTP exchange with a subgraph', () => {
   it('posts the body with the given headers and returns the parsed answer and its cache-control', async () => {

@@ -1,5 +1,6 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLBodyOnErrorStatus, isGraphQLResponse, UpstreamStatusError } from './failures.js';
+import type { AttemptTimeout } from './attempt-timeout.js';
 import type { MinimalFetch } from './undici-fetcher.js';
 
 /** A subgraph's GraphQL answer and the header the response cache needs from it. */
@@ -17,8 +18,8 @@ export interface SubgraphAnswer {
  * errors say more than the status and are passed on), any other as `UpstreamStatusError`, which
  * the resilience policies treat as transient when it is a 5xx.
  */
-export async function exchange(fetch: MinimalFetch, url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<SubgraphAnswer> {
-  const response = await fetch(url, { method: 'POST', headers, body, signal });
+export async function exchange(fetch: MinimalFetch, url: string, headers: Record<string, string>, body: string, timeout: AttemptTimeout): Promise<SubgraphAnswer> {
+  const response = await fetch(url, { method: 'POST', headers, body, timeout });
   const contentType = response.headers.get('content-type');
   const json = contentType !== null && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
   if (!response.ok) {

@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gatewayEvents, type GatewayEvents } from '../observability/events.js';
+import type { AttemptTimeout } from './attempt-timeout.js';
 import { SubgraphResilience, type FetchCall } from './resilience.js';
 import type { SubgraphPolicy } from './resilience-config.js';
 import { RetryBudget } from './retry-budget.js';
 
 /**
  * The policies alone, with the subgraph call as the far edge: each attempt is a function that
- * answers, fails like undici does, or waits for its abort signal. The cross-process behaviour is
+ * answers, fails like undici does, or waits for its timeout's abort signal. The cross-process behaviour is
  * proven in test/resilience-*.test.ts; these pin the rules and the events.
  */
 const ORIGIN = { subgraph: 'erp', system: 'erp-db' };
@@ -117,7 +118,7 @@ describe('SubgraphResilience', () => {
     expect(late.extensions).toEqual({ code: 'SUBGRAPH_TIMEOUT', ...ORIGIN });
 
     const started = Date.now();
-    const hanging = (signal: AbortSignal) => new Promise<typeof ok>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const hanging = ({ signal }: AttemptTimeout) => new Promise<typeof ok>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const cut = await rejection(resilience.execute(call('query', 100), hanging));
     expect(cut.extensions).toEqual({ code: 'SUBGRAPH_TIMEOUT', ...ORIGIN });
     // A bound on the deadline (100 ms), not a speed measurement: the 1 s attempt timeout never ran out.

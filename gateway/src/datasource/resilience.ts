@@ -3,18 +3,17 @@ import {
   BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
-  DelegateBackoff,
   TaskCancelledError,
   bulkhead,
   circuitBreaker,
   handleWhen,
-  retry,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type { GraphQLError } from 'graphql';
 import { gatewayError, type SubgraphOrigin } from '../errors.js';
 import { gatewayEvents, type BreakerState, type FetchOutcome } from '../observability/events.js';
+import { AttemptTimeout } from './attempt-timeout.js';
 import { GraphQLBodyOnErrorStatus, isTimeout, isTransient } from './failures.js';
 import type { SubgraphPolicy } from './resilience-config.js';
 import { RetryBudget } from './retry-budget.js';
@@ -40,12 +39,28 @@ const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'open',
 };
 
+/** One fetch under the policies: what its attempts share. */
+interface Run<T> {
+  readonly call: FetchCall;
+  readonly attempt: (timeout: AttemptTimeout) => Promise<T>;
+  /** Aborts when the request's deadline passes while the fetch may wait in the bulkhead's queue. */
+  readonly deadline: AbortSignal | undefined;
+  /** Attempts started so far. */
+  attempts: number;
+  /** One attempt under the breaker (made once per fetch, only when there is a breaker). */
+  timed: (() => Promise<T>) | undefined;
+}
+
 /**
  * The resilience policies of one subgraph, built on cockatiel and shared by every fetch to it:
  * bulkhead (concurrency + small queue) → retry (queries only, jittered exponential backoff, within
  * the retry budget and the request's deadline) → circuit breaker (consecutive transient failures
  * open it; after `breakerHalfOpenMs` one call probes) → one attempt with its own timeout, cut short
  * by the request's deadline. Every attempt and rejection is reported on `gatewayEvents`.
+ *
+ * The retry loop is the one cockatiel's `retry(handleWhen(...), { maxAttempts, backoff })` runs,
+ * written out: that policy had to be built per fetch (its filter and backoff read the fetch's
+ * deadline and attempt count), a dozen objects for every query while retries are rare.
  */
 export class SubgraphResilience {
   private readonly breaker: CircuitBreakerPolicy | undefined;
@@ -70,30 +85,22 @@ export class SubgraphResilience {
   }
 
   /**
-   * Runs `attempt` (given the attempt's abort signal) under the policies. Rejections by the policies
+   * Runs `attempt` (given the attempt's timeout) under the policies. Rejections by the policies
    * themselves become `CIRCUIT_OPEN`, `SUBGRAPH_UNAVAILABLE` (bulkhead full) or `SUBGRAPH_TIMEOUT`
    * (deadline) GraphQL errors; the attempt's own failures are thrown as they are.
    */
-  async execute<T extends { errors?: readonly unknown[] }>(call: FetchCall, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async execute<T extends { errors?: readonly unknown[] }>(call: FetchCall, attempt: (timeout: AttemptTimeout) => Promise<T>): Promise<T> {
     const remaining = call.deadlineAt - Date.now();
     if (remaining <= 0) throw this.reject(call, 'timeout', this.deadlineError(call));
     this.budget.recordRequest();
     // The request's deadline needs a timer of its own only while a fetch may wait in the bulkhead's
     // queue: each attempt's own timer already stops at the deadline, and retry backoffs never sleep
     // past it. With a free slot (the usual case) the fetch starts at once and needs neither.
-    const deadlineTimer = this.bulkhead.executionSlots > 0 ? undefined : clearableTimeout(remaining);
+    const deadlineTimer = this.bulkhead.executionSlots > 0 ? undefined : new AttemptTimeout(remaining);
     const deadline = deadlineTimer?.signal;
-    let attempts = 0;
-    const once = () => {
-      attempts += 1;
-      if (attempts > 1) gatewayEvents.emit('subgraphRetry', { subgraph: this.origin.subgraph, attempt: attempts });
-      const timed = () => this.timed(call, attempt);
-      return this.breaker ? this.breaker.execute(timed) : timed();
-    };
-    const retried = call.operationType === 'query' && this.policy.retries > 0;
-    const run = () => (retried ? this.retryPolicy(call, () => attempts).execute(once, deadline) : once());
+    const run: Run<T> = { call, attempt, deadline, attempts: 0, timed: undefined };
     try {
-      const running = this.bulkhead.execute(run, deadline);
+      const running = this.bulkhead.execute(() => this.retrying(run), deadline);
       return await (deadline ? untilAborted(running, deadline) : running);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
@@ -116,48 +123,74 @@ export class SubgraphResilience {
       // Still queued in the bulkhead at the deadline: no attempt ran. (An attempt in flight reports itself.)
       if (error instanceof TaskCancelledError) throw this.reject(call, 'timeout', this.deadlineError(call));
       // The deadline passed first: reported here only when no attempt ran (one in flight reports itself).
-      if (deadline && error === deadline.reason) throw attempts === 0 ? this.reject(call, 'timeout', this.deadlineError(call)) : this.deadlineError(call);
+      if (deadline && error === deadline.reason) throw run.attempts === 0 ? this.reject(call, 'timeout', this.deadlineError(call)) : this.deadlineError(call);
       throw error;
     } finally {
       deadlineTimer?.clear();
     }
   }
 
-  /** A retry policy for this call: it sees the call's deadline and attempt count. */
-  private retryPolicy(call: FetchCall, attempts: () => number) {
-    // Not when this failure just opened the circuit: the retry would only be refused, and the client
-    // learns more from the failure itself (timeout, refused) than from CIRCUIT_OPEN.
-    const worthRetrying = (error: Error) =>
-      isTransient(error) && attempts() <= this.policy.retries && call.deadlineAt > Date.now() && this.breakerState !== 'open' && this.budget.tryRetry();
-    const backoff = new DelegateBackoff<{ attempt: number }>(({ attempt }) => {
-      const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-      // Never sleep past the deadline: the next attempt then fails at once with SUBGRAPH_TIMEOUT.
-      return Math.max(0, Math.min(delay, call.deadlineAt - Date.now()));
-    });
-    return retry(handleWhen(worthRetrying), { maxAttempts: this.policy.retries, backoff });
+  /** The attempts of one fetch: a query is tried again after a failure worth it, after a backoff. */
+  private async retrying<T extends { errors?: readonly unknown[] }>(run: Run<T>): Promise<T> {
+    if (run.call.operationType !== 'query' || this.policy.retries === 0) return this.once(run);
+    for (;;) {
+      try {
+        return await this.once(run);
+      } catch (error) {
+        // As cockatiel's retry: the filter first, then no retry once the deadline signal aborted.
+        if (!this.worthRetrying(error, run) || run.deadline?.aborted) throw error;
+        await sleep(this.backoffMs(run));
+      }
+    }
+  }
+
+  private once<T extends { errors?: readonly unknown[] }>(run: Run<T>): Promise<T> {
+    run.attempts += 1;
+    if (run.attempts > 1) gatewayEvents.emit('subgraphRetry', { subgraph: this.origin.subgraph, attempt: run.attempts });
+    if (!this.breaker) return this.timed(run);
+    run.timed ??= () => this.timed(run);
+    return this.breaker.execute(run.timed);
+  }
+
+  /**
+   * Whether a failed attempt is tried again. Not when this failure just opened the circuit: the
+   * retry would only be refused, and the client learns more from the failure itself (timeout,
+   * refused) than from CIRCUIT_OPEN. The budget is asked last: only a retry that happens spends it.
+   */
+  private worthRetrying(error: unknown, run: Run<unknown>): boolean {
+    return isTransient(error) && run.attempts <= this.policy.retries && run.call.deadlineAt > Date.now() && this.breakerState !== 'open' && this.budget.tryRetry();
+  }
+
+  /** Before retry n (n = attempts so far): full jitter, never past the deadline (the next attempt then fails at once with SUBGRAPH_TIMEOUT). */
+  private backoffMs(run: Run<unknown>): number {
+    const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (run.attempts - 1));
+    return Math.max(0, Math.min(delay, run.call.deadlineAt - Date.now()));
   }
 
   /** One attempt: its own timeout, shortened to what is left of the request's deadline. */
-  private async timed<T extends { errors?: readonly unknown[] }>(call: FetchCall, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async timed<T extends { errors?: readonly unknown[] }>(run: Run<T>): Promise<T> {
+    const { call } = run;
     const left = call.deadlineAt - Date.now();
     if (left <= 0) throw this.reject(call, 'timeout', this.deadlineError(call));
     const budgetMs = Math.min(this.policy.timeoutMs, left);
     const started = performance.now();
-    const report = (outcome: FetchOutcome) =>
-      gatewayEvents.emit('subgraphFetch', { ...this.origin, durationMs: performance.now() - started, outcome, operationType: call.operationType });
-    const timer = clearableTimeout(budgetMs);
+    const timeout = new AttemptTimeout(budgetMs);
     try {
-      const value = await attempt(timer.signal);
-      report(value.errors?.length ? 'graphql_error' : 'ok');
+      const value = await run.attempt(timeout);
+      this.report(call, performance.now() - started, value.errors?.length ? 'graphql_error' : 'ok');
       return value;
     } catch (error) {
-      report(error instanceof GraphQLBodyOnErrorStatus ? 'graphql_error' : isTimeout(error) ? 'timeout' : 'unavailable');
+      this.report(call, performance.now() - started, error instanceof GraphQLBodyOnErrorStatus ? 'graphql_error' : isTimeout(error) ? 'timeout' : 'unavailable');
       // Cut by the request's deadline rather than its own timeout: say so (and neither retry nor count it).
       if (isTimeout(error) && budgetMs < this.policy.timeoutMs) throw this.deadlineError(call);
       throw error;
     } finally {
-      timer.clear();
+      timeout.clear();
     }
+  }
+
+  private report(call: FetchCall, durationMs: number, outcome: FetchOutcome): void {
+    gatewayEvents.emit('subgraphFetch', { subgraph: this.origin.subgraph, system: this.origin.system, durationMs, outcome, operationType: call.operationType });
   }
 
   private deadlineError(call: FetchCall): GraphQLError {
@@ -166,21 +199,14 @@ export class SubgraphResilience {
 
   /** Reports a fetch the policies refused (no attempt reached the subgraph) and returns its error. */
   private reject(call: FetchCall, outcome: FetchOutcome, error: GraphQLError): GraphQLError {
-    gatewayEvents.emit('subgraphFetch', { ...this.origin, durationMs: 0, outcome, operationType: call.operationType });
+    this.report(call, 0, outcome);
     return error;
   }
 }
 
-/**
- * Like `AbortSignal.timeout(ms)` (same `TimeoutError` reason), but its timer is cleared once the
- * work is done: `AbortSignal.timeout` keeps a timer and its signal alive for the full period, which
- * at thousands of fetches a second means tens of thousands of live timers.
- */
-function clearableTimeout(ms: number): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+/** A retry's backoff: a referenced timer, as cockatiel's retry sleeps (the process waits for the retry). */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Rejects with the signal's reason when it aborts first (a fetch queued in the bulkhead past the deadline). */

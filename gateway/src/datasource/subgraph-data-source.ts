@@ -130,7 +130,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     try {
       // A span per attempt only while spans are exported; otherwise the request's traceparent is in the headers already.
       const send = context.trace?.span ? traceSubgraphFetch(this.rawFetch, this.origin, context.trace.span) : this.rawFetch;
-      const answer = await this.resilience.execute(policyCall, (signal) => exchange(send, this.url, headers.values, body, signal));
+      const answer = await this.resilience.execute(policyCall, (timeout) => exchange(send, this.url, headers.values, body, timeout));
       response = answer.body;
       cacheControl = answer.cacheControl;
     } catch (error) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptTimeout } from './attempt-timeout.js';
 import { createUndiciFetcher } from './undici-fetcher.js';
 
 /** A subgraph stand-in that compresses like a proxy would: only what the client accepts. */
@@ -84,6 +85,18 @@ describe('undici fetcher answers', () => {
     // Rejected before the subgraph answered, not when it did.
     expect(slowAnswered).toBe(false);
     const next = await fetcher.fetch(url, { method: 'POST', body: '{}' });
+    expect(await next.text()).toBe(BODY);
+    await fetcher.close();
+  });
+
+  it("rejects with an attempt timeout's TimeoutError as soon as it expires, without an abort signal", async () => {
+    const fetcher = createUndiciFetcher({ ...options, connections: 1, compression: false });
+    slowAnswered = false;
+    const timeout = new AttemptTimeout(100);
+    const slow = fetcher.fetch(url, { method: 'POST', body: '{}', headers: { 'x-want': 'slow' }, timeout });
+    const reason: unknown = await slow.catch((error: unknown) => error);
+    expect([reason === timeout.reason, timeout.reason?.name, slowAnswered]).toEqual([true, 'TimeoutError', false]);
+    const next = await fetcher.fetch(url, { method: 'POST', body: '{}', timeout: new AttemptTimeout(5000) });
     expect(await next.text()).toBe(BODY);
     await fetcher.close();
   });

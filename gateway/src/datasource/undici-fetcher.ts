@@ -1,4 +1,5 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
+import type { AttemptTimeout, TimeoutListener } from './attempt-timeout.js';
 
 /**
  * The fetcher behind every subgraph call. @apollo/gateway's default (make-fetch-happen over
@@ -23,6 +24,8 @@ export interface FetchInit {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** The attempt's timeout: ends the call like an aborted `signal` does, without one (`attempt-timeout.ts`). Every fetcher must honour it. */
+  timeout?: AttemptTimeout;
 }
 
 /**
@@ -70,7 +73,7 @@ export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetche
     }
     const headers = options.compression ? { ...init.headers, 'accept-encoding': 'gzip, br' } : init.headers;
     return new Promise<MinimalResponse>((resolve, reject) => {
-      const handler = new CollectingHandler(resolve, reject, init.signal);
+      const handler = new CollectingHandler(resolve, reject, init.signal, init.timeout);
       dispatcher.dispatch({ origin: target.origin, path: target.path, method: (init.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: init.body }, handler);
     });
   };
@@ -80,32 +83,40 @@ export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetche
 /**
  * Collects one answer in memory and hands it over whole: what `undici.request()` does through a
  * readable stream per response (its buffering, events and consumers were ~3 % of the gateway's CPU),
- * for answers that are read whole anyway. The abort signal is wired here, as `request()` does:
- * aborting makes undici end the request with the signal's reason.
+ * for answers that are read whole anyway. The attempt's timeout and any abort signal are wired
+ * here, as `request()` wires its signal: either makes undici end the request with its reason.
  */
-class CollectingHandler implements Dispatcher.DispatchHandler {
+class CollectingHandler implements Dispatcher.DispatchHandler, TimeoutListener {
   private status = 0;
   private rawHeaders: Buffer[] = [];
   private readonly chunks: Buffer[] = [];
   private abort: ((reason?: Error) => void) | undefined;
-  /** Settles at once; undici is told when the request has a connection (then or already). */
-  private readonly onAbort = () => {
-    const reason = this.signal!.reason as Error;
-    if (this.abort) this.abort(reason);
-    else if (this.finish()) this.reject(reason);
-  };
+  /** The signal's 'abort' listener, made only for a call that has a signal. */
+  private readonly onAbort: (() => void) | undefined;
   private settled = false;
 
   constructor(
     private readonly resolve: (response: MinimalResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly signal: AbortSignal | undefined,
+    private readonly timeout: AttemptTimeout | undefined,
   ) {
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    timeout?.listen(this);
+    if (signal) {
+      this.onAbort = () => this.cancel(signal.reason as Error);
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** Settles at once; undici is told when the request has a connection (then or already). */
+  cancel(reason: Error): void {
+    if (this.abort) this.abort(reason);
+    else if (this.finish()) this.reject(reason);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
-    if (this.signal?.aborted) abort(this.signal.reason as Error);
+    const reason = this.timeout?.reason ?? (this.signal?.aborted ? (this.signal.reason as Error) : undefined);
+    if (reason) abort(reason);
     else this.abort = abort;
   }
 
@@ -133,7 +144,8 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   private finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.timeout?.listen(undefined);
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
     return true;
   }
 }
