@@ -119,11 +119,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers = this.outboundHeaders(context, this.cachedToken(context.principal) ?? (await this.signedToken(context.principal)));
     for (const observer of this.observers) observer.onSubgraphRequest?.(context, headers);
     const startedAt = performance.now();
-    const body = JSON.stringify({
-      query: call.query,
-      ...(call.variables ? { variables: call.variables } : {}),
-      ...(call.operationName ? { operationName: call.operationName } : {}),
-    });
+    // Built field by field rather than with spreads: the same JSON, without two throw-away objects per fetch.
+    const payload: { query: string; variables?: Record<string, unknown>; operationName?: string } = { query: call.query };
+    if (call.variables) payload.variables = call.variables;
+    if (call.operationName) payload.operationName = call.operationName;
+    const body = JSON.stringify(payload);
     const policyCall = { operationType: call.operationType, deadlineAt: deadlineAt(context, this.requestDeadlineMs), deadlineMs: this.requestDeadlineMs };
     let response: GatewayGraphQLResponse;
     let cacheControl: string | undefined;
