@@ -114,6 +114,25 @@ describe('executePlan', () => {
     ]);
   });
 
+  it('sends apart representations whose JSON differs: an id as text or number, or holding the dedupe key separator', async () => {
+    const { prepare } = setUp();
+    const ids: unknown[] = ['1', 1, 'a\u0001', 'a\u0001', 'j"a\\u0001"', 1];
+    const requests: SubgraphRequest[] = [];
+    const result = await executePlan(prepare('{ orders { customer { name } } }'), {}, async (request): Promise<SubgraphResponse> => {
+      requests.push(request);
+      if (request.subgraph === 'shop') return { data: { orders: ids.map((id) => ({ customer: { __typename: 'Customer', id } })) } };
+      const representations = request.variables.representations as { id: unknown }[];
+      return { data: { _entities: representations.map(({ id }) => ({ name: JSON.stringify(id) })) } };
+    });
+    expect(requests[1]?.variables.representations).toEqual([
+      { __typename: 'Customer', id: '1' },
+      { __typename: 'Customer', id: 1 },
+      { __typename: 'Customer', id: 'a\u0001' },
+      { __typename: 'Customer', id: 'j"a\\u0001"' },
+    ]);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({ orders: ids.map((id) => ({ customer: { name: JSON.stringify(id) } })) });
+  });
+
   it('answers response names such as __proto__ and constructor as own keys, touching no prototype', async () => {
     const { prepare } = setUp();
     const result = await executePlan(prepare('{ orders { __proto__: id constructor: id customer { toString: id } } }'), {}, async (request) => {
