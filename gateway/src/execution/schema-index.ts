@@ -13,6 +13,8 @@ export interface ExecutionSchema {
   readonly supergraphGraphQL: GraphQLSchema;
   /** The API schema's type of that name, as `Schema.type` answers (built-ins included). */
   apiType(name: string): NamedType | undefined;
+  /** `describeTypename`'s answer, memoised: shaping asks it for every object with a `__typename`. */
+  typenameFacts(name: string): TypenameFacts;
   /** `isSubtype(condition, type)` over the API schema, by names (the shaping's fragment rule). */
   apiConditionApplies(condition: string, typeName: string): boolean;
   /**
@@ -28,6 +30,7 @@ export function createExecutionSchema(supergraph: Supergraph, apiGraphQL?: Graph
   const apiTypes = new Map<string, NamedType | undefined>();
   const apiConditions = new Map<string, boolean>();
   const supergraphConditions = new Map<string, boolean>();
+  const facts = new Map<string, TypenameFacts>();
 
   function apiType(name: string): NamedType | undefined {
     if (apiTypes.has(name)) return apiTypes.get(name);
@@ -41,6 +44,16 @@ export function createExecutionSchema(supergraph: Supergraph, apiGraphQL?: Graph
     apiGraphQL: apiGraphQL ?? api.toGraphQLJSSchema(),
     supergraphGraphQL,
     apiType,
+    typenameFacts(name) {
+      let found = facts.get(name);
+      if (!found) {
+        const type = apiType(name);
+        // Unknown names (a subgraph's bad `__typename`) share one answer rather than grow the map.
+        if (!type) return NO_TYPE;
+        facts.set(name, (found = typenameFacts(type)));
+      }
+      return found;
+    },
     apiConditionApplies(condition, typeName) {
       const key = `${condition}\u0000${typeName}`;
       let applies = apiConditions.get(key);
@@ -69,7 +82,18 @@ export function createExecutionSchema(supergraph: Supergraph, apiGraphQL?: Graph
 }
 
 /** Shaping's view of a runtime `__typename`: does it name a type, an object type, a composite type? */
-export function describeTypename(schema: ExecutionSchema, name: string) {
-  const type = schema.apiType(name);
-  return { type, isObject: !!type && isObjectType(type), isComposite: !!type && isCompositeType(type) };
+export interface TypenameFacts {
+  readonly type: NamedType | undefined;
+  readonly isObject: boolean;
+  readonly isComposite: boolean;
+}
+
+export function describeTypename(schema: ExecutionSchema, name: string): TypenameFacts {
+  return schema.typenameFacts(name);
+}
+
+const NO_TYPE: TypenameFacts = { type: undefined, isObject: false, isComposite: false };
+
+function typenameFacts(type: NamedType): TypenameFacts {
+  return { type, isObject: isObjectType(type), isComposite: isCompositeType(type) };
 }

@@ -156,16 +156,17 @@ function updateList(
   if (!Array.isArray(inputValue)) failAssertion(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.text}`);
   if (outputValue !== undefined && !Array.isArray(outputValue)) failAssertion(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`);
   const inputList = inputValue as unknown[];
-  const outputList = outputValue === undefined ? new Array<unknown>(inputList.length).fill(undefined) : (outputValue as unknown[]);
-  if (inputList.length !== outputList.length) {
+  // No output yet (the usual case) reads as a list of `undefined` as long as the input, without building one.
+  const outputList = outputValue as unknown[] | undefined;
+  if (outputList && inputList.length !== outputList.length) {
     failAssertion(`[${String(inputList)}].length (${inputList.length}) !== [${String(outputList)}].length (${outputList.length})`);
   }
   let shouldNullify = false;
   let hasErrors = false;
-  const updated = new Array<unknown>(outputList.length);
-  for (let index = 0; index < outputList.length; index++) {
+  const updated = new Array<unknown>(inputList.length);
+  for (let index = 0; index < inputList.length; index++) {
     state.path.push(index);
-    updated[index] = updateValue(state, outputList[index], type.ofType, inputList[index], selections, parentType);
+    updated[index] = updateValue(state, outputList?.[index], type.ofType, inputList[index], selections, parentType);
     state.path.pop();
     shouldNullify ||= lastInvalid;
     hasErrors ||= lastHasErrors;
