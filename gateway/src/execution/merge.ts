@@ -1,5 +1,5 @@
 import { defineOwn } from './data-rewrites.js';
-import { isResultObject, newResultObject, type ResultObject } from './types.js';
+import { hasOwn, isResultObject, newResultObject, type ResultObject } from './types.js';
 
 /**
  * Merges a subgraph's answer into the result tree in place. It walks the keys of the answer only,
@@ -10,7 +10,9 @@ import { isResultObject, newResultObject, type ResultObject } from './types.js';
 export function mergeInto(target: ResultObject, source: unknown): void {
   if (source === undefined || source === null) return;
   const from = source as ResultObject;
-  for (const key of Object.keys(from)) {
+  // for-in with an own-key check walks what `Object.keys` lists, in its order, without an array per object.
+  for (const key in from) {
+    if (!hasOwn(from, key)) continue;
     const value = from[key];
     if (value === undefined) continue;
     defineOwn(target, key);
@@ -37,6 +39,6 @@ export function cloneData<T>(value: T): T {
   if (Array.isArray(value)) return value.map((element: unknown) => cloneData(element)) as T;
   if (!isResultObject(value)) return value;
   const copy: ResultObject = newResultObject();
-  for (const key of Object.keys(value)) copy[key] = cloneData(value[key]);
+  for (const key in value) if (hasOwn(value, key)) copy[key] = cloneData(value[key]);
   return copy as T;
 }
