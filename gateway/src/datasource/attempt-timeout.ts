@@ -11,8 +11,7 @@ export interface TimeoutListener {
  * signal and an 'abort' listener per attempt were about 3 % of the gateway's CPU.
  */
 export class AttemptTimeout {
-  /** The `TimeoutError` once the time is up. */
-  reason: DOMException | undefined;
+  private expiredWith: DOMException | undefined;
   private listener: TimeoutListener | undefined;
   private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -23,11 +22,16 @@ export class AttemptTimeout {
     this.timer.unref();
   }
 
+  /** The `TimeoutError` once the time is up. */
+  get reason(): DOMException | undefined {
+    return this.expiredWith;
+  }
+
   /** An `AbortSignal` that aborts with the same reason (fetchers other than ours, tests); made on first use. */
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.reason) this.controller.abort(this.reason);
+      if (this.expiredWith) this.controller.abort(this.expiredWith);
     }
     return this.controller.signal;
   }
@@ -45,11 +49,12 @@ export class AttemptTimeout {
 
   /** @internal the timer's callback. */
   expire(): void {
-    this.reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    this.controller?.abort(this.reason);
+    const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    this.expiredWith = reason;
+    this.controller?.abort(reason);
     const listener = this.listener;
     this.listener = undefined;
-    listener?.cancel(this.reason);
+    listener?.cancel(reason);
   }
 }
 
