@@ -203,15 +203,14 @@ function updateObject(
   return settled(bubbled ? null : output, false, bubbled);
 }
 
-const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
-
 /** federation-internals' `isValidLeafValue`, with the type facts precomputed. */
 function isValidLeaf(type: Extract<ShapeType, { kind: 'leaf' }>, value: unknown): boolean {
   if (type.leaf === 'custom') return true;
   if (typeof value === 'boolean') return type.leaf === 'boolean';
   if (typeof value === 'number' && isFinite(value)) {
     // An ID given as a number must be an integer, like an Int (federation's rule).
-    if (type.leaf === 'integer' || type.leaf === 'id') return INTEGER.test(String(value));
+    // What federation tests on the printed number (`^-?(0|[1-9][0-9]*)$`), without printing it: integers under 1e21 print as digits, larger ones with an exponent.
+    if (type.leaf === 'integer' || type.leaf === 'id') return Number.isInteger(value) && Math.abs(value) < 1e21;
     return type.leaf === 'float';
   }
   if (typeof value === 'string') {
