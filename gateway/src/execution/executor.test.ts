@@ -114,9 +114,9 @@ describe('executePlan', () => {
     ]);
   });
 
-  it('sends apart representations whose JSON differs: an id as text or number, or holding the dedupe key separator', async () => {
+  it('sends apart representations whose JSON differs: an id as text or number, a boolean, an object, null, or text that reads like one of them', async () => {
     const { prepare } = setUp();
-    const ids: unknown[] = ['1', 1, 'a\u0001', 'a\u0001', 'j"a\\u0001"', 1];
+    const ids: unknown[] = ['1', 1, 'a\u0001', 'a\u0001', 'j"a\\u0001"', 1, 'true', true, '"1"', { n: 1 }, { n: 1 }, null, 'null'];
     const requests: SubgraphRequest[] = [];
     const result = await executePlan(prepare('{ orders { customer { name } } }'), {}, async (request): Promise<SubgraphResponse> => {
       requests.push(request);
@@ -129,6 +129,12 @@ describe('executePlan', () => {
       { __typename: 'Customer', id: 1 },
       { __typename: 'Customer', id: 'a\u0001' },
       { __typename: 'Customer', id: 'j"a\\u0001"' },
+      { __typename: 'Customer', id: 'true' },
+      { __typename: 'Customer', id: true },
+      { __typename: 'Customer', id: '"1"' },
+      { __typename: 'Customer', id: { n: 1 } },
+      { __typename: 'Customer', id: null },
+      { __typename: 'Customer', id: 'null' },
     ]);
     expect(JSON.parse(JSON.stringify(result.data))).toEqual({ orders: ids.map((id) => ({ customer: { name: JSON.stringify(id) } })) });
   });

@@ -50,28 +50,44 @@ export function representationRecipe(requires: readonly QueryPlanSelectionNode[]
 
 export function buildRepresentations(schema: ExecutionSchema, entities: readonly ResultObject[], recipe: RepresentationRecipe): RepresentationBatch {
   const batch: RepresentationBatch = { representations: [], entities: [], entityIndexes: [], sentIndexes: [] };
-  const indexByKey = new Map<string, number>();
   const flat = recipe.flat;
+  const byJson = flat ? undefined : new Map<string, number>();
+  const byValues: KeyTrie | undefined = flat ? new Map() : undefined;
   for (let entityIndex = 0; entityIndex < entities.length; entityIndex++) {
     const entity = entities[entityIndex]!;
-    let representation: ResultObject | null = null;
-    let key: string | undefined;
+    let sentIndex: number | undefined;
     if (flat) {
       // The representation is empty (so skipped) unless the entity is of the fragment's type.
-      if (isObjectOfType(schema, entity, flat.typeCondition, false)) key = flatKey(entity, flat.fields);
-    } else {
-      representation = selectFromResult(schema, entity, recipe.requires);
-      if (representation && representation.__typename) {
-        applyRewrites(schema, recipe.inputRewrites, representation);
-        key = JSON.stringify(representation);
+      if (!isObjectOfType(schema, entity, flat.typeCondition, false) || !hasKeyFields(entity, flat.fields)) continue;
+      let node = byValues!;
+      const last = flat.fields.length - 1;
+      for (let index = 0; index < last; index++) {
+        const value = entity[flat.fields[index]!];
+        const map = slotMap(node, value);
+        const key = slotKey(value);
+        let child = map.get(key) as KeyTrie | undefined;
+        if (!child) map.set(key, (child = new Map()));
+        node = child;
       }
-    }
-    // An entity missing its key fields (an earlier fetch failed for it) cannot be fetched: skipped.
-    if (key === undefined) continue;
-    let sentIndex = indexByKey.get(key);
-    if (sentIndex === undefined) {
-      sentIndex = batch.representations.push(representation ?? selectFromResult(schema, entity, recipe.requires)!) - 1;
-      indexByKey.set(key, sentIndex);
+      const value = entity[flat.fields[last]!];
+      const map = slotMap(node, value);
+      const key = slotKey(value);
+      sentIndex = map.get(key) as number | undefined;
+      if (sentIndex === undefined) {
+        sentIndex = batch.representations.push(selectFromResult(schema, entity, recipe.requires)!) - 1;
+        map.set(key, sentIndex);
+      }
+    } else {
+      const representation = selectFromResult(schema, entity, recipe.requires);
+      // An entity missing its key fields (an earlier fetch failed for it) cannot be fetched: skipped.
+      if (!representation || !representation.__typename) continue;
+      applyRewrites(schema, recipe.inputRewrites, representation);
+      const key = JSON.stringify(representation);
+      sentIndex = byJson!.get(key);
+      if (sentIndex === undefined) {
+        sentIndex = batch.representations.push(representation) - 1;
+        byJson!.set(key, sentIndex);
+      }
     }
     batch.entities.push(entity);
     batch.entityIndexes.push(entityIndex);
@@ -80,25 +96,38 @@ export function buildRepresentations(schema: ExecutionSchema, entities: readonly
   return batch;
 }
 
-/** Between key parts; a part never contains it (strings holding it take the JSON form, where it is escaped). */
-const SEPARATOR = '\u0001';
-
 /**
- * A text equal for two entities exactly when their representations' JSON is (same fields, same
- * order, values equal as JSON), without building the representation; undefined when the entity
- * gets none (a field missing, no `__typename`). Each part is tagged by its form so a string
- * `"1"` and a number `1` never meet.
+ * Sent indexes by the entity's key values, one map level per field: two entities reach the same
+ * slot exactly when their representations' JSON is equal, and no key text is built. Strings,
+ * finite numbers and booleans are map keys as they are (a string `"1"` and a number `1` stay
+ * apart, as in JSON); any other value is keyed by its JSON text in a map of its own.
  */
-function flatKey(entity: ResultObject, fields: readonly string[]): string | undefined {
-  let key = '';
+type KeyTrie = Map<unknown, unknown>;
+
+const BY_JSON_TEXT = Symbol('values keyed by their JSON text');
+
+function isPlainKey(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function slotMap(node: KeyTrie, value: unknown): KeyTrie {
+  if (isPlainKey(value)) return node;
+  let map = node.get(BY_JSON_TEXT) as KeyTrie | undefined;
+  if (!map) node.set(BY_JSON_TEXT, (map = new Map()));
+  return map;
+}
+
+function slotKey(value: unknown): unknown {
+  return isPlainKey(value) ? value : JSON.stringify(value);
+}
+
+/** Whether the entity gets a representation: every key field present (an earlier fetch may have failed for it), a `__typename`. */
+function hasKeyFields(entity: ResultObject, fields: readonly string[]): boolean {
   for (const field of fields) {
     const value = hasOwn(entity, field) ? entity[field] : undefined;
-    if (value === undefined || (field === '__typename' && !value)) return undefined;
-    if (typeof value === 'string' && !value.includes(SEPARATOR)) key += 's' + value + SEPARATOR;
-    else if (typeof value === 'number' && Number.isFinite(value)) key += 'n' + String(value) + SEPARATOR;
-    else key += 'j' + JSON.stringify(value) + SEPARATOR;
+    if (value === undefined || (field === '__typename' && !value)) return false;
   }
-  return key;
+  return true;
 }
 
 /**
