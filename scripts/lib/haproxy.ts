@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /** What the load balancer in front of the gateway replicas needs to know. */
@@ -107,10 +108,11 @@ export async function startHaproxy(configFile: string, spec: BalancerSpec, binar
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${output}`);
-    if (await listening(host, spec.port, spawnFailed)) break;
+    // Ready once both listen: HAProxy may accept on the port a moment before its stats socket exists.
+    if ((await listening(host, spec.port, spawnFailed)) && existsSync(spec.statsSocket)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`haproxy did not listen on ${host}:${spec.port} within 10 s:\n${output}`);
+      throw new Error(`haproxy did not listen on ${host}:${spec.port} and ${spec.statsSocket} within 10 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
