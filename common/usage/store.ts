@@ -1,5 +1,5 @@
 import { readUsageStore, type UsageStoreConfig } from './config.js';
-import { mergeIntoUsageFile, readUsageFile } from './file-store.js';
+import { readUsageFile, usageFileWriter } from './file-store.js';
 import { openPostgresUsageStore, readPostgresUsage } from './postgres-store.js';
 import type { UsageRecord } from './types.js';
 
@@ -33,7 +33,8 @@ export async function readUsageFrom(store: UsageStoreConfig): Promise<UsageRecor
 /** The gateway's store for a configuration other than `off`. */
 export function openUsageStore(config: Exclude<UsageStoreConfig, { kind: 'off' }>, onBackgroundError: (error: Error) => void): UsageStore {
   if (config.kind === 'file') {
-    return { describe: config.path, write: (records) => mergeIntoUsageFile(config.path, records), close: async () => {} };
+    // One writer for the store's life: it remembers what it wrote, so an unchanged file is not parsed each flush.
+    return { describe: config.path, write: usageFileWriter(config.path), close: async () => {} };
   }
   const store = openPostgresUsageStore(config.url, onBackgroundError);
   return { describe: withoutCredentials(config.url), write: (records) => store.write(records), close: () => store.close() };
