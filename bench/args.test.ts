@@ -3,7 +3,7 @@ import { parseBenchArgs } from './args.js';
 
 describe('bench arguments', () => {
   it('defaults to the comparison at 50 connections, 5 s warm-up and 15 s per run', () => {
-    expect(parseBenchArgs([])).toEqual({ mode: 'compare', connections: 50, warmupSeconds: 5, durationSeconds: 15, minutes: 10, intervalSeconds: 30, custom: false });
+    expect(parseBenchArgs([])).toEqual({ mode: 'compare', connections: 50, warmupSeconds: 5, durationSeconds: 15, rounds: 3, minutes: 10, intervalSeconds: 30, custom: false });
   });
 
   it('marks a run with overridden durations as custom (it never becomes latest.json)', () => {
@@ -45,6 +45,14 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--connections', '10', '--cpu-prof', 'profiles'])).toMatchObject({ connections: 10, cpuProfDir: 'profiles', custom: true });
     expect(() => parseBenchArgs(['--connections', '2.5'])).toThrow('--connections: expected a number ≥ 1, got "2.5"');
     expect(() => parseBenchArgs(['--cpu-prof'])).toThrow('--cpu-prof: expected a directory');
+  });
+
+  it('takes the rounds of plain and bizgraph as a whole number ≥ 1, as a custom run, for the comparison only', () => {
+    expect(parseBenchArgs(['--rounds', '5'])).toMatchObject({ rounds: 5, custom: true });
+    expect(() => parseBenchArgs(['--rounds', '0'])).toThrow('--rounds: expected a number ≥ 1, got "0"');
+    expect(() => parseBenchArgs(['--rounds', '1.5'])).toThrow('--rounds: expected a number ≥ 1, got "1.5"');
+    expect(() => parseBenchArgs(['--fleet', '--rounds', '2'])).toThrow('--fleet takes');
+    expect(() => parseBenchArgs(['--events', '--rounds', '2'])).toThrow('--events takes');
   });
 
   it('takes Node flags for the bizgraph gateways, as a custom run', () => {

@@ -10,6 +10,12 @@ export interface BenchArgs {
   warmupSeconds: number;
   /** Seconds of each measured run. */
   durationSeconds: number;
+  /**
+   * Rounds of the headline pair, plain and bizgraph (caches off), measured in alternation per
+   * workload (plain first in even rounds, bizgraph first in odd ones): each ratio is paired within
+   * a round, and the table shows their median and every round's.
+   */
+  rounds: number;
   /** Soak length. */
   minutes: number;
   /** Soak: seconds between two RSS reports. */
@@ -33,6 +39,7 @@ export const DEFAULTS = {
   connections: 50,
   warmupSeconds: 5,
   durationSeconds: 15,
+  rounds: 3,
   minutes: 10,
   intervalSeconds: 30,
 } as const;
@@ -41,7 +48,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
+export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]
        npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]
        npm run bench -- --events [--duration SECONDS --warmup SECONDS]`;
@@ -50,6 +57,7 @@ const NUMERIC = {
   '--connections': 'connections',
   '--duration': 'durationSeconds',
   '--warmup': 'warmupSeconds',
+  '--rounds': 'rounds',
   '--minutes': 'minutes',
   '--interval': 'intervalSeconds',
 } as const;
@@ -91,20 +99,20 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (!(flag in NUMERIC)) throw new UsageError(`unknown argument "${argv[i]}"\n${USAGE}`);
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    const min = flag === '--warmup' ? 0 : flag === '--connections' ? 1 : 0.1;
-    const integral = flag !== '--connections' || Number.isInteger(value);
+    const min = flag === '--warmup' ? 0 : flag === '--connections' || flag === '--rounds' ? 1 : 0.1;
+    const integral = (flag !== '--connections' && flag !== '--rounds') || Number.isInteger(value);
     if (raw === undefined || raw === '' || !Number.isFinite(value) || !integral || value < min || value > 24 * 60 * 60) {
       throw new UsageError(`${flag}: expected a number ≥ ${min}, got "${raw ?? ''}"`);
     }
     args[NUMERIC[flag as keyof typeof NUMERIC]] = value;
-    if (flag === '--duration' || flag === '--warmup' || flag === '--connections') args.custom = true;
+    if (flag === '--duration' || flag === '--warmup' || flag === '--connections' || flag === '--rounds') args.custom = true;
   }
   // The fleet runs bizgraph's gateways only, from the build, unprofiled.
-  if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions)) {
+  if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--rounds'))) {
     throw new UsageError(`--fleet takes --workloads, --connections, --duration and --warmup only\n${USAGE}`);
   }
   // The events benchmark places orders with writers of its own (1, 10, 50), on every transport.
-  if (args.mode === 'events' && (args.gateways || args.workloads || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--connections'))) {
+  if (args.mode === 'events' && (args.gateways || args.workloads || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--connections') || argv.includes('--rounds'))) {
     throw new UsageError(`--events takes --duration and --warmup only\n${USAGE}`);
   }
   return args;

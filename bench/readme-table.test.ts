@@ -61,6 +61,32 @@ describe('README benchmark block', () => {
     expect(renderReadmeTable(results)).toBe(EXPECTED);
   });
 
+  it('shows plain and bizgraph measured in rounds by their median round, and every round’s ratio next to the median', () => {
+    const rounds: BenchResults = {
+      ...results,
+      settings: { ...results.settings, rounds: 3 },
+      workloads: [results.workloads[0]!],
+      runs: [
+        run('plain', 'a', { round: 0, cpuMsPerRequest: 1.2 }),
+        run('bizgraph', 'a', { round: 0, cpuMsPerRequest: 0.3 }),
+        run('bizgraph', 'a', { round: 1, cpuMsPerRequest: 0.5 }),
+        run('plain', 'a', { round: 1, cpuMsPerRequest: 1.6 }),
+        run('plain', 'a', { round: 2, cpuMsPerRequest: 1.0 }),
+        run('bizgraph', 'a', { round: 2, cpuMsPerRequest: 0.4 }),
+      ],
+      comparisons: [{ workload: 'a', cpuRatio: 0.3125, cpuRatioRounds: [0.25, 0.3125, 0.4], reqPerSecRatio: 1, p99Ms: { bizgraph: 60, plain: 60 } }],
+    };
+    const text = renderReadmeTable(rounds);
+    expect(text).toContain('| plain @apollo/gateway (median of 3 rounds) |');
+    expect(text).toContain('| bizgraph, caches off (median of 3 rounds)  |');
+    // One row each, the median round's: plain 1.20, bizgraph 0.40.
+    expect(text.match(/median of 3 rounds/g)).toHaveLength(2);
+    expect(text).toMatch(/plain @apollo\/gateway \(median of 3 rounds\) \|\s+2000 \|\s+20\.0 \|\s+60\.0 \|\s+1\.20 \|/);
+    expect(text).toMatch(/bizgraph, caches off \(median of 3 rounds\)  \|\s+2000 \|\s+20\.0 \|\s+60\.0 \|\s+0\.40 \|/);
+    expect(text).toContain('| 0.31 ✗ (rounds 0.25 · 0.31 · 0.40)        |');
+    expect(text).toContain('15 s per run, plain and bizgraph (caches off) in 3 alternating rounds per workload ·');
+  });
+
   it("adds each gateway's start-up when the results have it, judged against the 2 s target", () => {
     const gateways: BenchResults['gateways'] = [
       { id: 'plain', label: 'plain @apollo/gateway', entityCache: 'off', responseCache: 'none', warmed: false, startupMs: 1480 },

@@ -34,7 +34,8 @@ export function describeRun(results: BenchResults): string {
   const { settings } = results;
   return [
     describeMachineLine(results),
-    `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run`,
+    `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run` +
+      (settings.rounds ? `, plain and bizgraph (caches off) in ${settings.rounds} alternating rounds per workload` : ''),
     settings.pinning.available && settings.pinning.failures.length === 0
       ? `gateway pinned to core ${settings.gatewayCore}, everything else to core ${settings.othersCore}`
       : 'CPU pinning incomplete (see the JSON)',

@@ -50,19 +50,43 @@ function selection(args: BenchArgs): { gateways: readonly GatewayInfo[]; started
   return { gateways, started, workloads };
 }
 
+/** The headline pair: every ratio is bizgraph (caches off) ÷ plain. */
+const PAIR: readonly GatewayId[] = ['plain', 'bizgraph'];
+
 async function compare(args: BenchArgs, session: Session): Promise<number> {
   const startedAt = new Date().toISOString();
   const runs: RunFigures[] = [];
   const { gateways, workloads } = selection(args);
-  for (const gateway of gateways) {
-    await measureOn(session, gateway.id, async () => {
-      for (const workload of workloadsFor(gateway.id, workloads)) {
-        if (gateway.id === 'floor') await primeFloor(session, workload);
-        log(`${gateway.label} · ${workload.label}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
-        const run = await measure(session.target(gateway.id), workload, session.token, args);
-        runs.push(run);
-        log(run.ok ? summary(run) : `  NOT MEASURED: ${run.failure}`);
+  const one = async (gateway: GatewayInfo, workload: Workload, round?: number) => {
+    if (gateway.id === 'floor') await primeFloor(session, workload);
+    const which = round === undefined ? '' : ` (round ${round + 1} of ${args.rounds})`;
+    log(`${gateway.label} · ${workload.label}${which}: check, ${args.warmupSeconds} s warm-up, ${args.durationSeconds} s measured…`);
+    const run = await measure(session.target(gateway.id), workload, session.token, args);
+    runs.push(round === undefined ? run : { ...run, round });
+    log(run.ok ? summary(run) : `  NOT MEASURED: ${run.failure}`);
+  };
+  // The pair first, per workload in alternating rounds (plain first, then bizgraph first, …): the
+  // machine's speed drifts over minutes, so the two runs of a ratio are measured back to back.
+  const paired = PAIR.every((id) => gateways.some((gateway) => gateway.id === id));
+  if (paired) {
+    for (const workload of workloads) {
+      for (let round = 0; round < args.rounds; round++) {
+        for (const id of round % 2 === 0 ? PAIR : [...PAIR].reverse()) {
+          await measureOn(session, id, () =>
+            one(
+              gateways.find((gateway) => gateway.id === id)!,
+              workload,
+              round,
+            ),
+          );
+        }
       }
+    }
+  }
+  for (const gateway of gateways) {
+    if (paired && PAIR.includes(gateway.id)) continue;
+    await measureOn(session, gateway.id, async () => {
+      for (const workload of workloadsFor(gateway.id, workloads)) await one(gateway, workload);
     });
   }
   const results: BenchResults = {
@@ -76,6 +100,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
       connections: args.connections,
       warmupSeconds: args.warmupSeconds,
       durationSeconds: args.durationSeconds,
+      ...(paired ? { rounds: args.rounds } : {}),
       gatewayCore: GATEWAY_CORE,
       othersCore: OTHERS_CORE,
       pinning: session.pinning.log,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithPlain, cpuMsPerRequest, observabilityCosts, ratio, soakVerdict, sumRoutes, upstreamPerRequest, warmSpeedup } from './stats.js';
+import { compareWithPlain, cpuMsPerRequest, median, observabilityCosts, ratio, representativeRun, soakVerdict, sumRoutes, upstreamPerRequest, warmSpeedup } from './stats.js';
 import type { RunFigures } from './types.js';
 
 const run = (gateway: RunFigures['gateway'], workload: RunFigures['workload'], figures: Partial<RunFigures>): RunFigures => ({
@@ -52,6 +52,33 @@ describe('benchmark arithmetic', () => {
       { workload: 'a', cpuRatio: 1 / 3, reqPerSecRatio: 2.5, p99Ms: { bizgraph: 30, plain: 90 }, floorCpuRatio: 4, executorCpuRatio: 0.5 },
       { workload: 'b', cpuRatio: null, reqPerSecRatio: null, p99Ms: null, floorCpuRatio: null, executorCpuRatio: null },
     ]);
+  });
+
+  it('takes the median of the rounds’ own ratios when plain and bizgraph ran in alternating rounds, and stands each by its median round', () => {
+    // Round 2 ran on a slower machine: both runs of it are slower, and its own ratio is still paired.
+    const runs = [
+      run('plain', 'a', { round: 0, cpuMsPerRequest: 2, p99Ms: 80 }),
+      run('bizgraph', 'a', { round: 0, cpuMsPerRequest: 0.8, p99Ms: 30 }),
+      run('bizgraph', 'a', { round: 1, cpuMsPerRequest: 0.7, p99Ms: 20 }),
+      run('plain', 'a', { round: 1, cpuMsPerRequest: 2.8, p99Ms: 90 }),
+      run('plain', 'a', { round: 2, cpuMsPerRequest: 4, p99Ms: 100 }),
+      run('bizgraph', 'a', { round: 2, cpuMsPerRequest: 1.2, p99Ms: 50 }),
+      run('bizgraph', 'a', { round: 3, ok: false, failure: 'errors' }),
+      run('plain', 'a', { round: 3, cpuMsPerRequest: 1 }),
+    ];
+    const [comparison] = compareWithPlain(runs, ['a']);
+    expect(comparison!.cpuRatioRounds).toEqual([0.4, 0.25, 0.3]);
+    expect(comparison!.cpuRatio).toBe(0.3);
+    // Each gateway's row: plain 2 is the lower middle of 1, 2, 2.8, 4; bizgraph 0.8 the middle of 0.7, 0.8, 1.2.
+    expect(representativeRun(runs, 'plain', 'a')?.round).toBe(0);
+    expect(representativeRun(runs, 'bizgraph', 'a')?.round).toBe(0);
+    expect(comparison!.p99Ms).toEqual({ bizgraph: 30, plain: 80 });
+  });
+
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNull();
   });
 
   it('prices each observability variant against bizgraph’s production defaults on the same workload, defaults first', () => {

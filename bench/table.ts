@@ -1,4 +1,5 @@
 import type { BenchResults, Comparison, GatewayId, ObservabilityCost, ObservabilityVariantId, RunErrors, RunFigures, SpanExports, WorkloadId } from './types.js';
+import { representativeRun } from './stats.js';
 import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS, OBSERVABILITY_VARIANTS } from './variants.js';
 
 /** Text rendering of results: Markdown tables padded to line up, so one rendering serves the console and the README. */
@@ -49,12 +50,32 @@ export function gatewayBusyPercent(run: Pick<RunFigures, 'cpuMsPerRequest' | 're
   return (run.cpuMsPerRequest * run.reqPerSec) / 10;
 }
 
+/**
+ * One row per (workload, gateway): a gateway measured in rounds is shown by its median round (by
+ * CPU per request), labelled with the count; every round stays in the JSON.
+ */
+function shownRuns(runs: readonly RunFigures[]): { run: RunFigures; rounds: number }[] {
+  const shown: { run: RunFigures; rounds: number }[] = [];
+  for (const run of runs) {
+    if (isObservabilityVariant(run.gateway)) continue;
+    if (run.round === undefined || !run.ok) {
+      shown.push({ run, rounds: 1 });
+      continue;
+    }
+    const rounds = runs.filter((other) => other.gateway === run.gateway && other.workload === run.workload && other.round !== undefined && other.ok);
+    if (representativeRun(rounds, run.gateway, run.workload) === run) shown.push({ run, rounds: rounds.length });
+  }
+  return shown;
+}
+
 /** Per (workload, gateway): req/s, latency, gateway CPU and memory, upstream calls, errors; the observability variants have a table of their own. */
 export function renderRunsTable(results: Pick<BenchResults, 'runs' | 'workloads'>): string {
   const labels = new Map(results.workloads.map((workload) => [workload.id, workload.label]));
-  const rows = sortRuns(results.runs.filter((run) => !isObservabilityVariant(run.gateway))).map((run) => [
+  const shown = shownRuns(results.runs);
+  const roundsOf = new Map(shown.map(({ run, rounds }) => [run, rounds]));
+  const rows = sortRuns(shown.map(({ run }) => run)).map((run) => [
     labels.get(run.workload) ?? run.workload,
-    GATEWAY_LABELS[run.gateway],
+    roundsOf.get(run)! > 1 ? `${GATEWAY_LABELS[run.gateway]} (median of ${roundsOf.get(run)} rounds)` : GATEWAY_LABELS[run.gateway],
     ...(run.ok
       ? [
           fixed(run.reqPerSec, 0),
@@ -79,12 +100,17 @@ function comparisonRow(comparison: Comparison, label: string): string[] {
   const p99 = comparison.p99Ms;
   return [
     label,
-    comparison.cpuRatio === null ? '–' : `${comparison.cpuRatio.toFixed(2)} ${comparison.cpuRatio <= CPU_RATIO_TARGET ? '✓' : '✗'}`,
+    comparison.cpuRatio === null ? '–' : `${comparison.cpuRatio.toFixed(2)} ${comparison.cpuRatio <= CPU_RATIO_TARGET ? '✓' : '✗'}${roundsNote(comparison.cpuRatioRounds)}`,
     comparison.reqPerSecRatio === null ? '–' : `${comparison.reqPerSecRatio.toFixed(2)}× ${comparison.reqPerSecRatio >= 2 ? '✓' : '✗'}`,
     p99 === null ? '–' : `${p99.bizgraph.toFixed(1)} vs ${p99.plain.toFixed(1)} ${p99.bizgraph < p99.plain ? '✓' : '✗'}`,
     comparison.floorCpuRatio === null || comparison.floorCpuRatio === undefined ? '–' : `${comparison.floorCpuRatio.toFixed(1)}×`,
     comparison.executorCpuRatio === null || comparison.executorCpuRatio === undefined ? '–' : comparison.executorCpuRatio.toFixed(2),
   ];
+}
+
+/** ` (rounds 0.41 · 0.47 · 0.44)`: each round's own ratio, whose median the cell shows. */
+function roundsNote(rounds: readonly number[] | undefined): string {
+  return rounds && rounds.length > 1 ? ` (rounds ${rounds.map((value) => value.toFixed(2)).join(' · ')})` : '';
 }
 
 /** bizgraph (caches off) against the baseline, with the issue's targets ticked or crossed. */

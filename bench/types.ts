@@ -90,6 +90,8 @@ export interface RunFigures {
   errors: RunErrors;
   /** What reached the gateway's OTLP sink from the start of the measured run until it settled; only for gateways that export spans. */
   spanExports?: SpanExports;
+  /** The headline pair's round (0-based), when plain and bizgraph were measured in alternating rounds (absent in older results and for the other gateways). */
+  round?: number;
 }
 
 /** OTLP/HTTP trace exports counted by the benchmark's sink (bench/otlp-sink.ts). */
@@ -112,8 +114,10 @@ export interface ObservabilityCost {
 
 export interface Comparison {
   workload: WorkloadId;
-  /** bizgraph (caches off) ÷ plain: the target is ≤ 0.25 (issue 13). */
+  /** bizgraph (caches off) ÷ plain: the target is ≤ 0.25 (issue 13). With rounds, the median of the rounds' ratios. */
   cpuRatio: number | null;
+  /** Each round's bizgraph ÷ plain CPU per request, paired within the round, in round order (only with two rounds or more). */
+  cpuRatioRounds?: number[];
   /** bizgraph (caches off) ÷ the raw floor: how far from serving the same bytes with no work (absent in older results). */
   floorCpuRatio?: number | null;
   /** bizgraph ÷ bizgraph with `GATEWAY_EXECUTOR=apollo`: what our executor saves in the same gateway (absent in older results). */
@@ -127,6 +131,8 @@ export interface BenchSettings {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** Rounds of the headline pair, plain and bizgraph, measured in alternation (absent in older results: one run each). */
+  rounds?: number;
   /** Process the gateway under test runs on, and where everything else runs. */
   gatewayCore: number;
   othersCore: number;
