@@ -67,19 +67,12 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   };
   // The pair first, per workload in alternating rounds (plain first, then bizgraph first, …): the
   // machine's speed drifts over minutes, so the two runs of a ratio are measured back to back.
-  const paired = PAIR.every((id) => gateways.some((gateway) => gateway.id === id));
+  const pair = gateways.filter((gateway) => PAIR.includes(gateway.id));
+  const paired = pair.length === PAIR.length;
   if (paired) {
     for (const workload of workloads) {
       for (let round = 0; round < args.rounds; round++) {
-        for (const id of round % 2 === 0 ? PAIR : [...PAIR].reverse()) {
-          await measureOn(session, id, () =>
-            one(
-              gateways.find((gateway) => gateway.id === id)!,
-              workload,
-              round,
-            ),
-          );
-        }
+        for (const gateway of round % 2 === 0 ? pair : [...pair].reverse()) await measureOn(session, gateway.id, () => one(gateway, workload, round));
       }
     }
   }

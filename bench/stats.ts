@@ -52,8 +52,6 @@ export function representativeRun(runs: readonly RunFigures[], gateway: RunFigur
   return byCpu[Math.floor((byCpu.length - 1) / 2)];
 }
 
-const find = representativeRun;
-
 /** bizgraph ÷ plain CPU per request of each round both were measured in, in round order. */
 function pairedCpuRatios(runs: readonly RunFigures[], workload: WorkloadId): number[] {
   const inRound = (gateway: RunFigures['gateway'], round: number) => runs.find((run) => run.gateway === gateway && run.workload === workload && run.round === round && run.ok);
@@ -68,10 +66,10 @@ function pairedCpuRatios(runs: readonly RunFigures[], workload: WorkloadId): num
  */
 export function compareWithPlain(runs: readonly RunFigures[], workloads: readonly WorkloadId[]): Comparison[] {
   return workloads.map((workload) => {
-    const ours = find(runs, 'bizgraph', workload);
-    const plain = find(runs, 'plain', workload);
-    const floor = find(runs, 'floor', workload);
-    const withApolloExecutor = find(runs, 'bizgraph-apollo', workload);
+    const ours = representativeRun(runs, 'bizgraph', workload);
+    const plain = representativeRun(runs, 'plain', workload);
+    const floor = representativeRun(runs, 'floor', workload);
+    const withApolloExecutor = representativeRun(runs, 'bizgraph-apollo', workload);
     const rounds = pairedCpuRatios(runs, workload);
     return {
       workload,
@@ -86,7 +84,7 @@ export function compareWithPlain(runs: readonly RunFigures[], workloads: readonl
 }
 
 export function warmSpeedup(runs: readonly RunFigures[], workload: WorkloadId): number | null {
-  return ratio(find(runs, 'bizgraph-warm', workload)?.reqPerSec, find(runs, 'bizgraph', workload)?.reqPerSec);
+  return ratio(representativeRun(runs, 'bizgraph-warm', workload)?.reqPerSec, representativeRun(runs, 'bizgraph', workload)?.reqPerSec);
 }
 
 /**
@@ -97,9 +95,9 @@ export function observabilityCosts(runs: readonly RunFigures[], workloads: reado
   return workloads.flatMap((workload) => {
     const variants = OBSERVABILITY_VARIANT_IDS.filter((id) => runs.some((run) => run.gateway === id && run.workload === workload));
     if (variants.length === 0) return [];
-    const defaults = find(runs, 'bizgraph', workload)?.cpuMsPerRequest ?? null;
+    const defaults = representativeRun(runs, 'bizgraph', workload)?.cpuMsPerRequest ?? null;
     const cost = (gateway: ObservabilityCost['gateway']): ObservabilityCost => {
-      const cpuMsPerRequest = find(runs, gateway, workload)?.cpuMsPerRequest ?? null;
+      const cpuMsPerRequest = representativeRun(runs, gateway, workload)?.cpuMsPerRequest ?? null;
       return { gateway, workload, cpuMsPerRequest, vsDefaults: ratio(cpuMsPerRequest, defaults) };
     };
     return [cost('bizgraph'), ...variants.map(cost)];

@@ -67,69 +67,63 @@ describe('usage file store', () => {
       process.env = saved;
     }
   });
-});
 
-/** The gateway's store flushes through one writer, which parses the file only when someone else changed it. */
-describe('usage file writer', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bizgraph-usage-writer-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  /** The gateway's store flushes through one writer, which parses the file only when someone else changed it. */
+  describe('usage file writer', () => {
+    it('does not parse the file again while it holds what the writer wrote, and writes what a fresh read-merge writes', async () => {
+      const path = join(dir, 'usage.json');
+      const fresh = join(dir, 'fresh.json');
+      await mergeIntoUsageFile(path, [record({ count: 2 })]);
+      copyFileSync(path, fresh);
+      const parse = vi.fn(parseUsageFile);
+      const write = usageFileWriter(path, parse);
+      const flushes = [[record({ clientName: 'app' })], [record({ count: 3, lastSeen: '2026-11-09T00:00:00.000Z' })], [record({ operationHash: 'bbb' })]];
+      for (const records of flushes) await write(records);
+      for (const records of flushes) await mergeIntoUsageFile(fresh, records);
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(readFileSync(path, 'utf8')).toBe(readFileSync(fresh, 'utf8'));
+    });
 
-  it('does not parse the file again while it holds what the writer wrote, and writes what a fresh read-merge writes', async () => {
-    const path = join(dir, 'usage.json');
-    const fresh = join(dir, 'fresh.json');
-    await mergeIntoUsageFile(path, [record({ count: 2 })]);
-    copyFileSync(path, fresh);
-    const parse = vi.fn(parseUsageFile);
-    const write = usageFileWriter(path, parse);
-    const flushes = [[record({ clientName: 'app' })], [record({ count: 3, lastSeen: '2026-11-09T00:00:00.000Z' })], [record({ operationHash: 'bbb' })]];
-    for (const records of flushes) await write(records);
-    for (const records of flushes) await mergeIntoUsageFile(fresh, records);
-    expect(parse).toHaveBeenCalledTimes(1);
-    expect(readFileSync(path, 'utf8')).toBe(readFileSync(fresh, 'utf8'));
-  });
+    it('sees a same-size rewrite by another process right after its own write, and loses nothing', async () => {
+      const path = join(dir, 'usage.json');
+      const parse = vi.fn(parseUsageFile);
+      const write = usageFileWriter(path, parse);
+      await write([record({ count: 2 })]);
+      const ours = readFileSync(path, 'utf8');
+      writeFileSync(path, ours.replace('"count": 2', '"count": 7'));
+      expect(statSync(path).size).toBe(Buffer.byteLength(ours));
+      await write([record({ count: 1 })]);
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(await readUsageFile(path)).toEqual([record({ count: 8 })]);
+    });
 
-  it('sees a same-size rewrite by another process right after its own write, and loses nothing', async () => {
-    const path = join(dir, 'usage.json');
-    const parse = vi.fn(parseUsageFile);
-    const write = usageFileWriter(path, parse);
-    await write([record({ count: 2 })]);
-    const ours = readFileSync(path, 'utf8');
-    writeFileSync(path, ours.replace('"count": 2', '"count": 7'));
-    expect(statSync(path).size).toBe(Buffer.byteLength(ours));
-    await write([record({ count: 1 })]);
-    expect(parse).toHaveBeenCalledTimes(1);
-    expect(await readUsageFile(path)).toEqual([record({ count: 8 })]);
-  });
+    it('sees another process replacing the file between flushes', async () => {
+      const path = join(dir, 'usage.json');
+      const write = usageFileWriter(path);
+      await write([record({ count: 2 })]);
+      await mergeIntoUsageFile(path, [record({ clientName: 'app' })]);
+      await write([record({ count: 3 })]);
+      expect(await readUsageFile(path)).toEqual([record({ clientName: 'app' }), record({ count: 5 })]);
+    });
 
-  it('sees another process replacing the file between flushes', async () => {
-    const path = join(dir, 'usage.json');
-    const write = usageFileWriter(path);
-    await write([record({ count: 2 })]);
-    await mergeIntoUsageFile(path, [record({ clientName: 'app' })]);
-    await write([record({ count: 3 })]);
-    expect(await readUsageFile(path)).toEqual([record({ clientName: 'app' }), record({ count: 5 })]);
-  });
+    it('starts from no records when the file was deleted between flushes', async () => {
+      const path = join(dir, 'usage.json');
+      const write = usageFileWriter(path);
+      await write([record({ count: 2 })]);
+      rmSync(path);
+      await write([record({ count: 3 })]);
+      expect(await readUsageFile(path)).toEqual([record({ count: 3 })]);
+    });
 
-  it('starts from no records when the file was deleted between flushes', async () => {
-    const path = join(dir, 'usage.json');
-    const write = usageFileWriter(path);
-    await write([record({ count: 2 })]);
-    rmSync(path);
-    await write([record({ count: 3 })]);
-    expect(await readUsageFile(path)).toEqual([record({ count: 3 })]);
-  });
-
-  it('is not changed by a caller changing the records it flushed', async () => {
-    const path = join(dir, 'usage.json');
-    const write = usageFileWriter(path);
-    const flushed = record({ count: 2 });
-    await write([flushed]);
-    flushed.count = 100;
-    flushed.fields.push('Customer.email');
-    await write([record({ operationHash: 'bbb' })]);
-    expect(await readUsageFile(path)).toEqual([record({ count: 2 }), record({ operationHash: 'bbb' })]);
+    it('is not changed by a caller changing the records it flushed', async () => {
+      const path = join(dir, 'usage.json');
+      const write = usageFileWriter(path);
+      const flushed = record({ count: 2 });
+      await write([flushed]);
+      flushed.count = 100;
+      flushed.fields.push('Customer.email');
+      await write([record({ operationHash: 'bbb' })]);
+      expect(await readUsageFile(path)).toEqual([record({ count: 2 }), record({ operationHash: 'bbb' })]);
+    });
   });
 });
