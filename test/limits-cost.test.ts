@@ -155,6 +155,32 @@ describe('default operation limits', () => {
   });
 });
 
+describe('cost of a paged field whose first is omitted', () => {
+  it("counts the schema's default page size, as the subgraph serves it, not a page of 1", () => {
+    const omitted = '{ customers { nodes { id orders { nodes { number } } } } }';
+    const written = '{ customers(first: 20) { nodes { id orders(first: 20) { nodes { number } } } } }';
+    expect(
+      SCHEMA.getQueryType()!
+        .getFields()
+        .customers!.args.find((argument) => argument.name === 'first')!.defaultValue,
+    ).toBe(20);
+    expect(measure(omitted, 'cost')).toBe(measure(written, 'cost'));
+    expect(measure(omitted, 'cost')).toBe(840);
+    expect(measure('{ customers(first: null) { nodes { id } } }', 'cost')).toBe(measure('{ customers(first: 20) { nodes { id } } }', 'cost'));
+  });
+
+  it('refuses what omitting first slipped past the limit, and names the page to write', () => {
+    // 1000 customers × 20 orders each: 42000 objects, counted as 4000 while an omitted first was a page of 1.
+    const query = '{ customers(first: 1000) { nodes { id orders { nodes { number } } } } }';
+    expect(errorsOf(query).map(({ message, extensions }) => ({ message, found: extensions.found, field: extensions.field }))).toEqual([
+      { message: 'Operation cost 42000 exceeds the limit of 5000; customers(first: 119) would fit', found: 42000, field: 'customers' },
+    ]);
+    expect(errorsOf(query.replace('orders {', 'orders(first: 1) {'))).toEqual([]);
+    const nested = '{ customers(first: 1) { nodes { orders(first: 1000) { nodes { number lines { sku } invoice { number } } } } } }';
+    expect(errorsOf(nested)).toEqual([]);
+  });
+});
+
 describe('the page size a refused operation may have', () => {
   /** The cost with one list resized, measured by the limit itself (set to 1, so it always reports `found`). */
   const withPage = (query: string, from: string, to: string) => measure(query.replace(from, to), 'cost') as number;
@@ -238,6 +264,16 @@ describe('cost with page sizes from variables', () => {
     );
     const errors = validate(SCHEMA, inlined, createOperationLimits(DEFAULTS).validationRules);
     expect(errors.map((error) => error.extensions.limit)).toEqual(['cost']);
+  });
+
+  it("costs a page variable the request does not send (or sends null) at the field's default", () => {
+    const document = parse('query Pages($size: Int) { customers(first: $size) { nodes { id orders { nodes { number } } } } }');
+    const rules = createOperationLimits({ ...DEFAULTS, maxCost: 1 }).validationRules;
+    const costWith = (variables: Record<string, unknown>) => validate(SCHEMA, inlinePageVariables(document, getOperationAST(document)!, variables), rules)[0]?.extensions.found;
+    expect(print(inlinePageVariables(document, getOperationAST(document)!, {}))).toContain('customers(first: null)');
+    expect(costWith({})).toBe(840);
+    expect(costWith({ size: null })).toBe(840);
+    expect(costWith({ size: 1 })).toBe(42);
   });
 
   it('leaves a value that is not an integer for execution to refuse', () => {

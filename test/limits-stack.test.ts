@@ -91,6 +91,31 @@ describe('default operation limits on the stack', () => {
     expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
   });
 
+  it("refuse a thousand customers' orders at their default page size when first is left out or its variable not sent, asking no system", async () => {
+    await resetCounters(stack);
+    const refusal = {
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: 'Operation cost 42000 exceeds the limit of 5000; customers(first: 119) would fit',
+            extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 42000, field: 'customers', largestFirst: 119 },
+          },
+        ],
+      },
+    };
+    const omitted = '{ customers(first: 1000) { nodes { id orders { nodes { number } } } } }';
+    const unsent = 'query Orders($orders: Int) { customers(first: 1000) { nodes { id orders(first: $orders) { nodes { number } } } } }';
+    for (const [query, variables] of [
+      [omitted, undefined],
+      [unsent, {}],
+    ] as const) {
+      const { status, body } = await graphql(stack.gatewayUrl, query, variables, admin);
+      expect({ status, body }).toEqual(refusal);
+    }
+    expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
+  });
+
   it('answer the same operation with small page sizes', async () => {
     const { status, body } = await graphql(stack.gatewayUrl, PATHOLOGICAL, { customers: 2, orders: 1 }, admin);
     const firstOrder = (id: string) => ({

@@ -29,9 +29,9 @@ describe('npm run costs', () => {
 
   it('says when no page size fits and when any does', () => {
     const costs = operationCosts(SCHEMA, 10, [
-      { client: 'test', document: parse('query Tight { customers(first: 2) { nodes { orders(first: 1000) { nodes { number } } } } products { id } }') },
+      { client: 'test', document: parse('query Tight { customers(first: 2) { nodes { orders(first: 1000) { nodes { number } } } } products(first: 1) { id } }') },
     ]);
-    expect(renderCostTable(costs, 10).split('\n').at(-1)).toBe('| test | `Tight` | 4005 | customers(first: 2): none fits; orders(first: 1000): 1 |');
+    expect(renderCostTable(costs, 10).split('\n').at(-1)).toBe('| test | `Tight` | 4005 | customers(first: 2): none fits; orders(first: 1000): 1; products(first: 1): none fits |');
   });
 
   it('keeps the README table in step with the committed operations (run `npm run costs` after changing one)', () => {

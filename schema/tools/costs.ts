@@ -20,7 +20,7 @@ const END = '<!-- operation-costs:end -->';
 export interface OperationCost {
   client: string;
   operation: string;
-  /** Page sizes as written; a page from a variable at its default, or 1 without one (as validation counts it). */
+  /** Page sizes as written; a page from a variable at its default, or without one at the field's default (what a request that leaves it out costs). */
   cost: number;
   /** Per list (`orders(first: $first)`): the largest page size that fits, the other lists as written. */
   pages: { list: string; largest: number }[];

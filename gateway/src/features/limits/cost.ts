@@ -1,11 +1,14 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   Kind,
+  TypeInfo,
   validate,
   visit,
+  visitWithTypeInfo,
   type ArgumentNode,
   type ASTNode,
   type DocumentNode,
+  type FieldNode,
   type GraphQLError,
   type GraphQLSchema,
   type ValidationContext,
@@ -18,7 +21,10 @@ import {
  * field with `first`/`last` multiplies its subtree by that number. The cost is thus an upper
  * bound of the objects the gateway may have to fetch and merge: `orders(first: 500) { nodes {
  * number customer { name } invoice { number } } }` costs 2000, while `customers(first: 100) {
- * nodes { orders(first: 100) { nodes { number } } } }` costs 20200.
+ * nodes { orders(first: 100) { nodes { number } } } }` costs 20200. A paged field whose `first` is
+ * omitted (or null) is costed at the schema's default for it, which is what the subgraph serves:
+ * graphql-armor alone counts it as a page of 1, so leaving `first` out slipped any nesting past the
+ * limit (`customers { nodes { orders { nodes { lines { sku } } } } }` is 400 orders, not 1).
  */
 const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
 
@@ -29,7 +35,11 @@ export const isPageArgument = (argument: ArgumentNode): boolean => PAGE_ARGUMENT
 
 type Handler<Details> = (context: ValidationContext | null, details: Details) => void;
 
-/** graphql-armor's cost rule alone, with the given limit and what it does on a refusal or a pass. */
+/**
+ * graphql-armor's cost rule alone, with the given limit and what it does on a refusal or a pass,
+ * measured on the document with its omitted page sizes written in (`withDefaultPageSizes`): the
+ * handlers' context is that document's, so a refusal's hint can name an omitted `first` too.
+ */
 export function armorCostRule(maxCost: number, handlers: { onReject?: Handler<GraphQLError>[]; onAccept?: Handler<{ n: number }>[] }): ValidationRule {
   const armor = new ApolloArmor({
     blockFieldSuggestion: { enabled: false },
@@ -41,7 +51,40 @@ export function armorCostRule(maxCost: number, handlers: { onReject?: Handler<Gr
   });
   const [rule] = armor.protect().validationRules;
   if (!rule) throw new Error('graphql-armor returned no cost rule');
-  return rule;
+  return (context) => ({
+    Document(document) {
+      const schema = context.getSchema();
+      for (const error of validate(schema, withDefaultPageSizes(schema, document), [rule])) context.reportError(error);
+      return false;
+    },
+  });
+}
+
+/**
+ * The document with `first: <default>` written into every paged field that omits its page size
+ * (or writes `first: null`), the default read from the field's definition; the document itself when
+ * there is none. A page from a variable is left alone: validation runs before variables are known,
+ * and the per-request check writes them in first (`inlinePageVariables`). A field whose `first` has
+ * no default (a foreign supergraph's) still counts as one page of 1.
+ */
+export function withDefaultPageSizes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  let changed = false;
+  const sized = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node): FieldNode | undefined {
+        const written = node.arguments?.find(isPageArgument);
+        if (written && written.value.kind !== Kind.NULL) return undefined;
+        const size = typeInfo.getFieldDef()?.args.find((argument) => argument.name === 'first')?.defaultValue;
+        if (typeof size !== 'number' || !Number.isInteger(size)) return undefined;
+        changed = true;
+        const first: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } };
+        return { ...node, arguments: [...(node.arguments ?? []).filter((argument) => argument !== written), first] };
+      },
+    }),
+  );
+  return changed ? sized : document;
 }
 
 export type CostMeter = (document: DocumentNode, schema: GraphQLSchema) => number;

@@ -133,8 +133,9 @@ export function hasVariablePageArgument(document: DocumentNode): boolean {
 
 /**
  * The selected operation and the document's fragments, with every `first: $v` / `last: $v`
- * replaced by the integer the request sends (or the variable's default). Non-integer values are
- * left alone: execution rejects them anyway.
+ * replaced by the integer the request sends (or the variable's default), or by `null` when it sends
+ * none or null: the field's own default applies then, and the cost rule writes that in. Non-integer
+ * values are left alone: execution rejects them anyway.
  */
 export function inlinePageVariables(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DocumentNode {
   const defaults = new Map(
@@ -151,6 +152,7 @@ export function inlinePageVariables(document: DocumentNode, operation: Operation
       if (!isVariablePage(node) || node.value.kind !== Kind.VARIABLE) return undefined;
       const name = node.value.name.value;
       const value = variables[name] ?? defaults.get(name);
+      if (value === undefined || value === null) return { ...node, value: { kind: Kind.NULL } };
       if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
       return { ...node, value: { kind: Kind.INT, value: String(value) } };
     },
