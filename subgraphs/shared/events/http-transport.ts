@@ -1,28 +1,19 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Agent, request } from 'undici';
 import type { Queryable } from '../../../common/contracts/sql.js';
 import { projectPath } from '../../../common/project-root.js';
 import { subjectOf, type BusinessEvent } from './envelope.js';
 import type { EventHandler } from './handler.js';
-import { eventFromRow } from './outbox.js';
+import { startDispatcher, type DispatcherSettings } from './http-dispatcher.js';
+import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENTS_PATH, RETRY_AFTER_HEADER, SEQUENCE_HEADER, SIGNATURE_HEADER } from './http-wire.js';
 import type { SubscriberUrls } from './subscribers.js';
-import { backoffMs, errorMessage, silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
+import { silentLog, type Delivery, type EventLog, type EventTransport } from './transport.js';
 import { signatureHolds } from '../signed-webhook.js';
 
 /** Which subgraph consumes which subjects over HTTP: `{ "billing": ["erp.order.approved"], … }`. */
 export type EventSubscriptions = Readonly<Record<string, readonly string[]>>;
 
 export const SUBSCRIPTIONS_FILE = projectPath('schema/events/subscriptions.json');
-export const SIGNATURE_HEADER = 'x-bizgraph-event-signature';
-export const EVENT_ID_HEADER = 'x-bizgraph-event-id';
-export const ATTEMPT_HEADER = 'x-bizgraph-event-attempt';
-/** The event's outbox `seq` at the producer: its order among the aggregate's events. */
-export const SEQUENCE_HEADER = 'x-bizgraph-event-seq';
-/** A consumer's answer to "try again later": how long, in ms. */
-export const RETRY_AFTER_HEADER = 'retry-after-ms';
-export const EVENTS_PATH = '/events';
 
 export function loadSubscriptions(file: string = SUBSCRIPTIONS_FILE): EventSubscriptions {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
@@ -31,12 +22,7 @@ export function loadSubscriptions(file: string = SUBSCRIPTIONS_FILE): EventSubsc
   return parsed as EventSubscriptions;
 }
 
-/** `sha256=<hex HMAC-SHA256 of the exact body>`, as subgraphs/shared/signed-webhook.ts checks. */
-export const signBody = (body: string | Buffer, secret: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-export interface HttpTransportOptions {
-  /** `EVENTS_SIGNING_SECRET`: the HMAC key shared by every subgraph. */
-  secret: string;
+export interface HttpTransportOptions extends DispatcherSettings {
   /** Producer side: the database holding `outbox` and `event_deliveries`. Unset: this subgraph only consumes. */
   db?: Queryable;
   /** Producer side: the source it publishes as (`erp`); only subscribers of its subjects get a dispatcher. Unset: all. */
@@ -50,34 +36,7 @@ export interface HttpTransportOptions {
   subscriptions?: EventSubscriptions;
   /** Consumer side: the subgraph's Fastify app, before it listens; `POST /events` is added to it. */
   app?: FastifyInstance;
-  /** Requests in flight per subscriber (across aggregates; one per aggregate). Default 16. */
-  concurrency?: number;
-  /** Re-reads pending deliveries this often besides wake-ups. Default 1 s. */
-  pollIntervalMs?: number;
-  /**
-   * Retry delay after a POST that got no answer (subscriber down), doubled per attempt (default
-   * 500 ms), and its cap (default 10 s: a subscriber back up is served soon). A consumer's own
-   * "retry later" (`retry-after-ms`, its handler's backoff) is followed as given.
-   */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  requestTimeoutMs?: number;
   log?: EventLog;
-}
-
-interface DeliveryRow {
-  subscriber: string;
-  attempts: number;
-  seq: number;
-  id: string;
-  type: string;
-  version: number;
-  source: string;
-  aggregate_type: string;
-  aggregate_key: string;
-  occurred_at: Date | string;
-  traceparent: string | null;
-  payload: Record<string, unknown>;
 }
 
 type Deliver = (delivery: Delivery) => Promise<void>;
@@ -180,124 +139,4 @@ function registerEventsRoute(app: FastifyInstance, secret: string, receiver: { h
         .send({ status: 'retry' });
     });
   });
-}
-
-/**
- * Producer side, one per subscriber: POSTs its pending deliveries in `seq` order, several aggregates
- * at once but never an aggregate's event before its earlier one is delivered (the query only picks
- * the oldest undelivered event of each aggregate). A subscriber that is down holds only its rows.
- */
-function startDispatcher(db: Queryable, name: string, urlOf: SubscriberUrls, options: HttpTransportOptions, log: EventLog) {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: options.requestTimeoutMs ?? 10_000 } });
-  const concurrency = options.concurrency ?? 16;
-  const inFlight = new Map<string, Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let closed = false;
-  let woken = true;
-  let waiting: (() => void) | undefined;
-  const wake = () => {
-    woken = true;
-    waiting?.();
-  };
-
-  async function send(url: string, row: DeliveryRow): Promise<void> {
-    const { seq, ...event } = eventFromRow(row);
-    const body = JSON.stringify(event);
-    const attempt = row.attempts + 1;
-    let failure: { error: string; delayMs?: number } | undefined;
-    try {
-      const response = await request(url, {
-        method: 'POST',
-        dispatcher: agent,
-        body,
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signBody(body, options.secret),
-          [EVENT_ID_HEADER]: event.id,
-          [SEQUENCE_HEADER]: String(seq),
-          [ATTEMPT_HEADER]: String(attempt),
-        },
-        headersTimeout: options.requestTimeoutMs ?? 30_000,
-        bodyTimeout: options.requestTimeoutMs ?? 30_000,
-      });
-      const text = await response.body.text();
-      if (response.statusCode >= 300) {
-        const asked = Number(response.headers[RETRY_AFTER_HEADER]);
-        failure = { error: `HTTP ${response.statusCode}: ${text.slice(0, 200)}`, delayMs: Number.isFinite(asked) && asked >= 0 ? asked : undefined };
-      }
-    } catch (error) {
-      failure = { error: errorMessage(error) };
-    }
-    if (!failure) {
-      await db.query('UPDATE event_deliveries SET delivered_at = now(), attempts = $3, last_error = NULL WHERE subscriber = $1 AND event_id = $2', [name, event.id, attempt]);
-      return;
-    }
-    const delayMs = failure.delayMs ?? backoffMs(attempt, options.retryBaseMs ?? 500, options.retryMaxMs ?? 10_000);
-    await db.query(`UPDATE event_deliveries SET attempts = $3, last_error = $4, next_attempt_at = now() + $5 * interval '1 millisecond' WHERE subscriber = $1 AND event_id = $2`, [
-      name,
-      event.id,
-      attempt,
-      failure.error,
-      delayMs,
-    ]);
-    if (attempt === 1 || attempt % 10 === 0) log.warn({ subscriber: name, eventId: event.id, attempt, delayMs, error: failure.error }, 'event delivery failed; retrying later');
-    const timer = setTimeout(() => (timers.delete(timer), wake()), delayMs + 5);
-    timers.add(timer);
-  }
-
-  async function round(): Promise<void> {
-    woken = false;
-    const free = concurrency - inFlight.size;
-    const baseUrl = urlOf(name);
-    if (free <= 0 || baseUrl === undefined) return;
-    const url = new URL(EVENTS_PATH, baseUrl).toString();
-    const { rows } = await db.query<DeliveryRow>(
-      `SELECT d.subscriber, d.attempts, o.seq, o.id, o.type, o.version, o.source, o.aggregate_type, o.aggregate_key, o.occurred_at, o.traceparent, o.payload
-         FROM event_deliveries d JOIN outbox o ON o.id = d.event_id
-        WHERE d.subscriber = $1 AND d.delivered_at IS NULL AND d.next_attempt_at <= now() AND NOT (d.event_id = ANY($2::uuid[]))
-          AND NOT EXISTS (SELECT 1 FROM event_deliveries e WHERE e.subscriber = d.subscriber AND e.delivered_at IS NULL
-                          AND e.aggregate_type = d.aggregate_type AND e.aggregate_key = d.aggregate_key AND e.seq < d.seq)
-        ORDER BY d.seq LIMIT $3`,
-      [name, [...inFlight.keys()], free],
-    );
-    for (const row of rows) {
-      const work = send(url, row)
-        .catch((error: unknown) => log.error({ subscriber: name, eventId: row.id, error: errorMessage(error) }, 'event delivery state could not be saved'))
-        .finally(() => {
-          inFlight.delete(row.id);
-          wake();
-        });
-      inFlight.set(row.id, work);
-    }
-  }
-
-  const running = (async () => {
-    while (!closed) {
-      await round().catch((error: unknown) => log.error({ subscriber: name, error: errorMessage(error) }, 'event deliveries could not be read'));
-      if (closed) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, options.pollIntervalMs ?? 1000);
-        function done() {
-          clearTimeout(timer);
-          waiting = undefined;
-          resolve();
-        }
-        waiting = done;
-        if (woken) done();
-      });
-    }
-  })();
-
-  return {
-    name,
-    wake,
-    async close() {
-      closed = true;
-      waiting?.();
-      timers.forEach((timer) => clearTimeout(timer));
-      await running;
-      await Promise.allSettled([...inFlight.values()]);
-      await agent.close();
-    },
-  };
 }
