@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { readEventStats, type EventOperationsSource, type EventStats } from './operations.js';
+import { PRUNED_TABLES } from './retention.js';
 
 /** Outcomes of `bizgraph_subgraph_consumer_events_total`, from the runtime's counters. */
 const OUTCOMES = [
@@ -82,6 +83,21 @@ export function registerEventMetrics(registry: Registry, source: EventOperations
         for (const row of stats.deliveries) metric.set({ subscriber: row.subscriber }, row.pending);
       },
     );
+  }
+  const pruned = source.runtime.pruned;
+  if (pruned) {
+    // The runtime's own counts, not the database's: no scrape-time query needed.
+    const metric = new Counter({
+      name: 'bizgraph_subgraph_event_rows_pruned_total',
+      help: 'Settled event rows deleted by the retention pass (EVENTS_RETENTION_HOURS) since start, by table (outbox, event_deliveries, processed_events, event_attempts).',
+      labelNames: ['table'],
+      registers,
+    });
+    (metric as unknown as { collect: () => void }).collect = () => {
+      metric.reset();
+      const counts = pruned();
+      for (const table of PRUNED_TABLES) metric.inc({ table }, counts[table]);
+    };
   }
   if (source.handlers.length === 0) return;
   family(

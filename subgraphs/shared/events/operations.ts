@@ -80,7 +80,8 @@ export interface OutboxEntry {
 export interface EventOperationsSource {
   name: string;
   db: Queryable;
-  runtime: Pick<EventsRuntime, 'stats' | 'transport'>;
+  /** `pruned`: the retention pass's counts since start (a runtime stand-in may leave it out). */
+  runtime: Pick<EventsRuntime, 'stats' | 'transport'> & Partial<Pick<EventsRuntime, 'pruned'>>;
   /** Set when the subgraph produces events. */
   producer?: string;
   handlers: readonly EventHandler[];

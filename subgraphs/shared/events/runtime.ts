@@ -6,6 +6,7 @@ import type { EventHandler } from './handler.js';
 import { openHttpTransport, type EventSubscriptions } from './http-transport.js';
 import { openJetStreamTransport } from './jetstream.js';
 import { startRelay, type RelayStats } from './relay.js';
+import { checkRetention, readRetentionHours, startPruner, type PrunedCounts } from './retention.js';
 import type { EventSchemas } from './schemas.js';
 import type { SubscriberUrls } from './subscribers.js';
 import { silentLog, type EventLog, type EventTransport } from './transport.js';
@@ -24,18 +25,23 @@ export interface EventsConfig {
   retryMaxMs: number;
   /** `EVENTS_ACK_WAIT_MS` (default 30000, JetStream): a delivery unacknowledged this long (its consumer died) is redelivered. */
   ackWaitMs: number;
+  /** `EVENTS_RETENTION_HOURS` (default 168, at least 1, and no shorter than a redelivery can come): published outbox rows, delivered deliveries and processed records older than this are pruned (retention.ts). */
+  retentionHours: number;
 }
 
 export function readEventsConfig(env: Env): EventsConfig {
   const natsUrl = readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']);
-  return {
+  const config: EventsConfig = {
     natsUrl,
     signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret', env.NODE_ENV === 'production' && !natsUrl),
     maxDeliveries: readMaxDeliveries(env),
     retryBaseMs: readInt(env, 'EVENTS_RETRY_BASE_MS', 1000, { min: 1, max: 3_600_000 }),
     retryMaxMs: readInt(env, 'EVENTS_RETRY_MAX_MS', 60_000, { min: 1, max: 86_400_000 }),
     ackWaitMs: readInt(env, 'EVENTS_ACK_WAIT_MS', 30_000, { min: 1000, max: 3_600_000 }),
+    retentionHours: readRetentionHours(env),
   };
+  checkRetention(config);
+  return config;
 }
 
 export interface OpenTransportOptions {
@@ -96,6 +102,8 @@ export interface EventsRuntime {
   /** Call after committing a transaction that recorded events: the relay publishes at once. */
   wake(): void;
   stats(): { relay: RelayStats | null; consumers: ConsumerCounts[] };
+  /** Rows the retention pass pruned since start, per table (event-metrics.ts). */
+  pruned(): PrunedCounts;
   transport: EventTransport;
   close(): Promise<void>;
 }
@@ -130,11 +138,15 @@ export async function startEvents(options: StartEventsOptions): Promise<EventsRu
           log,
         })
       : undefined;
+  // On the runtime's database view like the relay and consumers: background work, off the request path.
+  const pruner = startPruner({ db: options.db, retentionHours: options.config.retentionHours, log });
   return {
     wake: () => relay?.wake(),
     stats: () => ({ relay: relay?.stats() ?? null, consumers: consumers?.stats() ?? [] }),
+    pruned: () => pruner.pruned(),
     transport,
     async close() {
+      await pruner.close();
       await consumers?.close();
       await relay?.close();
       await transport.close();

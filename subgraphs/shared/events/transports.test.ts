@@ -63,6 +63,7 @@ describe('readEventsConfig', () => {
       retryBaseMs: 1000,
       retryMaxMs: 60_000,
       ackWaitMs: 30_000,
+      retentionHours: 168,
     });
     expect(() => readEventsConfig({ NODE_ENV: 'production' })).toThrow(/EVENTS_SIGNING_SECRET/);
     // JetStream does not sign deliveries: production over NATS starts without the HTTP transport's secret.

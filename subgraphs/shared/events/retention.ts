@@ -1,0 +1,171 @@
+import { ConfigError, readInt, type Env } from '../../../common/config.js';
+import type { Queryable } from '../../../common/contracts/sql.js';
+import { HTTP_RETRY_MAX_MS_DEFAULT } from './http-dispatcher.js';
+import { errorMessage, silentLog, type EventLog } from './transport.js';
+
+/**
+ * Retention of the event tables: what a pruning pass deletes once it is older than
+ * `EVENTS_RETENTION_HOURS`, and what it never deletes.
+ *
+ * Pruned, in bounded batches (each its own short statement, so a busy table is never locked long):
+ * - `outbox`: published rows (by `published_at`), unless a subscriber's HTTP delivery of the event
+ *   is still pending: the dispatcher reads the event from the outbox.
+ * - `event_deliveries`: delivered rows (by `delivered_at`), unless their outbox row is still
+ *   unpublished: the relay publishing it again must find them, or it would deliver it again.
+ * - `processed_events`: the dedupe records (by `processed_at`). The retention is checked at
+ *   start-up to outlast every redelivery (`redeliveryHorizonMs`), so a pruned record can no
+ *   longer be asked for.
+ * - `event_attempts`: failure counts (by `last_attempt_at`) once their processed record is gone
+ *   too, so the process view never shows an old success as FAILED; never while the event is held
+ *   (still being retried: the count decides when it is dead-lettered) or dead-lettered.
+ *
+ * Kept:
+ * - unpublished outbox rows, pending and retrying deliveries, however old: work not done yet;
+ * - `dead_letters`, replayed or not: operators inspect and replay them (operations.ts), and a
+ *   replayed one is the record of what was done by hand;
+ * - `event_holds`: live state of events being retried, deleted when they settle;
+ * - `cancelled_orders`: a late `order.approved` (a replayed dead letter, weeks later) must still
+ *   find its order cancelled; one small row per cancelled order, like the orders themselves.
+ */
+
+export const PRUNED_TABLES = ['outbox', 'event_deliveries', 'processed_events', 'event_attempts'] as const;
+export type PrunedTable = (typeof PRUNED_TABLES)[number];
+export type PrunedCounts = Record<PrunedTable, number>;
+
+const HOUR_MS = 3_600_000;
+
+/** `EVENTS_RETENTION_HOURS` (default 168, 7 days; at least 1): how long settled event rows are kept. */
+export const readRetentionHours = (env: Env): number => readInt(env, 'EVENTS_RETENTION_HOURS', 168, { min: 1, max: 87_600 });
+
+/**
+ * The longest an event can still be delivered to a consumer after its first delivery: up to
+ * `maxDeliveries` deliveries, each after a retry delay of at most the larger of the consumer's cap
+ * and the HTTP producer's, plus JetStream's ack wait when the consumer died holding it.
+ */
+export function redeliveryHorizonMs(config: { maxDeliveries: number; retryMaxMs: number; ackWaitMs: number }): number {
+  return config.maxDeliveries * (Math.max(config.retryMaxMs, HTTP_RETRY_MAX_MS_DEFAULT) + config.ackWaitMs);
+}
+
+/** Refuses a retention shorter than the redelivery horizon: a redelivery after its dedupe record is pruned would be applied twice. */
+export function checkRetention(config: { retentionHours: number; maxDeliveries: number; retryMaxMs: number; ackWaitMs: number }): void {
+  const horizonMs = redeliveryHorizonMs(config);
+  if (config.retentionHours * HOUR_MS >= horizonMs) return;
+  const hours = Math.ceil(horizonMs / HOUR_MS);
+  throw new ConfigError(
+    'EVENTS_RETENTION_HOURS',
+    `${config.retentionHours} is shorter than the longest redelivery of an event, ${hours} h (EVENTS_MAX_DELIVERIES × (EVENTS_RETRY_MAX_MS + EVENTS_ACK_WAIT_MS)): ` +
+      `an event redelivered after its processed_events record was pruned would be applied twice; set it to at least ${hours}`,
+  );
+}
+
+/** Every pass prunes what aged out since the last: 1/24 of the retention, at most an hour, so rows outlive it by at most ~4 %. */
+export const pruneIntervalMs = (retentionMs: number): number => Math.min(HOUR_MS, Math.floor(retentionMs / 24));
+
+/** One batch of each table: `$1` the cutoff, `$2` the batch size; returns one row per deleted row. */
+const BATCHES: Record<PrunedTable, string> = {
+  outbox: `DELETE FROM outbox WHERE seq IN (
+      SELECT o.seq FROM outbox o WHERE o.published_at < $1
+         AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.seq = o.seq AND d.event_id = o.id AND d.delivered_at IS NULL)
+       ORDER BY o.seq LIMIT $2)
+    RETURNING 1`,
+  event_deliveries: `DELETE FROM event_deliveries WHERE (subscriber, event_id) IN (
+      SELECT d.subscriber, d.event_id FROM event_deliveries d WHERE d.delivered_at < $1
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = d.event_id AND o.published_at IS NULL)
+       LIMIT $2)
+    RETURNING 1`,
+  processed_events: `DELETE FROM processed_events WHERE (consumer, event_id) IN (
+      SELECT consumer, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)
+    RETURNING 1`,
+  event_attempts: `DELETE FROM event_attempts WHERE (consumer, event_id) IN (
+      SELECT a.consumer, a.event_id FROM event_attempts a WHERE a.last_attempt_at < $1
+         AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.consumer = a.consumer AND p.event_id = a.event_id)
+         AND NOT EXISTS (SELECT 1 FROM event_holds h WHERE h.consumer = a.consumer AND h.event_id = a.event_id)
+         AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = a.consumer AND d.event_id = a.event_id)
+       LIMIT $2)
+    RETURNING 1`,
+};
+
+export interface PruneOptions {
+  retentionMs: number;
+  /** Rows deleted per statement. Default 1000. */
+  batchSize?: number;
+  /** The clock the cutoff is taken from. Default: now. */
+  now?: Date;
+  /** Checked between batches: a closing runtime stops after the batch in progress. */
+  stopped?: () => boolean;
+}
+
+/** One pruning pass over every table, in order (processed records before their attempts); returns the rows deleted per table. */
+export async function pruneEventTables(db: Queryable, options: PruneOptions): Promise<PrunedCounts> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+  const batchSize = options.batchSize ?? 1000;
+  const pruned = emptyCounts();
+  for (const table of PRUNED_TABLES) {
+    for (;;) {
+      if (options.stopped?.()) return pruned;
+      const { rows } = await db.query(BATCHES[table], [cutoff, batchSize]);
+      pruned[table] += rows.length;
+      if (rows.length < batchSize) break;
+    }
+  }
+  return pruned;
+}
+
+const emptyCounts = (): PrunedCounts => ({ outbox: 0, event_deliveries: 0, processed_events: 0, event_attempts: 0 });
+
+export interface PrunerOptions {
+  db: Queryable;
+  retentionHours: number;
+  /** Default: `pruneIntervalMs(retention)`. */
+  intervalMs?: number;
+  /** The first pass, off the start-up path. Default: a minute, or the interval if shorter. */
+  firstPassAfterMs?: number;
+  batchSize?: number;
+  log?: EventLog;
+}
+
+export interface Pruner {
+  /** Rows this process pruned since it started, per table. */
+  pruned(): PrunedCounts;
+  /** Stops after the batch in progress. */
+  close(): Promise<void>;
+}
+
+/** Runs `pruneEventTables` every interval in the background; a failed pass is logged and tried again next time. */
+export function startPruner(options: PrunerOptions): Pruner {
+  const log = options.log ?? silentLog;
+  const retentionMs = options.retentionHours * HOUR_MS;
+  const intervalMs = options.intervalMs ?? pruneIntervalMs(retentionMs);
+  const totals = emptyCounts();
+  let closed = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  async function pass(): Promise<void> {
+    try {
+      const pruned = await pruneEventTables(options.db, { retentionMs, batchSize: options.batchSize, stopped: () => closed });
+      for (const table of PRUNED_TABLES) totals[table] += pruned[table];
+      if (PRUNED_TABLES.some((table) => pruned[table] > 0)) log.info({ ...pruned, retentionHours: options.retentionHours }, 'pruned settled event rows past their retention');
+    } catch (error) {
+      log.warn({ error: errorMessage(error) }, 'event tables could not be pruned; trying again at the next pass');
+    }
+  }
+  const schedule = (ms: number) => {
+    timer = setTimeout(() => {
+      running = pass().then(() => {
+        if (!closed) schedule(intervalMs);
+      });
+    }, ms);
+    timer.unref();
+  };
+  schedule(options.firstPassAfterMs ?? Math.min(60_000, intervalMs));
+
+  return {
+    pruned: () => ({ ...totals }),
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
