@@ -93,6 +93,8 @@ export interface PruneOptions {
   now?: Date;
   /** Checked between batches: a closing runtime stops after the batch in progress. */
   stopped?: () => boolean;
+  /** Told of each batch as it commits, so a pass that fails halfway still counts what it deleted. */
+  onBatch?: (table: PrunedTable, rows: number) => void;
 }
 
 /** One pruning pass over every table, in order (processed records before their attempts); returns the rows deleted per table. */
@@ -105,6 +107,7 @@ export async function pruneEventTables(db: Queryable, options: PruneOptions): Pr
       if (options.stopped?.()) return pruned;
       const { rows } = await db.query(BATCHES[table], [cutoff, batchSize]);
       pruned[table] += rows.length;
+      options.onBatch?.(table, rows.length);
       if (rows.length < batchSize) break;
     }
   }
@@ -143,8 +146,7 @@ export function startPruner(options: PrunerOptions): Pruner {
 
   async function pass(): Promise<void> {
     try {
-      const pruned = await pruneEventTables(options.db, { retentionMs, batchSize: options.batchSize, stopped: () => closed });
-      for (const table of PRUNED_TABLES) totals[table] += pruned[table];
+      const pruned = await pruneEventTables(options.db, { retentionMs, batchSize: options.batchSize, stopped: () => closed, onBatch: (table, rows) => (totals[table] += rows) });
       if (PRUNED_TABLES.some((table) => pruned[table] > 0)) log.info({ ...pruned, retentionHours: options.retentionHours }, 'pruned settled event rows past their retention');
     } catch (error) {
       log.warn({ error: errorMessage(error) }, 'event tables could not be pruned; trying again at the next pass');
