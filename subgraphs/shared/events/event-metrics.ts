@@ -89,7 +89,7 @@ export function registerEventMetrics(registry: Registry, source: EventOperations
     // The runtime's own counts, not the database's: no scrape-time query needed.
     const metric = new Counter({
       name: 'bizgraph_subgraph_event_rows_pruned_total',
-      help: 'Settled event rows deleted by the retention pass (EVENTS_RETENTION_HOURS) since start, by table (outbox, event_deliveries, processed_events, event_attempts).',
+      help: 'Settled event rows deleted by the retention pass (EVENTS_RETENTION_HOURS) since start, by table (outbox, event_deliveries).',
       labelNames: ['table'],
       registers,
     });

@@ -1,6 +1,5 @@
-import { ConfigError, readInt, type Env } from '../../../common/config.js';
+import { readInt, type Env } from '../../../common/config.js';
 import type { Queryable } from '../../../common/contracts/sql.js';
-import { HTTP_RETRY_MAX_MS_DEFAULT } from './http-dispatcher.js';
 import { errorMessage, silentLog, type EventLog } from './transport.js';
 
 /**
@@ -12,14 +11,15 @@ import { errorMessage, silentLog, type EventLog } from './transport.js';
  *   is still pending: the dispatcher reads the event from the outbox.
  * - `event_deliveries`: delivered rows (by `delivered_at`), unless their outbox row is still
  *   unpublished: the relay publishing it again must find them, or it would deliver it again.
- * - `processed_events`: the dedupe records (by `processed_at`). The retention is checked at
- *   start-up to outlast every redelivery (`redeliveryHorizonMs`), so a pruned record can no
- *   longer be asked for.
- * - `event_attempts`: failure counts (by `last_attempt_at`) once their processed record is gone
- *   too, so the process view never shows an old success as FAILED; never while the event is held
- *   (still being retried: the count decides when it is dead-lettered) or dead-lettered.
+ * These two hold what grows fastest: every event's payload, once per subscriber.
  *
  * Kept:
+ * - `processed_events` and `event_attempts`: a consumer's own record of what it did with each
+ *   event, one small row each. The process view (`Order.fulfillment`) reads its steps from them,
+ *   and logistics keeps no other record of a parcel it booked: pruned, an old order's delivered
+ *   parcel would read PENDING. They also make a redelivery or a dead letter replayed months later
+ *   a duplicate, with no retention to weigh against the redelivery schedule. Pruning them needs a
+ *   durable per-order summary of the steps first;
  * - unpublished outbox rows, pending and retrying deliveries, however old: work not done yet;
  * - `dead_letters`, replayed or not: operators inspect and replay them (operations.ts), and a
  *   replayed one is the record of what was done by hand;
@@ -28,7 +28,7 @@ import { errorMessage, silentLog, type EventLog } from './transport.js';
  *   find its order cancelled; one small row per cancelled order, like the orders themselves.
  */
 
-export const PRUNED_TABLES = ['outbox', 'event_deliveries', 'processed_events', 'event_attempts'] as const;
+export const PRUNED_TABLES = ['outbox', 'event_deliveries'] as const;
 export type PrunedTable = (typeof PRUNED_TABLES)[number];
 export type PrunedCounts = Record<PrunedTable, number>;
 
@@ -36,27 +36,6 @@ const HOUR_MS = 3_600_000;
 
 /** `EVENTS_RETENTION_HOURS` (default 168, 7 days; at least 1): how long settled event rows are kept. */
 export const readRetentionHours = (env: Env): number => readInt(env, 'EVENTS_RETENTION_HOURS', 168, { min: 1, max: 87_600 });
-
-/**
- * The longest an event can still be delivered to a consumer after its first delivery: up to
- * `maxDeliveries` deliveries, each after a retry delay of at most the larger of the consumer's cap
- * and the HTTP producer's, plus JetStream's ack wait when the consumer died holding it.
- */
-export function redeliveryHorizonMs(config: { maxDeliveries: number; retryMaxMs: number; ackWaitMs: number }): number {
-  return config.maxDeliveries * (Math.max(config.retryMaxMs, HTTP_RETRY_MAX_MS_DEFAULT) + config.ackWaitMs);
-}
-
-/** Refuses a retention shorter than the redelivery horizon: a redelivery after its dedupe record is pruned would be applied twice. */
-export function checkRetention(config: { retentionHours: number; maxDeliveries: number; retryMaxMs: number; ackWaitMs: number }): void {
-  const horizonMs = redeliveryHorizonMs(config);
-  if (config.retentionHours * HOUR_MS >= horizonMs) return;
-  const hours = Math.ceil(horizonMs / HOUR_MS);
-  throw new ConfigError(
-    'EVENTS_RETENTION_HOURS',
-    `${config.retentionHours} is shorter than the longest redelivery of an event, ${hours} h (EVENTS_MAX_DELIVERIES × (EVENTS_RETRY_MAX_MS + EVENTS_ACK_WAIT_MS)): ` +
-      `an event redelivered after its processed_events record was pruned would be applied twice; set it to at least ${hours}`,
-  );
-}
 
 /** Every pass prunes what aged out since the last: 1/24 of the retention, at most an hour, so rows outlive it by at most ~4 %. */
 export const pruneIntervalMs = (retentionMs: number): number => Math.min(HOUR_MS, Math.floor(retentionMs / 24));
@@ -73,16 +52,6 @@ const BATCHES: Record<PrunedTable, string> = {
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = d.event_id AND o.published_at IS NULL)
        LIMIT $2)
     RETURNING 1`,
-  processed_events: `DELETE FROM processed_events WHERE (consumer, event_id) IN (
-      SELECT consumer, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)
-    RETURNING 1`,
-  event_attempts: `DELETE FROM event_attempts WHERE (consumer, event_id) IN (
-      SELECT a.consumer, a.event_id FROM event_attempts a WHERE a.last_attempt_at < $1
-         AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.consumer = a.consumer AND p.event_id = a.event_id)
-         AND NOT EXISTS (SELECT 1 FROM event_holds h WHERE h.consumer = a.consumer AND h.event_id = a.event_id)
-         AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = a.consumer AND d.event_id = a.event_id)
-       LIMIT $2)
-    RETURNING 1`,
 };
 
 export interface PruneOptions {
@@ -97,7 +66,7 @@ export interface PruneOptions {
   onBatch?: (table: PrunedTable, rows: number) => void;
 }
 
-/** One pruning pass over every table, in order (processed records before their attempts); returns the rows deleted per table. */
+/** One pruning pass over every table, in order (outbox rows before deliveries); returns the rows deleted per table. */
 export async function pruneEventTables(db: Queryable, options: PruneOptions): Promise<PrunedCounts> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
   const batchSize = options.batchSize ?? 1000;
@@ -114,7 +83,7 @@ export async function pruneEventTables(db: Queryable, options: PruneOptions): Pr
   return pruned;
 }
 
-const emptyCounts = (): PrunedCounts => ({ outbox: 0, event_deliveries: 0, processed_events: 0, event_attempts: 0 });
+const emptyCounts = (): PrunedCounts => ({ outbox: 0, event_deliveries: 0 });
 
 export interface PrunerOptions {
   db: Queryable;

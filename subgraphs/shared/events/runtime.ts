@@ -6,7 +6,7 @@ import type { EventHandler } from './handler.js';
 import { openHttpTransport, type EventSubscriptions } from './http-transport.js';
 import { openJetStreamTransport } from './jetstream.js';
 import { startRelay, type RelayStats } from './relay.js';
-import { checkRetention, readRetentionHours, startPruner, type PrunedCounts } from './retention.js';
+import { readRetentionHours, startPruner, type PrunedCounts } from './retention.js';
 import type { EventSchemas } from './schemas.js';
 import type { SubscriberUrls } from './subscribers.js';
 import { silentLog, type EventLog, type EventTransport } from './transport.js';
@@ -25,13 +25,13 @@ export interface EventsConfig {
   retryMaxMs: number;
   /** `EVENTS_ACK_WAIT_MS` (default 30000, JetStream): a delivery unacknowledged this long (its consumer died) is redelivered. */
   ackWaitMs: number;
-  /** `EVENTS_RETENTION_HOURS` (default 168, at least 1, and no shorter than a redelivery can come): published outbox rows, delivered deliveries and processed records older than this are pruned (retention.ts). */
+  /** `EVENTS_RETENTION_HOURS` (default 168, at least 1): published outbox rows and delivered deliveries older than this are pruned (retention.ts). */
   retentionHours: number;
 }
 
 export function readEventsConfig(env: Env): EventsConfig {
   const natsUrl = readOptionalUrl(env, 'NATS_URL', ['nats:', 'tls:']);
-  const config: EventsConfig = {
+  return {
     natsUrl,
     signingSecret: readSecret(env, 'EVENTS_SIGNING_SECRET', 'dev-events-signing-secret', env.NODE_ENV === 'production' && !natsUrl),
     maxDeliveries: readMaxDeliveries(env),
@@ -40,8 +40,6 @@ export function readEventsConfig(env: Env): EventsConfig {
     ackWaitMs: readInt(env, 'EVENTS_ACK_WAIT_MS', 30_000, { min: 1000, max: 3_600_000 }),
     retentionHours: readRetentionHours(env),
   };
-  checkRetention(config);
-  return config;
 }
 
 export interface OpenTransportOptions {
