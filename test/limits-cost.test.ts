@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildSchema, getIntrospectionQuery, getOperationAST, parse, print, validate, type GraphQLError } from 'graphql';
+import { getIntrospectionQuery, getOperationAST, parse, print, validate, type GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../common/config.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { readGatewayConfig, type OperationLimits } from '../gateway/src/config.js';
 import { createOperationLimits, hasVariablePageArgument, inlinePageVariables } from '../gateway/src/features/limits/index.js';
 import { CUSTOMER_OVERVIEW } from './helpers/expected.js';
+import { buildSupergraphSchema, readListSizes } from '../gateway/src/features/limits/list-sizes.js';
 
 /**
  * The default limits against bizgraph's own operations (the README's four-system query, the
  * benchmark's big pages) and a pathological one, as pure validation over the committed supergraph.
  */
-const SCHEMA = buildSchema(readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
+const SCHEMA = buildSupergraphSchema(readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8'));
 const DEFAULTS = readGatewayConfig({}, []).limits;
 
 const ORDERS_500 = /* GraphQL */ `
@@ -176,8 +177,32 @@ describe('cost of a paged field whose first is omitted', () => {
       { message: 'Operation cost 42000 exceeds the limit of 5000; customers(first: 119) would fit', found: 42000, field: 'customers' },
     ]);
     expect(errorsOf(query.replace('orders {', 'orders(first: 1) {'))).toEqual([]);
-    const nested = '{ customers(first: 1) { nodes { orders(first: 1000) { nodes { number lines { sku } invoice { number } } } } } }';
-    expect(errorsOf(nested)).toEqual([]);
+  });
+});
+
+describe("cost of an unpaged list, at its owner's @listSize(assumedSize:)", () => {
+  it('multiplies the list by the assumed size the supergraph carries (Order.lines: 5, a typical order)', () => {
+    expect(readListSizes(parse(readFileSync(resolve(ROOT, 'schema/supergraph.graphql'), 'utf8'))).get('Order.lines')).toBe(5);
+    // orders 1 + nodes 1 + lines 5 × 1, ten times.
+    expect(measure('{ orders(first: 10) { nodes { number lines { lineNumber } } } }', 'cost')).toBe(70);
+    expect(measure('{ orders(first: 10) { nodes { number } } }', 'cost')).toBe(20);
+  });
+
+  it('names a page the client can write in a refusal, never the unpaged list', () => {
+    expect(errorsOf('{ orders(first: 1000) { nodes { lines { lineNumber product { sku } } } } }').map(({ message, extensions: { field } }) => ({ message, field }))).toEqual([
+      { message: 'Operation cost 12000 exceeds the limit of 5000; orders(first: 416) would fit', field: 'orders' },
+    ]);
+  });
+
+  it('reads the directive under the name its @link gives it, and nothing without the cost spec', () => {
+    const sized = (link: string, directive: string) =>
+      readListSizes(parse(`schema @link(url: "https://specs.apollo.dev/link/v1.0") ${link} { query: Query } type Query { items: [Int] ${directive} }`));
+    const url = 'url: "https://specs.apollo.dev/cost/v0.1"';
+    expect(sized(`@link(${url}, import: ["@listSize"])`, '@listSize(assumedSize: 7)').get('Query.items')).toBe(7);
+    expect(sized(`@link(${url}, import: [{ name: "@listSize", as: "@bounded" }])`, '@bounded(assumedSize: 8)').get('Query.items')).toBe(8);
+    expect(sized(`@link(${url})`, '@cost__listSize(assumedSize: 9)').get('Query.items')).toBe(9);
+    expect(sized(`@link(${url}, as: "demand")`, '@demand__listSize(assumedSize: 10)').get('Query.items')).toBe(10);
+    expect(sized('', '@listSize(assumedSize: 11)').size).toBe(0);
   });
 });
 
@@ -188,7 +213,7 @@ describe('the page size a refused operation may have', () => {
 
   it('names the heaviest list in the message and in extensions', () => {
     const query = '{ customers(first: 3) { nodes { id } } reports: orders(first: 1000) { nodes { number customer { id name } invoice { number } shipments { id } } } }';
-    expect(refusal(query)).toEqual([{ message: 'Operation cost 5006 exceeds the limit of 5000; reports(first: 998) would fit', field: 'reports', largestFirst: 998 }]);
+    expect(refusal(query)).toEqual([{ message: 'Operation cost 6006 exceeds the limit of 5000; reports(first: 832) would fit', field: 'reports', largestFirst: 832 }]);
   });
 
   it('bisects to the exact boundary of the rule that refused the operation', () => {

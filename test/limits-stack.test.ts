@@ -116,6 +116,23 @@ describe('default operation limits on the stack', () => {
     expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
   });
 
+  it("refuse a thousand orders' lines at the @listSize the ERP declares for them (5), asking no system", async () => {
+    await resetCounters(stack);
+    const { status, body } = await graphql(stack.gatewayUrl, '{ orders(first: 1000) { nodes { lines { lineNumber product { sku } } } } }', undefined, admin);
+    expect({ status, body }).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: 'Operation cost 12000 exceeds the limit of 5000; orders(first: 416) would fit',
+            extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 12000, field: 'orders', largestFirst: 416 },
+          },
+        ],
+      },
+    });
+    expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
+  });
+
   it('answer the same operation with small page sizes', async () => {
     const { status, body } = await graphql(stack.gatewayUrl, PATHOLOGICAL, { customers: 2, orders: 1 }, admin);
     const firstOrder = (id: string) => ({

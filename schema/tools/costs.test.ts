@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, validate } from 'graphql';
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readGatewayConfig } from '../../gateway/src/config.js';
 import { createOperationLimits } from '../../gateway/src/features/limits/index.js';
 import { projectPath } from '../../common/project-root.js';
 import { operationCosts, renderCostTable, runCosts, withCostTable } from './costs.js';
+import { buildSupergraphSchema } from '../../gateway/src/features/limits/list-sizes.js';
 
-const SCHEMA = buildSchema(readFileSync(projectPath('schema/supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
+const SCHEMA = buildSupergraphSchema(readFileSync(projectPath('schema/supergraph.graphql'), 'utf8'));
 const LIMITS = readGatewayConfig({}, []).limits;
 
 /** Whether the gateway's own validation rules let the operation through. */

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, Kind, parse, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { readGatewayConfig } from '../../gateway/src/config.js';
 import { costMeter, isPageArgument, largestFitting, withPageSize } from '../../gateway/src/features/limits/cost.js';
 import { inlinePageVariables } from '../../gateway/src/features/limits/index.js';
 import { MAX_PAGE_SIZE } from '../../subgraphs/shared/connection.js';
 import { projectPath } from '../../common/project-root.js';
+import { buildSupergraphSchema } from '../../gateway/src/features/limits/list-sizes.js';
 
 /**
  * `npm run costs`: what the README's query and every committed operation (`schema/operations/<client>/`)
@@ -110,7 +111,7 @@ export function withCostTable(readme: string, table: string): string {
 export function runCosts(argv: readonly string[], io: { out: (text: string) => void; err: (text: string) => void }): number {
   const readmePath = projectPath('README.md');
   const readme = readFileSync(readmePath, 'utf8');
-  const schema = buildSchema(readFileSync(projectPath('schema/supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
+  const schema = buildSupergraphSchema(readFileSync(projectPath('schema/supergraph.graphql'), 'utf8'));
   const { maxCost } = readGatewayConfig({}, []).limits;
   const table = renderCostTable(operationCosts(schema, maxCost, committedOperations(readme, projectPath('schema/operations'))), maxCost);
   const updated = withCostTable(readme, table);

@@ -11,6 +11,7 @@ import type { SupergraphPolicy } from '../authz/policy.js';
 import { createPlanningGateway } from '../execution/gateway.js';
 import type { SubgraphFetch, SubgraphResponse } from '../execution/index.js';
 import { describeSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
+import { recordListSizes } from '../features/limits/list-sizes.js';
 
 /** A supergraph text that passed the checks needing no planner: Federation 2, subgraphs listed, policy readable. */
 export interface SupergraphCandidate {
@@ -81,6 +82,8 @@ export function createVersionFactory({ config, createDataSource, pendingReferenc
           apollo,
         });
         if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
+        // The cost limit reads them by API schema, which keeps no cost-spec directive of its own.
+        recordListSizes(loaded.apiSchema, loaded.coreSupergraphSdl);
         return {
           hash: supergraph.hash,
           source: supergraph.source,

@@ -14,6 +14,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { listSizesOf } from './list-sizes.js';
 
 /**
  * The cost model handed to graphql-armor: every object in the answer costs 1, scalars are free
@@ -22,9 +23,10 @@ import {
  * bound of the objects the gateway may have to fetch and merge: `orders(first: 500) { nodes {
  * number customer { name } invoice { number } } }` costs 2000, while `customers(first: 100) {
  * nodes { orders(first: 100) { nodes { number } } } }` costs 20200. A paged field whose `first` is
- * omitted (or null) is costed at the schema's default for it, which is what the subgraph serves:
- * graphql-armor alone counts it as a page of 1, so leaving `first` out slipped any nesting past the
- * limit (`customers { nodes { orders { nodes { lines { sku } } } } }` is 400 orders, not 1).
+ * omitted (or null) is costed at the schema's default for it, which is what the subgraph serves,
+ * and an unpaged list at the `@listSize(assumedSize:)` its owner declared: graphql-armor alone
+ * counts both as one item, so leaving `first` out slipped any nesting past the limit
+ * (`customers { nodes { orders { nodes { lines { sku } } } } }` is 400 orders, not 1).
  */
 const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
 
@@ -60,15 +62,20 @@ export function armorCostRule(maxCost: number, handlers: { onReject?: Handler<Gr
   });
 }
 
+/** Page sizes written in for lists without a `first` argument: costed, but no size a client could write. */
+const assumedSizes = new WeakSet<ArgumentNode>();
+
 /**
- * The document with `first: <default>` written into every paged field that omits its page size
- * (or writes `first: null`), the default read from the field's definition; the document itself when
- * there is none. A page from a variable is left alone: validation runs before variables are known,
- * and the per-request check writes them in first (`inlinePageVariables`). A field whose `first` has
- * no default (a foreign supergraph's) still counts as one page of 1.
+ * The document as the cost limit measures it: `first: <n>` written into every list field that
+ * omits its page size (or writes `first: null`), `n` being the field's default `first`, or for a
+ * list without one the `@listSize(assumedSize:)` its owner declared (`list-sizes.ts`). The document
+ * itself when nothing was written in. A page from a variable is left alone: validation runs before
+ * variables are known, and the per-request check writes them in first (`inlinePageVariables`). A
+ * list with neither (a foreign supergraph's) still counts as one item.
  */
 export function withDefaultPageSizes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
+  const listSizes = listSizesOf(schema);
   let changed = false;
   const sized = visit(
     document,
@@ -76,10 +83,14 @@ export function withDefaultPageSizes(schema: GraphQLSchema, document: DocumentNo
       Field(node): FieldNode | undefined {
         const written = node.arguments?.find(isPageArgument);
         if (written && written.value.kind !== Kind.NULL) return undefined;
-        const size = typeInfo.getFieldDef()?.args.find((argument) => argument.name === 'first')?.defaultValue;
+        const field = typeInfo.getFieldDef();
+        if (!field) return undefined;
+        const pageArgument = field.args.find((argument) => argument.name === 'first');
+        const size = pageArgument?.defaultValue ?? listSizes.get(`${typeInfo.getParentType()?.name ?? ''}.${field.name}`);
         if (typeof size !== 'number' || !Number.isInteger(size)) return undefined;
         changed = true;
         const first: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } };
+        if (!pageArgument) assumedSizes.add(first);
         return { ...node, arguments: [...(node.arguments ?? []).filter((argument) => argument !== written), first] };
       },
     }),
@@ -164,7 +175,7 @@ function pagedLists(document: DocumentNode): PagedList[] {
   visit(document, {
     Argument(node, _key, _parent, _path, ancestors) {
       if (lists.length >= MAX_CANDIDATES) return false;
-      if (!isPageArgument(node) || node.value.kind !== Kind.INT) return undefined;
+      if (!isPageArgument(node) || node.value.kind !== Kind.INT || assumedSizes.has(node)) return undefined;
       const size = Number(node.value.value);
       if (size > 1) lists.push({ argument: node, field: responsePath(ancestors), size });
       return undefined;
