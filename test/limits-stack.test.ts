@@ -25,17 +25,19 @@ const PATHOLOGICAL = /* GraphQL */ `
   }
 `;
 const NOTHING_UPSTREAM: UpstreamCounts = { crmRequests: {}, supportRequests: {}, erpStatements: 0, billingStatements: 0 };
-const TOO_COSTLY = {
+/** The gateway's answer to an operation over the default cost limit, with its hint. */
+const costRefusal = (found: number, field: string, largestFirst: number) => ({
   status: 400,
   body: {
     errors: [
       {
-        message: 'Operation cost 20200 exceeds the limit of 5000; customers(first: 24) would fit',
-        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 20200, field: 'customers', largestFirst: 24 },
+        message: `Operation cost ${found} exceeds the limit of 5000; ${field}(first: ${largestFirst}) would fit`,
+        extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found, field, largestFirst },
       },
     ],
   },
-};
+});
+const TOO_COSTLY = costRefusal(20200, 'customers', 24);
 
 let stack: SharedStack;
 let admin: Record<string, string>;
@@ -93,17 +95,7 @@ describe('default operation limits on the stack', () => {
 
   it("refuse a thousand customers' orders at their default page size when first is left out or its variable not sent, asking no system", async () => {
     await resetCounters(stack);
-    const refusal = {
-      status: 400,
-      body: {
-        errors: [
-          {
-            message: 'Operation cost 42000 exceeds the limit of 5000; customers(first: 119) would fit',
-            extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 42000, field: 'customers', largestFirst: 119 },
-          },
-        ],
-      },
-    };
+    const refusal = costRefusal(42000, 'customers', 119);
     const omitted = '{ customers(first: 1000) { nodes { id orders { nodes { number } } } } }';
     const unsent = 'query Orders($orders: Int) { customers(first: 1000) { nodes { id orders(first: $orders) { nodes { number } } } } }';
     for (const [query, variables] of [
@@ -119,17 +111,7 @@ describe('default operation limits on the stack', () => {
   it("refuse a thousand orders' lines at the @listSize the ERP declares for them (5), asking no system", async () => {
     await resetCounters(stack);
     const { status, body } = await graphql(stack.gatewayUrl, '{ orders(first: 1000) { nodes { lines { lineNumber product { sku } } } } }', undefined, admin);
-    expect({ status, body }).toEqual({
-      status: 400,
-      body: {
-        errors: [
-          {
-            message: 'Operation cost 12000 exceeds the limit of 5000; orders(first: 416) would fit',
-            extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 5000, found: 12000, field: 'orders', largestFirst: 416 },
-          },
-        ],
-      },
-    });
+    expect({ status, body }).toEqual(costRefusal(12000, 'orders', 416));
     expect(await readCounters(stack)).toEqual(NOTHING_UPSTREAM);
   });
 

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { Queryable } from '../../../common/contracts/sql.js';
 import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENTS_PATH, RETRY_AFTER_HEADER, SEQUENCE_HEADER, SIGNATURE_HEADER, signBody } from './http-wire.js';
-import { eventFromRow } from './outbox.js';
+import { eventFromRow, type OutboxRow } from './outbox.js';
 import type { SubscriberUrls } from './subscribers.js';
 import { backoffMs, errorMessage, type EventLog } from './transport.js';
 
@@ -32,19 +32,9 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-interface DeliveryRow {
+interface DeliveryRow extends OutboxRow {
   subscriber: string;
   attempts: number;
-  seq: number;
-  id: string;
-  type: string;
-  version: number;
-  source: string;
-  aggregate_type: string;
-  aggregate_key: string;
-  occurred_at: Date | string;
-  traceparent: string | null;
-  payload: Record<string, unknown>;
 }
 
 /**

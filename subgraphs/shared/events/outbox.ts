@@ -119,7 +119,8 @@ export async function recordEvent<Payload extends Record<string, unknown>>(tx: Q
   return event;
 }
 
-interface OutboxRow {
+/** An outbox row as the relay and the HTTP dispatcher read it (`eventFromRow` makes the event). */
+export interface OutboxRow {
   seq: number;
   id: string;
   type: string;
