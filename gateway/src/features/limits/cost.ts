@@ -26,7 +26,7 @@ import { listSizesOf } from './list-sizes.js';
  * omitted (or null) is costed at the schema's default for it, which is what the subgraph serves,
  * and an unpaged list at the `@listSize(assumedSize:)` its owner declared: graphql-armor alone
  * counts both as one item, so leaving `first` out slipped any nesting past the limit
- * (`customers { nodes { orders { nodes { lines { sku } } } } }` is 400 orders, not 1).
+ * (`customers { nodes { orders { nodes { lines { quantity } } } } }` is 400 orders, not 1).
  */
 const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
 

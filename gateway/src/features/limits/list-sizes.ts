@@ -1,7 +1,7 @@
 import { buildASTSchema, Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 /**
- * How many items an unpaged list holds at most, as its owner declares it next to the field with
+ * How many items an unpaged list is assumed to hold, as its owner declares it next to the field with
  * the cost spec's `@listSize(assumedSize: N)` (https://specs.apollo.dev/cost/v0.1, composed into
  * the supergraph). Keyed by coordinate, `Order.lines`. The cost limit multiplies such a list's
  * selection by N; without it an unpaged list counts as one item, however long it is.
