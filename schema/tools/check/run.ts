@@ -10,6 +10,7 @@ import { consumerImpact } from './consumer-impact.js';
 import { knownOperations } from './consumers.js';
 import { deprecations } from './rules/deprecations.js';
 import { descriptions } from './rules/descriptions.js';
+import { listSizes } from './rules/list-sizes.js';
 import { naming } from './rules/naming.js';
 import { ownership } from './rules/ownership.js';
 import { policyCoverage } from './rules/policy-coverage.js';
@@ -19,7 +20,7 @@ import { apiSchemaOf } from '../lib/api-schema.js';
 import { contributorMap, contributorsOf } from '../lib/supergraph-sdl.js';
 import { SEVERITY_ORDER, type Finding, type Rule, type ShareableEntry } from './types.js';
 
-export const RULES: Readonly<Record<string, Rule>> = { policyCoverage, descriptions, deprecations, naming, singleSource, ownership };
+export const RULES: Readonly<Record<string, Rule>> = { policyCoverage, descriptions, deprecations, naming, singleSource, ownership, listSizes };
 
 export interface CheckInput {
   /** The subgraphs to compose: the proposal and everyone else's working tree. */
