@@ -23,8 +23,7 @@ import { createHealth } from './health.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
-import { loadPolicy } from './authz/load.js';
-import { createVersionFactory } from './reload/version.js';
+import { createVersionFactory, prepareCandidate } from './reload/version.js';
 import { createPendingReferences } from './references/pending-feature.js';
 import { WRITE_REFERENCES } from '../../common/contracts/references.js';
 import { createSupergraphVersions } from './reload/versions.js';
@@ -60,8 +59,7 @@ export interface Gateway {
  * `/healthz` and `/readyz`. Subgraphs are not contacted at start, so a dead one does not stop it.
  */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const supergraph = await loadSupergraph(config);
-  const policy = loadPolicy(supergraph.sdl, config.supergraph, config.executor);
+  const initial = prepareCandidate(await loadSupergraph(config), config);
   const auth = await createGatewayAuth(config.auth);
   const fetcher = createUndiciFetcher({
     connections: config.subgraphConnections,
@@ -97,7 +95,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   // Each supergraph version (policy, planner, data sources) is built and swapped as one (see reload/).
   const factory = createVersionFactory({ config, createDataSource, pendingReferences: pendingReferences.store });
-  const versions = createSupergraphVersions({ supergraph, policy }, factory);
+  const versions = createSupergraphVersions(initial, factory);
   let polling: SupergraphPolling | undefined;
 
   const responseCache = createResponseCache(config.responseCache, { supergraphHash: (request) => versions.versionOf(request.schema).hash, production: config.production });

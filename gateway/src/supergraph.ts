@@ -39,13 +39,30 @@ export async function loadSupergraph(config: GatewayConfig): Promise<LoadedSuper
   return loaded;
 }
 
+/** The supergraph's syntax tree, parsed once per version and read by every check; a ConfigError naming the setting when it does not parse. */
+export function parseSupergraph(sdl: string, source: Pick<SupergraphSource, 'location' | 'variable'>): DocumentNode {
+  try {
+    return parse(sdl);
+  } catch (error) {
+    return notSupergraph(source, `not valid GraphQL (${(error as Error).message})`);
+  }
+}
+
+function notSupergraph(source: Pick<SupergraphSource, 'location' | 'variable'>, message: string): never {
+  throw new ConfigError(source.variable, `${source.location} is not a Federation 2 supergraph: ${message}`);
+}
+
 /**
  * Checks that `sdl` is a Federation 2 supergraph and lists its subgraphs with the URLs the gateway
  * calls (`SUBGRAPH_<NAME>_URL` overrides win). Used at start and for every reloaded version.
  */
-export function describeSupergraph(sdl: string, config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems'>): LoadedSupergraph {
+export function describeSupergraph(
+  sdl: string,
+  config: Pick<GatewayConfig, 'supergraph' | 'subgraphUrls' | 'subgraphSystems'>,
+  document: DocumentNode | string = sdl,
+): LoadedSupergraph {
   const { supergraph } = config;
-  const subgraphs = listSubgraphs(sdl, supergraph).map(({ name, url }) => {
+  const subgraphs = listSubgraphs(document, supergraph).map(({ name, url }) => {
     const key = subgraphEnvName(name);
     const effective = config.subgraphUrls[key] ?? url;
     // Not fatal: the other subgraphs still serve; this one answers SUBGRAPH_UNAVAILABLE and shows down.
@@ -88,16 +105,9 @@ export async function readSupergraphSdl(source: SupergraphSource): Promise<strin
  * `@join__graph(name:, url:)`. Anything else (a subgraph SDL, a Fed 1 supergraph) is refused here
  * with a message saying what the file is missing; @apollo/gateway validates the rest at load.
  */
-export function listSubgraphs(sdl: string, source: Pick<SupergraphSource, 'location' | 'variable'>): Array<{ name: string; url: string }> {
-  const fail = (message: string): never => {
-    throw new ConfigError(source.variable, `${source.location} is not a Federation 2 supergraph: ${message}`);
-  };
-  let document: DocumentNode;
-  try {
-    document = parse(sdl);
-  } catch (error) {
-    return fail(`not valid GraphQL (${(error as Error).message})`);
-  }
+export function listSubgraphs(supergraph: string | DocumentNode, source: Pick<SupergraphSource, 'location' | 'variable'>): Array<{ name: string; url: string }> {
+  const fail = (message: string): never => notSupergraph(source, message);
+  const document = typeof supergraph === 'string' ? parseSupergraph(supergraph, source) : supergraph;
   const links = document.definitions.flatMap((definition) =>
     definition.kind === Kind.SCHEMA_DEFINITION || definition.kind === Kind.SCHEMA_EXTENSION
       ? (definition.directives ?? []).filter((directive) => directive.name.value === 'link')

@@ -1,3 +1,4 @@
+import type { DocumentNode } from 'graphql';
 import { ConfigError } from '../../../common/config.js';
 import type { ExecutorKind, SupergraphSource } from '../config.js';
 import { readSupergraphPolicy, type SupergraphPolicy } from './policy.js';
@@ -14,10 +15,10 @@ const SERVED_ONLY_BY_BIZGRAPH = ['https://specs.apollo.dev/context/'];
  * A feature the executor that will serve it cannot serve is refused here too, naming the setting
  * that chose it (`executor` is left out by offline tools, which only read the policy).
  */
-export function loadPolicy(sdl: string, source: Pick<SupergraphSource, 'location' | 'variable'>, executor?: ExecutorKind): SupergraphPolicy {
+export function loadPolicy(supergraph: string | DocumentNode, source: Pick<SupergraphSource, 'location' | 'variable'>, executor?: ExecutorKind): SupergraphPolicy {
   let policy: SupergraphPolicy;
   try {
-    policy = readSupergraphPolicy(sdl);
+    policy = readSupergraphPolicy(supergraph);
   } catch (error) {
     throw new ConfigError(source.variable, `${source.location}: cannot read the authorization policy: ${(error as Error).message}`);
   }

@@ -196,10 +196,10 @@ function combine(a: Access, b: Access | undefined): Access {
 }
 
 /** Reads the policy; throws PolicyError when the SDL is not a supergraph or its policy is malformed. */
-export function readSupergraphPolicy(sdl: string): SupergraphPolicy {
+export function readSupergraphPolicy(supergraph: string | DocumentNode): SupergraphPolicy {
   let document: DocumentNode;
   try {
-    document = parse(sdl);
+    document = typeof supergraph === 'string' ? parse(supergraph) : supergraph;
   } catch (error) {
     throw new PolicyError(`supergraph SDL does not parse: ${(error as Error).message}`);
   }

@@ -1,5 +1,5 @@
 import type { GatewayApolloConfig, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config.js';
 import { requestScope, type SubgraphDataSource } from '../datasource/subgraph-data-source.js';
 import { WRITE_REFERENCES } from '../../../common/contracts/references.js';
@@ -10,13 +10,15 @@ import { loadPolicy } from '../authz/load.js';
 import type { SupergraphPolicy } from '../authz/policy.js';
 import { createPlanningGateway } from '../execution/gateway.js';
 import type { SubgraphFetch, SubgraphResponse } from '../execution/index.js';
-import { describeSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
-import { recordListSizes } from '../features/limits/list-sizes.js';
+import { describeSupergraph, parseSupergraph, type LoadedSupergraph, type SubgraphEndpoint } from '../supergraph.js';
+import { readListSizes, recordListSizes, type ListSizes } from '../features/limits/list-sizes.js';
 
 /** A supergraph text that passed the checks needing no planner: Federation 2, subgraphs listed, policy readable. */
 export interface SupergraphCandidate {
   supergraph: LoadedSupergraph;
   policy: SupergraphPolicy;
+  /** `@listSize` of its lists: the cost limit reads them by API schema, which keeps no cost-spec directive. */
+  listSizes: ListSizes;
 }
 
 /**
@@ -59,13 +61,23 @@ export interface VersionFactoryOptions {
   pendingReferences?: PendingReferences;
 }
 
+/** What a version needs besides its planner, read from one parse of its text: the policy and the list sizes. */
+export function prepareCandidate(
+  supergraph: LoadedSupergraph,
+  config: Pick<GatewayConfig, 'supergraph' | 'executor'>,
+  document: DocumentNode = parseSupergraph(supergraph.sdl, config.supergraph),
+): SupergraphCandidate {
+  return { supergraph, policy: loadPolicy(document, config.supergraph, config.executor), listSizes: readListSizes(document) };
+}
+
 export function createVersionFactory({ config, createDataSource, pendingReferences }: VersionFactoryOptions): VersionFactory {
   return {
     prepare(sdl) {
-      const supergraph = describeSupergraph(sdl, config);
-      return { supergraph, policy: loadPolicy(sdl, config.supergraph, config.executor) };
+      // Parsed once: the subgraph list, the policy and the list sizes all read the same tree.
+      const document = parseSupergraph(sdl, config.supergraph);
+      return prepareCandidate(describeSupergraph(sdl, config, document), config, document);
     },
-    async realize({ supergraph, policy }, apollo, previous) {
+    async realize({ supergraph, policy, listSizes }, apollo, previous) {
       const dataSources = new Map<string, SubgraphDataSource>();
       for (const subgraph of supergraph.subgraphs) {
         const kept = previous?.dataSources.get(subgraph.name);
@@ -82,8 +94,7 @@ export function createVersionFactory({ config, createDataSource, pendingReferenc
           apollo,
         });
         if (!executor || !loaded) throw new Error(`the ${config.executor} executor's gateway loaded no schema`);
-        // The cost limit reads them by API schema, which keeps no cost-spec directive of its own.
-        recordListSizes(loaded.apiSchema, loaded.coreSupergraphSdl);
+        recordListSizes(loaded.apiSchema, listSizes);
         return {
           hash: supergraph.hash,
           source: supergraph.source,

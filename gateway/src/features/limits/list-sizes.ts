@@ -16,15 +16,15 @@ const COST_SPEC = /^https:\/\/specs\.apollo\.dev\/cost\/v\d+\.\d+$/;
  */
 const recorded = new WeakMap<GraphQLSchema, ListSizes>();
 
-export function recordListSizes(apiSchema: GraphQLSchema, supergraphSdl: string | DocumentNode): void {
-  recorded.set(apiSchema, readListSizes(typeof supergraphSdl === 'string' ? parse(supergraphSdl) : supergraphSdl));
+export function recordListSizes(apiSchema: GraphQLSchema, sizes: ListSizes): void {
+  recorded.set(apiSchema, sizes);
 }
 
 /** The schema of supergraph SDL text as tools and tests validate against it, its list sizes recorded. */
 export function buildSupergraphSchema(supergraphSdl: string): GraphQLSchema {
   const document = parse(supergraphSdl);
   const schema = buildASTSchema(document, { assumeValidSDL: true });
-  recordListSizes(schema, document);
+  recordListSizes(schema, readListSizes(document));
   return schema;
 }
 
