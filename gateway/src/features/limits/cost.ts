@@ -31,7 +31,7 @@ import { listSizesOf } from './list-sizes.js';
 const COST_MODEL = { objectCost: 1, scalarCost: 0, depthCostFactor: 1, flattenFragments: true } as const;
 
 /** The paging arguments the cost rule multiplies a list's selection by (graphql-armor reads these two). */
-const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
+export const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
 
 export const isPageArgument = (argument: ArgumentNode): boolean => PAGE_ARGUMENTS.has(argument.name.value);
 

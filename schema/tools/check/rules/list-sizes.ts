@@ -9,6 +9,7 @@ import {
   type GraphQLInterfaceType,
   type GraphQLObjectType,
 } from 'graphql';
+import { PAGE_ARGUMENTS } from '../../../../gateway/src/features/limits/cost.js';
 import { buildSupergraphSchema, listSizesOf } from '../../../../gateway/src/features/limits/list-sizes.js';
 import type { Finding, RuleInput } from '../types.js';
 
@@ -24,7 +25,7 @@ export function listSizes(input: RuleInput): Finding[] {
   const types = Object.values(schema.getTypeMap()).filter(
     (type): type is GraphQLObjectType | GraphQLInterfaceType => (isObjectType(type) || isInterfaceType(type)) && !/^(__|join__|link__)/.test(type.name),
   );
-  const pages = (field: GraphQLField<unknown, unknown>) => field.args.some((argument) => argument.name === 'first' || argument.name === 'last');
+  const pages = (field: GraphQLField<unknown, unknown>) => field.args.some((argument) => PAGE_ARGUMENTS.has(argument.name));
   const reachedOnlyPaged = new Map<string, boolean>();
   for (const type of types) {
     for (const field of Object.values(type.getFields())) {
