@@ -32,7 +32,7 @@ describe.each(backends)('billing database on $name', (backend) => {
     });
 
     it('applies every version once; a second run applies none', async () => {
-      expect(await migrate(db, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await migrate(db, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(await migrate(db, BILLING_DATABASE_MIGRATIONS, BILLING_MIGRATION_LOCK_KEY)).toEqual([]);
       const { rows } = await db.query('SELECT version, name FROM schema_migrations ORDER BY version');
       expect(rows).toEqual(BILLING_DATABASE_MIGRATIONS.map(({ version, name }) => ({ version, name })));

@@ -3,6 +3,7 @@ import { BILLING_MIGRATIONS } from '../../systems/billing/migrations.js';
 import { EVENT_DELIVERY_TABLES_V1 } from '../shared/events/delivery-tables.js';
 import { CANCELLED_ORDERS_V1 } from '../shared/events/cancelled-orders.js';
 import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
+import { EVENT_RETENTION_TABLES_V1 } from '../shared/events/retention-tables.js';
 
 /**
  * Every migration the billing subgraph applies to billing's database: billing's own schema
@@ -13,4 +14,5 @@ import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
 export const BILLING_DATABASE_MIGRATIONS: readonly Migration[] = [
   ...BILLING_MIGRATIONS,
   { version: 7, name: 'business events', sql: EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 + CANCELLED_ORDERS_V1 },
+  { version: 8, name: 'event retention tallies and indexes', sql: EVENT_RETENTION_TABLES_V1 },
 ];

@@ -2,6 +2,7 @@ import type { Migration } from '../../common/contracts/sql.js';
 import { EVENT_DELIVERY_TABLES_V1 } from '../shared/events/delivery-tables.js';
 import { CANCELLED_ORDERS_V1 } from '../shared/events/cancelled-orders.js';
 import { EVENT_TABLES_V1 } from '../shared/events/outbox.js';
+import { EVENT_RETENTION_TABLES_V1 } from '../shared/events/retention-tables.js';
 
 /**
  * The logistics subgraph's own database: the carrier keeps shipments behind its REST API, so this
@@ -29,4 +30,5 @@ export const LOGISTICS_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  { version: 3, name: 'event retention tallies and indexes', sql: EVENT_RETENTION_TABLES_V1 },
 ];

@@ -12,6 +12,7 @@ import type { EventHandler } from '../../subgraphs/shared/events/handler.js';
 import { openHttpTransport } from '../../subgraphs/shared/events/http-transport.js';
 import { openJetStreamTransport } from '../../subgraphs/shared/events/jetstream.js';
 import { EVENT_TABLES_V1, recordEvent } from '../../subgraphs/shared/events/outbox.js';
+import { EVENT_RETENTION_TABLES_V1 } from '../../subgraphs/shared/events/retention-tables.js';
 import { startRelay, type Relay } from '../../subgraphs/shared/events/relay.js';
 import { EVENT_SCHEMA_DIR, loadEventSchemas } from '../../subgraphs/shared/events/schemas.js';
 import type { EventLog, EventTransport } from '../../subgraphs/shared/events/transport.js';
@@ -76,7 +77,12 @@ export class Harness {
   async open(): Promise<void> {
     if (this.engine === 'postgres') this.server = await createTestDatabase('events_runtime');
     this.db = await openDatabase({ dataDir: this.dataDir, url: this.server?.url });
-    await this.db.exec(EVENT_TABLES_V1 + EVENT_DELIVERY_TABLES_V1 + 'CREATE TABLE effects (seq serial PRIMARY KEY, consumer text, event_id uuid, aggregate_key text, n integer);');
+    await this.db.exec(
+      EVENT_TABLES_V1 +
+        EVENT_DELIVERY_TABLES_V1 +
+        EVENT_RETENTION_TABLES_V1 +
+        'CREATE TABLE effects (seq serial PRIMARY KEY, consumer text, event_id uuid, aggregate_key text, n integer);',
+    );
     if (this.kind === 'jetstream') this.nats = await startOwnNats();
     else this.port = await freePort();
   }

@@ -29,9 +29,9 @@ describe.each(backends)('logistics events database on $name', (backend) => {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('applies the event and delivery tables and recorded_deliveries once; a second start applies nothing', async () => {
+    it('applies the event, delivery and retention tables and recorded_deliveries once; a second start applies nothing', async () => {
       const first = await open();
-      expect(first.migrated).toEqual([1, 2]);
+      expect(first.migrated).toEqual([1, 2, 3]);
       await first.db.close();
       const second = await open();
       expect(second.migrated).toEqual([]);
@@ -45,6 +45,8 @@ describe.each(backends)('logistics events database on $name', (backend) => {
         'event_holds',
         'outbox',
         'processed_events',
+        'pruned_delivery_counts',
+        'pruned_outbox_counts',
         'recorded_deliveries',
         'schema_migrations',
       ]);

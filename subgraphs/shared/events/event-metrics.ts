@@ -18,6 +18,8 @@ const SNAPSHOT_REUSE_MS = 500;
  * A taking-part subgraph's business-event series, read at scrape time (as the other subgraph
  * series are): durable totals from its database (outbox, event_deliveries, dead_letters,
  * event_holds) and the runtime's since-start counters. Nothing is counted twice on the hot path.
+ * The published and delivered counters include the pruned rows' tallies (retention-tables.ts), so
+ * the retention pass never makes them go down (which `rate()` would read as a reset).
  * A database that cannot answer (closing) leaves these families empty for that scrape.
  */
 export function registerEventMetrics(registry: Registry, source: EventOperationsSource): void {
@@ -39,7 +41,7 @@ export function registerEventMetrics(registry: Registry, source: EventOperations
     family(
       new Counter({
         name: 'bizgraph_subgraph_outbox_published_total',
-        help: 'Outbox events published (accepted by the transport), by event type.',
+        help: 'Outbox events ever published (accepted by the transport), by event type; rows the retention pass pruned stay counted.',
         labelNames: ['type'],
         registers,
       }),
@@ -64,7 +66,7 @@ export function registerEventMetrics(registry: Registry, source: EventOperations
     family(
       new Counter({
         name: 'bizgraph_subgraph_outbox_delivered_total',
-        help: 'HTTP transport: events delivered to a subscribing subgraph (2xx), by subscriber.',
+        help: 'HTTP transport: events ever delivered to a subscribing subgraph (2xx), by subscriber; deliveries the retention pass pruned stay counted.',
         labelNames: ['subscriber'],
         registers,
       }),

@@ -11,6 +11,7 @@ import { uuidv7, type BusinessEvent } from './envelope.js';
 import type { EventHandler } from './handler.js';
 import { registerEventRoutes } from './operations-routes.js';
 import { EVENT_TABLES_V1, recordEvent } from './outbox.js';
+import { EVENT_RETENTION_TABLES_V1 } from './retention-tables.js';
 import { EVENT_SCHEMA_DIR, loadEventSchemas } from './schemas.js';
 
 /*
@@ -64,7 +65,7 @@ async function deadLetter(event: BusinessEvent, error = 'account closed'): Promi
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bizgraph-ops-routes-'));
   db = await openDatabase({ dataDir });
-  await db.exec(`${EVENT_TABLES_V1}${EVENT_DELIVERY_TABLES_V1} CREATE TABLE effects (event_id uuid, n integer);`);
+  await db.exec(`${EVENT_TABLES_V1}${EVENT_DELIVERY_TABLES_V1}${EVENT_RETENTION_TABLES_V1} CREATE TABLE effects (event_id uuid, n integer);`);
   await ops([]); // creates the data dir's gateway key, and the JWKS file the verifier reads
   app = Fastify();
   registerEventRoutes(app, {

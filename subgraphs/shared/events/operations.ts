@@ -10,7 +10,7 @@ import type { EventSchemas } from './schemas.js';
  * counters. Pure reads over a `Queryable`, so both PGlite and PostgreSQL serve them.
  */
 
-/** Outbox rows of one `<source>.<type>`: all, published, waiting for the relay. */
+/** Events of one `<source>.<type>`: ever recorded, ever published (both counting pruned rows), waiting for the relay. */
 export interface OutboxCount {
   source: string;
   type: string;
@@ -36,6 +36,7 @@ export interface ConsumerTotals {
 /** HTTP transport, producer side: one subscribing subgraph's deliveries (event_deliveries). */
 export interface DeliveryCount {
   subscriber: string;
+  /** Ever, pruned deliveries included. */
   delivered: number;
   pending: number;
 }
@@ -91,9 +92,15 @@ export interface EventOperationsSource {
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
+/** Pruned outbox rows (retention.ts) stay counted through their tally: `total` and `published` never go down. */
 export async function readOutboxCounts(db: Queryable): Promise<OutboxCount[]> {
   const { rows } = await db.query<{ source: string; type: string; total: string; published: string }>(
-    `SELECT source, type, count(*) AS total, count(published_at) AS published FROM outbox GROUP BY source, type ORDER BY source, type`,
+    `SELECT source, type, sum(total) AS total, sum(published) AS published FROM (
+        SELECT source, type, count(*) AS total, count(published_at) AS published FROM outbox GROUP BY source, type
+        UNION ALL
+        SELECT source, type, published, published FROM pruned_outbox_counts
+      ) AS counts
+      GROUP BY source, type ORDER BY source, type`,
   );
   return rows.map((row) => ({
     source: row.source,
@@ -136,10 +143,15 @@ export async function readConsumerTotals(db: Queryable, handlers: readonly Event
   });
 }
 
-/** HTTP producer side; empty on JetStream (the table stays empty there). */
+/** HTTP producer side; empty on JetStream (the table stays empty there). Pruned deliveries stay counted through their tally. */
 export async function readDeliveryCounts(db: Queryable): Promise<DeliveryCount[]> {
   const { rows } = await db.query<{ subscriber: string; delivered: string; pending: string }>(
-    `SELECT subscriber, count(delivered_at) AS delivered, count(*) - count(delivered_at) AS pending FROM event_deliveries GROUP BY subscriber ORDER BY subscriber`,
+    `SELECT subscriber, sum(delivered) AS delivered, sum(pending) AS pending FROM (
+        SELECT subscriber, count(delivered_at) AS delivered, count(*) - count(delivered_at) AS pending FROM event_deliveries GROUP BY subscriber
+        UNION ALL
+        SELECT subscriber, delivered, 0 FROM pruned_delivery_counts
+      ) AS counts
+      GROUP BY subscriber ORDER BY subscriber`,
   );
   return rows.map((row) => ({ subscriber: row.subscriber, delivered: Number(row.delivered), pending: Number(row.pending) }));
 }

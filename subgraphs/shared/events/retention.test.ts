@@ -6,6 +6,7 @@ import { Harness, thingHandler } from '../../../test/helpers/event-runtime.js';
 import { CANCELLED_ORDERS_V1 } from './cancelled-orders.js';
 import { uuidv7, type BusinessEvent } from './envelope.js';
 import { registerEventMetrics } from './event-metrics.js';
+import { readDeliveryCounts, readOutboxCounts } from './operations.js';
 import { pruneEventTables, startPruner } from './retention.js';
 import { readEventsConfig } from './runtime.js';
 
@@ -75,6 +76,45 @@ async function seed(h: Harness, now: number): Promise<void> {
   await h.db.query(`INSERT INTO cancelled_orders (order_number, cancelled_at, event_id) VALUES ('SO-1', $1, $2)`, [at(30), uuidv7()]);
 }
 
+/** Three more old events of another type, each delivered to another subscriber: pruned whole, both tables. */
+async function seedOther(h: Harness, now: number): Promise<void> {
+  const old = new Date(now - 10 * DAY_MS).toISOString();
+  for (const key of ['X', 'Y', 'Z']) {
+    const id = uuidv7();
+    const { rows } = await h.db.query<{ seq: string }>(
+      `INSERT INTO outbox (id, type, version, source, aggregate_type, aggregate_key, occurred_at, payload, published_at)
+       VALUES ($1, 'thing.other', 1, 'erp', 'Thing', $2, $3, '{}', $3) RETURNING seq`,
+      [id, key, old],
+    );
+    await h.db.query(
+      `INSERT INTO event_deliveries (subscriber, event_id, seq, aggregate_type, aggregate_key, attempts, delivered_at) VALUES ('logistics', $1, $2, 'Thing', $3, 1, $4)`,
+      [id, rows[0]!.seq, key, old],
+    );
+  }
+}
+
+/** What the operations view and a fresh scrape say (a registry of its own: one scrape's snapshot is reused for 500 ms). */
+async function totals(h: Harness) {
+  const registry = new Registry();
+  const runtime = { stats: () => ({ relay: null, consumers: [] }), transport: { kind: 'http' } as never };
+  registerEventMetrics(registry, { name: 'erp', db: h.db, producer: 'erp', runtime, handlers: [] });
+  const metrics = await registry.getMetricsAsJSON();
+  const counter = (name: string, label: string) => Object.fromEntries(metrics.find((family) => family.name === name)!.values.map((value) => [value.labels[label], value.value]));
+  return {
+    outbox: await readOutboxCounts(h.db),
+    deliveries: await readDeliveryCounts(h.db),
+    published: counter('bizgraph_subgraph_outbox_published_total', 'type'),
+    delivered: counter('bizgraph_subgraph_outbox_delivered_total', 'subscriber'),
+  };
+}
+
+async function tallies(h: Harness) {
+  return {
+    outbox: (await h.db.query('SELECT source, type, published::int AS published FROM pruned_outbox_counts ORDER BY source, type')).rows,
+    deliveries: (await h.db.query('SELECT subscriber, delivered::int AS delivered FROM pruned_delivery_counts ORDER BY subscriber')).rows,
+  };
+}
+
 async function counts(h: Harness) {
   const tables = ['outbox', 'event_deliveries', 'processed_events', 'event_attempts', 'dead_letters', 'event_holds', 'cancelled_orders'];
   return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await h.count(`SELECT count(*) FROM ${table}`)])));
@@ -98,6 +138,47 @@ describe.each(engines)('event retention on %s', (engine) => {
     expect(await h.count('SELECT count(*) FROM event_deliveries WHERE delivered_at IS NULL')).toBe(1);
     // A second pass finds nothing more.
     expect(await pruneEventTables(h.db, { retentionMs: RETENTION_MS, now: new Date(now) })).toEqual({ outbox: 0, event_deliveries: 0 });
+  });
+
+  it('keeps the published and delivered totals and counters exact across a pass, the pruned rows tallied per type and subscriber', async () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    await seed(h, now);
+    await seedOther(h, now);
+    const expected = {
+      outbox: [
+        { source: 'erp', type: 'thing.happened', total: 5, published: 4, unpublished: 1 },
+        { source: 'erp', type: 'thing.other', total: 3, published: 3, unpublished: 0 },
+      ],
+      deliveries: [
+        { subscriber: 'billing', delivered: 4, pending: 1 },
+        { subscriber: 'logistics', delivered: 3, pending: 0 },
+      ],
+      published: { 'thing.happened': 4, 'thing.other': 3 },
+      delivered: { billing: 4, logistics: 3 },
+    };
+    expect(await totals(h)).toEqual(expected);
+
+    // Batches of two: the tallies of one key are added to by several statements.
+    expect(await pruneEventTables(h.db, { retentionMs: RETENTION_MS, now: new Date(now), batchSize: 2 })).toEqual({ outbox: 5, event_deliveries: 5 });
+    expect(await h.count('SELECT count(*) FROM outbox')).toBe(3);
+    expect(await h.count('SELECT count(*) FROM event_deliveries')).toBe(3);
+    const tallied = {
+      outbox: [
+        { source: 'erp', type: 'thing.happened', published: 2 },
+        { source: 'erp', type: 'thing.other', published: 3 },
+      ],
+      deliveries: [
+        { subscriber: 'billing', delivered: 2 },
+        { subscriber: 'logistics', delivered: 3 },
+      ],
+    };
+    expect(await tallies(h)).toEqual(tallied);
+    expect(await totals(h)).toEqual(expected);
+
+    // A second pass finds nothing, and changes neither the tallies nor the totals.
+    expect(await pruneEventTables(h.db, { retentionMs: RETENTION_MS, now: new Date(now) })).toEqual({ outbox: 0, event_deliveries: 0 });
+    expect(await tallies(h)).toEqual(tallied);
+    expect(await totals(h)).toEqual(expected);
   });
 
   it('counts what the background pass pruned per table in bizgraph_subgraph_event_rows_pruned_total', async () => {

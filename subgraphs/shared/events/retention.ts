@@ -11,7 +11,9 @@ import { errorMessage, silentLog, type EventLog } from './transport.js';
  *   is still pending: the dispatcher reads the event from the outbox.
  * - `event_deliveries`: delivered rows (by `delivered_at`), unless their outbox row is still
  *   unpublished: the relay publishing it again must find them, or it would deliver it again.
- * These two hold what grows fastest: every event's payload, once per subscriber.
+ * These two hold what grows fastest: every event's payload, once per subscriber. Each batch adds
+ * what it deleted to `pruned_outbox_counts` / `pruned_delivery_counts` in the same statement, so the
+ * published and delivered totals (operations.ts, and the `_total` counters) still count those rows.
  *
  * Kept:
  * - `processed_events` and `event_attempts`: a consumer's own record of what it did with each
@@ -40,18 +42,38 @@ export const readRetentionHours = (env: Env): number => readInt(env, 'EVENTS_RET
 /** Every pass prunes what aged out since the last: 1/24 of the retention, at most an hour, so rows outlive it by at most ~4 %. */
 export const pruneIntervalMs = (retentionMs: number): number => Math.min(HOUR_MS, Math.floor(retentionMs / 24));
 
-/** One batch of each table: `$1` the cutoff, `$2` the batch size; returns one row per deleted row. */
+/**
+ * One batch of each table: `$1` the cutoff, `$2` the batch size; returns the rows deleted.
+ * One statement deletes the batch and adds it to its tally (retention-tables.ts), so both commit
+ * or neither does: the published and delivered totals count a pruned row exactly once. A row two
+ * passes race for is deleted, and returned, by one of them only. The tallies are written in key
+ * order, so two passes at once (replicas sharing a database) lock them in the same order.
+ */
 const BATCHES: Record<PrunedTable, string> = {
-  outbox: `DELETE FROM outbox WHERE seq IN (
-      SELECT o.seq FROM outbox o WHERE o.published_at < $1
-         AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.seq = o.seq AND d.event_id = o.id AND d.delivered_at IS NULL)
-       ORDER BY o.seq LIMIT $2)
-    RETURNING 1`,
-  event_deliveries: `DELETE FROM event_deliveries WHERE (subscriber, event_id) IN (
-      SELECT d.subscriber, d.event_id FROM event_deliveries d WHERE d.delivered_at < $1
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = d.event_id AND o.published_at IS NULL)
-       LIMIT $2)
-    RETURNING 1`,
+  outbox: `WITH pruned AS (
+      DELETE FROM outbox WHERE seq IN (
+        SELECT o.seq FROM outbox o WHERE o.published_at < $1
+           AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.seq = o.seq AND d.event_id = o.id AND d.delivered_at IS NULL)
+         ORDER BY o.seq LIMIT $2)
+      RETURNING source, type
+    ), tallied AS (
+      INSERT INTO pruned_outbox_counts (source, type, published)
+      SELECT source, type, count(*) FROM pruned GROUP BY source, type ORDER BY source, type
+      ON CONFLICT (source, type) DO UPDATE SET published = pruned_outbox_counts.published + excluded.published
+    )
+    SELECT count(*)::int AS deleted FROM pruned`,
+  event_deliveries: `WITH pruned AS (
+      DELETE FROM event_deliveries WHERE (subscriber, event_id) IN (
+        SELECT d.subscriber, d.event_id FROM event_deliveries d WHERE d.delivered_at < $1
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = d.event_id AND o.published_at IS NULL)
+         LIMIT $2)
+      RETURNING subscriber
+    ), tallied AS (
+      INSERT INTO pruned_delivery_counts (subscriber, delivered)
+      SELECT subscriber, count(*) FROM pruned GROUP BY subscriber ORDER BY subscriber
+      ON CONFLICT (subscriber) DO UPDATE SET delivered = pruned_delivery_counts.delivered + excluded.delivered
+    )
+    SELECT count(*)::int AS deleted FROM pruned`,
 };
 
 export interface PruneOptions {
@@ -74,10 +96,11 @@ export async function pruneEventTables(db: Queryable, options: PruneOptions): Pr
   for (const table of PRUNED_TABLES) {
     for (;;) {
       if (options.stopped?.()) return pruned;
-      const { rows } = await db.query(BATCHES[table], [cutoff, batchSize]);
-      pruned[table] += rows.length;
-      options.onBatch?.(table, rows.length);
-      if (rows.length < batchSize) break;
+      const { rows } = await db.query<{ deleted: number }>(BATCHES[table], [cutoff, batchSize]);
+      const deleted = Number(rows[0]?.deleted ?? 0);
+      pruned[table] += deleted;
+      options.onBatch?.(table, deleted);
+      if (deleted < batchSize) break;
     }
   }
   return pruned;
