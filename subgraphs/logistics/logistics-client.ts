@@ -109,15 +109,15 @@ export function createLogisticsClient(options: LogisticsClientOptions): Logistic
   };
 }
 
-/** The schema's statuses, in the enum's (and the reports') order. */
-const STATUS_ORDER: readonly ShipmentStatus[] = ['LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'];
+/** The schema's statuses, in the enum's (and the carrier's reports') order. */
+const STATUS_ORDER: readonly ShipmentStatus[] = ['LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED'];
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(STATUS_ORDER);
 const known = (status: string): ShipmentStatus => (KNOWN_STATUSES.has(status) ? (status as ShipmentStatus) : 'EXCEPTION');
 
 /**
- * A tolerant reader: a status the schema's `ShipmentStatus` does not list (the carrier's
- * `CANCELLED`, or one a real carrier adds) reads as `EXCEPTION`, whose scans say more, instead of
- * failing the whole shipment. In place: the rows were just parsed and belong to nobody else.
+ * A tolerant reader: a status the schema's `ShipmentStatus` does not list (one a real carrier
+ * adds) reads as `EXCEPTION`, whose scans say more, instead of failing the whole shipment. In
+ * place: the rows were just parsed and belong to nobody else.
  */
 function tolerated(shipments: ShipmentModel[]): ShipmentModel[] {
   for (const shipment of shipments) {

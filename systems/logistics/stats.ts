@@ -4,7 +4,7 @@ import { CARRIER_STATUSES } from './store.js';
 /**
  * The carrier's reporting endpoint: shipment counts per group, over the shipments whose label was
  * created in `[from, to)` (their first event). Late: delivered after the estimate, or not
- * delivered and past it now.
+ * delivered and past it now; never a cancelled parcel, which no one is waiting for any more.
  */
 export type StatsGrouping = 'month' | 'status' | 'carrier';
 export const STATS_GROUPINGS: readonly StatsGrouping[] = ['month', 'status', 'carrier'];
@@ -49,7 +49,7 @@ export function shipmentStats(shipments: readonly Shipment[], query: StatsQuery)
     group.shipments++;
     if (shipment.deliveredAt !== null) group.delivered++;
     const estimate = shipment.estimatedDeliveryAt;
-    if (estimate !== null && (shipment.deliveredAt ?? now) > estimate) group.late++;
+    if (shipment.status !== 'CANCELLED' && estimate !== null && (shipment.deliveredAt ?? now) > estimate) group.late++;
     groups.set(key, group);
   }
   const rank = (status: string | null) => (status === null ? -1 : CARRIER_STATUSES.indexOf(status as Shipment['status']));

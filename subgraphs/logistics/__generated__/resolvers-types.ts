@@ -229,6 +229,8 @@ export type ShipmentStatsRow = {
 
 /** Where a shipment is in the carrier's process. */
 export type ShipmentStatus =
+  /** The shipper withdrew the parcel before the carrier picked it up (the order was cancelled). */
+  | 'CANCELLED'
   /** The parcel reached the recipient. */
   | 'DELIVERED'
   /** Delivery failed or is delayed (damage, wrong address, customs); the carrier will say more. */

@@ -12,7 +12,7 @@ import { eventsPgliteDir } from './db.js';
 /**
  * shipment.delivered from the carrier's signed webhook, end to end: the real stand-in sends it after
  * a DELIVERED scan to the real subgraph, which records it in its own PGlite; the outbox is read once
- * the subgraph has stopped (PGlite allows one process). Also: what the carrier's CANCELLED reads as.
+ * the subgraph has stopped (PGlite allows one process). Also: how a parcel the carrier cancelled reads.
  */
 const SECRET = 'logistics-delivery-test-secret';
 const dataset = generateDataset();
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('logistics events from the carrier', () => {
-  it('reads a shipment the carrier cancelled as EXCEPTION, its scans saying so', async () => {
+  it('reads a shipment the carrier cancelled as CANCELLED, with its CANCELLED scan', async () => {
     const booked = await carrier('POST', '/shipments', { orderNumber: 'SO-990301', customerId: 'cus_0001', carrier: 'DHL', trackingNumber: 'JD990301' });
     expect((await carrier('POST', `/shipments/${booked.body.id}/cancel`)).body.status).toBe('CANCELLED');
     // The carrier announces the cancellation like any change, so caches drop the shipment.
@@ -62,17 +62,17 @@ describe('logistics events from the carrier', () => {
     expect(response.body).toEqual({
       data: {
         shipment: {
-          status: 'EXCEPTION',
+          status: 'CANCELLED',
           events: [
             { status: 'LABEL_CREATED', location: 'Warehouse' },
-            { status: 'EXCEPTION', location: 'Cancelled by the shipper' },
+            { status: 'CANCELLED', location: 'Cancelled by the shipper' },
           ],
         },
       },
     });
   });
 
-  it('counts a cancelled shipment with the EXCEPTION ones of its group in shipmentStats', async () => {
+  it('counts a cancelled shipment in its own CANCELLED row of shipmentStats, apart from the EXCEPTION ones', async () => {
     const book = async (n: number) =>
       (await carrier('POST', '/shipments', { orderNumber: `SO-99040${n}`, customerId: 'cus_0001', carrier: 'GLS', trackingNumber: `GL99040${n}` })).body;
     const [first, second] = [await book(1), await book(2)];
@@ -83,7 +83,16 @@ describe('logistics events from the carrier', () => {
       'query ($from: DateTime!, $to: DateTime!) { shipmentStats(from: $from, to: $to, groupBy: [STATUS, CARRIER]) { rows { status carrier shipments } } }',
       { from: first.events[0].at, to },
     );
-    expect(body).toEqual({ data: { shipmentStats: { rows: [{ status: 'EXCEPTION', carrier: 'GLS', shipments: 2 }] } } });
+    expect(body).toEqual({
+      data: {
+        shipmentStats: {
+          rows: [
+            { status: 'EXCEPTION', carrier: 'GLS', shipments: 1 },
+            { status: 'CANCELLED', carrier: 'GLS', shipments: 1 },
+          ],
+        },
+      },
+    });
     // Both changes were announced; the next test counts from here.
     await vi.waitFor(async () => expect((await counters()).logisticsWebhooksAccepted).toBe(3), { timeout: 10_000, interval: 50 });
   });

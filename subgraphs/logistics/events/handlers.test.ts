@@ -186,6 +186,15 @@ describe('logistics.cancel-shipment', () => {
     expect(await shipmentsOf('SO-990201')).toEqual([expect.objectContaining({ id: booked!.id, status: 'CANCELLED' })]);
     await apply(cancel, cancelled('SO-990201'));
     expect(await shipmentsOf('SO-990201')).toEqual([expect.objectContaining({ id: booked!.id, status: 'CANCELLED' })]);
+    // What the subgraph serves (through the client's tolerant reader): CANCELLED, not a failed delivery.
+    const [read] = await client.shipmentsByOrderNumbers(['SO-990201']);
+    expect({ status: read!.status, events: read!.events.map(({ status, location }) => ({ status, location })) }).toEqual({
+      status: 'CANCELLED',
+      events: [
+        { status: 'LABEL_CREATED', location: 'Warehouse' },
+        { status: 'CANCELLED', location: 'Cancelled by the shipper' },
+      ],
+    });
     // Nothing to announce: the cancellation is the ERP's event.
     expect((await outbox()).length).toBe(before);
   });
