@@ -14,6 +14,7 @@ const erp: EventStats = {
   relay: { published: 5, failures: 0, lastError: null },
   deliveries: [],
   consumers: [],
+  backlog: null,
   sinceStart: [],
 };
 const billing: EventStats = {
@@ -27,6 +28,7 @@ const billing: EventStats = {
     { consumer: 'billing.invoice-on-approval', subjects: ['erp.order.approved'], processed: 2, deadLettered: 1, replayed: 0, held: 1 },
     { consumer: 'billing.void-on-cancel', subjects: ['erp.order.cancelled'], processed: 1, deadLettered: 0, replayed: 0, held: 0 },
   ],
+  backlog: null,
   sinceStart: [{ consumer: 'billing.invoice-on-approval', type: 'order.approved', processed: 2, duplicates: 0, retried: 3, held: 0, deadLettered: 1 }],
 };
 

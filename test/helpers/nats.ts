@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, nanos } from 'nats';
 import { freePort } from '../../scripts/lib/processes.js';
+import { EVENT_STREAM } from '../../subgraphs/shared/events/jetstream.js';
 
 export { freePort };
 
@@ -78,4 +80,15 @@ export async function startOwnNats(binary = '/usr/sbin/nats-server'): Promise<Ow
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The event stream's `max_age` in hours (0: no limit), as the broker at `url` reports it. */
+export async function streamMaxAgeHours(url: string, stream = EVENT_STREAM): Promise<number> {
+  const nc = await connect({ servers: url });
+  try {
+    const info = await (await nc.jetstreamManager()).streams.info(stream);
+    return info.config.max_age / nanos(3_600_000);
+  } finally {
+    await nc.close();
+  }
 }

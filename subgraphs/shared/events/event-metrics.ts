@@ -124,6 +124,17 @@ export function registerEventMetrics(registry: Registry, source: EventOperations
       for (const row of stats.consumers) metric.set({ consumer: row.consumer }, row.held);
     },
   );
+  family(
+    new Gauge({
+      name: 'bizgraph_subgraph_consumer_backlog_events',
+      help: 'JetStream: events in the stream a consumer has not acknowledged yet (not delivered or in flight), as the broker counts them. The stream drops what is older than EVENTS_RETENTION_HOURS, acknowledged or not.',
+      labelNames: ['consumer'],
+      registers,
+    }),
+    (metric, stats) => {
+      for (const row of stats.backlog ?? []) metric.set({ consumer: row.consumer }, row.events);
+    },
+  );
   family(new Gauge({ name: 'bizgraph_subgraph_dead_letters', help: 'Dead letters not yet replayed, by consumer.', labelNames: ['consumer'], registers }), (metric, stats) => {
     for (const row of stats.consumers) metric.set({ consumer: row.consumer }, row.deadLettered);
   });

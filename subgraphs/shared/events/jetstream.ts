@@ -17,6 +17,12 @@ export interface JetStreamTransportOptions {
   stream?: string;
   /** Broker-side duplicate window for `Nats-Msg-Id` (default 10 min: a relay restart fits in it). */
   duplicateWindowMs?: number;
+  /**
+   * How long the stream keeps a message (`max_age`), acknowledged or not: `EVENTS_RETENTION_HOURS`,
+   * the horizon the outbox keeps published rows for. Unset: no limit. Only ever raised on an
+   * existing stream (see `ensureStream`).
+   */
+  maxAgeMs?: number;
   /** Unacknowledged for this long (a consumer died mid-event) → redelivered. Default 30 s. */
   ackWaitMs?: number;
   /** Deliveries in flight per durable consumer. Default 256. */
@@ -25,6 +31,9 @@ export interface JetStreamTransportOptions {
   publishTimeoutMs?: number;
   log?: EventLog;
 }
+
+/** How long a backlog read waits for the broker (a scrape reads it). */
+const BACKLOG_TIMEOUT_MS = 2000;
 
 /** NATS durable names allow no `.`, `*`, `>` or spaces; handler names are `<system>.<purpose>`. */
 export const durableNameOf = (consumer: string): string => consumer.replace(/[.*>\s]/g, '_');
@@ -64,7 +73,7 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
     const nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     try {
       if (closed) throw new Error('the JetStream transport is closed');
-      await ensureStream(nc, stream, options.duplicateWindowMs ?? 10 * 60_000);
+      await ensureStream(nc, stream, { duplicateWindowMs: options.duplicateWindowMs ?? 10 * 60_000, maxAgeMs: options.maxAgeMs });
     } catch (error) {
       await nc.close().catch(() => undefined);
       throw error;
@@ -92,6 +101,22 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
       return subscription;
     },
     wake: () => undefined,
+    async backlog(consumers) {
+      const { nc } = await ready();
+      // A scrape must not wait the connection's default request timeout on a broker that stalls.
+      const jsm = await nc.jetstreamManager({ timeout: BACKLOG_TIMEOUT_MS });
+      const backlog = new Map<string, number>();
+      for (const consumer of consumers) {
+        try {
+          const info = await jsm.consumers.info(stream, durableNameOf(consumer));
+          backlog.set(consumer, info.num_pending + info.num_ack_pending);
+        } catch (error) {
+          // Not declared yet (its subgraph never started): nothing to report for it.
+          if (!/not found/i.test(errorMessage(error))) throw error;
+        }
+      }
+      return backlog;
+    },
     async close() {
       closed = true;
       rejectClosed(new Error('the JetStream transport is closed'));
@@ -175,14 +200,25 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
   }
 }
 
-/** Declares the stream, or brings an existing one to this configuration: idempotent at every start. */
-async function ensureStream(nc: NatsConnection, name: string, duplicateWindowMs: number): Promise<void> {
+/**
+ * Declares the stream, or brings an existing one to this configuration: idempotent at every start.
+ * Every subgraph taking part declares the same stream, each with its own `EVENTS_RETENTION_HOURS`:
+ * `max_age` is only raised (an unlimited stream, as earlier versions created it, gets the limit), so
+ * no subgraph cuts the horizon another one asked for and two settings do not undo each other at
+ * every start. Shortening it is an operator's `nats stream edit`.
+ */
+async function ensureStream(nc: NatsConnection, name: string, options: { duplicateWindowMs: number; maxAgeMs?: number }): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  const config = { subjects: [...EVENT_STREAM_SUBJECTS], storage: StorageType.File, duplicate_window: nanos(duplicateWindowMs) };
+  const maxAge = options.maxAgeMs === undefined ? 0 : nanos(options.maxAgeMs);
+  const config = { subjects: [...EVENT_STREAM_SUBJECTS], storage: StorageType.File, duplicate_window: nanos(options.duplicateWindowMs), max_age: maxAge };
   try {
     const info = await jsm.streams.info(name);
-    const same = info.config.duplicate_window === config.duplicate_window && EVENT_STREAM_SUBJECTS.every((subject) => info.config.subjects.includes(subject));
-    if (!same) await jsm.streams.update(name, { ...info.config, subjects: [...new Set([...info.config.subjects, ...config.subjects])], duplicate_window: config.duplicate_window });
+    const raiseAge = maxAge > info.config.max_age;
+    const same = info.config.duplicate_window === config.duplicate_window && !raiseAge && EVENT_STREAM_SUBJECTS.every((subject) => info.config.subjects.includes(subject));
+    if (!same) {
+      const subjects = [...new Set([...info.config.subjects, ...config.subjects])];
+      await jsm.streams.update(name, { ...info.config, subjects, duplicate_window: config.duplicate_window, max_age: raiseAge ? maxAge : info.config.max_age });
+    }
   } catch (error) {
     if (!/not found/i.test(errorMessage(error))) throw error;
     await jsm.streams.add({ name, ...config });

@@ -51,6 +51,13 @@ export interface EventStats {
   relay: { published: number; failures: number; lastError: string | null } | null;
   deliveries: DeliveryCount[];
   consumers: ConsumerTotals[];
+  /**
+   * JetStream: per declared consumer, events in the stream it has not acknowledged yet, as the
+   * broker counts them. Null over HTTP (the producer counts undelivered events) or when the
+   * broker did not answer. A consumer whose backlog grows is losing time against the stream's
+   * `max_age` (EVENTS_RETENTION_HOURS): past it, the broker drops what it has not acknowledged.
+   */
+  backlog: Array<{ consumer: string; events: number }> | null;
   /** The runtime's counters since this process started, per consumer and event type. */
   sinceStart: ReturnType<EventsRuntime['stats']>['consumers'];
 }
@@ -159,11 +166,12 @@ export async function readDeliveryCounts(db: Queryable): Promise<DeliveryCount[]
 export async function readEventStats(source: EventOperationsSource): Promise<EventStats> {
   const { db, producer } = source;
   const stats = source.runtime.stats();
-  const [outbox, oldest, consumers, deliveries] = await Promise.all([
+  const [outbox, oldest, consumers, deliveries, backlog] = await Promise.all([
     producer ? readOutboxCounts(db) : null,
     producer ? readOldestUnpublishedSeconds(db) : 0,
     readConsumerTotals(db, source.handlers),
     producer && source.runtime.transport.kind === 'http' ? readDeliveryCounts(db) : [],
+    readBacklog(source),
   ]);
   return {
     subgraph: source.name,
@@ -173,8 +181,21 @@ export async function readEventStats(source: EventOperationsSource): Promise<Eve
     relay: stats.relay ? { published: stats.relay.published, failures: stats.relay.failures, lastError: stats.relay.lastError } : null,
     deliveries,
     consumers,
+    backlog,
     sinceStart: stats.consumers,
   };
+}
+
+/** The broker's backlog of this subgraph's consumers; null without one, or when it does not answer (the database figures still count). */
+async function readBacklog(source: EventOperationsSource): Promise<EventStats['backlog']> {
+  const { transport } = source.runtime;
+  if (!transport.backlog || source.handlers.length === 0) return null;
+  try {
+    const backlog = await transport.backlog(source.handlers.map((handler) => handler.consumer));
+    return [...backlog].map(([consumer, events]) => ({ consumer, events }));
+  } catch {
+    return null;
+  }
 }
 
 /** Dead letters, oldest first; replayed ones only with `all`. */

@@ -62,6 +62,8 @@ export interface OpenTransportOptions {
   stream?: string;
   /** JetStream: redelivery after this long unacknowledged. */
   ackWaitMs?: number;
+  /** JetStream: how long the stream keeps a message (`EVENTS_RETENTION_HOURS`); unset, no limit. */
+  streamMaxAgeMs?: number;
   /** HTTP: retry delay of a failed POST, doubled per attempt, and its cap. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -71,7 +73,10 @@ export interface OpenTransportOptions {
 /** JetStream when a NATS URL is given, signed HTTP otherwise; both behind one interface. */
 export function openEventTransport(options: OpenTransportOptions): EventTransport {
   const { log } = options;
-  if (options.natsUrl) return openJetStreamTransport({ url: options.natsUrl, name: options.name, stream: options.stream, ackWaitMs: options.ackWaitMs, log });
+  if (options.natsUrl) {
+    const { natsUrl: url, name, stream, ackWaitMs, streamMaxAgeMs: maxAgeMs } = options;
+    return openJetStreamTransport({ url, name, stream, ackWaitMs, maxAgeMs, log });
+  }
   const { secret, db, source, subscribers, subscriptions, app, retryBaseMs, retryMaxMs } = options;
   return openHttpTransport({ secret, db, source, subscribers, subscriptions, app, retryBaseMs, retryMaxMs, log });
 }
@@ -120,6 +125,8 @@ export async function startEvents(options: StartEventsOptions): Promise<EventsRu
     subscriptions: options.subscriptions,
     app: handlers.length > 0 ? options.app : undefined,
     ackWaitMs: options.config.ackWaitMs,
+    // The broker keeps events as long as the outbox keeps published rows: one horizon for event data.
+    streamMaxAgeMs: options.config.retentionHours * 3_600_000,
     log,
   });
   const relay = options.producer ? startRelay({ db: options.db, transport, log }) : undefined;

@@ -22,6 +22,12 @@ export interface EventTransport {
   subscribe(handlers: readonly EventHandler[], deliver: (delivery: Delivery) => Promise<void>): Promise<EventSubscription>;
   /** Wakes the transport's own senders (HTTP: the per-subscriber dispatchers); a no-op on JetStream. */
   wake(): void;
+  /**
+   * JetStream: per consumer, the events in the stream it has not acknowledged yet (not delivered,
+   * or delivered and in flight), as the broker counts them; consumers not declared yet are left
+   * out. HTTP has none: the producer counts undelivered events (`event_deliveries`).
+   */
+  backlog?(consumers: readonly string[]): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/helpers/nats.js';
+import { freePort, streamMaxAgeHours } from '../../../test/helpers/nats.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
 import { startConsumers } from './consumer.js';
 import type { BusinessEvent } from './envelope.js';
@@ -27,7 +27,7 @@ describe.each(['jetstream', 'http'] as const)('startEvents over %s', (kind) => {
 
   it("wires a producer's relay and a consumer's handlers from the environment's settings", async () => {
     const calls: BusinessEvent[] = [];
-    const config = readEventsConfig({ NATS_URL: kind === 'jetstream' ? h.nats!.url : undefined, EVENTS_RETRY_BASE_MS: '50' });
+    const config = readEventsConfig({ NATS_URL: kind === 'jetstream' ? h.nats!.url : undefined, EVENTS_RETRY_BASE_MS: '50', EVENTS_RETENTION_HOURS: '48' });
     const app = Fastify();
     const subscriptions = { things: [SUBJECT] };
     const consumer = await startEvents({ name: 'things', app, db: h.db, config, handlers: [thingHandler('test.wired', calls)], subscriptions, schemas });
@@ -42,6 +42,8 @@ describe.each(['jetstream', 'http'] as const)('startEvents over %s', (kind) => {
       await waitFor(async () => (await h.effects('test.wired')).length === 3, { what: '3 effects' });
       await waitFor(() => producer.stats().relay?.published === 3, { what: '3 published' });
       expect(ordersOf(await h.effects('test.wired'))).toEqual({ A: [1, 2, 3] });
+      // The broker keeps events as long as the outbox keeps published rows.
+      if (kind === 'jetstream') expect(await streamMaxAgeHours(h.nats!.url)).toBe(48);
       expect(consumer.stats()).toEqual({
         relay: null,
         consumers: [{ consumer: 'test.wired', type: 'thing.happened', processed: 3, duplicates: 0, retried: 0, held: 0, deadLettered: 0 }],
