@@ -53,6 +53,20 @@ describe('events stats', () => {
     expect(text).toContain('oldest unpublished outbox row: erp 12.3s, billing drained');
     expect(text).toMatch(/^erp\s+erp\.order\.approved\s+4\s+1$/m);
     expect(text).toMatch(/^billing\.invoice-on-approval\s+order\.approved\s+2\s+0\s+3\s+0\s+1$/m);
+    expect(text).not.toContain('broker backlog');
+  });
+
+  it("on JetStream, adds each consumer's broker backlog; one the broker did not report reads -", () => {
+    const onJetStream: EventStats = { ...billing, transport: 'jetstream', backlog: [{ consumer: 'billing.invoice-on-approval', events: 7 }] };
+    const report = statsReport([erp, onJetStream]);
+    expect(report.consumers.map((row) => [row.consumer, row.backlog])).toEqual([
+      ['billing.invoice-on-approval', 7],
+      ['billing.void-on-cancel', null],
+    ]);
+    const text = renderStats(report);
+    expect(text).toMatch(/^subgraph\s+consumer\s+subjects\s+processed\s+held\s+dead\s+replayed\s+lag\s+broker backlog$/m);
+    expect(text).toMatch(/^billing\s+billing\.invoice-on-approval\s+erp\.order\.approved\s+2\s+1\s+1\s+0\s+1\s+7$/m);
+    expect(text).toMatch(/^billing\s+billing\.void-on-cancel\s+erp\.order\.cancelled\s+1\s+0\s+0\s+0\s+0\s+-$/m);
   });
 });
 

@@ -18,6 +18,8 @@ export interface ConsumerReport {
   held: number;
   /** Published events of its subjects that it has neither applied nor dead-lettered; null when a producer did not answer. */
   lag: number | null;
+  /** JetStream: what the broker holds that it has not acknowledged (aged out past EVENTS_RETENTION_HOURS); null over HTTP or when the broker did not answer. */
+  backlog: number | null;
 }
 
 export interface OutboxReport {
@@ -46,9 +48,10 @@ export function statsReport(answers: readonly EventStats[], errors: StatsReport[
   const missing = new Set(errors.map((error) => error.subgraph));
   const consumers = answers.flatMap((stats) =>
     stats.consumers.map((consumer) => {
+      const backlog = stats.backlog?.find((row) => row.consumer === consumer.consumer)?.events ?? null;
       const unknown = consumer.subjects.some((subject) => missing.has(subject.split('.')[0]!));
       const sent = consumer.subjects.reduce((sum, subject) => sum + (published.get(subject) ?? 0), 0);
-      return { subgraph: stats.subgraph, ...consumer, lag: unknown ? null : Math.max(0, sent - consumer.processed - consumer.deadLettered) };
+      return { subgraph: stats.subgraph, ...consumer, lag: unknown ? null : Math.max(0, sent - consumer.processed - consumer.deadLettered), backlog };
     }),
   );
   return {
@@ -80,7 +83,13 @@ export function renderStats(report: StatsReport): string {
     String(row.replayed),
     row.lag === null ? '?' : String(row.lag),
   ]);
-  if (consumerRows.length) parts.push(formatTable([['subgraph', 'consumer', 'subjects', 'processed', 'held', 'dead', 'replayed', 'lag'], ...consumerRows]));
+  // On JetStream the broker's own count too: what it drops once older than the stream's max_age.
+  const header = ['subgraph', 'consumer', 'subjects', 'processed', 'held', 'dead', 'replayed', 'lag'];
+  if (report.consumers.some((row) => row.backlog !== null)) {
+    header.push('broker backlog');
+    report.consumers.forEach((row, index) => consumerRows[index]!.push(row.backlog === null ? '-' : String(row.backlog)));
+  }
+  if (consumerRows.length) parts.push(formatTable([header, ...consumerRows]));
   const typeRows = report.sinceStart.map((row) => [
     row.consumer,
     row.type,
