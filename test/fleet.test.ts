@@ -96,7 +96,7 @@ describe.skipIf(!services)('a fleet of two gateways behind HAProxy', () => {
     });
     console.log(`fleet: SIGKILL of one gateway under load: ${outcome.requests} requests, ${outcome.failed} failed (${outcome.detail}), p99 ${outcome.p99} ms`);
     expect(outcome.requests).toBeGreaterThan(100);
-    expect(outcome.failed).toBe(0);
+    expect(outcome.failed, outcome.detail).toBe(0);
     await fleet.allUp();
     expect(fleet.gateway('gateway-0').child.pid).not.toBe(killed.child.pid);
   });
@@ -108,7 +108,7 @@ describe.skipIf(!services)('a fleet of two gateways behind HAProxy', () => {
       await fleet.rollingRestart();
     });
     console.log(`fleet: rolling restart under load: ${outcome.requests} requests, ${outcome.failed} failed (${outcome.detail}), p99 ${outcome.p99} ms`);
-    expect(outcome.failed).toBe(0);
+    expect(outcome.failed, outcome.detail).toBe(0);
     const after = fleet.gatewayNames.map((name) => fleet.gateway(name).child.pid);
     expect(after.every((pid, index) => pid !== before[index])).toBe(true);
   });

@@ -35,6 +35,15 @@ export interface BalancerSpec {
  * busy under load answers its `/readyz` late but serves, and with the interval as the timeout
  * both replicas of a loaded fleet were taken out at once (every client then got HAProxy's 503); a
  * draining gateway answers 503 at once, so it still leaves within `fall` intervals.
+ *
+ * A check can still fail on every replica at once while each serves: the one gateway left during
+ * a rolling restart, cold and carrying all the load on a busy machine, answered `/readyz` too late
+ * twice, and HAProxy answered every client 503 for seconds (thousands of failed requests in CI).
+ * So the balancer fails open, like Envoy's panic threshold: each gateway is listed a second time
+ * as an unchecked `backup` (`<name>-failopen`), used, all of them (`option allbackups`), only
+ * while no checked gateway is up. A dead gateway there costs a retry, not an answer (`conn-failure`,
+ * `redispatch`); a closing one answers 503 and is retried too. A gateway set to `maint` is set so
+ * under both names, so fail-open never sends to a gateway an operator took out.
  */
 export function haproxyConfig(spec: BalancerSpec): string {
   const host = spec.host ?? '127.0.0.1';
@@ -66,10 +75,15 @@ backend gateways
   option httpchk
   http-check send meth GET uri /readyz
   http-check expect status 200
+  option allbackups
   default-server inter ${intervalMs}ms fall ${fall} rise ${rise}${resolving}
 ${spec.gateways.map((gateway) => `  server ${gateway.name} ${gateway.host ?? '127.0.0.1'}:${gateway.port} check`).join('\n')}
+${spec.gateways.map((gateway) => `  server ${failOpenName(gateway.name)} ${gateway.host ?? '127.0.0.1'}:${gateway.port} backup`).join('\n')}
 `;
 }
+
+/** The unchecked backup entry of a gateway, used only while no checked gateway is up. */
+export const failOpenName = (gateway: string) => `${gateway}-failopen`;
 
 /** A running HAProxy (`haproxy -db -f <config>`: foreground, so it dies with its parent's stop). */
 export interface Balancer {
@@ -121,9 +135,11 @@ export async function startHaproxy(configFile: string, spec: BalancerSpec, binar
     child,
     states: () => readStates(spec.statsSocket),
     async setServerState(name, state) {
-      const answer = (await adminCommand(spec.statsSocket, `set server gateways/${name} state ${state}`)).trim();
-      // HAProxy answers an accepted command with an empty line; anything else says why it refused.
-      if (answer !== '') throw new Error(`haproxy refused "set server gateways/${name} state ${state}": ${answer}`);
+      for (const server of [name, failOpenName(name)]) {
+        const answer = (await adminCommand(spec.statsSocket, `set server gateways/${server} state ${state}`)).trim();
+        // HAProxy answers an accepted command with an empty line; anything else says why it refused.
+        if (answer !== '') throw new Error(`haproxy refused "set server gateways/${server} state ${state}": ${answer}`);
+      }
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -165,7 +181,9 @@ async function readStates(socketPath: string): Promise<Record<string, string>> {
   const states: Record<string, string> = {};
   for (const row of rows) {
     const cells = row.split(',');
-    if (cells[proxy!] === 'gateways' && cells[server!] !== 'BACKEND') states[cells[server!]!] = cells[status!]!;
+    const name = cells[server!]!;
+    // The fail-open entries are never checked ("no check"): a gateway's state is its checked entry's.
+    if (cells[proxy!] === 'gateways' && name !== 'BACKEND' && !name.endsWith(failOpenName(''))) states[name] = cells[status!]!;
   }
   return states;
 }
