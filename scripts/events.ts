@@ -1,6 +1,7 @@
 import { ConfigError } from '../common/config.js';
 import { nearestName } from '../common/nearest-name.js';
-import type { DeadLetter, EventStats, OutboxEntry, ReplayResult } from '../subgraphs/shared/events/operations.js';
+import type { DeadLetter, OutboxEntry, ReplayResult } from '../subgraphs/shared/events/event-records.js';
+import type { EventStats } from '../subgraphs/shared/events/operations.js';
 import { callSubgraph, operatorCredentials, readEventTargets, SubgraphCallError, type EventsTarget, type OperatorCredentials } from './lib/events-client.js';
 import { mergeTail, renderDead, renderReplay, renderStats, renderTailLine, replayFailed, statsReport, type DeadRow, type ReplayRow, type TailRow } from './lib/events-report.js';
 

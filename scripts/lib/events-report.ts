@@ -1,5 +1,6 @@
 import { formatTable } from '../../common/usage/report.js';
-import type { DeadLetter, EventStats, OutboxEntry, ReplayResult } from '../../subgraphs/shared/events/operations.js';
+import type { DeadLetter, OutboxEntry, ReplayResult } from '../../subgraphs/shared/events/event-records.js';
+import type { EventStats } from '../../subgraphs/shared/events/operations.js';
 
 /**
  * What `npm run events` prints, as pure functions of what the subgraphs answered (the JSON of
@@ -73,6 +74,9 @@ export function renderStats(report: StatsReport): string {
   else if (report.errors.length === 0) parts.push('no event in any outbox');
   const ages = Object.entries(report.oldestUnpublishedSeconds).map(([subgraph, seconds]) => `${subgraph} ${seconds === 0 ? 'drained' : `${seconds}s`}`);
   if (ages.length) parts.push(`oldest unpublished outbox row: ${ages.join(', ')}`);
+  // On JetStream the broker's own count too: what it drops once older than the stream's max_age.
+  const withBacklog = report.consumers.some((row) => row.backlog !== null);
+  const header = ['subgraph', 'consumer', 'subjects', 'processed', 'held', 'dead', 'replayed', 'lag', ...(withBacklog ? ['broker backlog'] : [])];
   const consumerRows = report.consumers.map((row) => [
     row.subgraph,
     row.consumer,
@@ -82,13 +86,8 @@ export function renderStats(report: StatsReport): string {
     String(row.deadLettered),
     String(row.replayed),
     row.lag === null ? '?' : String(row.lag),
+    ...(withBacklog ? [row.backlog === null ? '-' : String(row.backlog)] : []),
   ]);
-  // On JetStream the broker's own count too: what it drops once older than the stream's max_age.
-  const header = ['subgraph', 'consumer', 'subjects', 'processed', 'held', 'dead', 'replayed', 'lag'];
-  if (report.consumers.some((row) => row.backlog !== null)) {
-    header.push('broker backlog');
-    report.consumers.forEach((row, index) => consumerRows[index]!.push(row.backlog === null ? '-' : String(row.backlog)));
-  }
   if (consumerRows.length) parts.push(formatTable([header, ...consumerRows]));
   const typeRows = report.sinceStart.map((row) => [
     row.consumer,

@@ -103,19 +103,23 @@ export function openJetStreamTransport(options: JetStreamTransportOptions): Even
     wake: () => undefined,
     async backlog(consumers) {
       const { nc } = await ready();
-      // A scrape must not wait the connection's default request timeout on a broker that stalls.
-      const jsm = await nc.jetstreamManager({ timeout: BACKLOG_TIMEOUT_MS });
-      const backlog = new Map<string, number>();
-      for (const consumer of consumers) {
-        try {
-          const info = await jsm.consumers.info(stream, durableNameOf(consumer));
-          backlog.set(consumer, info.num_pending + info.num_ack_pending);
-        } catch (error) {
-          // Not declared yet (its subgraph never started): nothing to report for it.
-          if (!/not found/i.test(errorMessage(error))) throw error;
-        }
-      }
-      return backlog;
+      // A scrape must not wait the connection's default request timeout on a broker that stalls;
+      // nor pay an account-info round trip per scrape (the stream was declared at connect).
+      const jsm = await nc.jetstreamManager({ timeout: BACKLOG_TIMEOUT_MS, checkAPI: false });
+      // One request per consumer, in parallel: a scrape waits one round trip, not one per consumer.
+      const pending = await Promise.all(
+        consumers.map(async (consumer) => {
+          try {
+            const info = await jsm.consumers.info(stream, durableNameOf(consumer));
+            return [consumer, info.num_pending + info.num_ack_pending] as const;
+          } catch (error) {
+            // Not declared yet (its subgraph never started): nothing to report for it.
+            if (!/not found/i.test(errorMessage(error))) throw error;
+            return undefined;
+          }
+        }),
+      );
+      return new Map(pending.filter((entry) => entry !== undefined));
     },
     async close() {
       closed = true;

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TransactionalQueryable } from '../../../common/contracts/sql.js';
 import type { InternalTokenVerifier } from '../internal-auth.js';
-import { readDeadLetters, readEventStats, readOutboxEntries, replayDeadLetters, type EventOperationsSource } from './operations.js';
+import { readDeadLetters, readOutboxEntries, replayDeadLetters } from './event-records.js';
+import { readEventStats, type EventOperationsSource } from './operations.js';
 
 /** Reading event statistics, dead letters and the outbox. */
 export const OPS_READ_SCOPE = 'ops:read';
