@@ -59,6 +59,13 @@ export function haproxyAvailable(): boolean {
   return found;
 }
 
+/** Like `haproxyAvailable()` for Prometheus's `promtool` (Debian's `prometheus` package), which checks and unit-tests the alerting rules. */
+export function promtoolAvailable(): boolean {
+  const found = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!found && REQUIRE_SERVICES) throw new Error('promtool is required (BIZGRAPH_REQUIRE_SERVICES=1) but `promtool --version` does not run: apt-get install prometheus');
+  return found;
+}
+
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
