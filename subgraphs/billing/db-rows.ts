@@ -60,7 +60,8 @@ export function toInvoice(row: InvoiceRow): InvoiceModel {
     issuedAt: `${row.issued_on}T00:00:00.000Z`,
     dueAt: `${row.due_on}T00:00:00.000Z`,
     amount: money(row.amount_cents, row.currency_cd),
-    amountDue: money(row.amount_cents - row.paid_cents, row.currency_cd),
+    // A void invoice is owed nothing (void-on-cancel voids only invoices without payments).
+    amountDue: money(row.status_cd === 'V' ? 0 : row.amount_cents - row.paid_cents, row.currency_cd),
     amountCents: row.amount_cents,
     paidCents: row.paid_cents,
     currency: row.currency_cd,

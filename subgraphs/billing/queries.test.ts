@@ -31,6 +31,17 @@ describe.each(backends)('billing subgraph reads on $name', (backend) => {
       expect(body).toEqual({ data: { invoice: expectedInvoice(dataset, invoice) } });
     });
 
+    it('answers amountDue 0.00 for every void invoice: nothing is owed on it, whatever it amounted to', async () => {
+      const voids = dataset.invoices.filter((invoice) => invoice.statusCode === 'V');
+      expect(voids.length).toBeGreaterThan(3);
+      const { body } = await billing.query('{ invoices(first: 1000, status: VOID) { nodes { number amount { amount } amountDue { amount currency } } } }');
+      const nodes = body.data!.invoices.nodes as Array<{ number: string; amount: { amount: string }; amountDue: { amount: string; currency: string } }>;
+      expect(nodes.map((node) => node.number).sort()).toEqual(voids.map((invoice) => invoice.number).sort());
+      expect(nodes.filter((node) => node.amountDue.amount !== '0.00')).toEqual([]);
+      expect(nodes.every((node) => node.amount.amount !== '0.00')).toBe(true);
+      expect(nodes.map((node) => node.amountDue.currency).sort()).toEqual(voids.map((invoice) => invoice.currency).sort());
+    });
+
     it('answers null for an unknown invoice number', async () => {
       const { body } = await billing.query('{ invoice(number: "INV-999999") { id } }');
       expect(body).toEqual({ data: { invoice: null } });

@@ -171,7 +171,7 @@ export type Invoice = {
   __typename?: 'Invoice';
   /** The invoiced total, in the invoice's currency. */
   amount: Money;
-  /** Amount minus payments received, in the invoice's currency; 0.00 once paid in full. */
+  /** Amount minus payments received, in the invoice's currency; 0.00 once paid in full, and on a void invoice (nothing is owed). */
   amountDue: Money;
   /**
    * The CRM customer billed; null when the CRM has no such customer (billing keeps the CRM id as a

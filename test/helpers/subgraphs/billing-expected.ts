@@ -27,7 +27,7 @@ export function expectedInvoice(dataset: Dataset, invoice: SeedInvoice) {
     issuedAt: `${invoice.issuedOn}T00:00:00.000Z`,
     dueAt: `${invoice.dueOn}T00:00:00.000Z`,
     amount: moneyOf(invoice.amountCents, invoice.currency),
-    amountDue: moneyOf(invoice.amountCents - paidCents(dataset, invoice), invoice.currency),
+    amountDue: moneyOf(invoice.statusCode === 'V' ? 0 : invoice.amountCents - paidCents(dataset, invoice), invoice.currency),
     order: { number: invoice.orderNumber },
     customer: { id: invoice.crmRef },
     payments: paymentsOf(dataset, invoice).map((payment) => ({
