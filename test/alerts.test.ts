@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { http } from './helpers/graphql.js';
+import { scrape } from './helpers/metrics.js';
 import { promtoolAvailable } from './helpers/services.js';
 import { borrowStack, type SharedStack } from './helpers/shared-stack.js';
 import { SUBGRAPH_NAMES } from './helpers/stack.js';
@@ -61,9 +61,9 @@ describe('the metrics the alerting rules name', () => {
     expect((await stack.query('{ customer(id: "cus_0001") { name orders(first: 1) { nodes { number } } } }')).status).toBe(200);
     const urls = [stack.gateway.url, ...SUBGRAPH_NAMES.map((name) => stack.subgraphs[name].url)];
     for (const url of urls) {
-      const { status, body } = await http<string>('GET', `${url}/metrics`);
-      expect(status).toBe(200);
-      readExposition(String(body), exported);
+      const { types, samples } = await scrape(url);
+      for (const family of types.keys()) if (!exported.has(family)) exported.set(family, new Set());
+      for (const sample of samples) for (const label of Object.keys(sample.labels)) (exported.get(familyOf(sample.name)) ?? exported.get(sample.name))?.add(label);
     }
   });
   afterAll(() => stack?.stop());
@@ -132,19 +132,4 @@ describe('the metrics the alerting rules name', () => {
 /** A histogram's or summary's series (`_bucket`, `_sum`, `_count`) belong to its family. */
 function familyOf(name: string): string {
   return name.replace(/_(bucket|sum|count)$/, '');
-}
-
-/** Adds each `# TYPE` family of a text exposition, with the label names of its samples. */
-function readExposition(text: string, into: Map<string, Set<string>>): void {
-  for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) /.exec(line);
-    if (type) {
-      if (!into.has(type[1]!)) into.set(type[1]!, new Set());
-      continue;
-    }
-    const sample = /^([a-z_:]+)\{([^}]*)\}/.exec(line);
-    if (!sample) continue;
-    const labels = into.get(familyOf(sample[1]!)) ?? into.get(sample[1]!);
-    for (const label of sample[2]!.matchAll(/(\w+)="/g)) labels?.add(label[1]!);
-  }
 }

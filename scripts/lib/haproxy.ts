@@ -21,6 +21,9 @@ export interface BalancerSpec {
   resolver?: string;
 }
 
+/** Where HAProxy reaches a gateway: its host (default 127.0.0.1) and port. */
+const addressOf = (gateway: BalancerSpec['gateways'][number]) => `${gateway.host ?? '127.0.0.1'}:${gateway.port}`;
+
 /**
  * The HAProxy configuration of a fleet: round robin over the gateways, each checked on `/readyz`
  * (503 from the moment a gateway starts draining), and requests retried on another gateway when
@@ -77,13 +80,14 @@ backend gateways
   http-check expect status 200
   option allbackups
   default-server inter ${intervalMs}ms fall ${fall} rise ${rise}${resolving}
-${spec.gateways.map((gateway) => `  server ${gateway.name} ${gateway.host ?? '127.0.0.1'}:${gateway.port} check`).join('\n')}
-${spec.gateways.map((gateway) => `  server ${failOpenName(gateway.name)} ${gateway.host ?? '127.0.0.1'}:${gateway.port} backup`).join('\n')}
+${spec.gateways.map((gateway) => `  server ${gateway.name} ${addressOf(gateway)} check`).join('\n')}
+${spec.gateways.map((gateway) => `  server ${failOpenName(gateway.name)} ${addressOf(gateway)} backup`).join('\n')}
 `;
 }
 
-/** The unchecked backup entry of a gateway, used only while no checked gateway is up. */
-export const failOpenName = (gateway: string) => `${gateway}-failopen`;
+/** The unchecked backup entry of a gateway (`<name>-failopen`), used only while no checked gateway is up. */
+const FAIL_OPEN_SUFFIX = '-failopen';
+export const failOpenName = (gateway: string) => `${gateway}${FAIL_OPEN_SUFFIX}`;
 
 /** A running HAProxy (`haproxy -db -f <config>`: foreground, so it dies with its parent's stop). */
 export interface Balancer {
@@ -183,7 +187,7 @@ async function readStates(socketPath: string): Promise<Record<string, string>> {
     const cells = row.split(',');
     const name = cells[server!]!;
     // The fail-open entries are never checked ("no check"): a gateway's state is its checked entry's.
-    if (cells[proxy!] === 'gateways' && name !== 'BACKEND' && !name.endsWith(failOpenName(''))) states[name] = cells[status!]!;
+    if (cells[proxy!] === 'gateways' && name !== 'BACKEND' && !name.endsWith(FAIL_OPEN_SUFFIX)) states[name] = cells[status!]!;
   }
   return states;
 }
