@@ -5,9 +5,11 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { kubernetesYaml } from '../scripts/lib/kubernetes.js';
+import { kubernetesYaml, METRICS_JOB_LABEL } from '../scripts/lib/kubernetes.js';
 import { ROOT } from '../scripts/lib/processes.js';
 import { READERS, variablesRead } from './helpers/process-env.js';
 
@@ -19,7 +21,7 @@ import { READERS, variablesRead } from './helpers/process-env.js';
  */
 
 const text = readFileSync(join(ROOT, 'deploy/kubernetes/bizgraph.yaml'), 'utf8');
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, any>; data?: Record<string, string> };
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: Record<string, any>; data?: Record<string, string> };
 const manifests = YAML.parseAllDocuments(text).map((document) => document.toJSON() as Manifest);
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
@@ -27,6 +29,8 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 const ofKind = (kind: string) => manifests.filter((manifest) => manifest.kind === kind);
 const config = ofKind('ConfigMap')[0]!.data!;
@@ -37,7 +41,7 @@ describe('deploy/kubernetes/bizgraph.yaml', () => {
   });
 
   it('holds only objects valid against the Kubernetes schemas', () => {
-    expect(manifests.length).toBe(15);
+    expect(manifests.length).toBe(17);
     for (const manifest of manifests) {
       const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
       expect(Model, `${manifest.apiVersion} ${manifest.kind}`).toBeDefined();
@@ -93,5 +97,29 @@ describe('deploy/kubernetes/bizgraph.yaml', () => {
     const container = gateway.spec!.template.spec.containers[0];
     const keyFile = container.env.find((variable: { name: string }) => variable.name === 'GATEWAY_SIGNING_KEY_FILE').value as string;
     expect(container.volumeMounts.some((mount: { name: string; mountPath: string }) => keyFile.startsWith(`${mount.mountPath}/`) && mount.name === 'signing-key')).toBe(true);
+  });
+
+  it('has every process scraped under the job names compose uses, and the alerting rules compose loads', () => {
+    const [monitor] = ofKind('ServiceMonitor');
+    const services = ofKind('Service');
+    // The monitor's selector picks every Service, and each Service's metrics port is the one it serves on.
+    const selected = services.filter((service) => Object.entries(monitor!.spec!.selector.matchLabels).every(([key, value]) => service.metadata.labels?.[key] === value));
+    expect(selected.map((service) => service.metadata.name)).toEqual(services.map((service) => service.metadata.name));
+    expect(monitor!.spec!.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s' }]);
+    for (const service of services) expect(service.spec!.ports.map((port: { name: string }) => port.name)).toContain('http');
+    // `job` comes from a Service label; its values are compose's job names, which the rules select on.
+    expect(monitor!.spec!.jobLabel).toBe(METRICS_JOB_LABEL);
+    const compose = YAML.parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const composeJobOf = (host: string) =>
+      compose.scrape_configs.find((job) => job.static_configs.some((config) => config.targets.some((target) => target.split(':')[0]!.replace(/-\d+$/, '') === host)))?.job_name;
+    for (const service of services) {
+      const host = service.metadata.name.replace(/^bizgraph-/, '');
+      expect({ service: service.metadata.name, job: service.metadata.labels?.[METRICS_JOB_LABEL] }).toEqual({ service: service.metadata.name, job: composeJobOf(host) });
+    }
+    const [rule] = ofKind('PrometheusRule');
+    const alerts = YAML.parse(readFileSync(join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: unknown[] };
+    expect(rule!.spec!.groups).toEqual(alerts.groups);
   });
 });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { subgraphEnvName } from '../../gateway/src/config.js';
+import { PROJECT_ROOT } from '../../common/project-root.js';
 import { readTopology } from './topology.js';
 
 /**
@@ -8,7 +11,8 @@ import { readTopology } from './topology.js';
  * Kubernetes schemas and the processes): a Deployment and a Service per subgraph and for the
  * gateway, readiness on `/readyz` and liveness on `/healthz`, a HorizontalPodAutoscaler on CPU and
  * a PodDisruptionBudget for the gateway, a ConfigMap for what is not secret and references to two
- * Secrets you create. The company's own systems replace the stand-ins; Redis and PostgreSQL are
+ * Secrets you create, and for the Prometheus Operator a ServiceMonitor of every process's
+ * `/metrics` and a PrometheusRule holding `deploy/prometheus/alerts.yml`. The company's own systems replace the stand-ins; Redis and PostgreSQL are
  * yours too (their URLs are in the Secret).
  */
 
@@ -81,11 +85,19 @@ function deployment(component: string, entry: string, port: number, env: EnvVar[
   };
 }
 
+/**
+ * The Service label the ServiceMonitor takes each scrape's `job` from: the job names of compose's
+ * `deploy/prometheus/prometheus.yml`, which `alerts.yml` selects on (`up{job="gateway"}`), so one
+ * rule file serves both deployments.
+ */
+export const METRICS_JOB_LABEL = 'bizgraph.io/metrics-job';
+const metricsJobOf = (component: string) => (component === 'gateway' ? 'gateway' : 'subgraphs');
+
 function service(component: string, port: number) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: `bizgraph-${component}`, labels: labels(component) },
+    metadata: { name: `bizgraph-${component}`, labels: { ...labels(component), [METRICS_JOB_LABEL]: metricsJobOf(component) } },
     spec: { selector: labels(component), ports: [{ name: 'http', port, targetPort: port }] },
   };
 }
@@ -145,7 +157,30 @@ export function kubernetesManifests(): Array<Record<string, unknown>> {
     metadata: { name: 'bizgraph-gateway', labels: labels('gateway') },
     spec: { minAvailable: 1, selector: { matchLabels: labels('gateway') } },
   };
-  return [config, gateway, service('gateway', gatewayPort), autoscaler, disruptionBudget, ...subgraphs];
+  return [config, gateway, service('gateway', gatewayPort), autoscaler, disruptionBudget, ...subgraphs, ...monitoring()];
+}
+
+/** Prometheus Operator objects: every bizgraph Service's `/metrics` scraped, and the alerting rules compose's Prometheus loads. */
+function monitoring(): Array<Record<string, unknown>> {
+  const partOf = { 'app.kubernetes.io/part-of': 'bizgraph' };
+  const serviceMonitor = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'bizgraph', labels: partOf },
+    spec: {
+      selector: { matchLabels: partOf },
+      jobLabel: METRICS_JOB_LABEL,
+      endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
+    },
+  };
+  const rules = YAML.parse(readFileSync(join(PROJECT_ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: unknown[] };
+  const prometheusRule = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'bizgraph-alerts', labels: partOf },
+    spec: { groups: rules.groups },
+  };
+  return [serviceMonitor, prometheusRule];
 }
 
 export function kubernetesYaml(): string {
@@ -155,7 +190,8 @@ export function kubernetesYaml(): string {
     `#   kubectl create secret generic ${SECRETS} --from-literal=REDIS_URL=… --from-literal=USAGE_DATABASE_URL=… \\\n` +
     '#     --from-literal=ERP_DATABASE_URL=… --from-literal=BILLING_DATABASE_URL=… --from-literal=CRM_API_KEY=… \\\n' +
     '#     --from-literal=CRM_WEBHOOK_SECRET=… --from-literal=SUPPORT_API_KEY=… --from-literal=LOGISTICS_API_KEY=… \\\n' +
-    '#     --from-literal=LOGISTICS_WEBHOOK_SECRET=… --from-literal=LOGISTICS_DATABASE_URL=…\n';
+    '#     --from-literal=LOGISTICS_WEBHOOK_SECRET=… --from-literal=LOGISTICS_DATABASE_URL=…\n' +
+    '# The ServiceMonitor and PrometheusRule at the end need the Prometheus Operator; without it, leave them out.\n';
   return (
     header +
     kubernetesManifests()
