@@ -36,6 +36,21 @@ describe('amounts in the base currency', () => {
     expect(total.inBaseCurrency).toEqual({ amount: expected.toFixed(2), currency: rates.body.data!.baseCurrency, rateDate: usd.date, rateSource: usd.source });
   });
 
+  it('converts at the rates of a pinned day when asked, as billing lists them for that day', async () => {
+    // An order of an earlier month than today's: its day's rate is not today's.
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    const order = dataset.orders.find((candidate) => candidate.currency === 'USD' && candidate.placedAt.slice(0, 7) < thisMonth)!;
+    const day = order.placedAt.slice(0, 10);
+    const rates = await asAdmin(stack.gatewayUrl, `{ exchangeRates(on: "${day}") { currency perEur date } }`);
+    const usd = (rates.body.data!.exchangeRates as { currency: string; perEur: string; date: string }[]).find((rate) => rate.currency === 'USD')!;
+    const { body } = await asAdmin(stack.gatewayUrl, `{ order(number: "${order.number}") { total { amount inBaseCurrency(on: "${day}") { amount rateDate } } } }`);
+    expect(body.errors).toBeUndefined();
+    const total = body.data!.order.total;
+    const expected = Math.round(Math.round(Number(total.amount) * 100) / Number(usd.perEur)) / 100;
+    expect(total.inBaseCurrency).toEqual({ amount: expected.toFixed(2), rateDate: usd.date });
+    expect(usd.date.slice(0, 7)).toBe(day.slice(0, 7));
+  });
+
   it('gives revenue totals across currencies to a finance token', async () => {
     const { body } = await asFinance(
       stack.gatewayUrl,

@@ -134,6 +134,46 @@ describe.each(backends)('exchange rates on $name', (backend) => {
       ]);
     });
 
+    it('converts at the rates of a pinned day, the same whatever rate is recorded later', async () => {
+      const march = await ratesOn(billing, '2025-03-15T00:00:00Z');
+      const usd = march.get('USD')!;
+      const PINNED = /* GraphQL */ `
+        query ($representations: [_Any!]!, $on: DateTime) {
+          _entities(representations: $representations) {
+            ... on Money {
+              inBaseCurrency(on: $on) {
+                amount
+                rate
+                rateDate
+              }
+            }
+          }
+        }
+      `;
+      const representations = [{ __typename: 'Money', amount: '1000.00', currency: 'USD' }];
+      const expected = { amount: decimal(round(100_000 / Number(usd.perEur))), rate: (1 / Number(usd.perEur)).toFixed(8).replace(/0+$/, ''), rateDate: '2025-03-01' };
+      const pinned = async () => (await billing.query(PINNED, { representations, on: '2025-03-15T00:00:00Z' })).body;
+      expect((await pinned()).data!._entities).toEqual([{ inBaseCurrency: expected }]);
+      // A rate recorded later for a day after the pinned one changes today's conversion, not this one.
+      await billing.query(SET_RATE, { input: { currency: 'USD', date: '2025-03-20', perEur: '2', source: 'treasury desk' } });
+      expect((await pinned()).data!._entities).toEqual([{ inBaseCurrency: expected }]);
+      const later = await billing.query(PINNED, { representations, on: '2025-03-21T00:00:00Z' });
+      expect(later.body.data!._entities).toEqual([{ inBaseCurrency: { amount: '500.00', rate: '0.5', rateDate: '2025-03-20' } }]);
+      // Before the first seeded rate, the earliest one applies, as for exchangeRates, and says so.
+      const before = await billing.query(PINNED, { representations, on: '2020-06-30T00:00:00Z' });
+      expect(before.body.data!._entities[0].inBaseCurrency.rateDate).toBe('2021-01-01');
+    });
+
+    it('refuses a malformed day with BAD_USER_INPUT on `on`, before any statement', async () => {
+      await billing.resetStatements();
+      const { body } = await billing.query('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Money { inBaseCurrency(on: "2025-02-30T00:00:00Z") { amount } } } }', {
+        r: [{ __typename: 'Money', amount: '1.00', currency: 'USD' }],
+      });
+      expect(body.data).toEqual({ _entities: [{ inBaseCurrency: null }] });
+      expect(errorExtensions(body.errors?.[0])).toEqual({ code: 'BAD_USER_INPUT', field: 'on', system: 'billing', subgraph: 'billing' });
+      expect(await billing.statements()).toBe(0);
+    });
+
     it('stores a new rate and a correction, which conversions use from then on', async () => {
       const set = async (perEurValue: string) => billing.query(SET_RATE, { input: { currency: 'JPY', date: '2025-01-01', perEur: perEurValue, source: 'treasury desk' } });
       expect((await set('150')).body.data).toEqual({ setExchangeRate: { currency: 'JPY', date: '2025-01-01', perEur: '150', source: 'treasury desk' } });

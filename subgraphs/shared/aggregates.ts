@@ -17,9 +17,15 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 /** A DateTime argument as a Date; a date alone is midnight UTC. */
 export function readDateTime(value: string, field: string, origin: ErrorOrigin): Date {
-  const at = ISO_8601.test(value) ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : null;
+  const at = ISO_8601.test(value) && isCalendarDay(value.slice(0, 10)) ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : null;
   if (!at || Number.isNaN(at.getTime())) throw badInput(origin, field, `${field} must be an ISO-8601 date or date-time, e.g. 2026-05-01T00:00:00Z`);
   return at;
+}
+
+/** `2025-02-30` is not a day: V8's Date reads it as 2 March, which would answer for a day nobody asked about. */
+function isCalendarDay(day: string): boolean {
+  const at = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === day;
 }
 
 /** An optional DateTime argument (a range filter's bound): null when not given. */

@@ -254,11 +254,23 @@ export type Money = {
   /** ISO 4217 currency code, e.g. EUR. */
   currency: Scalars['String']['output'];
   /**
-   * The amount in the company's base currency (billing's BASE_CURRENCY, EUR by default) at billing's
-   * latest exchange rate, with the rate's date and source; null when billing holds no rate for the
-   * currency. Aggregates convert each invoice at the rate of its own issue date instead.
+   * The amount in the company's base currency (billing's BASE_CURRENCY, EUR by default) at the
+   * exchange rate in effect on `on` (billing's latest rate on or before that day, or its earliest
+   * when it holds none that old), with the rate's date and source; null when billing holds no rate
+   * for the currency. Aggregates convert each invoice at the rate of its own issue date instead.
    */
   inBaseCurrency: Maybe<ConvertedMoney>;
+};
+
+
+/**
+ * An amount of money: a decimal with exactly two decimals (negative for credits) and its ISO 4217
+ * currency. Systems keep integer cents; the amount is a string so no client rounds it as a float.
+ * Keyed by its amount and currency so that billing, which owns the exchange rates, can answer
+ * `inBaseCurrency` for any system's amounts.
+ */
+export type MoneyInBaseCurrencyArgs = {
+  on?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** Entry points for writing. Each mutation goes to the system that owns the data it changes, and only to it. */
@@ -817,7 +829,7 @@ export type MoneyResolvers<ContextType = BillingContext, ParentType extends Reso
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Money']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  inBaseCurrency?: Resolver<Maybe<ResolversTypes['ConvertedMoney']>, ParentType, ContextType>;
+  inBaseCurrency?: Resolver<Maybe<ResolversTypes['ConvertedMoney']>, ParentType, ContextType, Partial<MoneyInBaseCurrencyArgs>>;
 }>;
 
 export type MutationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

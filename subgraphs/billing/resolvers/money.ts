@@ -23,10 +23,12 @@ function convertedMoney(converted: ConvertedCents, base: string) {
 
 export const Money: MoneyResolvers<BillingContext, MoneyModel> = {
   __resolveReference: (ref) => ({ amount: ref.amount, currency: ref.currency }),
-  async inBaseCurrency(amount, _args, { db, loaders }) {
+  async inBaseCurrency(amount, args, { db, loaders }) {
+    // The day is read first: a malformed `on` is the client's mistake whatever the amount.
+    const on = readOptionalDateTime(args.on, 'on', ORIGIN) ?? new Date();
     const cents = parseAmountToCents(amount.amount);
     if (cents === null) return null;
-    const converted = convertCents(cents, amount.currency, db.baseCurrency, await loaders.ratesOnDay.load(dayOf(new Date())));
+    const converted = convertCents(cents, amount.currency, db.baseCurrency, await loaders.ratesOnDay.load(dayOf(on)));
     return converted && convertedMoney(converted, db.baseCurrency);
   },
 };
