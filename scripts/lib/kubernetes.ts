@@ -12,8 +12,8 @@ import { readTopology } from './topology.js';
  * gateway, readiness on `/readyz` and liveness on `/healthz`, a HorizontalPodAutoscaler on CPU and
  * a PodDisruptionBudget for the gateway, a ConfigMap for what is not secret and references to two
  * Secrets you create, and for the Prometheus Operator a ServiceMonitor of every process's
- * `/metrics` and a PrometheusRule holding `deploy/prometheus/alerts.yml`. The company's own systems replace the stand-ins; Redis and PostgreSQL are
- * yours too (their URLs are in the Secret).
+ * `/metrics` and a PrometheusRule holding `deploy/prometheus/alerts.yml`. The company's own
+ * systems replace the stand-ins; Redis and PostgreSQL are yours too (their URLs are in the Secret).
  */
 
 type EnvVar = { name: string; value: string } | { name: string; valueFrom: Record<string, { name: string; key: string }> };
