@@ -135,8 +135,8 @@ describe.each(backends)('exchange rates on $name', (backend) => {
     });
 
     it('converts at the rates of a pinned day, the same whatever rate is recorded later', async () => {
-      const march = await ratesOn(billing, '2025-03-15T00:00:00Z');
-      const usd = march.get('USD')!;
+      // Swedish kronor: no seeded amount or other test uses them, so the rates set here change no other test's figures.
+      const setSek = (date: string, perEurValue: string) => billing.query(SET_RATE, { input: { currency: 'SEK', date, perEur: perEurValue, source: 'treasury desk' } });
       const PINNED = /* GraphQL */ `
         query ($representations: [_Any!]!, $on: DateTime) {
           _entities(representations: $representations) {
@@ -150,18 +150,17 @@ describe.each(backends)('exchange rates on $name', (backend) => {
           }
         }
       `;
-      const representations = [{ __typename: 'Money', amount: '1000.00', currency: 'USD' }];
-      const expected = { amount: decimal(round(100_000 / Number(usd.perEur))), rate: (1 / Number(usd.perEur)).toFixed(8).replace(/0+$/, ''), rateDate: '2025-03-01' };
-      const pinned = async () => (await billing.query(PINNED, { representations, on: '2025-03-15T00:00:00Z' })).body;
-      expect((await pinned()).data!._entities).toEqual([{ inBaseCurrency: expected }]);
-      // A rate recorded later for a day after the pinned one changes today's conversion, not this one.
-      await billing.query(SET_RATE, { input: { currency: 'USD', date: '2025-03-20', perEur: '2', source: 'treasury desk' } });
-      expect((await pinned()).data!._entities).toEqual([{ inBaseCurrency: expected }]);
-      const later = await billing.query(PINNED, { representations, on: '2025-03-21T00:00:00Z' });
-      expect(later.body.data!._entities).toEqual([{ inBaseCurrency: { amount: '500.00', rate: '0.5', rateDate: '2025-03-20' } }]);
-      // Before the first seeded rate, the earliest one applies, as for exchangeRates, and says so.
-      const before = await billing.query(PINNED, { representations, on: '2020-06-30T00:00:00Z' });
-      expect(before.body.data!._entities[0].inBaseCurrency.rateDate).toBe('2021-01-01');
+      const representations = [{ __typename: 'Money', amount: '1000.00', currency: 'SEK' }];
+      const convertedOn = async (on: string) => (await billing.query(PINNED, { representations, on })).body;
+      expect((await setSek('2025-03-01', '0.8')).body.errors).toBeUndefined();
+      const march = { amount: '1250.00', rate: '1.25', rateDate: '2025-03-01' };
+      expect((await convertedOn('2025-03-15T00:00:00Z')).data!._entities).toEqual([{ inBaseCurrency: march }]);
+      // A rate recorded later, for a day after the pinned one, leaves the pinned conversion as it was.
+      await setSek('2025-03-20', '2');
+      expect((await convertedOn('2025-03-15T00:00:00Z')).data!._entities).toEqual([{ inBaseCurrency: march }]);
+      expect((await convertedOn('2025-03-21')).data!._entities).toEqual([{ inBaseCurrency: { amount: '500.00', rate: '0.5', rateDate: '2025-03-20' } }]);
+      // Before its first rate, the earliest applies, as for exchangeRates(on:), and rateDate says so.
+      expect((await convertedOn('2020-06-30')).data!._entities).toEqual([{ inBaseCurrency: march }]);
     });
 
     it('refuses a malformed day with BAD_USER_INPUT on `on`, before any statement', async () => {
