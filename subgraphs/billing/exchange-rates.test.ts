@@ -185,6 +185,7 @@ describe.each(backends)('exchange rates on $name', (backend) => {
       [{ currency: 'eur' }, 'input.currency'],
       [{ currency: 'EUR' }, 'input.currency'],
       [{ date: '2025-02-30' }, 'input.date'],
+      [{ date: '2025-13-01' }, 'input.date'],
       [{ perEur: '0' }, 'input.perEur'],
       [{ perEur: '1.123456789' }, 'input.perEur'],
       [{ source: ' ' }, 'input.source'],

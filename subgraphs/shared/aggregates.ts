@@ -22,8 +22,11 @@ export function readDateTime(value: string, field: string, origin: ErrorOrigin):
   return at;
 }
 
-/** `2025-02-30` is not a day: V8's Date reads it as 2 March, which would answer for a day nobody asked about. */
-function isCalendarDay(day: string): boolean {
+/**
+ * Whether `YYYY-MM-DD` names a day on the calendar. `2025-02-30` does not: V8's Date reads it as
+ * 2 March, which would answer for a day nobody asked about; `2025-13-01` is an invalid Date.
+ */
+export function isCalendarDay(day: string): boolean {
   const at = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === day;
 }

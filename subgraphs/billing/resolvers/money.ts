@@ -1,4 +1,4 @@
-import { readOptionalDateTime } from '../../shared/aggregates.js';
+import { isCalendarDay, readOptionalDateTime } from '../../shared/aggregates.js';
 import { badInput, subgraphError } from '../../shared/errors.js';
 import { money, parseAmountToCents, type Money as MoneyModel } from '../../shared/money.js';
 import { restrictedCustomer } from '../../shared/row-rules.js';
@@ -56,7 +56,7 @@ export function readExchangeRate(input: SetExchangeRateInput): ExchangeRateModel
   if (!/^[A-Z]{3}$/.test(input.currency)) throw badInput(ORIGIN, 'input.currency', 'currency must be three upper-case letters (ISO 4217)');
   if (input.currency === 'EUR') throw badInput(ORIGIN, 'input.currency', 'rates are per euro: EUR is always 1');
   const day = DAY.exec(input.date);
-  if (!day || new Date(`${input.date}T00:00:00Z`).toISOString().slice(0, 10) !== input.date || Number(day[1]) < 1900) {
+  if (!day || !isCalendarDay(input.date) || Number(day[1]) < 1900) {
     throw badInput(ORIGIN, 'input.date', 'date must be a calendar day, YYYY-MM-DD');
   }
   if (!RATE.test(input.perEur) || Number(input.perEur) <= 0) throw badInput(ORIGIN, 'input.perEur', 'perEur must be a positive decimal with at most 8 decimals');
