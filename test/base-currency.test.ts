@@ -19,11 +19,26 @@ afterAll(async () => {
 const asFinance = graphqlAs({ preset: 'finance' });
 const asAdmin = graphqlAs({ preset: 'admin' });
 
+interface Rate {
+  currency: string;
+  perEur: string;
+  date: string;
+  source: string;
+}
+
+/** Billing's USD rate on a day (today when omitted), as it lists it, and the base currency. */
+async function usdRateOn(day?: string): Promise<{ usd: Rate; baseCurrency: string }> {
+  const { body } = await asAdmin(stack.gatewayUrl, `{ baseCurrency exchangeRates${day ? `(on: "${day}")` : ''} { currency perEur date source } }`);
+  return { usd: (body.data!.exchangeRates as Rate[]).find((rate) => rate.currency === 'USD')!, baseCurrency: body.data!.baseCurrency as string };
+}
+
+/** `amount` in the base currency at `rate`, in plain arithmetic: cents divided by the rate, rounded to the cent. */
+const inBase = (amount: string, rate: Rate) => (Math.round(Math.round(Number(amount) * 100) / Number(rate.perEur)) / 100).toFixed(2);
+
 describe('amounts in the base currency', () => {
   it("converts an ERP order's USD total with billing's rate of today", async () => {
     const order = dataset.orders.find((candidate) => candidate.currency === 'USD')!;
-    const rates = await asAdmin(stack.gatewayUrl, '{ baseCurrency exchangeRates { currency perEur date source } }');
-    const usd = (rates.body.data!.exchangeRates as { currency: string; perEur: string; date: string; source: string }[]).find((rate) => rate.currency === 'USD')!;
+    const { usd, baseCurrency } = await usdRateOn();
     const { status, body } = await asAdmin(
       stack.gatewayUrl,
       `{ order(number: "${order.number}") { total { amount currency inBaseCurrency { amount currency rateDate rateSource } } } }`,
@@ -32,8 +47,7 @@ describe('amounts in the base currency', () => {
     expect(body.errors).toBeUndefined();
     const total = body.data!.order.total;
     expect(total.currency).toBe('USD');
-    const expected = Math.round(Math.round(Number(total.amount) * 100) / Number(usd.perEur)) / 100;
-    expect(total.inBaseCurrency).toEqual({ amount: expected.toFixed(2), currency: rates.body.data!.baseCurrency, rateDate: usd.date, rateSource: usd.source });
+    expect(total.inBaseCurrency).toEqual({ amount: inBase(total.amount, usd), currency: baseCurrency, rateDate: usd.date, rateSource: usd.source });
   });
 
   it('converts at the rates of a pinned day when asked, as billing lists them for that day', async () => {
@@ -41,13 +55,11 @@ describe('amounts in the base currency', () => {
     const thisMonth = new Date().toISOString().slice(0, 7);
     const order = dataset.orders.find((candidate) => candidate.currency === 'USD' && candidate.placedAt.slice(0, 7) < thisMonth)!;
     const day = order.placedAt.slice(0, 10);
-    const rates = await asAdmin(stack.gatewayUrl, `{ exchangeRates(on: "${day}") { currency perEur date } }`);
-    const usd = (rates.body.data!.exchangeRates as { currency: string; perEur: string; date: string }[]).find((rate) => rate.currency === 'USD')!;
+    const { usd } = await usdRateOn(day);
     const { body } = await asAdmin(stack.gatewayUrl, `{ order(number: "${order.number}") { total { amount inBaseCurrency(on: "${day}") { amount rateDate } } } }`);
     expect(body.errors).toBeUndefined();
     const total = body.data!.order.total;
-    const expected = Math.round(Math.round(Number(total.amount) * 100) / Number(usd.perEur)) / 100;
-    expect(total.inBaseCurrency).toEqual({ amount: expected.toFixed(2), rateDate: usd.date });
+    expect(total.inBaseCurrency).toEqual({ amount: inBase(total.amount, usd), rateDate: usd.date });
     expect(usd.date.slice(0, 7)).toBe(day.slice(0, 7));
   });
 

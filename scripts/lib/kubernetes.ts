@@ -23,7 +23,9 @@ const CONFIG = 'bizgraph-config';
 const SECRETS = 'bizgraph-secrets';
 const SIGNING_KEY_SECRET = 'bizgraph-gateway-signing-key';
 const SIGNING_KEY_DIR = '/run/secrets/bizgraph';
-const labels = (component: string) => ({ 'app.kubernetes.io/name': `bizgraph-${component}`, 'app.kubernetes.io/part-of': 'bizgraph' });
+/** On every object: the ServiceMonitor selects the Services by it. */
+const PART_OF = { 'app.kubernetes.io/part-of': 'bizgraph' } as const;
+const labels = (component: string) => ({ 'app.kubernetes.io/name': `bizgraph-${component}`, ...PART_OF });
 const literal = (name: string, value: string): EnvVar => ({ name, value });
 const fromConfig = (name: string): EnvVar => ({ name, valueFrom: { configMapKeyRef: { name: CONFIG, key: name } } });
 const fromSecret = (name: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: SECRETS, key: name } } });
@@ -108,7 +110,7 @@ export function kubernetesManifests(): Array<Record<string, unknown>> {
   const config = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: CONFIG, labels: { 'app.kubernetes.io/part-of': 'bizgraph' } },
+    metadata: { name: CONFIG, labels: PART_OF },
     data: {
       JWT_JWKS_URL: 'https://login.example.com/.well-known/jwks.json',
       JWT_ISSUER: 'https://login.example.com/',
@@ -162,13 +164,12 @@ export function kubernetesManifests(): Array<Record<string, unknown>> {
 
 /** Prometheus Operator objects: every bizgraph Service's `/metrics` scraped, and the alerting rules compose's Prometheus loads. */
 function monitoring(): Array<Record<string, unknown>> {
-  const partOf = { 'app.kubernetes.io/part-of': 'bizgraph' };
   const serviceMonitor = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: { name: 'bizgraph', labels: partOf },
+    metadata: { name: 'bizgraph', labels: PART_OF },
     spec: {
-      selector: { matchLabels: partOf },
+      selector: { matchLabels: PART_OF },
       jobLabel: METRICS_JOB_LABEL,
       endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
     },
@@ -177,7 +178,7 @@ function monitoring(): Array<Record<string, unknown>> {
   const prometheusRule = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'bizgraph-alerts', labels: partOf },
+    metadata: { name: 'bizgraph-alerts', labels: PART_OF },
     spec: { groups: rules.groups },
   };
   return [serviceMonitor, prometheusRule];
