@@ -14,14 +14,21 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--events'])).toMatchObject({ mode: 'events', custom: false });
     expect(parseBenchArgs(['--events', '--duration', '5', '--warmup', '1'])).toMatchObject({ mode: 'events', durationSeconds: 5, warmupSeconds: 1, custom: true });
     expect(() => parseBenchArgs(['--events', '--workloads', 'a'])).toThrow('--events takes --duration and --warmup only');
-    expect(() => parseBenchArgs(['--events', '--fleet'])).toThrow('--soak, --fleet and --events are different benchmarks');
+    expect(() => parseBenchArgs(['--events', '--fleet'])).toThrow('--replayed, --soak, --fleet, --events are different benchmarks');
+  });
+
+  it("reads the replayed mode, which takes the comparison's settings but no gateway selection", () => {
+    expect(parseBenchArgs(['--replayed'])).toMatchObject({ mode: 'replayed', rounds: 3, custom: false });
+    expect(parseBenchArgs(['--replayed', '--workloads', 'c', '--rounds', '1'])).toMatchObject({ mode: 'replayed', workloads: ['c'], rounds: 1, custom: true });
+    expect(() => parseBenchArgs(['--replayed', '--gateways', 'bizgraph'])).toThrow('--replayed measures plain, bizgraph and the raw floor: it takes no --gateways');
+    expect(() => parseBenchArgs(['--replayed', '--events'])).toThrow('--replayed, --soak, --fleet, --events are different benchmarks');
   });
 
   it('reads the fleet mode, which takes workloads and load settings but no gateway selection', () => {
     expect(parseBenchArgs(['--fleet'])).toMatchObject({ mode: 'fleet', custom: false });
     expect(parseBenchArgs(['--fleet', '--workloads', 'a', '--duration', '5'])).toMatchObject({ mode: 'fleet', workloads: ['a'], durationSeconds: 5, custom: true });
     expect(() => parseBenchArgs(['--fleet', '--gateways', 'bizgraph'])).toThrow('--fleet takes --workloads, --connections, --duration and --warmup only');
-    expect(() => parseBenchArgs(['--fleet', '--soak'])).toThrow('--soak, --fleet and --events are different benchmarks');
+    expect(() => parseBenchArgs(['--fleet', '--soak'])).toThrow('--replayed, --soak, --fleet, --events are different benchmarks');
   });
 
   it('reads the soak mode and its length', () => {

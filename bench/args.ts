@@ -1,10 +1,10 @@
 import type { GatewayId, WorkloadId } from './types.js';
 import { isObservabilityVariant, OBSERVABILITY_VARIANT_IDS } from './variants.js';
 
-/** Command line of `npm run bench [-- --soak [--minutes N] | --fleet | --events] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
+/** Command line of `npm run bench [-- --replayed | --soak [--minutes N] | --fleet | --events] [--duration S] [--warmup S] [--gateways a,b] [--workloads a,b]`. */
 
 export interface BenchArgs {
-  mode: 'compare' | 'soak' | 'fleet' | 'events';
+  mode: 'compare' | 'replayed' | 'soak' | 'fleet' | 'events';
   connections: number;
   /** Seconds of load before each measured run (discarded). */
   warmupSeconds: number;
@@ -49,9 +49,12 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
+       npm run bench -- --replayed [--workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --duration SECONDS --warmup SECONDS --cpu-prof DIR --bizgraph-node-options "FLAGS"]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]
        npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]
        npm run bench -- --events [--duration SECONDS --warmup SECONDS]`;
+
+const MODES = { '--replayed': 'replayed', '--soak': 'soak', '--fleet': 'fleet', '--events': 'events' } as const;
 
 const NUMERIC = {
   '--connections': 'connections',
@@ -66,9 +69,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { mode: 'compare', ...DEFAULTS, custom: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.includes('=') ? (argv[i]!.split('=', 2) as [string, string]) : [argv[i]!, undefined];
-    if (flag === '--soak' || flag === '--fleet' || flag === '--events') {
-      if (args.mode !== 'compare') throw new UsageError(`--soak, --fleet and --events are different benchmarks: give one\n${USAGE}`);
-      args.mode = flag === '--soak' ? 'soak' : flag === '--fleet' ? 'fleet' : 'events';
+    if (flag in MODES) {
+      if (args.mode !== 'compare') throw new UsageError(`${Object.keys(MODES).join(', ')} are different benchmarks: give one\n${USAGE}`);
+      args.mode = MODES[flag as keyof typeof MODES];
       continue;
     }
     if (flag === '--gateways' || flag === '--workloads') {
@@ -107,6 +110,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     args[NUMERIC[flag as keyof typeof NUMERIC]] = value;
     if (flag === '--duration' || flag === '--warmup' || flag === '--connections' || flag === '--rounds') args.custom = true;
   }
+  // The gateway-bound comparison measures the headline pair and the floor, nothing else.
+  if (args.mode === 'replayed' && args.gateways) throw new UsageError(`--replayed measures plain, bizgraph and the raw floor: it takes no --gateways\n${USAGE}`);
   // The fleet runs bizgraph's gateways only, from the build, unprofiled.
   if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--rounds'))) {
     throw new UsageError(`--fleet takes --workloads, --connections, --duration and --warmup only\n${USAGE}`);

@@ -17,6 +17,9 @@ export interface ReadmeMarkers {
 }
 const BENCH_MARKERS: ReadmeMarkers = { start: README_START, end: README_END };
 export const LATEST_RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+/** The gateway-bound comparison's block and file (`npm run bench -- --replayed`). */
+export const REPLAYED_MARKERS: ReadmeMarkers = { start: '<!-- bench-replayed:start -->', end: '<!-- bench-replayed:end -->' };
+export const REPLAYED_LATEST_RESULTS = fileURLToPath(new URL('./results/replayed-latest.json', import.meta.url));
 
 const GiB = 1024 ** 3;
 
@@ -34,6 +37,7 @@ export function describeRun(results: BenchResults): string {
   const { settings } = results;
   return [
     describeMachineLine(results),
+    ...(settings.subgraphs === 'replayed' ? ['every subgraph fetch replayed from memory after its first (bench/replay-subgraph.ts)'] : []),
     `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run` +
       (settings.rounds ? `, plain and bizgraph (caches off) in ${settings.rounds} alternating rounds per workload` : ''),
     settings.pinning.available && settings.pinning.failures.length === 0
@@ -49,19 +53,23 @@ function minutes(results: BenchResults): string {
 /** The Markdown between the README markers (without them), a pure function of the results. */
 export function renderReadmeTable(results: BenchResults): string {
   const failures = renderFailures(results.runs);
+  const replayed = results.settings.subgraphs === 'replayed';
   return [
     renderRunsTable(results),
     '',
     renderComparisonTable(results),
     '',
     ...renderObservabilityTable(results).flatMap((block) => [block, '']),
-    renderWarmLine(results),
-    ...renderStartupLine(results).flatMap((line) => ['', line]),
+    // Caches are not part of the replayed comparison: no line saying they were not measured.
+    ...(replayed ? [] : [renderWarmLine(results)]),
+    ...renderStartupLine(results).flatMap((line, index) => (replayed && index === 0 ? [line] : ['', line])),
     ...(failures.length ? ['', ...failures] : []),
     '',
     `${describeRun(results)}.`,
     '',
-    `Reproduce with \`npm run bench\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`,
+    replayed
+      ? `Reproduce with \`npm run bench -- --replayed\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/replayed-latest.json\` and this table).`
+      : `Reproduce with \`npm run bench\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`,
   ].join('\n');
 }
 

@@ -4,7 +4,7 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../scripts/lib/processes.js';
-import { extractReadmeBlock, README_END, README_START, renderReadmeTable, replaceReadmeBlock, type ReadmeMarkers } from './readme-table.js';
+import { extractReadmeBlock, README_END, README_START, renderReadmeTable, REPLAYED_MARKERS, replaceReadmeBlock, type ReadmeMarkers } from './readme-table.js';
 import type { BenchResults, Commit, Machine } from './types.js';
 
 /** Where results go and what they say about the run's context (machine, commit). */
@@ -50,7 +50,7 @@ export function writeJson(name: string, value: unknown): string {
  * the README is only touched between its markers, and left alone when they are absent.
  */
 export function updateReadme(results: BenchResults): 'updated' | 'unchanged' | 'no markers' {
-  return writeReadmeBlock(renderReadmeTable(results));
+  return writeReadmeBlock(renderReadmeTable(results), results.settings.subgraphs === 'replayed' ? REPLAYED_MARKERS : undefined);
 }
 
 /** Writes one generated block between its markers (the comparison's by default). */

@@ -18,6 +18,8 @@ import { WORKLOADS, type Workload } from './workloads.js';
  * bizgraph's observability variants with fixed seed data, measures each alone on its own core on
  * workloads (a) to (d) (the variants on theirs, bench/variants.ts), prints the tables, and writes
  * bench/results/<timestamp>.json, latest.json and the README block.
+ * `npm run bench -- --replayed`: plain, bizgraph and the floor the same way, each subgraph fetch answered
+ * from memory after its first time (bench/replay-subgraph.ts), so the gateway's core sets the pace.
  * `npm run bench -- --soak [--minutes N]`: RSS of bizgraph under workload (b) over time (soak.ts).
  * `npm run bench -- --fleet`: one and two gateway replicas behind HAProxy (fleet.ts).
  * `npm run bench -- --events`: orders per second through the business flow of issue 17 (events.ts).
@@ -44,17 +46,24 @@ const GATEWAYS: readonly GatewayInfo[] = [
  */
 function selection(args: BenchArgs): { gateways: readonly GatewayInfo[]; started: GatewayId[]; workloads: readonly Workload[] } {
   const workloads = args.workloads ? WORKLOADS.filter((workload) => args.workloads!.includes(workload.id)) : WORKLOADS;
-  const gateways = GATEWAYS.filter((gateway) => (args.gateways?.includes(gateway.id) ?? true) && workloadsFor(gateway.id, workloads).length > 0);
+  const chosen = args.mode === 'replayed' ? REPLAYED_GATEWAYS : args.gateways;
+  const gateways = GATEWAYS.filter((gateway) => (chosen?.includes(gateway.id) ?? true) && workloadsFor(gateway.id, workloads).length > 0);
   const started = gateways.map((gateway) => gateway.id);
   if (started.includes('floor') && !started.includes('bizgraph')) started.push('bizgraph');
   return { gateways, started, workloads };
 }
+
+/** With replayed subgraphs: the headline pair and the floor (the other rows are about bizgraph's own settings). */
+const REPLAYED_GATEWAYS: readonly GatewayId[] = ['plain', 'bizgraph', 'floor'];
 
 /** The headline pair: every ratio is bizgraph (caches off) ÷ plain. */
 const PAIR: readonly GatewayId[] = ['plain', 'bizgraph'];
 
 async function compare(args: BenchArgs, session: Session): Promise<number> {
   const startedAt = new Date().toISOString();
+  const replayed = args.mode === 'replayed';
+  // The gateway-bound comparison keeps files and a README block of its own.
+  const prefix = replayed ? 'replayed-' : '';
   const runs: RunFigures[] = [];
   const { gateways, workloads } = selection(args);
   const one = async (gateway: GatewayInfo, workload: Workload, round?: number) => {
@@ -100,6 +109,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
       crmRateLimitPerSecond: CRM_RATE_LIMIT_PER_SECOND,
       nodeEnv: NODE_ENV,
       ...(args.bizgraphNodeOptions ? { bizgraphNodeOptions: args.bizgraphNodeOptions } : {}),
+      ...(replayed ? { subgraphs: 'replayed' as const } : {}),
     },
     gateways: gateways.map((gateway) => ({ ...gateway, startupMs: session.stack.startupMs[gateway.id] })),
     workloads: workloads.map(({ id, label, query }) => ({ id, label, query: query.replace(/\s+/g, ' ') })),
@@ -117,14 +127,14 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
   // Older results have no such section, and a run without the variants writes none either.
   if (observability.length > 0) results.observability = observability;
   log(`measuring took ${((Date.parse(results.finishedAt) - Date.parse(startedAt)) / 1000).toFixed(0)} s`);
-  const file = writeJson(`${fileStamp(results.startedAt)}.json`, results);
+  const file = writeJson(`${prefix}${fileStamp(results.startedAt)}.json`, results);
   const failed = runs.filter((run) => !run.ok).length;
   console.log(`\n${renderReadmeTable(results)}\n`);
   log(`wrote ${file}`);
   if (args.custom || failed > 0) {
     log(`latest.json and the README were left alone: ${failed ? `${failed} run(s) failed their answer check` : 'durations or the selection were overridden'}`);
   } else {
-    log(`wrote ${writeJson('latest.json', results)}`);
+    log(`wrote ${writeJson(`${prefix}latest.json`, results)}`);
     const readme = updateReadme(results);
     log(readme === 'no markers' ? `README.md not changed: ${MARKERS_HINT}` : `README.md ${readme}`);
   }
@@ -157,7 +167,7 @@ async function main(): Promise<number> {
   if (args.mode === 'fleet') return runFleetBench(args);
   if (args.mode === 'events') return runEventsBench(args);
   const gateways: GatewayId[] = args.mode === 'soak' ? ['bizgraph'] : selection(args).started;
-  const session = await startSession(gateways, { cpuProfDir: args.cpuProfDir, bizgraph: args.bizgraphNodeOptions });
+  const session = await startSession(gateways, { cpuProfDir: args.cpuProfDir, bizgraph: args.bizgraphNodeOptions, replayed: args.mode === 'replayed' });
   try {
     return args.mode === 'soak' ? await runSoak(args, session) : await compare(args, session);
   } finally {

@@ -60,14 +60,14 @@ export interface Session {
  * minutes), then pins the benchmark and every child to the "others" core; `measureOn` moves one
  * gateway to its own core for the length of its runs.
  */
-export async function startSession(gateways: readonly GatewayId[], nodeOptions: { cpuProfDir?: string; bizgraph?: string[] } = {}): Promise<Session> {
+export async function startSession(gateways: readonly GatewayId[], nodeOptions: { cpuProfDir?: string; bizgraph?: string[]; replayed?: boolean } = {}): Promise<Session> {
   const { cpuProfDir } = nodeOptions;
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Every process, the baseline included, runs compiled JavaScript as in production (no tsx).
   const build = await buildProject(join(PROJECT_ROOT, '.data', 'bench-build'), {
     extraDirs: ['bench'],
-    extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts', 'bench/otlp-sink.ts'],
+    extraServices: ['bench/plain-gateway.ts', 'bench/raw-floor.ts', 'bench/otlp-sink.ts', 'bench/replay-subgraph.ts'],
   });
   log(`built ${build.modules} modules into ${build.outDir} in ${build.ms} ms`);
   log(`starting stand-ins, subgraphs and ${gateways.join(', ')} (seed ${SEED.seed}, scale ${SEED.scale})…`);
@@ -77,6 +77,7 @@ export async function startSession(gateways: readonly GatewayId[], nodeOptions: 
     // One profile per gateway, written when it stops (node names the file after the pid).
     gatewayNodeOptions: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfDir)] : undefined,
     bizgraphNodeOptions: nodeOptions.bizgraph,
+    replayed: nodeOptions.replayed,
     onProgress: log,
   });
   if (nodeOptions.bizgraph) log(`bizgraph gateways run with ${nodeOptions.bizgraph.join(' ')}`);

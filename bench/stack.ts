@@ -21,6 +21,8 @@ export interface BenchStack {
   dataDir: string;
   systems: { crm: ServiceProcess; support: ServiceProcess };
   subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
+  /** With `replayed`: the replaying front of each cache-off subgraph (bench/replay-subgraph.ts), which the gateways call instead. */
+  replays?: Record<SubgraphName, ServiceProcess>;
   gateways: Partial<Record<GatewayId, ServiceProcess>>;
   /** The OTLP sink of each started gateway that exports spans, one each so every export is counted against its gateway. */
   spanSinks: Partial<Record<ObservabilityVariantId, ServiceProcess>>;
@@ -40,6 +42,8 @@ export interface BenchStackOptions {
   /** Node options for the bizgraph gateways only (`--bizgraph-node-options`). */
   bizgraphNodeOptions?: string[];
   onProgress?(message: string): void;
+  /** Put a replaying front before each cache-off subgraph and point the gateways at it (the gateway-bound benchmark). */
+  replayed?: boolean;
 }
 
 /** Which subgraph set each gateway calls: the baseline and the observability variants share bizgraph's cache-off set. */
@@ -109,11 +113,19 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       const list = await Promise.all(SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv }))));
       subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
     }
+    let replays: BenchStack['replays'];
+    if (options.replayed && subgraphs.off) {
+      const off = subgraphs.off;
+      const list = await Promise.all(
+        SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-replay`, entry: 'bench/replay-subgraph.ts', env: { ...env, REPLAY_UPSTREAM: off[name].url } }))),
+      );
+      replays = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
+    }
     const gateways: BenchStack['gateways'] = {};
     const spanSinks: BenchStack['spanSinks'] = {};
     const startupMs: BenchStack['startupMs'] = {};
     for (const id of options.gateways) {
-      const set = subgraphs[GATEWAY_SUBGRAPHS[id]]!;
+      const set = GATEWAY_SUBGRAPHS[id] === 'off' && replays ? replays : subgraphs[GATEWAY_SUBGRAPHS[id]]!;
       const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
       const { entry, env: own, exportsSpans } = GATEWAY_ENTRIES[id];
       // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
@@ -139,7 +151,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       gateways[id] = await track(startService(start));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
-    return { dataDir, systems: { crm, support }, subgraphs, gateways, spanSinks, startupMs, all: () => [...started], stop };
+    return { dataDir, systems: { crm, support }, subgraphs, ...(replays ? { replays } : {}), gateways, spanSinks, startupMs, all: () => [...started], stop };
   } catch (error) {
     await stop();
     throw error;

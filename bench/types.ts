@@ -143,6 +143,11 @@ export interface BenchSettings {
   nodeEnv: string | { gateways: string; others: string };
   /** Node flags the bizgraph gateways ran with (`--bizgraph-node-options`), when any. */
   bizgraphNodeOptions?: string[];
+  /**
+   * `replayed` (`--replayed`): every subgraph fetch was answered from memory by bench/replay-subgraph.ts,
+   * so the gateway's core set the pace. Absent: the gateways called the real subgraphs.
+   */
+  subgraphs?: 'replayed';
 }
 
 export interface BenchResults {
