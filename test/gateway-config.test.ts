@@ -25,6 +25,7 @@ describe('readGatewayConfig', () => {
       metrics: true,
       requestLog: true,
       heapGrowthPercent: 50,
+      saturatedConcurrency: 8,
       limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 50, maxCost: 5000, maxBatch: 10, maxQueryBytes: 65_536, maxStringBytes: 65_536 },
       audit: { sink: { kind: 'file', path: resolve('.data/audit.log'), createdByDefault: true }, failClosed: false },
     });

@@ -74,6 +74,11 @@ export interface GatewayConfig {
    * holds 250–320 MB of mostly garbage). @default 50
    */
   heapGrowthPercent: number;
+  /**
+   * `GATEWAY_SATURATED_CONCURRENCY`: GraphQL requests run at once while the gateway's event loop is
+   * saturated, the rest waiting in arrival order (`http/admission.ts`); `0` runs every request at once. @default 8
+   */
+  saturatedConcurrency: number;
   /** `REQUEST_LOG` (`on`|`off`): the gateway's line per HTTP request (`msg: "request"`); other log lines stay. @default on */
   requestLog: boolean;
   /** `METRICS` (`on`|`off`): request and subgraph metrics, served at `GET /metrics`; off, nothing is counted and `/metrics` is 404. @default on */
@@ -152,6 +157,7 @@ export function readGatewayConfig(env: Env, argv: readonly string[]): GatewayCon
     authzMode: readAuthzMode(env),
     executor: readExecutorKind(env),
     heapGrowthPercent: readInt(env, 'GATEWAY_HEAP_GROWTH_PERCENT', 50, { min: 0, max: 1000 }),
+    saturatedConcurrency: readInt(env, 'GATEWAY_SATURATED_CONCURRENCY', 8, { min: 0, max: 10_000 }),
     requestLog: readOnOff(env, 'REQUEST_LOG', true),
     metrics: readOnOff(env, 'METRICS', true),
     traceExport: exportsSpans(env),

@@ -20,6 +20,7 @@ import { createFetchStats } from './console/fetch-stats.js';
 import { registerOperatorPages } from './console/pages.js';
 import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
+import { createAdmission } from './http/admission.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
@@ -129,9 +130,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   // The console's recent error rate and p99 per subgraph, from the fetch events metrics also read.
   const fetchStats = createFetchStats();
+  // Holds /graphql requests back while the loop is saturated; closed first, so none waits through the teardown.
+  const admission = createAdmission({ saturatedConcurrency: config.saturatedConcurrency });
   const teardown = () =>
-    (closing ??= features
-      .close()
+    (closing ??= Promise.resolve(admission.close())
+      .then(() => features.close())
       .then(() => fetchStats.close())
       .then(() => pendingReferences.close())
       .then(() => Promise.all([fetcher.close(), probeFetcher.close()]))
@@ -233,7 +236,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // A registered text is stored for everyone (memory or the shared Redis): in production only a caller with a valid token may add one.
     mayRegisterPersistedQuery: config.production ? (contextValue) => contextValue.principal !== null : undefined,
   });
-  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace, stringify: stringifyAnswer });
+  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace, stringify: stringifyAnswer, admission });
   // A body that never reaches GraphQL (not JSON, not UTF-8, too large, an unknown content type) is answered in GraphQL's error format.
   const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler, errorHandler });

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import Negotiator from 'negotiator';
 import { graphQLRequestOf, headerMapOf, preventCsrf, searchOf } from './graphql-request.js';
 import { BadRequestError, ensureError, ensureGraphQLError, formatErrors, type ErrorFormatting } from './operation-errors.js';
+import type { Admission } from './admission.js';
 import type { RunOperation } from './operation-pipeline.js';
 
 /**
@@ -29,6 +30,8 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
   context(request: FastifyRequest, reply: FastifyReply): Promise<Context>;
   /** Turns an answer (`{ errors, data, extensions }`) into text; the route's `onSend` writes it out. */
   stringify(value: unknown): string;
+  /** Holds requests back while the gateway's CPU is saturated (`admission.ts`); without it every request runs at once. */
+  admission?: Admission;
 }
 
 interface Answer {
@@ -41,11 +44,32 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   const { plugins } = options;
   return async function handleGraphQL(request, reply) {
     const http: HTTPGraphQLRequest = { method: request.method.toUpperCase(), headers: headerMapOf(request.headers), search: searchOf(request.url), body: request.body };
-    const answer = await answerFor(request, reply, http);
+    const answer = await admitted(http, () => answerFor(request, reply, http));
     for (const [name, value] of answer.headers) void reply.header(name, value);
     void reply.code(answer.status ?? 200);
     return answer.body;
   };
+
+  /** Runs `answer` when admission lets it (at once unless the loop is saturated and the operation's answers are large). */
+  async function admitted(http: HTTPGraphQLRequest, answer: () => Promise<Answer>): Promise<Answer> {
+    const admission = options.admission;
+    const operation = admission && operationText(http);
+    if (!admission || operation === undefined) return answer();
+    if (admission.isLight(operation)) {
+      const result = await answer();
+      admission.record(operation, result.body.length);
+      return result;
+    }
+    const turn = admission.enter();
+    if (turn) await turn;
+    try {
+      const result = await answer();
+      admission.record(operation, result.body.length);
+      return result;
+    } finally {
+      admission.leave();
+    }
+  }
 
   async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest): Promise<Answer> {
     try {
@@ -104,6 +128,21 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     head.headers.set('content-type', singleResultContentType(http.headers) ?? MEDIA_TYPES.json);
     return { status: head.status ?? 500, headers: head.headers, body: options.stringify({ errors: [formatted] }) };
   }
+}
+
+/**
+ * What identifies a request's operation for admission: its text (a POST body's or a GET's `query`),
+ * or a persisted query's hash; undefined for a batch or a malformed request (they are not held back).
+ */
+function operationText(http: HTTPGraphQLRequest): string | undefined {
+  const body = http.method === 'GET' ? undefined : http.body;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const { query, extensions } = body as { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } };
+    if (typeof query === 'string') return query;
+    const hash = extensions?.persistedQuery?.sha256Hash;
+    return typeof hash === 'string' ? `sha256:${hash}` : undefined;
+  }
+  return http.method === 'GET' ? (new URLSearchParams(http.search).get('query') ?? undefined) : undefined;
 }
 
 /**

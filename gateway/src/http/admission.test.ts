@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { createAdmission, LIGHT_ANSWER_LENGTH, type Admission } from './admission.js';
+
+/** An admission whose loop utilisation the test sets, adjusted by hand (its timer runs every hour). */
+function controlled(saturatedConcurrency = 8) {
+  let utilization = 0;
+  const admission = createAdmission({ saturatedConcurrency, intervalMs: 3_600_000, sampleUtilization: () => utilization });
+  return {
+    admission,
+    sample(value: number, times = 1) {
+      utilization = value;
+      for (let i = 0; i < times; i++) admission.adjust();
+    },
+  };
+}
+
+/** Enters `count` times; returns the order in which the waiting entries were let in. */
+function enterMany(admission: Admission, count: number) {
+  const admittedOrder: number[] = [];
+  let immediate = 0;
+  for (let i = 0; i < count; i++) {
+    const turn = admission.enter();
+    if (turn) void turn.then(() => admittedOrder.push(i));
+    else immediate++;
+  }
+  return { immediate, admittedOrder };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('admission while the event loop is saturated', () => {
+  it('lets every request in at once while the loop is not saturated', () => {
+    const { admission, sample } = controlled();
+    sample(0.5, 10);
+    expect(enterMany(admission, 100).immediate).toBe(100);
+    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0 });
+  });
+
+  it('shrinks to the floor while saturated, then lets the waiting in, in arrival order, one per request that leaves', async () => {
+    const { admission, sample } = controlled(8);
+    expect(enterMany(admission, 20).immediate).toBe(20);
+    sample(0.95);
+    // A quarter less than what runs now.
+    expect(admission.state().limit).toBe(15);
+    sample(0.95, 10);
+    expect(admission.state().limit).toBe(8);
+    const later = enterMany(admission, 3);
+    expect(later.immediate).toBe(0);
+    for (let i = 0; i < 12; i++) admission.leave();
+    await settle();
+    // 20 - 12 = 8 running: at the limit, nobody else gets in yet.
+    expect(later.admittedOrder).toEqual([]);
+    admission.leave();
+    admission.leave();
+    await settle();
+    expect(later.admittedOrder).toEqual([0, 1]);
+    expect(admission.state()).toMatchObject({ active: 8, waiting: 1 });
+  });
+
+  it('doubles the limit once the loop is no longer saturated, and lifts it, letting the waiting in', async () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 8);
+    sample(1, 5);
+    const waiting = enterMany(admission, 40);
+    expect(waiting.immediate).toBe(0);
+    sample(0.3);
+    await settle();
+    expect(admission.state()).toMatchObject({ limit: 16, active: 16, waiting: 32 });
+    expect(waiting.admittedOrder).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    sample(0.3, 7);
+    await settle();
+    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 48, waiting: 0 });
+  });
+
+  it('queues behind those already waiting, even when a slot is free', () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 8);
+    sample(1, 3);
+    enterMany(admission, 2);
+    admission.leave();
+    // The slot went to the first waiting request, not to a newcomer.
+    expect(enterMany(admission, 1).immediate).toBe(0);
+    expect(admission.state()).toMatchObject({ active: 8, waiting: 2 });
+  });
+
+  it('counts an operation as light only after a small answer', () => {
+    const { admission } = controlled();
+    expect(admission.isLight('{ a }')).toBe(false);
+    admission.record('{ a }', 236);
+    expect(admission.isLight('{ a }')).toBe(true);
+    admission.record('{ a }', LIGHT_ANSWER_LENGTH + 1);
+    expect(admission.isLight('{ a }')).toBe(false);
+  });
+
+  it('admits everyone when closed', async () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 8);
+    sample(1, 3);
+    const waiting = enterMany(admission, 5);
+    admission.close();
+    await settle();
+    expect(waiting.admittedOrder).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('holds nothing back when off (GATEWAY_SATURATED_CONCURRENCY=0)', () => {
+    const admission = createAdmission({ saturatedConcurrency: 0, sampleUtilization: () => 1 });
+    admission.adjust();
+    expect(enterMany(admission, 50).immediate).toBe(50);
+    expect(admission.isLight('{ a }')).toBe(true);
+  });
+});
