@@ -49,12 +49,11 @@ export interface Admission {
 
 /**
  * Steps of the limit: it reaches its floor within a second of saturation and is lifted within a
- * second of its end. (Gentler steps, ×0.9 and ×1.25 with a band where it holds, kept more
- * operations running and saved less on workloads (c) and (d), measured replayed.)
+ * second of its end. (Gentler steps, ×0.9 and ×1.25 with a band of utilisation where the
+ * limit held, kept more operations running and saved less on (c) and (d), measured replayed.)
  */
 const SHRINK = 0.75;
 const GROW = 2;
-const HOLD_BAND = 0;
 /** A limit this high admits what any realistic set of connections sends: it is lifted instead. */
 const UNLIMITED_FROM = 1024;
 
@@ -110,8 +109,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
       if (utilization >= saturated) {
         // Shrinks from what is running now, not from a limit nobody reached.
         limit = Math.max(floor, Math.floor(Math.min(limit, active) * SHRINK));
-      } else if (utilization < saturated - HOLD_BAND && limit !== Number.POSITIVE_INFINITY) {
-        const grown = Math.max(limit + 1, Math.ceil(limit * GROW));
+      } else if (limit !== Number.POSITIVE_INFINITY) {
+        const grown = limit * GROW;
         limit = grown >= UNLIMITED_FROM ? Number.POSITIVE_INFINITY : grown;
         admitWaiting();
       }
