@@ -55,19 +55,17 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     const admission = options.admission;
     const operation = admission && operationText(http);
     if (!admission || operation === undefined) return answer();
-    if (admission.isLight(operation)) {
-      const result = await answer();
-      admission.record(operation, result.body.length);
-      return result;
+    const waits = !admission.isLight(operation);
+    if (waits) {
+      const turn = admission.enter();
+      if (turn) await turn;
     }
-    const turn = admission.enter();
-    if (turn) await turn;
     try {
       const result = await answer();
       admission.record(operation, result.body.length);
       return result;
     } finally {
-      admission.leave();
+      if (waits) admission.leave();
     }
   }
 

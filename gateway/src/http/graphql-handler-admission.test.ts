@@ -1,0 +1,77 @@
+import { HeaderMap, type GraphQLResponse } from '@apollo/server';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdmission, LIGHT_ANSWER_LENGTH } from './admission.js';
+import { createGraphQLHandler } from './graphql-handler.js';
+
+/**
+ * The `/graphql` route holds back only operations whose last answer was large, and only while
+ * admission is limiting: a real route (fastify), a real admission whose loop utilisation the test
+ * sets, and an operation runner that answers `{ big }` with a large answer and `{ small }` with a small one.
+ */
+const apps: ReturnType<typeof Fastify>[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function route() {
+  let utilization = 0;
+  const admission = createAdmission({ saturatedConcurrency: 1, intervalMs: 3_600_000, sampleUtilization: () => utilization });
+  const started: string[] = [];
+  const release: (() => void)[] = [];
+  const handler = createGraphQLHandler({
+    plugins: [],
+    context: async () => ({}),
+    formatError: (formatted) => formatted,
+    includeStacktrace: false,
+    stringify: JSON.stringify,
+    admission,
+    async runOperation(request): Promise<GraphQLResponse> {
+      started.push(request.query!);
+      // `{ hold }` waits until the test lets it finish: it keeps the one slot taken.
+      if (request.query === '{ hold }') await new Promise<void>((resolve) => release.push(resolve));
+      const value = request.query === '{ small }' ? 'x' : 'x'.repeat(LIGHT_ANSWER_LENGTH + 1);
+      return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: { value } } } } as GraphQLResponse;
+    },
+  });
+  const app = Fastify();
+  app.post('/graphql', handler);
+  apps.push(app);
+  const post = (query: string) => app.inject({ method: 'POST', url: '/graphql', payload: { query } });
+  const saturate = () => {
+    utilization = 1;
+    admission.adjust();
+  };
+  return { admission, started, release, post, saturate };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+}
+
+describe('/graphql under admission', () => {
+  it('queues an operation with a large (or unknown) answer behind the one running, and runs a small one at once', async () => {
+    const { admission, started, release, post, saturate } = await route();
+    // Seen once each, unsaturated: `{ small }` is then known to answer small.
+    expect((await post('{ small }')).statusCode).toBe(200);
+    expect((await post('{ big }')).statusCode).toBe(200);
+    started.length = 0;
+    const holding = post('{ hold }');
+    await until(() => admission.state().active === 1);
+    saturate();
+    expect(admission.state()).toMatchObject({ limit: 1, active: 1 });
+    const big = post('{ big }');
+    await until(() => admission.state().waiting === 1);
+    const small = await post('{ small }');
+    expect(small.statusCode).toBe(200);
+    // The small one ran while the large one waited for the slot.
+    expect(started).toEqual(['{ hold }', '{ small }']);
+    expect(admission.state()).toMatchObject({ active: 1, waiting: 1 });
+    release.shift()!();
+    expect((await holding).statusCode).toBe(200);
+    expect((await big).statusCode).toBe(200);
+    expect(started).toEqual(['{ hold }', '{ small }', '{ big }']);
+    expect(admission.state()).toMatchObject({ active: 0, waiting: 0 });
+  });
+});
