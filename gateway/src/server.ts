@@ -119,7 +119,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     fetchTraceFeature(config.production), // `bizgraph-fetches: 1`: the fetches an operation made, for the explorer's plan view
     responseCache, // after freshness and authz have marked what an answer must not be stored with
     config.metrics
-      ? createGatewayMetrics({ subgraphs: versions.subgraphNames, supergraph: supergraphSource, responseCache: responseCache.counters, maxTokens: config.limits.maxTokens })
+      ? createGatewayMetrics({
+          subgraphs: versions.subgraphNames,
+          supergraph: supergraphSource,
+          responseCache: responseCache.counters,
+          // Read at each scrape, by which time the admission below exists.
+          admission: { state: () => admission.state() },
+          maxTokens: config.limits.maxTokens,
+        })
       : {}, // METRICS=off: nothing counted, no /metrics route
     traceIdFeature(), // late: the response cache stores `data` only, so a hit never repeats an old trace id
     config.requestLog ? requestLogFeature(requestTraces.traceOf) : {}, // after the operation is answered; its line carries the trace id

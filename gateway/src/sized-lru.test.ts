@@ -25,4 +25,13 @@ describe('SizedLru', () => {
     expect(['a', 'b', 'c', 'd'].map((key) => lru.get(key))).toEqual([40, undefined, 10, 50]);
     expect(lru.size).toBe(100);
   });
+
+  it('peeks without marking an entry used', () => {
+    const lru = new SizedLru<number>(100);
+    lru.set('a', 1, 50);
+    lru.set('b', 2, 50);
+    expect(lru.peek('a')).toBe(1);
+    lru.set('c', 3, 50); // a is still the least recently used: it goes
+    expect(['a', 'b', 'c'].map((key) => lru.peek(key))).toEqual([undefined, 2, 3]);
+  });
 });

@@ -27,6 +27,11 @@ export class SizedLru<V> {
     return entry.value;
   }
 
+  /** The value without marking it used: for a reader that must not pay for a reorder on every call. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }

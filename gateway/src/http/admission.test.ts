@@ -33,7 +33,7 @@ describe('admission while the event loop is saturated', () => {
     const { admission, sample } = controlled();
     sample(0.5, 10);
     expect(enterMany(admission, 100).immediate).toBe(100);
-    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0 });
+    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0 });
   });
 
   it('shrinks to the floor while saturated, then lets the waiting in, in arrival order, one per request that leaves', async () => {
@@ -69,7 +69,8 @@ describe('admission while the event loop is saturated', () => {
     expect(waiting.admittedOrder).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     sample(0.3, 7);
     await settle();
-    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 48, waiting: 0 });
+    expect(admission.state()).toMatchObject({ limit: Number.POSITIVE_INFINITY, active: 48, waiting: 0, waitedTotal: 40 });
+    expect(admission.state().waitSecondsTotal).toBeGreaterThan(0);
   });
 
   it('queues behind those already waiting, even when a slot is free', () => {
@@ -88,8 +89,30 @@ describe('admission while the event loop is saturated', () => {
     expect(admission.isLight('{ a }')).toBe(false);
     admission.record('{ a }', 236);
     expect(admission.isLight('{ a }')).toBe(true);
+    admission.record('{ a }', LIGHT_ANSWER_LENGTH);
+    expect(admission.isLight('{ a }')).toBe(true);
     admission.record('{ a }', LIGHT_ANSWER_LENGTH + 1);
     expect(admission.isLight('{ a }')).toBe(false);
+    admission.record('{ b }', 10);
+    expect([admission.isLight('{ a }'), admission.isLight('{ b }')]).toEqual([false, true]);
+  });
+
+  it('counts the requests that waited and how long, for /metrics', async () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 8);
+    sample(1, 3);
+    const waiting = enterMany(admission, 3);
+    expect(admission.state()).toMatchObject({ waiting: 3, waitedTotal: 3, waitSecondsTotal: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    admission.leave();
+    admission.leave();
+    await settle();
+    expect(waiting.admittedOrder).toEqual([0, 1]);
+    const { waitedTotal, waitSecondsTotal } = admission.state();
+    expect(waitedTotal).toBe(3);
+    // Two admitted after ~20 ms each; the third is still waiting and not yet counted.
+    expect(waitSecondsTotal).toBeGreaterThanOrEqual(0.038);
+    expect(waitSecondsTotal).toBeLessThan(1);
   });
 
   it('admits everyone when closed', async () => {

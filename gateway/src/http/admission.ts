@@ -33,17 +33,29 @@ export interface AdmissionOptions {
   sampleUtilization?: () => number;
 }
 
+/** What `/metrics` reads at each scrape (`bizgraph_gateway_admission_*`). */
+export interface AdmissionState {
+  /** Large operations allowed to run at once; +Inf while the loop is not saturated. */
+  limit: number;
+  active: number;
+  waiting: number;
+  /** Requests that had to wait for their turn, since start. */
+  waitedTotal: number;
+  /** Seconds they spent waiting, summed. */
+  waitSecondsTotal: number;
+}
+
 export interface Admission {
   /** True when the operation's last answer (`record`) was small: it runs at once, without `enter`/`leave`. */
   isLight(operation: string): boolean;
-  /** The size of an operation's answer, in characters, for `isLight`. */
+  /** The size of an operation's answer, in characters, for `isLight` (kept only when its class changes). */
   record(operation: string, answerLength: number): void;
   /** Resolves when the request may run: undefined (no promise) when it may run at once. Every entry is matched by one `leave`. */
   enter(): Promise<void> | undefined;
   leave(): void;
   /** Re-reads the utilisation and adjusts the limit (the timer calls it; tests call it directly). */
   adjust(): void;
-  state(): { limit: number; active: number; waiting: number };
+  state(): AdmissionState;
   close(): void;
 }
 
@@ -69,7 +81,7 @@ const ADMIT_ALL: Admission = {
   enter: () => undefined,
   leave: () => undefined,
   adjust: () => undefined,
-  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0 }),
+  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0 }),
   close: () => undefined,
 };
 
@@ -80,25 +92,35 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const sample = options.sampleUtilization ?? utilizationSampler();
   let limit = Number.POSITIVE_INFINITY;
   let active = 0;
-  const waiting: (() => void)[] = [];
-  const lastAnswer = new SizedLru<number>(REMEMBERED_TEXT);
+  const waiting: { admit: () => void; since: number }[] = [];
+  let waitedTotal = 0;
+  let waitMsTotal = 0;
+  // Per operation text: was its last answer small? Written only when that changes, and read
+  // without reordering, so the common case costs one map lookup.
+  const lightOperations = new SizedLru<boolean>(REMEMBERED_TEXT);
 
   const admitWaiting = () => {
     while (waiting.length > 0 && active < limit) {
       active++;
-      waiting.shift()!();
+      const next = waiting.shift()!;
+      waitMsTotal += performance.now() - next.since;
+      next.admit();
     }
   };
 
   const admission: Admission = {
-    isLight: (operation) => (lastAnswer.get(operation) ?? Number.POSITIVE_INFINITY) <= LIGHT_ANSWER_LENGTH,
-    record: (operation, answerLength) => lastAnswer.set(operation, answerLength, operation.length),
+    isLight: (operation) => lightOperations.peek(operation) === true,
+    record(operation, answerLength) {
+      const light = answerLength <= LIGHT_ANSWER_LENGTH;
+      if (lightOperations.peek(operation) !== light) lightOperations.set(operation, light, operation.length);
+    },
     enter() {
       if (active < limit && waiting.length === 0) {
         active++;
         return undefined;
       }
-      return new Promise<void>((resolve) => waiting.push(resolve));
+      waitedTotal++;
+      return new Promise<void>((admit) => waiting.push({ admit, since: performance.now() }));
     },
     leave() {
       active--;
@@ -115,7 +137,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         admitWaiting();
       }
     },
-    state: () => ({ limit, active, waiting: waiting.length }),
+    state: () => ({ limit, active, waiting: waiting.length, waitedTotal, waitSecondsTotal: waitMsTotal / 1000 }),
     close() {
       clearInterval(timer);
       limit = Number.POSITIVE_INFINITY;

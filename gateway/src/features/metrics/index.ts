@@ -2,11 +2,13 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../../context.js';
 import { Counter, Registry } from 'prom-client';
+import type { AdmissionState } from '../../http/admission.js';
 import { registerMetricsRoute } from '../../../../common/metrics.js';
 import type { GatewayFeature } from '../../feature.js';
 import type { ResponseCacheCounters } from '../response-cache/counters.js';
 import { createRequestMetrics, type RequestMetrics } from './requests.js';
 import { subscribeSubgraphMetrics } from './subgraphs.js';
+import { registerAdmissionMetrics } from './admission.js';
 import { registerSupergraphMetrics, type SupergraphMetricsSource } from './supergraph.js';
 
 export interface GatewayMetrics extends GatewayFeature {
@@ -26,6 +28,8 @@ export interface GatewayMetricsOptions {
   supergraph?: SupergraphMetricsSource;
   /** The response cache's live counters, read at each scrape. */
   responseCache: ResponseCacheCounters;
+  /** The `/graphql` admission's live state (`http/admission.ts`), read at each scrape. */
+  admission?: { state(): AdmissionState };
   /** Token limit for parsing the operation name of a request refused before Apollo Server. */
   maxTokens: number;
 }
@@ -36,6 +40,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   const requests = createRequestMetrics(registry, { maxTokens: options.maxTokens });
   responseCacheMetrics(registry, options.responseCache);
   if (options.supergraph) registerSupergraphMetrics(registry, options.supergraph);
+  if (options.admission) registerAdmissionMetrics(registry, options.admission);
   const unsubscribe = subscribeSubgraphMetrics(registry, options.subgraphs);
   return {
     plugins: [requests.plugin],
