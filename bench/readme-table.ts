@@ -50,27 +50,24 @@ function minutes(results: BenchResults): string {
   return ((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 60_000).toFixed(1);
 }
 
-/** The Markdown between the README markers (without them), a pure function of the results. */
+/** The Markdown between the README markers (without them), a pure function of the results: paragraphs and tables, one blank line apart. */
 export function renderReadmeTable(results: BenchResults): string {
   const failures = renderFailures(results.runs);
   const replayed = results.settings.subgraphs === 'replayed';
-  return [
+  const sections = [
     renderRunsTable(results),
-    '',
     renderComparisonTable(results),
-    '',
-    ...renderObservabilityTable(results).flatMap((block) => [block, '']),
+    ...renderObservabilityTable(results),
     // Caches are not part of the replayed comparison: no line saying they were not measured.
     ...(replayed ? [] : [renderWarmLine(results)]),
-    ...renderStartupLine(results).flatMap((line, index) => (replayed && index === 0 ? [line] : ['', line])),
-    ...(failures.length ? ['', ...failures] : []),
-    '',
+    ...renderStartupLine(results),
+    ...(failures.length ? [failures.join('\n')] : []),
     `${describeRun(results)}.`,
-    '',
     replayed
       ? `Reproduce with \`npm run bench -- --replayed\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/replayed-latest.json\` and this table).`
       : `Reproduce with \`npm run bench\` (${minutes(results)} minutes here, start-up included; it rewrites \`bench/results/latest.json\` and this table).`,
-  ].join('\n');
+  ];
+  return sections.join('\n\n');
 }
 
 /** The text between the markers, trimmed; undefined when the README has no (well-ordered) markers. */
