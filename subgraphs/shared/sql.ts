@@ -78,20 +78,25 @@ function counted(run: RawQuery, onStatement: () => void, engine: Database['kind'
  * meanwhile, which then queue behind the ones already waiting.
  */
 function oneStatementPerTurn(): <T>(run: () => Promise<T>) => Promise<T> {
-  const waiting: Array<() => void> = [];
+  const waiting: Array<() => Promise<void>> = [];
   let running = false;
   const next = () => {
     const start = waiting.shift();
-    if (start) start();
+    if (start) void start();
     else running = false;
   };
   return (run) =>
     new Promise((resolve, reject) => {
-      waiting.push(() =>
-        run()
-          .then(resolve, reject)
-          .finally(() => setImmediate(next)),
-      );
+      // Whatever `run` does (even throw before returning a promise), the next statement gets its turn.
+      waiting.push(async () => {
+        try {
+          resolve(await run());
+        } catch (error) {
+          reject(error);
+        } finally {
+          setImmediate(next);
+        }
+      });
       if (!running) {
         running = true;
         next();
