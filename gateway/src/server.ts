@@ -21,7 +21,7 @@ import { registerOperatorPages } from './console/pages.js';
 import { fetchTraceFeature } from './features/fetch-trace/index.js';
 import { createHealth } from './health.js';
 import { createAdmission } from './http/admission.js';
-import { createGraphQLHandler } from './http/graphql-handler.js';
+import { createGraphQLHandler, type RequestArrival } from './http/graphql-handler.js';
 import { createOperationPipeline, installedPlugins } from './http/operation-pipeline.js';
 import { loadSupergraph, type SubgraphEndpoint } from './supergraph.js';
 import { createVersionFactory, prepareCandidate } from './reload/version.js';
@@ -205,10 +205,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   registerOperatorPages(app, { config, authenticator: auth.authenticator, subgraphStates: () => health.subgraphStates(), fetchStats, active: () => versions.active() });
   pendingReferences.register(app);
   // An invalid token throws UNAUTHENTICATED here, which Apollo Server answers with HTTP 401.
-  const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-    // REQUEST_DEADLINE_MS and the request metrics count from the request's arrival, authentication included.
-    const arrivedAt = Date.now();
-    const startedAt = performance.now();
+  const context = async (request: FastifyRequest, reply: FastifyReply, arrival: RequestArrival): Promise<GatewayContext> => {
+    // REQUEST_DEADLINE_MS and the request metrics count from the request's arrival: a wait for
+    // admission and authentication are both part of what the client waits for.
+    const { at: arrivedAt, startedAt } = arrival;
     let principal: GatewayPrincipal | null;
     try {
       principal = await auth.authenticator.authenticate(request.headers.authorization, request.id);

@@ -19,9 +19,14 @@ async function route() {
   const admission = createAdmission({ saturatedConcurrency: 1, intervalMs: 3_600_000, sampleUtilization: () => utilization });
   const started: string[] = [];
   const release: (() => void)[] = [];
+  // Per operation: how long before its context was built the route got the request.
+  const sinceArrival = new Map<string, number>();
   const handler = createGraphQLHandler({
     plugins: [],
-    context: async () => ({}),
+    context: async (request, _reply, arrival) => {
+      sinceArrival.set((request.body as { query: string }).query, performance.now() - arrival.startedAt);
+      return {};
+    },
     formatError: (formatted) => formatted,
     includeStacktrace: false,
     stringify: JSON.stringify,
@@ -42,7 +47,7 @@ async function route() {
     utilization = 1;
     admission.adjust();
   };
-  return { admission, started, release, post, saturate };
+  return { admission, started, release, post, saturate, sinceArrival };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -52,7 +57,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('/graphql under admission', () => {
   it('queues an operation with a large (or unknown) answer behind the one running, and runs a small one at once', async () => {
-    const { admission, started, release, post, saturate } = await route();
+    const { admission, started, release, post, saturate, sinceArrival } = await route();
     // Seen once each, unsaturated: `{ small }` is then known to answer small.
     expect((await post('{ small }')).statusCode).toBe(200);
     expect((await post('{ big }')).statusCode).toBe(200);
@@ -68,10 +73,13 @@ describe('/graphql under admission', () => {
     // The small one ran while the large one waited for the slot.
     expect(started).toEqual(['{ hold }', '{ small }']);
     expect(admission.state()).toMatchObject({ active: 1, waiting: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     release.shift()!();
     expect((await holding).statusCode).toBe(200);
     expect((await big).statusCode).toBe(200);
     expect(started).toEqual(['{ hold }', '{ small }', '{ big }']);
     expect(admission.state()).toMatchObject({ active: 0, waiting: 0 });
+    // Its deadline and duration count from its arrival: the wait for the slot (over 50 ms) included.
+    expect(sinceArrival.get('{ big }')).toBeGreaterThanOrEqual(49);
   });
 });

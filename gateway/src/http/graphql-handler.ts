@@ -27,11 +27,20 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
   runOperation: RunOperation<Context>;
   /** Told of refused requests and failed contexts (`invalidRequestWasReceived`, `contextCreationDidFail`). */
   plugins: readonly ApolloServerPlugin<Context>[];
-  context(request: FastifyRequest, reply: FastifyReply): Promise<Context>;
+  /** Builds the request's context; `arrival` is when the route got the request, before any wait for admission. */
+  context(request: FastifyRequest, reply: FastifyReply, arrival: RequestArrival): Promise<Context>;
   /** Turns an answer (`{ errors, data, extensions }`) into text; the route's `onSend` writes it out. */
   stringify(value: unknown): string;
   /** Holds requests back while the gateway's CPU is saturated (`admission.ts`); without it every request runs at once. */
   admission?: Admission;
+}
+
+/** When the route got a request: the request deadline and duration count from it, time spent waiting for admission included. */
+export interface RequestArrival {
+  /** Epoch milliseconds (`Date.now()`). */
+  at: number;
+  /** `performance.now()` at the same moment, for durations. */
+  startedAt: number;
 }
 
 interface Answer {
@@ -44,7 +53,8 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   const { plugins } = options;
   return async function handleGraphQL(request, reply) {
     const http: HTTPGraphQLRequest = { method: request.method.toUpperCase(), headers: headerMapOf(request.headers), search: searchOf(request.url), body: request.body };
-    const answer = await admitted(http, () => answerFor(request, reply, http));
+    const arrival: RequestArrival = { at: Date.now(), startedAt: performance.now() };
+    const answer = await admitted(http, () => answerFor(request, reply, http, arrival));
     for (const [name, value] of answer.headers) void reply.header(name, value);
     void reply.code(answer.status ?? 200);
     return answer.body;
@@ -69,12 +79,12 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     }
   }
 
-  async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest): Promise<Answer> {
+  async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest, arrival: RequestArrival): Promise<Answer> {
     try {
       preventCsrf(http.headers);
       let contextValue: Context;
       try {
-        contextValue = await options.context(request, reply);
+        contextValue = await options.context(request, reply, arrival);
       } catch (caught) {
         const error = ensureError(caught);
         await notify(plugins, (plugin) => plugin.contextCreationDidFail?.({ error }));
