@@ -78,30 +78,14 @@ function counted(run: RawQuery, onStatement: () => void, engine: Database['kind'
  * meanwhile, which then queue behind the ones already waiting.
  */
 function oneStatementPerTurn(): <T>(run: () => Promise<T>) => Promise<T> {
-  const waiting: Array<() => Promise<void>> = [];
-  let running = false;
-  const next = () => {
-    const start = waiting.shift();
-    if (start) void start();
-    else running = false;
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // Settles a turn after the last statement queued so far; a statement that fails (or throws) passes the turn on too.
+  let queue: Promise<void> = Promise.resolve();
+  return (run) => {
+    const result = queue.then(run);
+    queue = result.then(nextTurn, nextTurn);
+    return result;
   };
-  return (run) =>
-    new Promise((resolve, reject) => {
-      // Whatever `run` does (even throw before returning a promise), the next statement gets its turn.
-      waiting.push(async () => {
-        try {
-          resolve(await run());
-        } catch (error) {
-          reject(error);
-        } finally {
-          setImmediate(next);
-        }
-      });
-      if (!running) {
-        running = true;
-        next();
-      }
-    });
 }
 
 /** The statements of one view of a database: counted (requests) or not (background work). */
