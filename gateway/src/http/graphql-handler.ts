@@ -1,4 +1,4 @@
-import { HeaderMap, type ApolloServerPlugin, type BaseContext, type HTTPGraphQLHead, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequest, type HTTPGraphQLHead, type HTTPGraphQLRequest } from '@apollo/server';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { GraphQLError } from 'graphql';
 import Negotiator from 'negotiator';
@@ -54,16 +54,16 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   return async function handleGraphQL(request, reply) {
     const http: HTTPGraphQLRequest = { method: request.method.toUpperCase(), headers: headerMapOf(request.headers), search: searchOf(request.url), body: request.body };
     const arrival: RequestArrival = { at: Date.now(), startedAt: performance.now() };
-    const answer = await admitted(http, () => answerFor(request, reply, http, arrival));
+    const single = readSingle(http);
+    const answer = await admitted(admissionKey(single), () => answerFor(request, reply, http, arrival, single));
     for (const [name, value] of answer.headers) void reply.header(name, value);
     void reply.code(answer.status ?? 200);
     return answer.body;
   };
 
   /** Runs `answer` when admission lets it (at once unless the loop is saturated and the operation's answers are large). */
-  async function admitted(http: HTTPGraphQLRequest, answer: () => Promise<Answer>): Promise<Answer> {
+  async function admitted(operation: string | undefined, answer: () => Promise<Answer>): Promise<Answer> {
     const admission = options.admission;
-    const operation = admission && operationText(http);
     if (!admission || operation === undefined) return answer();
     const waits = !admission.isLight(operation);
     if (waits) {
@@ -79,7 +79,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     }
   }
 
-  async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest, arrival: RequestArrival): Promise<Answer> {
+  async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest, arrival: RequestArrival, single: SingleRequest | undefined): Promise<Answer> {
     try {
       preventCsrf(http.headers);
       let contextValue: Context;
@@ -90,8 +90,8 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
         await notify(plugins, (plugin) => plugin.contextCreationDidFail?.({ error }));
         return errorAnswer(ensureGraphQLError(error, 'Context creation failed: '), http);
       }
-      if (http.method === 'POST' && Array.isArray(http.body)) return await runBatch(http, http.body as unknown[], contextValue);
-      const { head, body } = await runOne(http, http.body, contextValue);
+      if (!single) return await runBatch(http, http.body as unknown[], contextValue);
+      const { head, body } = await runOne(http, () => requestOf(single), contextValue);
       return { status: head.status, headers: head.headers, body };
     } catch (caught) {
       const error = ensureError(caught);
@@ -102,8 +102,13 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     }
   }
 
-  async function runOne(http: HTTPGraphQLRequest, body: unknown, contextValue: Context, sharedHead?: HTTPGraphQLHead): Promise<{ head: HTTPGraphQLHead; body: string }> {
-    const response = await options.runOperation(graphQLRequestOf(http, body), contextValue, sharedHead);
+  async function runOne(
+    http: HTTPGraphQLRequest,
+    read: () => GraphQLRequest,
+    contextValue: Context,
+    sharedHead?: HTTPGraphQLHead,
+  ): Promise<{ head: HTTPGraphQLHead; body: string }> {
+    const response = await options.runOperation(read(), contextValue, sharedHead);
     if (response.body.kind !== 'single') throw new Error('incremental delivery (@defer, @stream) is not supported');
     const head = response.http;
     if (!head.headers.get('content-type')) {
@@ -125,7 +130,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   async function runBatch(http: HTTPGraphQLRequest, bodies: unknown[], contextValue: Context): Promise<Answer> {
     if (bodies.length === 0) throw new BadRequestError('No operations found in request.');
     const shared: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
-    const answers = await Promise.all(bodies.map((body) => runOne(http, body, contextValue, shared)));
+    const answers = await Promise.all(bodies.map((body) => runOne(http, () => graphQLRequestOf(http, body), contextValue, shared)));
     return { status: shared.status, headers: shared.headers, body: `[${answers.map((answer) => answer.body).join(',')}]` };
   }
 
@@ -139,18 +144,35 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
 }
 
 /**
- * What identifies a request's operation for admission: its text (a POST body's or a GET's `query`),
- * or a persisted query's hash; undefined for a batch or a malformed request (they are not held back).
+ * A request that is not a batch, read once before admission: its operation, or why it is refused.
+ * A refusal is thrown where it always was, once the context is built (`requestOf`).
  */
-function operationText(http: HTTPGraphQLRequest): string | undefined {
-  const body = http.method === 'GET' ? undefined : http.body;
-  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    const { query, extensions } = body as { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } };
-    if (typeof query === 'string') return query;
-    const hash = extensions?.persistedQuery?.sha256Hash;
-    return typeof hash === 'string' ? `sha256:${hash}` : undefined;
+type SingleRequest = { request: GraphQLRequest } | { refused: unknown };
+
+function readSingle(http: HTTPGraphQLRequest): SingleRequest | undefined {
+  if (http.method === 'POST' && Array.isArray(http.body)) return undefined;
+  try {
+    return { request: graphQLRequestOf(http, http.body) };
+  } catch (refused) {
+    return { refused };
   }
-  return http.method === 'GET' ? (new URLSearchParams(http.search).get('query') ?? undefined) : undefined;
+}
+
+function requestOf(single: SingleRequest): GraphQLRequest {
+  if ('refused' in single) throw single.refused;
+  return single.request;
+}
+
+/**
+ * What identifies an operation for admission: its text, or a persisted query's hash; undefined for
+ * a batch or a refused request (they are not held back).
+ */
+function admissionKey(single: SingleRequest | undefined): string | undefined {
+  if (!single || 'refused' in single) return undefined;
+  const { query, extensions } = single.request;
+  if (query !== undefined) return query;
+  const hash = (extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+  return typeof hash === 'string' ? `sha256:${hash}` : undefined;
 }
 
 /**
