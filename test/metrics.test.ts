@@ -45,6 +45,7 @@ describe('gateway /metrics', () => {
       bizgraph_gateway_admission_limit: 'gauge',
       bizgraph_gateway_admission_active: 'gauge',
       bizgraph_gateway_admission_waiting: 'gauge',
+      bizgraph_gateway_admission_run_time_inflation: 'gauge',
       bizgraph_gateway_admission_waited_total: 'counter',
       bizgraph_gateway_admission_wait_seconds_total: 'counter',
       bizgraph_supergraph_info: 'gauge',

@@ -137,7 +137,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   // The console's recent error rate and p99 per subgraph, from the fetch events metrics also read.
   const fetchStats = createFetchStats();
-  // Holds /graphql requests back while the loop is saturated; closed first, so none waits through the teardown.
+  // Holds /graphql requests back while the loop or the subgraphs are saturated; closed first, so none waits through the teardown.
   const admission = createAdmission({ saturatedConcurrency: config.saturatedConcurrency });
   const teardown = () =>
     (closing ??= Promise.resolve(admission.close())

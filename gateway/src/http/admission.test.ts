@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission, LIGHT_ANSWER_LENGTH, type Admission } from './admission.js';
+import { createAdmission, INFLATED, LIGHT_ANSWER_LENGTH, SHORTEST_BEST_MS, type Admission } from './admission.js';
 
 /** An admission whose loop utilisation the test sets, adjusted by hand (its timer runs every hour). */
 function controlled(saturatedConcurrency = 8) {
@@ -28,12 +28,12 @@ function enterMany(admission: Admission, count: number) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('admission while the event loop is saturated', () => {
+describe('admission while the event loop or the subgraphs are saturated', () => {
   it('lets every request in at once while the loop is not saturated', () => {
     const { admission, sample } = controlled();
     sample(0.5, 10);
     expect(enterMany(admission, 100).immediate).toBe(100);
-    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0 });
+    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, runTimeInflation: 0 });
   });
 
   it('shrinks to the floor while saturated, then lets the waiting in, in arrival order, one per request that leaves', async () => {
@@ -87,14 +87,74 @@ describe('admission while the event loop is saturated', () => {
   it('counts an operation as light only after a small answer', () => {
     const { admission } = controlled();
     expect(admission.isLight('{ a }')).toBe(false);
-    admission.record('{ a }', 236);
+    admission.record('{ a }', 236, 5);
     expect(admission.isLight('{ a }')).toBe(true);
-    admission.record('{ a }', LIGHT_ANSWER_LENGTH);
+    admission.record('{ a }', LIGHT_ANSWER_LENGTH, 5);
     expect(admission.isLight('{ a }')).toBe(true);
-    admission.record('{ a }', LIGHT_ANSWER_LENGTH + 1);
+    admission.record('{ a }', LIGHT_ANSWER_LENGTH + 1, 5);
     expect(admission.isLight('{ a }')).toBe(false);
-    admission.record('{ b }', 10);
+    admission.record('{ b }', 10, 5);
     expect([admission.isLight('{ a }'), admission.isLight('{ b }')]).toEqual([false, true]);
+  });
+
+  it('shrinks while large operations run at least INFLATED times their best, though the loop is idle', async () => {
+    const { admission, sample } = controlled(8);
+    const large = LIGHT_ANSWER_LENGTH + 1;
+    // Best runs, unqueued: 150 and 400 ms.
+    admission.record('{ orders }', large, 150);
+    admission.record('{ dashboard }', large, 400);
+    enterMany(admission, 40);
+    admission.record('{ orders }', large, 160);
+    admission.record('{ dashboard }', large, 430);
+    sample(0.1);
+    expect(admission.state().limit).toBe(Number.POSITIVE_INFINITY);
+    expect(admission.state().runTimeInflation).toBeCloseTo((160 / 150 + 430 / 400) / 2, 2);
+    // Queued downstream: 3 s and 5 s.
+    admission.record('{ orders }', large, 3000);
+    admission.record('{ dashboard }', large, 5000);
+    sample(0.1);
+    expect(admission.state().limit).toBe(30);
+    expect(admission.state().runTimeInflation).toBeGreaterThanOrEqual(INFLATED);
+    // No large run finished since: the verdict holds, and the limit keeps shrinking.
+    sample(0.1, 10);
+    expect(admission.state().limit).toBe(8);
+    const later = enterMany(admission, 2);
+    expect(later.immediate).toBe(0);
+    // Runs back near their best (the bests held while requests waited): the limit doubles, then lifts.
+    admission.record('{ orders }', large, 180);
+    sample(0.1);
+    await settle();
+    expect(admission.state().limit).toBe(16);
+    sample(0.1, 7);
+    await settle();
+    expect(admission.state()).toMatchObject({ limit: Number.POSITIVE_INFINITY, waiting: 0 });
+  });
+
+  it('judges run times only of large operations, and not against cache-fast bests', () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 40);
+    // A light operation queued downstream does not shrink the limit: light ones never wait.
+    admission.record('{ customer }', 200, 5);
+    admission.record('{ customer }', 200, 900);
+    // A large answer from a cache in 2 ms, then the same operation fetched in 180 ms.
+    admission.record('{ orders }', LIGHT_ANSWER_LENGTH + 1, 2);
+    admission.record('{ orders }', LIGHT_ANSWER_LENGTH + 1, 180);
+    sample(0.1);
+    expect(admission.state().runTimeInflation).toBeCloseTo(180 / SHORTEST_BEST_MS, 2);
+    expect(admission.state().limit).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('lets a best drift up while nothing waits, so an operation that became slower for good stops counting as queued', () => {
+    const { admission, sample } = controlled(8);
+    const large = LIGHT_ANSWER_LENGTH + 1;
+    admission.record('{ orders }', large, 200);
+    // Twice as much data from now on: 400 ms unqueued.
+    for (let i = 0; i < 400; i++) admission.record('{ orders }', large, 400);
+    sample(0.1);
+    expect(admission.state().runTimeInflation).toBeLessThan(INFLATED);
+    for (let i = 0; i < 10; i++) admission.record('{ orders }', large, 400);
+    sample(0.1);
+    expect(admission.state().runTimeInflation).toBe(1);
   });
 
   it('counts the requests that waited and how long, for /metrics', async () => {

@@ -2,7 +2,8 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { SizedLru } from '../sized-lru.js';
 
 /**
- * Admission of `/graphql` requests while the gateway's own CPU is the bottleneck.
+ * Admission of `/graphql` requests while the gateway's own CPU, or the subgraphs it waits on, are
+ * the bottleneck.
  *
  * Node interleaves every request it has accepted: with 50 requests in the gateway and its core
  * saturated, each one takes ~50 times its own CPU time to finish, and everything it holds (parsed
@@ -12,10 +13,18 @@ import { SizedLru } from '../sized-lru.js';
  * the loop is saturated, the others waiting their turn in arrival order, lets each finish within
  * a collection or two: the same work, a fraction of the copying and marking.
  *
- * The limit follows the event loop's utilisation, sampled every `intervalMs`: at or above
- * `saturatedUtilization` it shrinks by a quarter toward `saturatedConcurrency`; below, it doubles,
- * and past `UNLIMITED_FROM` it is lifted. A gateway waiting on slow subgraphs (mostly idle) thus
- * never queues anything, and one that stops being saturated admits everyone within a few samples.
+ * Saturated subgraphs do the same from the other side: each of 50 requests waits seconds in the
+ * subgraphs' queues holding what it has fetched so far, though the subgraphs answer no faster for
+ * having 50 of them queued rather than 8. So an operation whose run (admission to answer) takes
+ * `INFLATED` times its best counts as queueing downstream, and the limit shrinks for that too.
+ * The same work again, held for less time: fewer collections copy it, and the subgraphs serve a
+ * few requests' fetches in arrival order sooner than many requests' interleaved ones.
+ *
+ * The limit is re-read every `intervalMs`: when the loop's utilisation is at or above
+ * `saturatedUtilization`, or the large operations that finished since the last look ran at least
+ * `INFLATED` times their best on average, it shrinks by a quarter toward `saturatedConcurrency`;
+ * otherwise it doubles, and past `UNLIMITED_FROM` it is lifted. An interval in which no large
+ * operation finished keeps the last verdict on run times (a run may last seconds).
  *
  * Only operations whose last answer was large wait: what a request holds grows with its answer,
  * and small ones (a customer by id) cost more CPU each when fewer run per turn of the loop (fewer
@@ -23,7 +32,7 @@ import { SizedLru } from '../sized-lru.js';
  * operation not seen before counts as large.
  */
 export interface AdmissionOptions {
-  /** Operations run at once while the loop is saturated; 0 turns admission off. */
+  /** Operations run at once while the loop or the subgraphs are saturated; 0 turns admission off. */
   saturatedConcurrency: number;
   /** Utilisation (0–1) from which the loop counts as saturated. @default 0.9 */
   saturatedUtilization?: number;
@@ -35,7 +44,7 @@ export interface AdmissionOptions {
 
 /** What `/metrics` reads at each scrape (`bizgraph_gateway_admission_*`). */
 export interface AdmissionState {
-  /** Large operations allowed to run at once; +Inf while the loop is not saturated. */
+  /** Large operations allowed to run at once; +Inf while nothing is saturated. */
   limit: number;
   active: number;
   waiting: number;
@@ -43,17 +52,19 @@ export interface AdmissionState {
   waitedTotal: number;
   /** Seconds they spent waiting, summed. */
   waitSecondsTotal: number;
+  /** The last verdict on run times: large operations' run time ÷ their best, averaged over an interval (0 before any). */
+  runTimeInflation: number;
 }
 
 export interface Admission {
   /** True when the operation's last answer (`record`) was small: it runs at once, without `enter`/`leave`. */
   isLight(operation: string): boolean;
-  /** The size of an operation's answer, in characters, for `isLight` (kept only when its class changes). */
-  record(operation: string, answerLength: number): void;
+  /** An operation's answer size in characters (for `isLight`) and how long it ran, admission to answer, in ms. */
+  record(operation: string, answerLength: number, runMs: number): void;
   /** Resolves when the request may run: undefined (no promise) when it may run at once. Every entry is matched by one `leave`. */
   enter(): Promise<void> | undefined;
   leave(): void;
-  /** Re-reads the utilisation and adjusts the limit (the timer calls it; tests call it directly). */
+  /** Re-reads the utilisation and run times and adjusts the limit (the timer calls it; tests call it directly). */
   adjust(): void;
   state(): AdmissionState;
   close(): void;
@@ -74,6 +85,20 @@ export const LIGHT_ANSWER_LENGTH = 16 * 1024;
 /** Operation texts remembered (by total length): 1,000 of 1 KB. */
 const REMEMBERED_TEXT = 1024 * 1024;
 
+/** Runs taking this many times their operation's best, on average, mean the subgraphs are queueing. */
+export const INFLATED = 2;
+/**
+ * Bests are counted from here: an answer served from a cache in a millisecond must not make every
+ * later run of the operation look queued, and a run this short holds nothing long enough to matter.
+ */
+export const SHORTEST_BEST_MS = 100;
+/**
+ * While nothing waits, a best drifts up by this factor per run, so an operation that became slower
+ * for good (more data) stops counting as queued. While requests wait it holds: runs at the floor
+ * still queue behind one another and would otherwise teach it a queued run time.
+ */
+const BEST_DRIFT = 1.002;
+
 /** Off (`saturatedConcurrency` 0): every request runs at once, and nothing is sampled. */
 const ADMIT_ALL: Admission = {
   isLight: () => true,
@@ -81,9 +106,16 @@ const ADMIT_ALL: Admission = {
   enter: () => undefined,
   leave: () => undefined,
   adjust: () => undefined,
-  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0 }),
+  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, runTimeInflation: 0 }),
   close: () => undefined,
 };
+
+/** What admission remembers of one operation text: mutated in place, so reading it reorders nothing. */
+interface OperationMemory {
+  light: boolean;
+  /** Its shortest recent run while large, in ms (at least SHORTEST_BEST_MS). */
+  bestMs: number;
+}
 
 export function createAdmission(options: AdmissionOptions): Admission {
   const floor = options.saturatedConcurrency;
@@ -95,9 +127,11 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const waiting: { admit: () => void; since: number }[] = [];
   let waitedTotal = 0;
   let waitMsTotal = 0;
-  // Per operation text: was its last answer small? Written only when that changes, and read
-  // without reordering, so the common case costs one map lookup.
-  const lightOperations = new SizedLru<boolean>(REMEMBERED_TEXT);
+  const operations = new SizedLru<OperationMemory>(REMEMBERED_TEXT);
+  // Large runs finished since the last adjust: their inflation summed, and how many.
+  let inflationSum = 0;
+  let inflationRuns = 0;
+  let runTimeInflation = 0;
 
   const admitWaiting = () => {
     while (waiting.length > 0 && active < limit) {
@@ -109,10 +143,18 @@ export function createAdmission(options: AdmissionOptions): Admission {
   };
 
   const admission: Admission = {
-    isLight: (operation) => lightOperations.peek(operation) === true,
-    record(operation, answerLength) {
+    isLight: (operation) => operations.peek(operation)?.light === true,
+    record(operation, answerLength, runMs) {
       const light = answerLength <= LIGHT_ANSWER_LENGTH;
-      if (lightOperations.peek(operation) !== light) lightOperations.set(operation, light, operation.length);
+      const run = Math.max(runMs, SHORTEST_BEST_MS);
+      const memory = operations.peek(operation);
+      if (!memory) return operations.set(operation, { light, bestMs: run }, operation.length);
+      memory.light = light;
+      if (light) return;
+      const drifted = waiting.length === 0 ? memory.bestMs * BEST_DRIFT : memory.bestMs;
+      memory.bestMs = Math.min(run, drifted);
+      inflationSum += run / memory.bestMs;
+      inflationRuns++;
     },
     enter() {
       if (active < limit && waiting.length === 0) {
@@ -127,8 +169,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
       admitWaiting();
     },
     adjust() {
-      const utilization = sample();
-      if (utilization >= saturated) {
+      if (inflationRuns > 0) {
+        runTimeInflation = inflationSum / inflationRuns;
+        inflationSum = 0;
+        inflationRuns = 0;
+      }
+      if (sample() >= saturated || runTimeInflation >= INFLATED) {
         // Shrinks from what is running now, not from a limit nobody reached.
         limit = Math.max(floor, Math.floor(Math.min(limit, active) * SHRINK));
       } else if (limit !== Number.POSITIVE_INFINITY) {
@@ -137,7 +183,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         admitWaiting();
       }
     },
-    state: () => ({ limit, active, waiting: waiting.length, waitedTotal, waitSecondsTotal: waitMsTotal / 1000 }),
+    state: () => ({ limit, active, waiting: waiting.length, waitedTotal, waitSecondsTotal: waitMsTotal / 1000, runTimeInflation }),
     close() {
       clearInterval(timer);
       limit = Number.POSITIVE_INFINITY;

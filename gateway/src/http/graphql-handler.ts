@@ -31,7 +31,7 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
   context(request: FastifyRequest, reply: FastifyReply, arrival: RequestArrival): Promise<Context>;
   /** Turns an answer (`{ errors, data, extensions }`) into text; the route's `onSend` writes it out. */
   stringify(value: unknown): string;
-  /** Holds requests back while the gateway's CPU is saturated (`admission.ts`); without it every request runs at once. */
+  /** Holds requests back while the gateway's CPU or its subgraphs are saturated (`admission.ts`); without it every request runs at once. */
   admission?: Admission;
 }
 
@@ -61,7 +61,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     return answer.body;
   };
 
-  /** Runs `answer` when admission lets it (at once unless the loop is saturated and the operation's answers are large). */
+  /** Runs `answer` when admission lets it (at once unless the loop or the subgraphs are saturated and the operation's answers are large). */
   async function admitted(operation: string | undefined, answer: () => Promise<Answer>): Promise<Answer> {
     const admission = options.admission;
     if (!admission || operation === undefined) return answer();
@@ -71,8 +71,9 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
       if (turn) await turn;
     }
     try {
+      const startedAt = performance.now();
       const result = await answer();
-      admission.record(operation, result.body.length);
+      admission.record(operation, result.body.length, performance.now() - startedAt);
       return result;
     } finally {
       if (waits) admission.leave();
