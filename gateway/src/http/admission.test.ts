@@ -144,6 +144,24 @@ describe('admission while the event loop or the subgraphs are saturated', () => 
     expect(admission.state().limit).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('keeps a best per size of answer, so a larger page of the same operation does not look queued', () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 40);
+    // One text, 50 or 500 orders by a variable: 20 KB in 150 ms, 200 KB in 600 ms, unqueued.
+    for (let i = 0; i < 5; i++) {
+      admission.record('query ($n: Int) { orders(first: $n) }', 20_000, 150);
+      admission.record('query ($n: Int) { orders(first: $n) }', 200_000, 600);
+    }
+    sample(0.1);
+    expect(admission.state().runTimeInflation).toBe(1);
+    expect(admission.state().limit).toBe(Number.POSITIVE_INFINITY);
+    // The larger page queued: 2.4 s (against 600 ms, drifted up by a fifth of a percent).
+    admission.record('query ($n: Int) { orders(first: $n) }', 200_000, 2400);
+    sample(0.1);
+    expect(admission.state().runTimeInflation).toBeCloseTo(4, 1);
+    expect(admission.state().limit).toBe(30);
+  });
+
   it('lets a best drift up while nothing waits, so an operation that became slower for good stops counting as queued', () => {
     const { admission, sample } = controlled(8);
     const large = LIGHT_ANSWER_LENGTH + 1;

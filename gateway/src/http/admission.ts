@@ -113,9 +113,16 @@ const ADMIT_ALL: Admission = {
 /** What admission remembers of one operation text: mutated in place, so reading it reorders nothing. */
 interface OperationMemory {
   light: boolean;
-  /** Its shortest recent run while large, in ms (at least SHORTEST_BEST_MS). */
-  bestMs: number;
+  /**
+   * Its shortest recent run, in ms (at least SHORTEST_BEST_MS), per size of answer: index n holds
+   * answers of 2ⁿ to 2ⁿ⁺¹ − 1 characters. One text asked for 50 orders and for 500 (a variable)
+   * runs for different times unqueued; one best for both would make the larger look queued.
+   */
+  bestMs: number[];
 }
+
+/** The `bestMs` index of an answer: the position of its length's highest bit. */
+const sizeClass = (answerLength: number) => 31 - Math.clz32(answerLength);
 
 export function createAdmission(options: AdmissionOptions): Admission {
   const floor = options.saturatedConcurrency;
@@ -147,13 +154,19 @@ export function createAdmission(options: AdmissionOptions): Admission {
     record(operation, answerLength, runMs) {
       const light = answerLength <= LIGHT_ANSWER_LENGTH;
       const run = Math.max(runMs, SHORTEST_BEST_MS);
-      const memory = operations.peek(operation);
-      if (!memory) return operations.set(operation, { light, bestMs: run }, operation.length);
+      let memory = operations.peek(operation);
+      if (!memory) operations.set(operation, (memory = { light, bestMs: [] }), operation.length);
       memory.light = light;
       if (light) return;
-      const drifted = waiting.length === 0 ? memory.bestMs * BEST_DRIFT : memory.bestMs;
-      memory.bestMs = Math.min(run, drifted);
-      inflationSum += run / memory.bestMs;
+      const size = sizeClass(answerLength);
+      const best = memory.bestMs[size];
+      if (best === undefined) {
+        memory.bestMs[size] = run;
+        return;
+      }
+      const drifted = waiting.length === 0 ? best * BEST_DRIFT : best;
+      memory.bestMs[size] = Math.min(run, drifted);
+      inflationSum += run / memory.bestMs[size];
       inflationRuns++;
     },
     enter() {
