@@ -72,7 +72,25 @@ describe('benchmark arithmetic', () => {
     // Each gateway's row: plain 2 is the lower middle of 1, 2, 2.8, 4; bizgraph 0.8 the middle of 0.7, 0.8, 1.2.
     expect(representativeRun(runs, 'plain', 'a')?.round).toBe(0);
     expect(representativeRun(runs, 'bizgraph', 'a')?.round).toBe(0);
-    expect(comparison!.p99Ms).toEqual({ bizgraph: 30, plain: 80 });
+    // p99: each gateway's median over the paired rounds 0–2 (round 3 has no bizgraph run), lower in all three.
+    expect(comparison!.p99Ms).toEqual({ bizgraph: 30, plain: 90, lowerInRounds: 3, rounds: 3 });
+  });
+
+  it('pairs req/s and p99 within rounds, not one gateway’s median-CPU round against the other’s', () => {
+    // bizgraph's p99 is lower in every round, but its median-CPU round (0) is its slowest and
+    // plain's median-CPU round (1) its fastest: picked that way, p99 would read 300 vs 250.
+    const runs = [
+      run('plain', 'a', { round: 0, cpuMsPerRequest: 3, reqPerSec: 20, p99Ms: 400 }),
+      run('bizgraph', 'a', { round: 0, cpuMsPerRequest: 1.2, reqPerSec: 22, p99Ms: 300 }),
+      run('bizgraph', 'a', { round: 1, cpuMsPerRequest: 1.0, reqPerSec: 30, p99Ms: 240 }),
+      run('plain', 'a', { round: 1, cpuMsPerRequest: 2.5, reqPerSec: 28, p99Ms: 250 }),
+      run('plain', 'a', { round: 2, cpuMsPerRequest: 2, reqPerSec: 27, p99Ms: 280 }),
+      run('bizgraph', 'a', { round: 2, cpuMsPerRequest: 1.4, reqPerSec: 27, p99Ms: 260 }),
+    ];
+    const [comparison] = compareWithPlain(runs, ['a']);
+    expect(comparison!.p99Ms).toEqual({ bizgraph: 260, plain: 280, lowerInRounds: 3, rounds: 3 });
+    expect(comparison!.reqPerSecRatioRounds).toEqual([1.1, 30 / 28, 1]);
+    expect(comparison!.reqPerSecRatio).toBe(30 / 28);
   });
 
   it('takes the middle value, or the mean of the two middle ones', () => {

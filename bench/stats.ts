@@ -52,17 +52,28 @@ export function representativeRun(runs: readonly RunFigures[], gateway: RunFigur
   return byCpu[Math.floor((byCpu.length - 1) / 2)];
 }
 
-/** bizgraph ÷ plain CPU per request of each round both were measured in, in round order. */
-function pairedCpuRatios(runs: readonly RunFigures[], workload: WorkloadId): number[] {
+/** The bizgraph and plain runs of each round both were measured in, in round order. */
+function pairedRounds(runs: readonly RunFigures[], workload: WorkloadId): { ours: RunFigures; plain: RunFigures }[] {
   const inRound = (gateway: RunFigures['gateway'], round: number) => runs.find((run) => run.gateway === gateway && run.workload === workload && run.round === round && run.ok);
   const rounds = [...new Set(runs.filter((run) => run.workload === workload && run.round !== undefined).map((run) => run.round!))].sort((a, b) => a - b);
-  return rounds.map((round) => ratio(inRound('bizgraph', round)?.cpuMsPerRequest, inRound('plain', round)?.cpuMsPerRequest)).filter((value) => value !== null);
+  return rounds.flatMap((round) => {
+    const ours = inRound('bizgraph', round);
+    const plain = inRound('plain', round);
+    return ours && plain ? [{ ours, plain }] : [];
+  });
+}
+
+/** `figure` of bizgraph ÷ plain in each paired round, in round order. */
+function pairedRatios(pairs: readonly { ours: RunFigures; plain: RunFigures }[], figure: (run: RunFigures) => number | null): number[] {
+  return pairs.map(({ ours, plain }) => ratio(figure(ours), figure(plain))).filter((value) => value !== null);
 }
 
 /**
  * bizgraph (caches off) against plain Apollo Gateway, per workload both were measured on. Measured
- * in alternating rounds, the CPU ratio is the median of each round's own ratio: the two runs of a
- * round are seconds apart, so a machine that slows down for a minute moves both, not one.
+ * in alternating rounds, the CPU and req/s ratios are the medians of each round's own ratio, and
+ * p99 is each gateway's median over its rounds, with the rounds in which bizgraph's was lower: the
+ * two runs of a round are seconds apart, so a machine that slows down for a minute moves both, not
+ * one (comparing one gateway's median-CPU round with another's mixed rounds).
  */
 export function compareWithPlain(runs: readonly RunFigures[], workloads: readonly WorkloadId[]): Comparison[] {
   return workloads.map((workload) => {
@@ -70,17 +81,29 @@ export function compareWithPlain(runs: readonly RunFigures[], workloads: readonl
     const plain = representativeRun(runs, 'plain', workload);
     const floor = representativeRun(runs, 'floor', workload);
     const withApolloExecutor = representativeRun(runs, 'bizgraph-apollo', workload);
-    const rounds = pairedCpuRatios(runs, workload);
+    const pairs = pairedRounds(runs, workload);
+    const cpuRounds = pairedRatios(pairs, (run) => run.cpuMsPerRequest);
+    const reqPerSecRounds = pairedRatios(pairs, (run) => run.reqPerSec);
     return {
       workload,
-      cpuRatio: rounds.length > 0 ? median(rounds) : ratio(ours?.cpuMsPerRequest, plain?.cpuMsPerRequest),
-      ...(rounds.length > 1 ? { cpuRatioRounds: rounds } : {}),
+      cpuRatio: cpuRounds.length > 0 ? median(cpuRounds) : ratio(ours?.cpuMsPerRequest, plain?.cpuMsPerRequest),
+      ...(cpuRounds.length > 1 ? { cpuRatioRounds: cpuRounds } : {}),
       floorCpuRatio: ratio(ours?.cpuMsPerRequest, floor?.cpuMsPerRequest),
       executorCpuRatio: ratio(ours?.cpuMsPerRequest, withApolloExecutor?.cpuMsPerRequest),
-      reqPerSecRatio: ratio(ours?.reqPerSec, plain?.reqPerSec),
-      p99Ms: ours && plain ? { bizgraph: ours.p99Ms, plain: plain.p99Ms } : null,
+      reqPerSecRatio: reqPerSecRounds.length > 0 ? median(reqPerSecRounds) : ratio(ours?.reqPerSec, plain?.reqPerSec),
+      ...(reqPerSecRounds.length > 1 ? { reqPerSecRatioRounds: reqPerSecRounds } : {}),
+      p99Ms: pairs.length > 1 ? pairedP99(pairs) : ours && plain ? { bizgraph: ours.p99Ms, plain: plain.p99Ms } : null,
     };
   });
+}
+
+function pairedP99(pairs: readonly { ours: RunFigures; plain: RunFigures }[]): NonNullable<Comparison['p99Ms']> {
+  return {
+    bizgraph: median(pairs.map(({ ours }) => ours.p99Ms))!,
+    plain: median(pairs.map(({ plain }) => plain.p99Ms))!,
+    lowerInRounds: pairs.filter(({ ours, plain }) => ours.p99Ms < plain.p99Ms).length,
+    rounds: pairs.length,
+  };
 }
 
 export function warmSpeedup(runs: readonly RunFigures[], workload: WorkloadId): number | null {

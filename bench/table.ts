@@ -101,8 +101,12 @@ function comparisonRow(comparison: Comparison, label: string): string[] {
   return [
     label,
     comparison.cpuRatio === null ? '–' : `${comparison.cpuRatio.toFixed(2)} ${comparison.cpuRatio <= CPU_RATIO_TARGET ? '✓' : '✗'}${roundsNote(comparison.cpuRatioRounds)}`,
-    comparison.reqPerSecRatio === null ? '–' : `${comparison.reqPerSecRatio.toFixed(2)}× ${comparison.reqPerSecRatio >= 2 ? '✓' : '✗'}`,
-    p99 === null ? '–' : `${p99.bizgraph.toFixed(1)} vs ${p99.plain.toFixed(1)} ${p99.bizgraph < p99.plain ? '✓' : '✗'}`,
+    comparison.reqPerSecRatio === null
+      ? '–'
+      : `${comparison.reqPerSecRatio.toFixed(2)}× ${comparison.reqPerSecRatio >= 2 ? '✓' : '✗'}${roundsNote(comparison.reqPerSecRatioRounds)}`,
+    p99 === null
+      ? '–'
+      : `${p99.bizgraph.toFixed(1)} vs ${p99.plain.toFixed(1)} ${p99.bizgraph < p99.plain ? '✓' : '✗'}${p99.rounds ? ` (lower in ${p99.lowerInRounds} of ${p99.rounds} rounds)` : ''}`,
     comparison.floorCpuRatio === null || comparison.floorCpuRatio === undefined ? '–' : `${comparison.floorCpuRatio.toFixed(1)}×`,
     comparison.executorCpuRatio === null || comparison.executorCpuRatio === undefined ? '–' : comparison.executorCpuRatio.toFixed(2),
   ];

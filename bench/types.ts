@@ -122,9 +122,15 @@ export interface Comparison {
   floorCpuRatio?: number | null;
   /** bizgraph ÷ bizgraph with `GATEWAY_EXECUTOR=apollo`: what our executor saves in the same gateway (absent in older results). */
   executorCpuRatio?: number | null;
-  /** bizgraph (caches off) ÷ plain: the target is ≥ 2. */
+  /** bizgraph (caches off) ÷ plain: the target is ≥ 2. Measured in rounds, the median of each round's own ratio. */
   reqPerSecRatio: number | null;
-  p99Ms: { bizgraph: number; plain: number } | null;
+  /** Each round's bizgraph ÷ plain req/s, in round order (only with two rounds or more; absent in older results). */
+  reqPerSecRatioRounds?: number[];
+  /**
+   * Measured in rounds: the median of each gateway's rounds' p99, and in how many of the rounds
+   * bizgraph's p99 was the lower (older results: each gateway's median-CPU round, no counts).
+   */
+  p99Ms: { bizgraph: number; plain: number; lowerInRounds?: number; rounds?: number } | null;
 }
 
 export interface BenchSettings {
