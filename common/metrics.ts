@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { PROM_CLIENT_SAMPLER_OFF_MS, registerEventLoopLagPercentiles } from './event-loop-lag.js';
 
 /**
  * What the gateway's and the subgraphs' `/metrics` share. Each server instance keeps its own
@@ -14,7 +15,9 @@ let processMetrics: Registry | undefined;
 export function processRegistry(): Registry {
   if (!processMetrics) {
     processMetrics = new Registry();
-    collectDefaultMetrics({ register: processMetrics });
+    // The lag percentiles come from our own cheaper sampler (event-loop-lag.ts), not prom-client's.
+    collectDefaultMetrics({ register: processMetrics, eventLoopMonitoringPrecision: PROM_CLIENT_SAMPLER_OFF_MS });
+    registerEventLoopLagPercentiles(processMetrics);
   }
   return processMetrics;
 }
