@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { sentPersistedQueryHash } from './persisted/manifest.js';
 
 /**
  * What the audit trail, the request metrics and the request log all say of one operation: its
@@ -70,7 +71,7 @@ export function describeRawOperation(raw: unknown, maxTokens: number): Operation
       parsedExtensions = undefined;
     }
   }
-  const apq = (parsedExtensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  const apq = sentPersistedQueryHash(parsedExtensions);
   const text = typeof query === 'string' && query !== '' ? query : undefined;
   let document: DocumentNode | undefined;
   try {
@@ -80,6 +81,6 @@ export function describeRawOperation(raw: unknown, maxTokens: number): Operation
   }
   return {
     ...describeOperation(document, operationName),
-    operationHash: typeof apq === 'string' && /^[0-9a-f]{64}$/i.test(apq) ? apq : text === undefined ? null : sha256(text),
+    operationHash: apq !== undefined && /^[0-9a-f]{64}$/i.test(apq) ? apq : text === undefined ? null : sha256(text),
   };
 }

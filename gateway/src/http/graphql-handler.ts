@@ -6,6 +6,7 @@ import { graphQLRequestOf, headerMapOf, preventCsrf, searchOf } from './graphql-
 import { BadRequestError, ensureError, ensureGraphQLError, formatErrors, type ErrorFormatting } from './operation-errors.js';
 import type { Admission } from './admission.js';
 import type { RunOperation } from './operation-pipeline.js';
+import { sentPersistedQueryHash } from '../persisted/manifest.js';
 
 /**
  * The `/graphql` route's HTTP layer: reads the request (GET, POST, batches), refuses cross-site
@@ -172,8 +173,8 @@ function admissionKey(single: SingleRequest | undefined): string | undefined {
   if (!single || 'refused' in single) return undefined;
   const { query, extensions } = single.request;
   if (query !== undefined) return query;
-  const hash = (extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-  return typeof hash === 'string' ? `sha256:${hash}` : undefined;
+  const hash = sentPersistedQueryHash(extensions);
+  return hash === undefined ? undefined : `sha256:${hash}`;
 }
 
 /**

@@ -25,6 +25,12 @@ export function operationHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** The hash a client sent in `extensions.persistedQuery.sha256Hash`, or undefined unless it is a string. */
+export function sentPersistedQueryHash(extensions: unknown): string | undefined {
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
 /**
  * Reads the manifest once, at start: hash → body. A missing file, bad JSON, an unknown format or
  * an id that is not its body's hash stops the gateway with a ConfigError naming PERSISTED_MANIFEST.

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { GatewayContext } from '../../context.js';
 import { gatewayError } from '../../errors.js';
-import { operationHash } from '../../persisted/manifest.js';
+import { operationHash, sentPersistedQueryHash } from '../../persisted/manifest.js';
 
 /**
  * What an unlisted request is turned into: always valid, never executed (refused when resolved).
@@ -31,8 +31,7 @@ export function safelistPlugin(manifest: ReadonlyMap<string, string>): ApolloSer
   return {
     async requestDidStart(requestContext: GraphQLRequestContext<GatewayContext>) {
       const { request } = requestContext;
-      const sentHash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-      const hash = typeof request.query === 'string' ? operationHash(request.query) : typeof sentHash === 'string' ? sentHash : undefined;
+      const hash = typeof request.query === 'string' ? operationHash(request.query) : sentPersistedQueryHash(request.extensions);
       if (hash !== undefined && manifest.has(hash)) return {};
       request.query = REFUSED;
       if (request.extensions) {
