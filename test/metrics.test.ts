@@ -48,6 +48,7 @@ describe('gateway /metrics', () => {
       bizgraph_gateway_admission_run_time_inflation: 'gauge',
       bizgraph_gateway_admission_waited_total: 'counter',
       bizgraph_gateway_admission_wait_seconds_total: 'counter',
+      bizgraph_gateway_admission_expired_total: 'counter',
       bizgraph_supergraph_info: 'gauge',
       bizgraph_supergraph_reloads_total: 'counter',
     });
@@ -55,7 +56,7 @@ describe('gateway /metrics', () => {
     expect(metrics.types.get('process_cpu_seconds_total')).toBe('counter');
     // Nobody has waited; the limit is at least its floor (its start-up may have saturated the loop for
     // a moment, and the limit is lifted after 800 ms of a loop that is not), +Inf once lifted.
-    expect(['waiting', 'waited_total'].map((name) => metrics.sum(`bizgraph_gateway_admission_${name}`))).toEqual([0, 0]);
+    expect(['waiting', 'waited_total', 'expired_total'].map((name) => metrics.sum(`bizgraph_gateway_admission_${name}`))).toEqual([0, 0, 0]);
     expect(metrics.sum('bizgraph_gateway_admission_limit')).toBeGreaterThanOrEqual(8);
     const breakers = metrics.samples.filter((sample) => sample.name === 'bizgraph_gateway_subgraph_breaker_state');
     expect(breakers.map((sample) => [sample.labels.subgraph, sample.value]).sort()).toEqual(SUBGRAPH_NAMES.map((name) => [name, 0]).sort());

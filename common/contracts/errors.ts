@@ -45,6 +45,12 @@ export const ERROR_REGISTRY = {
   SUBGRAPH_UNAVAILABLE: { raisedBy: 'gateway', description: 'a subgraph refused the connection, failed, or has too many requests in flight; its fields are `null`' },
   SUBGRAPH_TIMEOUT: { raisedBy: 'gateway', description: 'a subgraph did not answer within its timeout or the request’s deadline' },
   CIRCUIT_OPEN: { raisedBy: 'gateway', description: 'a subgraph failed repeatedly; it is not called until the breaker’s next half-open probe' },
+  GATEWAY_OVERLOADED: {
+    raisedBy: 'gateway',
+    httpStatus: 503,
+    description:
+      'the gateway or its subgraphs were saturated and the request waited for its turn until its deadline (`REQUEST_DEADLINE_MS`); nothing ran; `Retry-After` says when to try again',
+  },
   INTERNAL_SERVER_ERROR: { raisedBy: 'both', description: 'an unexpected failure; details only in the log outside development' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 

@@ -243,7 +243,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // A registered text is stored for everyone (memory or the shared Redis): in production only a caller with a valid token may add one.
     mayRegisterPersistedQuery: config.production ? (contextValue) => contextValue.principal !== null : undefined,
   });
-  const handler = createGraphQLHandler({ runOperation, plugins: installed, context, formatError, includeStacktrace, stringify: stringifyAnswer, admission });
+  const handler = createGraphQLHandler({
+    runOperation,
+    plugins: installed,
+    context,
+    formatError,
+    includeStacktrace,
+    stringify: stringifyAnswer,
+    admission,
+    requestDeadlineMs: config.resilience.requestDeadlineMs,
+  });
   // A body that never reaches GraphQL (not JSON, not UTF-8, too large, an unknown content type) is answered in GraphQL's error format.
   const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler, errorHandler });

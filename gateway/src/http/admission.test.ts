@@ -33,7 +33,7 @@ describe('admission while the event loop or the subgraphs are saturated', () => 
     const { admission, sample } = controlled();
     sample(0.5, 10);
     expect(enterMany(admission, 100).immediate).toBe(100);
-    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, runTimeInflation: 0 });
+    expect(admission.state()).toEqual({ limit: Number.POSITIVE_INFINITY, active: 100, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, expiredTotal: 0, runTimeInflation: 0 });
   });
 
   it('shrinks to the floor while saturated, then lets the waiting in, in arrival order, one per request that leaves', async () => {
@@ -191,6 +191,25 @@ describe('admission while the event loop or the subgraphs are saturated', () => 
     // Two admitted after ~20 ms each; the third is still waiting and not yet counted.
     expect(waitSecondsTotal).toBeGreaterThanOrEqual(0.038);
     expect(waitSecondsTotal).toBeLessThan(1);
+  });
+
+  it('takes a request off the queue when its deadline passes while it waits, and lets the next one in instead', async () => {
+    const { admission, sample } = controlled(8);
+    enterMany(admission, 8);
+    sample(1, 3);
+    const outcomes: string[] = [];
+    const now = performance.now();
+    void admission.enter(now + 20)!.then((admitted) => outcomes.push(`first ${admitted}`));
+    void admission.enter(now + 60_000)!.then((admitted) => outcomes.push(`second ${admitted}`));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(outcomes).toEqual(['first false']);
+    expect(admission.state()).toMatchObject({ active: 8, waiting: 1, waitedTotal: 2, expiredTotal: 1 });
+    // The slot that frees goes to the one still waiting; the expired one never runs.
+    admission.leave();
+    await settle();
+    expect(outcomes).toEqual(['first false', 'second true']);
+    expect(admission.state()).toMatchObject({ active: 8, waiting: 0, expiredTotal: 1 });
+    admission.close();
   });
 
   it('admits everyone when closed', async () => {

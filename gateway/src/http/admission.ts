@@ -50,8 +50,10 @@ export interface AdmissionState {
   waiting: number;
   /** Requests that had to wait for their turn, since start. */
   waitedTotal: number;
-  /** Seconds they spent waiting, summed. */
+  /** Seconds they spent waiting, summed (those that expired included). */
   waitSecondsTotal: number;
+  /** Requests whose deadline passed while they waited: answered `GATEWAY_OVERLOADED`, never run. */
+  expiredTotal: number;
   /** The last verdict on run times: large operations' run time ÷ their best, averaged over an interval (0 before any). */
   runTimeInflation: number;
 }
@@ -61,8 +63,12 @@ export interface Admission {
   isLight(operation: string): boolean;
   /** An operation's answer size in characters (for `isLight`) and how long it ran, admission to answer, in ms. */
   record(operation: string, answerLength: number, runMs: number): void;
-  /** Resolves when the request may run: undefined (no promise) when it may run at once. Every entry is matched by one `leave`. */
-  enter(): Promise<void> | undefined;
+  /**
+   * Undefined (no promise) when the request may run at once; otherwise resolves `true` when its
+   * turn comes, or `false` once `deadline` (a `performance.now()` time) passes while it waits: it is
+   * then off the queue and must not run. Every entry that runs is matched by one `leave`.
+   */
+  enter(deadline?: number): Promise<boolean> | undefined;
   leave(): void;
   /** Re-reads the utilisation and run times and adjusts the limit (the timer calls it; tests call it directly). */
   adjust(): void;
@@ -106,7 +112,7 @@ const ADMIT_ALL: Admission = {
   enter: () => undefined,
   leave: () => undefined,
   adjust: () => undefined,
-  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, runTimeInflation: 0 }),
+  state: () => ({ limit: Number.POSITIVE_INFINITY, active: 0, waiting: 0, waitedTotal: 0, waitSecondsTotal: 0, expiredTotal: 0, runTimeInflation: 0 }),
   close: () => undefined,
 };
 
@@ -121,6 +127,13 @@ interface OperationMemory {
   bestMs: number[];
 }
 
+/** A request waiting for its turn; `expiry` fires at its deadline, if it has one. */
+interface Waiter {
+  settle(admitted: boolean): void;
+  since: number;
+  expiry?: NodeJS.Timeout;
+}
+
 /** The `bestMs` index of an answer: the position of its length's highest bit. */
 const sizeClass = (answerLength: number) => 31 - Math.clz32(answerLength);
 
@@ -131,9 +144,10 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const sample = options.sampleUtilization ?? utilizationSampler();
   let limit = Number.POSITIVE_INFINITY;
   let active = 0;
-  const waiting: { admit: () => void; since: number }[] = [];
+  const waiting: Waiter[] = [];
   let waitedTotal = 0;
   let waitMsTotal = 0;
+  let expiredTotal = 0;
   const operations = new SizedLru<OperationMemory>(REMEMBERED_TEXT);
   // Large runs finished since the last adjust: their inflation summed, and how many.
   let inflationSum = 0;
@@ -144,9 +158,20 @@ export function createAdmission(options: AdmissionOptions): Admission {
     while (waiting.length > 0 && active < limit) {
       active++;
       const next = waiting.shift()!;
+      clearTimeout(next.expiry);
       waitMsTotal += performance.now() - next.since;
-      next.admit();
+      next.settle(true);
     }
+  };
+
+  /** Its deadline passed while it waited: off the queue, answered without running. */
+  const expire = (waiter: Waiter) => {
+    const index = waiting.indexOf(waiter);
+    if (index < 0) return;
+    waiting.splice(index, 1);
+    expiredTotal++;
+    waitMsTotal += performance.now() - waiter.since;
+    waiter.settle(false);
   };
 
   const admission: Admission = {
@@ -169,13 +194,21 @@ export function createAdmission(options: AdmissionOptions): Admission {
       inflationSum += run / memory.bestMs[size];
       inflationRuns++;
     },
-    enter() {
+    enter(deadline) {
       if (active < limit && waiting.length === 0) {
         active++;
         return undefined;
       }
       waitedTotal++;
-      return new Promise<void>((admit) => waiting.push({ admit, since: performance.now() }));
+      return new Promise<boolean>((settle) => {
+        const since = performance.now();
+        const waiter: Waiter = { settle, since };
+        if (deadline !== undefined) {
+          waiter.expiry = setTimeout(expire, Math.max(0, deadline - since), waiter);
+          waiter.expiry.unref();
+        }
+        waiting.push(waiter);
+      });
     },
     leave() {
       active--;
@@ -196,7 +229,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         admitWaiting();
       }
     },
-    state: () => ({ limit, active, waiting: waiting.length, waitedTotal, waitSecondsTotal: waitMsTotal / 1000, runTimeInflation }),
+    state: () => ({ limit, active, waiting: waiting.length, waitedTotal, waitSecondsTotal: waitMsTotal / 1000, expiredTotal, runTimeInflation }),
     close() {
       clearInterval(timer);
       limit = Number.POSITIVE_INFINITY;

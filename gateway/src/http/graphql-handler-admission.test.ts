@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function route() {
+async function route(requestDeadlineMs?: number) {
   let utilization = 0;
   const admission = createAdmission({ saturatedConcurrency: 1, intervalMs: 3_600_000, sampleUtilization: () => utilization });
   const started: string[] = [];
@@ -31,6 +31,7 @@ async function route() {
     includeStacktrace: false,
     stringify: JSON.stringify,
     admission,
+    ...(requestDeadlineMs === undefined ? {} : { requestDeadlineMs }),
     async runOperation(request): Promise<GraphQLResponse> {
       started.push(request.query!);
       // `{ hold }` waits until the test lets it finish: it keeps the one slot taken.
@@ -81,5 +82,26 @@ describe('/graphql under admission', () => {
     expect(admission.state()).toMatchObject({ active: 0, waiting: 0 });
     // Its deadline and duration count from its arrival: the wait for the slot (over 50 ms) included.
     expect(sinceArrival.get('{ big }')).toBeGreaterThanOrEqual(49);
+  });
+
+  it('answers 503 GATEWAY_OVERLOADED, without running it, a request whose deadline passes while it waits', async () => {
+    const { admission, started, release, post, saturate } = await route(100);
+    expect((await post('{ big }')).statusCode).toBe(200);
+    started.length = 0;
+    const holding = post('{ hold }');
+    await until(() => admission.state().active === 1);
+    saturate();
+    const waited = await post('{ big }');
+    expect(waited.statusCode).toBe(503);
+    expect(waited.headers['retry-after']).toBe('1');
+    expect(waited.json()).toEqual({
+      errors: [{ message: 'The gateway is saturated: the request waited 100 ms (its deadline) for its turn and did not run', extensions: { code: 'GATEWAY_OVERLOADED' } }],
+    });
+    expect(started).toEqual(['{ hold }']);
+    expect(admission.state()).toMatchObject({ active: 1, waiting: 0, expiredTotal: 1 });
+    release.shift()!();
+    expect((await holding).statusCode).toBe(200);
+    expect(admission.state()).toMatchObject({ active: 0, waiting: 0 });
+    admission.close();
   });
 });

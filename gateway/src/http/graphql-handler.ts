@@ -7,6 +7,7 @@ import { BadRequestError, ensureError, ensureGraphQLError, formatErrors, type Er
 import type { Admission } from './admission.js';
 import type { RunOperation } from './operation-pipeline.js';
 import { sentPersistedQueryHash } from '../persisted/manifest.js';
+import { gatewayError } from '../errors.js';
 
 /**
  * The `/graphql` route's HTTP layer: reads the request (GET, POST, batches), refuses cross-site
@@ -34,7 +35,16 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
   stringify(value: unknown): string;
   /** Holds requests back while the gateway's CPU or its subgraphs are saturated (`admission.ts`); without it every request runs at once. */
   admission?: Admission;
+  /**
+   * `REQUEST_DEADLINE_MS`: a request still waiting for admission when this much time has passed
+   * since its arrival is answered `GATEWAY_OVERLOADED` (503) without running: every fetch it made
+   * would fail on the spot. Unset: requests wait as long as it takes.
+   */
+  requestDeadlineMs?: number;
 }
+
+/** What a request that waited past its deadline is told: retry after this many seconds. */
+const OVERLOADED_RETRY_AFTER_SECONDS = 1;
 
 /** When the route got a request: the request deadline and duration count from it, time spent waiting for admission included. */
 export interface RequestArrival {
@@ -56,20 +66,21 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     const http: HTTPGraphQLRequest = { method: request.method.toUpperCase(), headers: headerMapOf(request.headers), search: searchOf(request.url), body: request.body };
     const arrival: RequestArrival = { at: Date.now(), startedAt: performance.now() };
     const single = readSingle(http);
-    const answer = await admitted(admissionKey(single), () => answerFor(request, reply, http, arrival, single));
+    const answer = await admitted(admissionKey(single), http, arrival, () => answerFor(request, reply, http, arrival, single));
     for (const [name, value] of answer.headers) void reply.header(name, value);
     void reply.code(answer.status ?? 200);
     return answer.body;
   };
 
   /** Runs `answer` when admission lets it (at once unless the loop or the subgraphs are saturated and the operation's answers are large). */
-  async function admitted(operation: string | undefined, answer: () => Promise<Answer>): Promise<Answer> {
+  async function admitted(operation: string | undefined, http: HTTPGraphQLRequest, arrival: RequestArrival, answer: () => Promise<Answer>): Promise<Answer> {
     const admission = options.admission;
     if (!admission || operation === undefined) return answer();
     const waits = !admission.isLight(operation);
     if (waits) {
-      const turn = admission.enter();
-      if (turn) await turn;
+      const deadlineMs = options.requestDeadlineMs;
+      const turn = admission.enter(deadlineMs === undefined ? undefined : arrival.startedAt + deadlineMs);
+      if (turn && !(await turn)) return overloadedAnswer(http);
     }
     try {
       const startedAt = performance.now();
@@ -137,6 +148,14 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   }
 
   /** A refusal outside any operation: one formatted error, its `extensions.http` as the status and headers. */
+  /** Its deadline passed while it waited for admission: nothing ran, nothing was fetched. */
+  function overloadedAnswer(http: HTTPGraphQLRequest): Answer {
+    const error = gatewayError('GATEWAY_OVERLOADED', `The gateway is saturated: the request waited ${options.requestDeadlineMs} ms (its deadline) for its turn and did not run`);
+    const answer = errorAnswer(error, http);
+    answer.headers.set('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS));
+    return answer;
+  }
+
   function errorAnswer(error: Error, http: HTTPGraphQLRequest): Answer {
     const head: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
     const [formatted] = formatErrors([error], options, head);

@@ -10,7 +10,8 @@ import { INFLATED, type AdmissionState } from '../../http/admission.js';
  *   last verdict (from `INFLATED` on, the subgraphs count as saturated);
  * - `bizgraph_gateway_admission_active` / `_waiting`: large operations running / waiting now;
  * - `bizgraph_gateway_admission_waited_total` and `_wait_seconds_total`: requests that had to wait,
- *   and the seconds they spent waiting (their ratio is the mean wait).
+ *   and the seconds they spent waiting (their ratio is the mean wait);
+ * - `bizgraph_gateway_admission_expired_total`: requests whose deadline passed while they waited.
  */
 export function registerAdmissionMetrics(registry: Registry, source: { state(): AdmissionState }): void {
   const gauge = (name: string, help: string, read: (state: AdmissionState) => number) =>
@@ -46,4 +47,9 @@ export function registerAdmissionMetrics(registry: Registry, source: { state(): 
   gauge('bizgraph_gateway_admission_waiting', 'Large /graphql operations waiting for their turn now.', (state) => state.waiting);
   counter('bizgraph_gateway_admission_waited_total', 'Requests that waited for their turn because the event loop or the subgraphs were saturated.', (state) => state.waitedTotal);
   counter('bizgraph_gateway_admission_wait_seconds_total', 'Seconds requests spent waiting for their turn, summed.', (state) => state.waitSecondsTotal);
+  counter(
+    'bizgraph_gateway_admission_expired_total',
+    'Requests whose deadline (REQUEST_DEADLINE_MS) passed while they waited for their turn: answered GATEWAY_OVERLOADED (503), never run.',
+    (state) => state.expiredTotal,
+  );
 }
