@@ -4,11 +4,12 @@ import { Gauge, type Registry } from 'prom-client';
 /**
  * Event-loop lag percentiles (`nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds`)
  * from one timer every 100 ms instead of prom-client's `monitorEventLoopDelay` at 10 ms. That timer
- * wakes an idle process 100 times a second: 4.3 ms of CPU per second on this machine (an idle
- * process otherwise spends 0.3), which a gateway serving 13 requests a second pays as a third of
- * a millisecond per request. Each sample here is how late the timer fired: a loop blocked for
- * 300 ms shows a lag of about 300 ms, an idle one about 0 (prom-client's samples are whole
- * intervals, 10 ms when idle). Blocks shorter than 100 ms can fall between two samples.
+ * wakes a process 100 times a second: 4.3 ms of CPU per second for a bare Node process on the
+ * bench machine (0.3 without it), and ~1.5 ms/s for the idle gateway, whose other timers already
+ * wake it; a gateway serving few requests a second pays that per request. Each sample here is how
+ * late the timer fired: a loop blocked for 300 ms shows a lag of about 300 ms, an idle one about 0
+ * (prom-client's samples are whole intervals, 10 ms when idle). Blocks shorter than 100 ms can
+ * fall between two samples.
  */
 export const LAG_SAMPLE_INTERVAL_MS = 100;
 
