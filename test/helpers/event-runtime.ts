@@ -114,7 +114,9 @@ export class Harness {
   /** The consumer side: its own transport (and, over HTTP, its own app on the harness's port). */
   async startConsumers(handlers: EventHandler[], options: { maxDeliveries?: number; wrap?: (transport: EventTransport) => EventTransport } = {}): Promise<Consumers> {
     if (this.kind === 'jetstream') {
-      this.consumerTransport = openJetStreamTransport({ url: this.nats!.url, log: this.log });
+      // Deliveries a stopped consumer had pulled but not settled come back after ack_wait (30 s by
+      // default), longer than a test waits after restarting its consumers: 3 s keeps that bounded.
+      this.consumerTransport = openJetStreamTransport({ url: this.nats!.url, ackWaitMs: 3000, log: this.log });
     } else {
       this.app = Fastify();
       this.consumerTransport = openHttpTransport({ secret: SECRET, app: this.app, subscriptions: { things: [SUBJECT, OTHER] }, log: this.log });
