@@ -147,7 +147,6 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     return { status: shared.status, headers: shared.headers, body: `[${answers.map((answer) => answer.body).join(',')}]` };
   }
 
-  /** A refusal outside any operation: one formatted error, its `extensions.http` as the status and headers. */
   /** Its deadline passed while it waited for admission: nothing ran, nothing was fetched. */
   function overloadedAnswer(http: HTTPGraphQLRequest): Answer {
     const error = gatewayError('GATEWAY_OVERLOADED', `The gateway is saturated: the request waited ${options.requestDeadlineMs} ms (its deadline) for its turn and did not run`);
@@ -156,6 +155,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     return answer;
   }
 
+  /** A refusal outside any operation: one formatted error, its `extensions.http` as the status and headers. */
   function errorAnswer(error: Error, http: HTTPGraphQLRequest): Answer {
     const head: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
     const [formatted] = formatErrors([error], options, head);
