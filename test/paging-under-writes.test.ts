@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from './helpers/expected.js';
 import { graphqlAs, graphqlAsAdmin, startStack, type Stack } from './helpers/stack.js';
@@ -17,6 +18,7 @@ afterAll(async () => {
 
 const asReport = graphqlAs({ preset: 'sales' });
 const asShop = graphqlAsAdmin;
+const SHOP_PAUSE_MS = 40;
 
 const PAGE = /* GraphQL */ `
   query ($after: String) {
@@ -47,7 +49,12 @@ const CANCEL = /* GraphQL */ `
   }
 `;
 
-/** Creates orders and cancels them (and seeded approved ones) until told to stop; counts its writes. */
+/**
+ * Creates orders and cancels them (and seeded approved ones) until told to stop; counts its writes.
+ * It pauses between rounds: flat out it made ~700 writes in one scan, which slowed each page
+ * from ~11 ms to ~67 ms on two cores and pushed the scan past its timeout when other test files
+ * ran beside it. A few dozen inserts spread over the scan already move an offset cursor.
+ */
 function startShop(): { stop(): Promise<{ created: number; cancelled: number }> } {
   let running = true;
   const counts = { created: 0, cancelled: 0 };
@@ -71,6 +78,7 @@ function startShop(): { stop(): Promise<{ created: number; cancelled: number }> 
         await write(CANCEL, { number: seeded, version: 1 });
         counts.cancelled += 1;
       }
+      await sleep(SHOP_PAUSE_MS);
     }
   })();
   return {
@@ -83,7 +91,9 @@ function startShop(): { stop(): Promise<{ created: number; cancelled: number }> 
 }
 
 describe('paging through orders while another client writes', () => {
-  it('sees every order present before the scan exactly once', async () => {
+  // 429 pages of real gateway round trips beside a writer: ~10 s alone, several times that when
+  // other test files share the two cores, so this test gets more than the default minute.
+  it('sees every order present before the scan exactly once', { timeout: 180_000 }, async () => {
     const before = dataset.orders.map((order) => order.number);
     const total = await asReport(stack.gatewayUrl, '{ orders(first: 0) { totalCount } }');
     expect(total.body).toEqual({ data: { orders: { totalCount: before.length } } });
