@@ -42,10 +42,11 @@ export interface GatewayFeature {
    */
   contributeContext?(context: GatewayContext, request: FastifyRequest, reply: FastifyReply): void;
   /**
-   * The context could not be built (an invalid token: Apollo Server answers 401 and no plugin sees
-   * the request). `startedAt` is `performance.now()` at the request's arrival.
+   * The request was refused before any operation ran, so no plugin sees it: its context could not
+   * be built (an invalid token, answered 401) or its deadline passed while it waited for admission
+   * (`GATEWAY_OVERLOADED`, 503). `startedAt` is `performance.now()` at the request's arrival.
    */
-  contextFailed?(error: unknown, request: FastifyRequest, startedAt: number): void;
+  refusedBeforeOperation?(error: unknown, request: FastifyRequest, startedAt: number): void;
   /** Releases what the feature holds (files, connections, timers, subscriptions). */
   close?(): Promise<void> | void;
 }
@@ -61,7 +62,7 @@ export interface ComposedFeatures {
   observers: SubgraphObserver[];
   register(app: FastifyInstance): void;
   contributeContext(context: GatewayContext, request: FastifyRequest, reply: FastifyReply): void;
-  contextFailed(error: unknown, request: FastifyRequest, startedAt: number): void;
+  refusedBeforeOperation(error: unknown, request: FastifyRequest, startedAt: number): void;
   /** Closes every feature in reverse list order, each once even when one fails; rejects with the first failure. */
   close(): Promise<void>;
 }
@@ -79,7 +80,7 @@ export function composeFeatures(features: readonly GatewayFeature[]): ComposedFe
     if (handlers.length > 0) (routeHooks as Record<string, unknown[]>)[name] = handlers;
   }
   const contributors = features.filter((feature) => feature.contributeContext);
-  const failureWatchers = features.filter((feature) => feature.contextFailed);
+  const refusalWatchers = features.filter((feature) => feature.refusedBeforeOperation);
   return {
     plugins: features.flatMap((feature) => feature.plugins ?? []),
     validationRules: features.flatMap((feature) => feature.validationRules ?? []),
@@ -93,8 +94,8 @@ export function composeFeatures(features: readonly GatewayFeature[]): ComposedFe
     contributeContext(context, request, reply) {
       for (const feature of contributors) feature.contributeContext!(context, request, reply);
     },
-    contextFailed(error, request, startedAt) {
-      for (const feature of failureWatchers) feature.contextFailed!(error, request, startedAt);
+    refusedBeforeOperation(error, request, startedAt) {
+      for (const feature of refusalWatchers) feature.refusedBeforeOperation!(error, request, startedAt);
     },
     async close() {
       let failure: unknown;

@@ -213,7 +213,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     try {
       principal = await auth.authenticator.authenticate(request.headers.authorization, request.id);
     } catch (error) {
-      features.contextFailed(error, request, startedAt);
+      features.refusedBeforeOperation(error, request, startedAt);
       throw error;
     }
     const built: GatewayContext = { requestId: request.id, principal, arrivedAt, startedAt };
@@ -252,6 +252,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     stringify: stringifyAnswer,
     admission,
     requestDeadlineMs: config.resilience.requestDeadlineMs,
+    refusedBeforeOperation: features.refusedBeforeOperation,
   });
   // A body that never reaches GraphQL (not JSON, not UTF-8, too large, an unknown content type) is answered in GraphQL's error format.
   const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));

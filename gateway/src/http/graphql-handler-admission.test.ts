@@ -1,8 +1,12 @@
 import { HeaderMap, type GraphQLResponse } from '@apollo/server';
 import Fastify from 'fastify';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdmission, LIGHT_ANSWER_LENGTH } from './admission.js';
 import { createGraphQLHandler } from './graphql-handler.js';
+import { createRequestMetrics } from '../features/metrics/requests.js';
+import { createRequestLineLogger } from '../../../common/logger.js';
+import { registerRequestLog } from '../../../common/request-log.js';
 
 /**
  * The `/graphql` route holds back only operations whose last answer was large, and only while
@@ -21,6 +25,9 @@ async function route(requestDeadlineMs?: number) {
   const release: (() => void)[] = [];
   // Per operation: how long before its context was built the route got the request.
   const sinceArrival = new Map<string, number>();
+  // The gateway's own request metrics, told of what the handler refuses before any operation runs.
+  const registry = new Registry();
+  const metrics = createRequestMetrics(registry, { maxTokens: 1000 });
   const handler = createGraphQLHandler({
     plugins: [],
     context: async (request, _reply, arrival) => {
@@ -32,6 +39,7 @@ async function route(requestDeadlineMs?: number) {
     stringify: JSON.stringify,
     admission,
     ...(requestDeadlineMs === undefined ? {} : { requestDeadlineMs }),
+    refusedBeforeOperation: metrics.refusedBeforeOperation,
     async runOperation(request): Promise<GraphQLResponse> {
       started.push(request.query!);
       // `{ hold }` waits until the test lets it finish: it keeps the one slot taken.
@@ -41,6 +49,10 @@ async function route(requestDeadlineMs?: number) {
     },
   });
   const app = Fastify();
+  // The request log, as the gateway registers it: one line per request, into an array.
+  const logLines: Record<string, unknown>[] = [];
+  const logger = createRequestLineLogger('test', { env: { LOG_LEVEL: 'info' }, destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } });
+  registerRequestLog(app, { logger });
   app.post('/graphql', handler);
   apps.push(app);
   const post = (query: string) => app.inject({ method: 'POST', url: '/graphql', payload: { query } });
@@ -48,7 +60,7 @@ async function route(requestDeadlineMs?: number) {
     utilization = 1;
     admission.adjust();
   };
-  return { admission, started, release, post, saturate, sinceArrival };
+  return { admission, started, release, post, saturate, sinceArrival, registry, logLines };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -85,7 +97,7 @@ describe('/graphql under admission', () => {
   });
 
   it('answers 503 GATEWAY_OVERLOADED, without running it, a request whose deadline passes while it waits', async () => {
-    const { admission, started, release, post, saturate } = await route(100);
+    const { admission, started, release, post, saturate, registry, logLines } = await route(100);
     expect((await post('{ big }')).statusCode).toBe(200);
     started.length = 0;
     const holding = post('{ hold }');
@@ -99,6 +111,15 @@ describe('/graphql under admission', () => {
     });
     expect(started).toEqual(['{ hold }']);
     expect(admission.state()).toMatchObject({ active: 1, waiting: 0, expiredTotal: 1 });
+    // No plugin saw it (nothing ran), yet it is counted as an operation answered with an error.
+    const counted = await registry.metrics();
+    expect(counted).toContain('bizgraph_gateway_requests_total{operation="anonymous",client="unknown",type="query",outcome="error"} 1');
+    expect(counted).toContain('bizgraph_gateway_errors_total{code="GATEWAY_OVERLOADED"} 1');
+    expect(counted).toMatch(/bizgraph_gateway_request_duration_seconds_count\{operation="anonymous",type="query"\} 1\n/);
+    // Its request line carries the 503 and the code, at level error (the two before it were 200s).
+    expect(logLines.filter((line) => line.status === 503)).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'request', method: 'POST', path: '/graphql', outcome: 'error', errorCodes: ['GATEWAY_OVERLOADED'] }),
+    ]);
     release.shift()!();
     expect((await holding).statusCode).toBe(200);
     expect(admission.state()).toMatchObject({ active: 0, waiting: 0 });

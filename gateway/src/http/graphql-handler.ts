@@ -41,6 +41,8 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
    * would fail on the spot. Unset: requests wait as long as it takes.
    */
   requestDeadlineMs?: number;
+  /** Told of a request answered `GATEWAY_OVERLOADED`: no operation ran, so no plugin saw it (the request metrics count it here). */
+  refusedBeforeOperation?(error: GraphQLError, request: FastifyRequest, startedAt: number): void;
 }
 
 /** What a request that waited past its deadline is told: retry after this many seconds. */
@@ -66,21 +68,27 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     const http: HTTPGraphQLRequest = { method: request.method.toUpperCase(), headers: headerMapOf(request.headers), search: searchOf(request.url), body: request.body };
     const arrival: RequestArrival = { at: Date.now(), startedAt: performance.now() };
     const single = readSingle(http);
-    const answer = await admitted(admissionKey(single), http, arrival, () => answerFor(request, reply, http, arrival, single));
+    const answer = await admitted(admissionKey(single), request, http, arrival, () => answerFor(request, reply, http, arrival, single));
     for (const [name, value] of answer.headers) void reply.header(name, value);
     void reply.code(answer.status ?? 200);
     return answer.body;
   };
 
   /** Runs `answer` when admission lets it (at once unless the loop or the subgraphs are saturated and the operation's answers are large). */
-  async function admitted(operation: string | undefined, http: HTTPGraphQLRequest, arrival: RequestArrival, answer: () => Promise<Answer>): Promise<Answer> {
+  async function admitted(
+    operation: string | undefined,
+    request: FastifyRequest,
+    http: HTTPGraphQLRequest,
+    arrival: RequestArrival,
+    answer: () => Promise<Answer>,
+  ): Promise<Answer> {
     const admission = options.admission;
     if (!admission || operation === undefined) return answer();
     const waits = !admission.isLight(operation);
     if (waits) {
       const deadlineMs = options.requestDeadlineMs;
       const turn = admission.enter(deadlineMs === undefined ? undefined : arrival.startedAt + deadlineMs);
-      if (turn && !(await turn)) return overloadedAnswer(http);
+      if (turn && !(await turn)) return overloadedAnswer(request, http, arrival);
     }
     try {
       const startedAt = performance.now();
@@ -148,8 +156,9 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   }
 
   /** Its deadline passed while it waited for admission: nothing ran, nothing was fetched. */
-  function overloadedAnswer(http: HTTPGraphQLRequest): Answer {
+  function overloadedAnswer(request: FastifyRequest, http: HTTPGraphQLRequest, arrival: RequestArrival): Answer {
     const error = gatewayError('GATEWAY_OVERLOADED', `The gateway is saturated: the request waited ${options.requestDeadlineMs} ms (its deadline) for its turn and did not run`);
+    options.refusedBeforeOperation?.(error, request, arrival.startedAt);
     const answer = errorAnswer(error, http);
     answer.headers.set('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS));
     return answer;

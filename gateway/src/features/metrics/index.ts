@@ -14,7 +14,7 @@ import { registerSupergraphMetrics, type SupergraphMetricsSource } from './super
 export interface GatewayMetrics extends GatewayFeature {
   plugins: ApolloServerPlugin<GatewayContext>[];
   /** Counts requests refused while their context was built (refused tokens). */
-  contextFailed: RequestMetrics['contextFailed'];
+  refusedBeforeOperation: RequestMetrics['refusedBeforeOperation'];
   /** `GET /metrics` (also in production: operational, unauthenticated, no secrets or PII in labels). */
   register(app: FastifyInstance): void;
   /** Unsubscribes from the process-wide event bus. */
@@ -44,7 +44,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   const unsubscribe = subscribeSubgraphMetrics(registry, options.subgraphs);
   return {
     plugins: [requests.plugin],
-    contextFailed: requests.contextFailed,
+    refusedBeforeOperation: requests.refusedBeforeOperation,
     register: (app) => registerMetricsRoute(app, registry),
     close: unsubscribe,
   };

@@ -11,8 +11,11 @@ import type { GatewayContext } from '../../context.js';
 export interface RequestMetrics {
   /** Counts every operation Apollo Server answers (executed or refused), at `willSendResponse`. */
   plugin: ApolloServerPlugin<GatewayContext>;
-  /** Counts a request whose context could not be built (a refused token): no plugin sees it. */
-  contextFailed(error: unknown, request: FastifyRequest, startedAt: number): void;
+  /**
+   * Counts a request refused before any operation ran, which no plugin sees: a refused token
+   * (outcome `unauthenticated`) or a wait for admission past the deadline (`GATEWAY_OVERLOADED`, outcome `error`).
+   */
+  refusedBeforeOperation(error: unknown, request: FastifyRequest, startedAt: number): void;
 }
 
 interface Observation {
@@ -102,8 +105,8 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
 
   return {
     plugin,
-    contextFailed(error, request, started) {
-      // A refused token (401): no operation runs, so the plugin never sees this request.
+    refusedBeforeOperation(error, request, started) {
+      // No operation ran (a refused token, an expired wait), so the plugin never sees this request.
       const raw = describeRawOperation(request.method === 'GET' ? request.query : request.body, options.maxTokens);
       const header = request.headers['apollographql-client-name'];
       const code = codeOf(error);
