@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { boundedLabel, CLIENT_PATTERN, NAME_PATTERN, snakeCase } from './metrics.js';
+import { boundedLabel, CLIENT_PATTERN, NAME_PATTERN, registerMetricsRoute, snakeCase } from './metrics.js';
 
 describe('boundedLabel', () => {
   it('keeps the first well-formed values, then answers "other"; absent values get the fallback', () => {
@@ -26,4 +29,24 @@ describe('boundedLabel', () => {
 
 it('snakeCase turns counter keys into label values', () => {
   expect(['hits', 'staleIfErrorServes', 'crmWebhooksAccepted'].map(snakeCase)).toEqual(['hits', 'stale_if_error_serves', 'crm_webhooks_accepted']);
+});
+
+describe('registerMetricsRoute', () => {
+  it('measures the process from registration, so the first scrape already shows a blocked loop', async () => {
+    const app = Fastify();
+    registerMetricsRoute(app, new Registry());
+    await app.ready();
+    try {
+      await sleep(250);
+      const until = performance.now() + 300;
+      while (performance.now() < until); // the event loop blocked for 300 ms before anyone scraped
+      await sleep(150);
+      const first = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(first.statusCode).toBe(200);
+      const max = Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(first.body)?.[1]);
+      expect(max).toBeGreaterThanOrEqual(0.25);
+    } finally {
+      await app.close();
+    }
+  });
 });

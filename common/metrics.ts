@@ -6,8 +6,8 @@ import { PROM_CLIENT_SAMPLER_OFF_MS, registerEventLoopLagPercentiles } from './e
  * What the gateway's and the subgraphs' `/metrics` share. Each server instance keeps its own
  * `Registry` (tests run several servers in one process, and prom-client's global registry would
  * mix them); the process metrics (CPU, memory, event-loop lag, GC) describe the process, not a
- * server, so they live in one registry per process, created on first use and served by every
- * instance's `/metrics`.
+ * server, so they live in one registry per process, created when the first `/metrics` route is
+ * registered and served by every instance's `/metrics`.
  */
 let processMetrics: Registry | undefined;
 
@@ -28,8 +28,11 @@ export function processRegistry(): Registry {
  * a token, a subject or a field value.
  */
 export function registerMetricsRoute(app: FastifyInstance, registry: Registry): void {
+  // Created now, not at the first scrape: the lag sampler and the GC histogram count from the
+  // server's start, so the first scrape already shows what happened since (it showed zeros).
+  const processMetricsRegistry = processRegistry();
   app.get('/metrics', async (_request, reply) => {
-    const [own, process] = await Promise.all([registry.metrics(), processRegistry().metrics()]);
+    const [own, process] = await Promise.all([registry.metrics(), processMetricsRegistry.metrics()]);
     return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(`${own}\n\n${process}\n`);
   });
 }
