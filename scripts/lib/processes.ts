@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { isInsideProject, PROJECT_ROOT } from '../../common/project-root.js';
 
@@ -116,15 +115,5 @@ function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
   return parsed;
 }
 
-/** A port nobody listens on (yet): the OS hands out a free one, which is closed again at once. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on, chosen outside the OS's ephemeral range (`free-port.ts`). */
+export { freePort } from './free-port.js';
