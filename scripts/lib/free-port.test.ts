@@ -7,7 +7,7 @@ const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_ran
 
 describe('freePort', () => {
   it('hands out distinct ports below the ephemeral range, each free to listen on', async () => {
-    const ports = [];
+    const ports: number[] = [];
     for (let i = 0; i < 40; i++) ports.push(await freePort());
     expect(new Set(ports).size).toBe(ports.length);
     for (const port of ports) {
