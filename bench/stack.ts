@@ -8,10 +8,16 @@ import type { GatewayId, ObservabilityVariantId } from './types.js';
 import { OBSERVABILITY_VARIANTS } from './variants.js';
 
 /**
- * The processes the benchmark measures, modelled on test/helpers/stack.ts: one pair of REST
- * stand-ins; one set of four subgraphs per cache state (each set with its own embedded databases,
- * so each PGlite has a process of its own); the requested gateways. Every process listens on a free
- * port and is stopped by `stop()`, and exits by itself if the benchmark dies (startService).
+ * The processes the benchmark measures, modelled on test/helpers/stack.ts: the REST stand-ins
+ * (CRM, support, logistics); one set of subgraphs per cache state (each set with its own embedded
+ * databases, so each PGlite has a process of its own); the requested gateways. Every process
+ * listens on a free port and is stopped by `stop()`, and exits by itself if the benchmark dies
+ * (startService).
+ *
+ * No workload reads logistics, but the supergraph has it: without it, each bizgraph gateway would
+ * probe a refused port every two seconds and serve with one subgraph reported down, which no
+ * deployment does. It runs beside each set, outside SUBGRAPH_NAMES (whose calls are counted, and
+ * replayed in `--replayed`, where the gateways reach it directly).
  */
 export type SubgraphName = 'crm' | 'erp' | 'billing' | 'support';
 export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['crm', 'erp', 'billing', 'support'];
@@ -21,6 +27,8 @@ export interface BenchStack {
   dataDir: string;
   systems: { crm: ServiceProcess; support: ServiceProcess };
   subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
+  /** The logistics subgraph of each cache state's set (called by no workload; see above). */
+  logistics: Partial<Record<CacheState, ServiceProcess>>;
   /** With `replayed`: the replaying front of each cache-off subgraph (bench/replay-subgraph.ts), which the gateways call instead. */
   replays?: Record<SubgraphName, ServiceProcess>;
   gateways: Partial<Record<GatewayId, ServiceProcess>>;
@@ -102,16 +110,29 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   await loadDevIssuer(dataDir);
   const env: Record<string, string> = { ...options.env, PORT: '0', BIZGRAPH_DATA_DIR: dataDir, GATEWAY_JWKS_URL: internalKey.jwksFile };
   try {
-    const [crm, support] = await Promise.all([
+    const [crm, support, logisticsSystem] = await Promise.all([
       track(startService({ name: 'crm-system', entry: 'systems/crm/main.ts', env })),
       track(startService({ name: 'support-system', entry: 'systems/support/main.ts', env })),
+      track(startService({ name: 'logistics-system', entry: 'systems/logistics/main.ts', env })),
     ]);
     const states = [...new Set(options.gateways.map((id) => GATEWAY_SUBGRAPHS[id]))];
     const subgraphs: BenchStack['subgraphs'] = {};
+    const logistics: BenchStack['logistics'] = {};
     for (const state of states) {
-      const setEnv = { ...env, BIZGRAPH_DATA_DIR: join(dataDir, `subgraphs-cache-${state}`), ENTITY_CACHE: state, CRM_API_URL: crm.url, SUPPORT_API_URL: support.url };
-      const list = await Promise.all(SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv }))));
+      const setEnv = {
+        ...env,
+        BIZGRAPH_DATA_DIR: join(dataDir, `subgraphs-cache-${state}`),
+        ENTITY_CACHE: state,
+        CRM_API_URL: crm.url,
+        SUPPORT_API_URL: support.url,
+        LOGISTICS_API_URL: logisticsSystem.url,
+      };
+      const [list, logisticsSubgraph] = await Promise.all([
+        Promise.all(SUBGRAPH_NAMES.map((name) => track(startService({ name: `${name}-cache-${state}`, entry: `subgraphs/${name}/main.ts`, env: setEnv })))),
+        track(startService({ name: `logistics-cache-${state}`, entry: 'subgraphs/logistics/main.ts', env: setEnv })),
+      ]);
       subgraphs[state] = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, list[i]!])) as Record<SubgraphName, ServiceProcess>;
+      logistics[state] = logisticsSubgraph;
     }
     let replays: BenchStack['replays'];
     if (options.replayed && subgraphs.off) {
@@ -126,7 +147,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const startupMs: BenchStack['startupMs'] = {};
     for (const id of options.gateways) {
       const set = GATEWAY_SUBGRAPHS[id] === 'off' && replays ? replays : subgraphs[GATEWAY_SUBGRAPHS[id]]!;
-      const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`]));
+      const urls = {
+        ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${set[name].url}/graphql`])),
+        SUBGRAPH_LOGISTICS_URL: `${logistics[GATEWAY_SUBGRAPHS[id]]!.url}/graphql`,
+      };
       const { entry, env: own, exportsSpans } = GATEWAY_ENTRIES[id];
       // Production, as deployed: a JWKS for callers' tokens (the dev issuer's, which signs the bench's token) and the audit trail in a file.
       const production = {
@@ -151,7 +175,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       gateways[id] = await track(startService(start));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
-    return { dataDir, systems: { crm, support }, subgraphs, ...(replays ? { replays } : {}), gateways, spanSinks, startupMs, all: () => [...started], stop };
+    return { dataDir, systems: { crm, support }, subgraphs, logistics, ...(replays ? { replays } : {}), gateways, spanSinks, startupMs, all: () => [...started], stop };
   } catch (error) {
     await stop();
     throw error;
