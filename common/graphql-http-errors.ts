@@ -33,15 +33,31 @@ export function registerStrictJsonBodies(app: FastifyInstance): void {
   });
 }
 
-/** The route's `errorHandler`: fastify's refusals (4xx) keep their status and message; anything else is a masked 500. */
-export function graphqlRouteErrorHandler(onUnexpected: (error: unknown, request: FastifyRequest) => void) {
+/** The GraphQL error a request refused before GraphQL is answered with. */
+export interface RefusalError {
+  message: string;
+  extensions: { code: 'BAD_REQUEST' | 'INTERNAL_SERVER_ERROR' };
+}
+
+/**
+ * The route's `errorHandler`: fastify's refusals (4xx) keep their status and message; anything
+ * else is a masked 500. `onRefused` is told of every answer (the gateway's request metrics count
+ * them: no GraphQL ran, so nothing else would).
+ */
+export function graphqlRouteErrorHandler(
+  onUnexpected: (error: unknown, request: FastifyRequest) => void,
+  onRefused?: (error: RefusalError, request: FastifyRequest, reply: FastifyReply) => void,
+) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) onUnexpected(error, request);
-    const body = {
-      errors: [status === 500 ? { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } : { message: error.message, extensions: { code: 'BAD_REQUEST' } }],
-    };
-    return reply.code(status).header('content-type', GRAPHQL_JSON).send(JSON.stringify(body));
+    const refusal: RefusalError =
+      status === 500 ? { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } : { message: error.message, extensions: { code: 'BAD_REQUEST' } };
+    onRefused?.(refusal, request, reply);
+    return reply
+      .code(status)
+      .header('content-type', GRAPHQL_JSON)
+      .send(JSON.stringify({ errors: [refusal] }));
   };
 }
 

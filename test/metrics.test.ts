@@ -119,6 +119,24 @@ describe('gateway /metrics', () => {
     expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
   });
 
+  it('counts requests refused before any operation ran: CSRF prevention, no query, a body that is not JSON, an empty batch', async () => {
+    const before = await scrape(gatewayBase());
+    const graphql = `${gatewayBase()}/graphql`;
+    const headers = { ...CLIENT, ...(await bearer(stack.dataDir, { preset: 'admin' })) };
+    // A simple GET (no preflight header, no JSON content type) is what a cross-site form can send.
+    const csrf = await http('GET', `${graphql}?query=${encodeURIComponent('{ __typename }')}`, { headers });
+    const noQuery = await http('POST', graphql, { headers, body: { variables: {} } });
+    // Refused by fastify's body parser, before the /graphql handler runs.
+    const notJson = await fetch(graphql, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"query": ' });
+    const emptyBatch = await http('POST', graphql, { headers, body: [] });
+    expect([csrf.status, noQuery.status, notJson.status, emptyBatch.status]).toEqual([400, 400, 400, 400]);
+    const after = await scrape(gatewayBase());
+
+    expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'BAD_REQUEST' })).toBe(4);
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { outcome: 'error' })).toBe(4);
+    expect(delta(before, after, 'bizgraph_gateway_request_duration_seconds_count')).toBe(4);
+  });
+
   it('holds no token, subject or field value, and answers GET only', async () => {
     const token = (await bearer(stack.dataDir, { preset: 'admin' })).authorization!.slice('Bearer '.length);
     const answer = await stack.query('query MetricsContact { customer(id: "cus_0001") { name email } }', {}, CLIENT);

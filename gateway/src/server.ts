@@ -255,7 +255,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     refusedBeforeOperation: features.refusedBeforeOperation,
   });
   // A body that never reaches GraphQL (not JSON, not UTF-8, too large, an unknown content type) is answered in GraphQL's error format.
-  const errorHandler = graphqlRouteErrorHandler((error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }));
+  const errorHandler = graphqlRouteErrorHandler(
+    (error, request) => log('error', 'request failed before GraphQL', { requestId: request.id, error: String(error) }),
+    // A body that is not JSON, a content type nobody parses, a body over the limit: counted from the request's arrival.
+    (refusal, request, reply) => features.refusedBeforeOperation(refusal, request, performance.now() - reply.elapsedTime),
+  );
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], ...features.routeHooks, onSend, handler, errorHandler });
   health.setReady(true);
   pendingReferences.start();

@@ -41,8 +41,17 @@ export interface GraphQLHandlerOptions<Context extends BaseContext> extends Erro
    * would fail on the spot. Unset: requests wait as long as it takes.
    */
   requestDeadlineMs?: number;
-  /** Told of a request answered `GATEWAY_OVERLOADED`: no operation ran, so no plugin saw it (the request metrics count it here). */
-  refusedBeforeOperation?(error: GraphQLError, request: FastifyRequest, startedAt: number): void;
+  /**
+   * Told of a request refused before any of its operations ran, so that no plugin saw it (the
+   * request metrics count it here): answered `GATEWAY_OVERLOADED`, refused by CSRF prevention, or
+   * not a GraphQL request (no query, a malformed batch). A refused token is told by `context`.
+   */
+  refusedBeforeOperation?(error: unknown, request: FastifyRequest, startedAt: number): void;
+}
+
+/** Whether any operation of a request was handed to `runOperation` (a batch's entries run concurrently). */
+interface Progress {
+  ran: boolean;
 }
 
 /** What a request that waited past its deadline is told: retry after this many seconds. */
@@ -101,6 +110,8 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   }
 
   async function answerFor(request: FastifyRequest, reply: FastifyReply, http: HTTPGraphQLRequest, arrival: RequestArrival, single: SingleRequest | undefined): Promise<Answer> {
+    // Set once an operation is handed to `runOperation`: from then on the plugins count the request.
+    const progress: Progress = { ran: false };
     try {
       preventCsrf(http.headers);
       let contextValue: Context;
@@ -111,14 +122,15 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
         await notify(plugins, (plugin) => plugin.contextCreationDidFail?.({ error }));
         return errorAnswer(ensureGraphQLError(error, 'Context creation failed: '), http);
       }
-      if (!single) return await runBatch(http, http.body as unknown[], contextValue);
-      const { head, body } = await runOne(http, () => requestOf(single), contextValue);
+      if (!single) return await runBatch(http, http.body as unknown[], contextValue, progress);
+      const { head, body } = await runOne(http, () => requestOf(single), contextValue, progress);
       return { status: head.status, headers: head.headers, body };
     } catch (caught) {
       const error = ensureError(caught);
       if (error instanceof GraphQLError && error.extensions.code === 'BAD_REQUEST') {
         await notify(plugins, (plugin) => plugin.invalidRequestWasReceived?.({ error }));
       }
+      if (!progress.ran) options.refusedBeforeOperation?.(error, request, arrival.startedAt);
       return errorAnswer(error, http);
     }
   }
@@ -127,9 +139,12 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     http: HTTPGraphQLRequest,
     read: () => GraphQLRequest,
     contextValue: Context,
+    progress: Progress,
     sharedHead?: HTTPGraphQLHead,
   ): Promise<{ head: HTTPGraphQLHead; body: string }> {
-    const response = await options.runOperation(read(), contextValue, sharedHead);
+    const graphqlRequest = read();
+    progress.ran = true;
+    const response = await options.runOperation(graphqlRequest, contextValue, sharedHead);
     if (response.body.kind !== 'single') throw new Error('incremental delivery (@defer, @stream) is not supported');
     const head = response.http;
     if (!head.headers.get('content-type')) {
@@ -148,10 +163,10 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
    * answer head as in Apollo Server: what a plugin sets on one (a header, the status) is the
    * batch's, the last write winning. One malformed entry refuses the whole batch.
    */
-  async function runBatch(http: HTTPGraphQLRequest, bodies: unknown[], contextValue: Context): Promise<Answer> {
+  async function runBatch(http: HTTPGraphQLRequest, bodies: unknown[], contextValue: Context, progress: Progress): Promise<Answer> {
     if (bodies.length === 0) throw new BadRequestError('No operations found in request.');
     const shared: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
-    const answers = await Promise.all(bodies.map((body) => runOne(http, () => graphQLRequestOf(http, body), contextValue, shared)));
+    const answers = await Promise.all(bodies.map((body) => runOne(http, () => graphQLRequestOf(http, body), contextValue, progress, shared)));
     return { status: shared.status, headers: shared.headers, body: `[${answers.map((answer) => answer.body).join(',')}]` };
   }
 
