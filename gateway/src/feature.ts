@@ -43,8 +43,10 @@ export interface GatewayFeature {
   contributeContext?(context: GatewayContext, request: FastifyRequest, reply: FastifyReply): void;
   /**
    * The request was refused before any operation ran, so no plugin sees it: its context could not
-   * be built (an invalid token, answered 401) or its deadline passed while it waited for admission
-   * (`GATEWAY_OVERLOADED`, 503). `startedAt` is `performance.now()` at the request's arrival.
+   * be built (an invalid token, answered 401), its deadline passed while it waited for admission
+   * (`GATEWAY_OVERLOADED`, 503), or it was not a GraphQL request the gateway accepts (CSRF
+   * prevention, no query, an empty batch, a body that is not JSON: 400 `BAD_REQUEST`).
+   * `startedAt` is `performance.now()` at the request's arrival.
    */
   refusedBeforeOperation?(error: unknown, request: FastifyRequest, startedAt: number): void;
   /** Releases what the feature holds (files, connections, timers, subscriptions). */

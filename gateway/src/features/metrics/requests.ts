@@ -13,7 +13,8 @@ export interface RequestMetrics {
   plugin: ApolloServerPlugin<GatewayContext>;
   /**
    * Counts a request refused before any operation ran, which no plugin sees: a refused token
-   * (outcome `unauthenticated`) or a wait for admission past the deadline (`GATEWAY_OVERLOADED`, outcome `error`).
+   * (outcome `unauthenticated`), a wait for admission past the deadline (`GATEWAY_OVERLOADED`) or a
+   * request that is not one the gateway accepts (`BAD_REQUEST`, see `GatewayFeature`), both outcome `error`.
    */
   refusedBeforeOperation(error: unknown, request: FastifyRequest, startedAt: number): void;
 }
