@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../scripts/lib/free-port.js';
 import { LOGISTICS_KEY, startLogistics, type LogisticsProcesses } from './helpers/subgraphs/logistics.js';
 import { generateDataset } from '../systems/seed/generate.js';
 import { signWebhook } from '../systems/logistics/webhooks.js';
@@ -34,16 +34,6 @@ const QUERY = /* GraphQL */ `
   }
 `;
 const variables = { id: shipment.id, r: [{ __typename: 'Order', number: shipment.orderNumber }] };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let logistics: LogisticsProcesses;
 const counters = async () => (await http<Record<string, number>>('GET', `${logistics.subgraph.url}/debug/counters`)).body;

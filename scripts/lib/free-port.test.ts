@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './free-port.js';
-
-const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+import { ephemeralRangeStart, freePort } from './free-port.js';
 
 describe('freePort', () => {
   it('hands out distinct ports below the ephemeral range, each free to listen on', async () => {
@@ -12,7 +9,7 @@ describe('freePort', () => {
     expect(new Set(ports).size).toBe(ports.length);
     for (const port of ports) {
       expect(port).toBeGreaterThanOrEqual(10_000);
-      expect(port).toBeLessThan(ephemeralStart);
+      expect(port).toBeLessThan(ephemeralRangeStart());
     }
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports[0], '127.0.0.1', resolve));

@@ -17,10 +17,16 @@ const RESERVED_FOR_MS = 10 * 60_000;
 const ATTEMPTS = 200;
 const reservations = join(tmpdir(), 'bizgraph-port-reservations');
 
+/** The highest port handed out, and the reservation directory made: once per process. */
+let highestPort: number | undefined;
+
 /** A port nobody listens on, outside the OS's ephemeral range, reserved for this process for 10 minutes. */
 export async function freePort(): Promise<number> {
-  const highest = Math.min(ephemeralRangeStart(), 65_536) - 1;
-  mkdirSync(reservations, { recursive: true });
+  if (highestPort === undefined) {
+    mkdirSync(reservations, { recursive: true });
+    highestPort = Math.min(ephemeralRangeStart(), 65_536) - 1;
+  }
+  const highest = highestPort;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const port = LOWEST_PORT + Math.floor(Math.random() * (highest - LOWEST_PORT + 1));
     if (reserve(port) && (await canListen(port))) return port;
@@ -29,7 +35,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Where the OS starts handing out ephemeral ports (Linux: ip_local_port_range; elsewhere IANA's 49152). */
-function ephemeralRangeStart(): number {
+export function ephemeralRangeStart(): number {
   try {
     const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (low !== undefined && Number.isInteger(low) && low > LOWEST_PORT + 1000) return low;

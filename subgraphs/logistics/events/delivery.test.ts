@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../test/helpers/nats.js';
 import { http } from '../../../test/helpers/graphql.js';
 import { LOGISTICS_KEY, startLogistics, type LogisticsProcesses } from '../../../test/helpers/subgraphs/logistics.js';
 import { generateDataset } from '../../../systems/seed/generate.js';
@@ -19,16 +19,6 @@ const dataset = generateDataset();
 const single = (status: string, skip = 0) =>
   dataset.shipments.filter((shipment) => shipment.status === status && dataset.shipments.filter((other) => other.orderNumber === shipment.orderNumber).length === 1)[skip]!;
 const [scanned, alreadyDelivered, stillInTransit] = [single('IN_TRANSIT'), single('DELIVERED'), single('IN_TRANSIT', 1)];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let logistics: LogisticsProcesses;
 const carrier = (method: 'GET' | 'POST', path: string, body?: unknown) => http<any>(method, `${logistics.system.url}${path}`, { headers: { 'x-api-key': LOGISTICS_KEY }, body });
