@@ -27,8 +27,6 @@ export interface BenchStack {
   dataDir: string;
   systems: { crm: ServiceProcess; support: ServiceProcess };
   subgraphs: Partial<Record<CacheState, Record<SubgraphName, ServiceProcess>>>;
-  /** The logistics subgraph of each cache state's set (called by no workload; see above). */
-  logistics: Partial<Record<CacheState, ServiceProcess>>;
   /** With `replayed`: the replaying front of each cache-off subgraph (bench/replay-subgraph.ts), which the gateways call instead. */
   replays?: Record<SubgraphName, ServiceProcess>;
   gateways: Partial<Record<GatewayId, ServiceProcess>>;
@@ -117,7 +115,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     ]);
     const states = [...new Set(options.gateways.map((id) => GATEWAY_SUBGRAPHS[id]))];
     const subgraphs: BenchStack['subgraphs'] = {};
-    const logistics: BenchStack['logistics'] = {};
+    // The logistics subgraph of each cache state's set (called by no workload; see above).
+    const logistics: Partial<Record<CacheState, ServiceProcess>> = {};
     for (const state of states) {
       const setEnv = {
         ...env,
@@ -175,7 +174,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       gateways[id] = await track(startService(start));
       startupMs[id] = Math.round(performance.now() - spawned);
     }
-    return { dataDir, systems: { crm, support }, subgraphs, logistics, ...(replays ? { replays } : {}), gateways, spanSinks, startupMs, all: () => [...started], stop };
+    return { dataDir, systems: { crm, support }, subgraphs, ...(replays ? { replays } : {}), gateways, spanSinks, startupMs, all: () => [...started], stop };
   } catch (error) {
     await stop();
     throw error;
