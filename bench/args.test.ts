@@ -62,6 +62,15 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--events', '--rounds', '2'])).toThrow('--events takes');
   });
 
+  it('takes a fixed offered rate for the comparisons only, as a custom run', () => {
+    expect(parseBenchArgs(['--rate', '550'])).toMatchObject({ mode: 'compare', ratePerSecond: 550, custom: true });
+    expect(parseBenchArgs(['--replayed', '--rate=200'])).toMatchObject({ mode: 'replayed', ratePerSecond: 200, custom: true });
+    expect(parseBenchArgs([]).ratePerSecond).toBeUndefined();
+    expect(() => parseBenchArgs(['--rate', '0'])).toThrow('--rate: expected a number ≥ 1, got "0"');
+    expect(() => parseBenchArgs(['--soak', '--rate', '10'])).toThrow('--rate paces the comparison of gateways');
+    expect(() => parseBenchArgs(['--fleet', '--rate', '10'])).toThrow('--rate paces the comparison of gateways');
+  });
+
   it('takes Node flags for the bizgraph gateways, as a custom run', () => {
     expect(parseBenchArgs(['--bizgraph-node-options', '--max-semi-space-size=32 --max-old-space-size=512'])).toMatchObject({
       bizgraphNodeOptions: ['--max-semi-space-size=32', '--max-old-space-size=512'],

@@ -28,6 +28,12 @@ export interface BenchArgs {
   cpuProfDir?: string;
   /** Node options for the bizgraph gateways only (e.g. `--max-semi-space-size=32`): plain stays on Node's defaults. */
   bizgraphNodeOptions?: string[];
+  /**
+   * `--rate N`: every gateway is offered the same N requests per second in all, instead of as many
+   * as its connections get answered. CPU per request then compares the gateways at equal load,
+   * which matters on a machine where a core's cost per request depends on how busy it is.
+   */
+  ratePerSecond?: number;
   /** True when a duration or selection was overridden: such a run is written to its own file only, not to latest.json. */
   custom: boolean;
 }
@@ -48,8 +54,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
-       npm run bench -- --replayed [--workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --duration SECONDS --warmup SECONDS --cpu-prof DIR --bizgraph-node-options "FLAGS"]
+export const USAGE = `usage: npm run bench [-- --duration SECONDS --warmup SECONDS --gateways ${GATEWAY_IDS.join(',')} --workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --rate N --cpu-prof DIR --bizgraph-node-options "FLAGS"]
+       npm run bench -- --replayed [--workloads ${WORKLOAD_IDS.join(',')} --rounds N --connections N --rate N --duration SECONDS --warmup SECONDS --cpu-prof DIR --bizgraph-node-options "FLAGS"]
        npm run bench -- --soak [--minutes N] [--interval SECONDS]
        npm run bench -- --fleet [--workloads a,b] [--connections N --duration SECONDS --warmup SECONDS]
        npm run bench -- --events [--duration SECONDS --warmup SECONDS]`;
@@ -63,6 +69,7 @@ const NUMERIC = {
   '--rounds': 'rounds',
   '--minutes': 'minutes',
   '--interval': 'intervalSeconds',
+  '--rate': 'ratePerSecond',
 } as const;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -102,16 +109,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (!(flag in NUMERIC)) throw new UsageError(`unknown argument "${argv[i]}"\n${USAGE}`);
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    const min = flag === '--warmup' ? 0 : flag === '--connections' || flag === '--rounds' ? 1 : 0.1;
+    const min = flag === '--warmup' ? 0 : flag === '--connections' || flag === '--rounds' || flag === '--rate' ? 1 : 0.1;
     const integral = (flag !== '--connections' && flag !== '--rounds') || Number.isInteger(value);
     if (raw === undefined || raw === '' || !Number.isFinite(value) || !integral || value < min || value > 24 * 60 * 60) {
       throw new UsageError(`${flag}: expected a number ≥ ${min}, got "${raw ?? ''}"`);
     }
     args[NUMERIC[flag as keyof typeof NUMERIC]] = value;
-    if (flag === '--duration' || flag === '--warmup' || flag === '--connections' || flag === '--rounds') args.custom = true;
+    if (flag !== '--minutes' && flag !== '--interval') args.custom = true;
   }
   // The gateway-bound comparison measures the headline pair and the floor, nothing else.
   if (args.mode === 'replayed' && args.gateways) throw new UsageError(`--replayed measures plain, bizgraph and the raw floor: it takes no --gateways\n${USAGE}`);
+  if (args.ratePerSecond !== undefined && args.mode !== 'compare' && args.mode !== 'replayed') {
+    throw new UsageError(`--rate paces the comparison of gateways (with or without --replayed) only\n${USAGE}`);
+  }
   // The fleet runs bizgraph's gateways only, from the build, unprofiled.
   if (args.mode === 'fleet' && (args.gateways || args.cpuProfDir || args.bizgraphNodeOptions || argv.includes('--rounds'))) {
     throw new UsageError(`--fleet takes --workloads, --connections, --duration and --warmup only\n${USAGE}`);

@@ -123,14 +123,14 @@ async function measureFleet(fleet: Fleet, replicas: number, workload: Workload, 
   const target = { url: `${fleet.url}/graphql` };
   const failure = await verify(target, workload, token);
   if (failure) return failedRun(workload, replicas, failure);
-  if (settings.warmupSeconds > 0) await load(target, workload, token, settings.connections, settings.warmupSeconds).result;
+  if (settings.warmupSeconds > 0) await load(target, workload, token, settings, settings.warmupSeconds).result;
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const gatewayPids = fleet.gatewayNames.slice(0, replicas).map((name) => fleet.gateway(name).child.pid!);
   const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (readCpuMs(pid) ?? Number.NaN), 0);
   const gatewayBefore = cpuOf(gatewayPids);
   const balancerBefore = cpuOf([fleet.balancer.child.pid!]);
   const machineBefore = readMachineTicks();
-  const result = await load(target, workload, token, settings.connections, settings.durationSeconds).result;
+  const result = await load(target, workload, token, settings, settings.durationSeconds).result;
   const machineAfter = readMachineTicks();
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const sent = Math.max(result.requests.sent, result.requests.total);

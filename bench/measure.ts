@@ -15,8 +15,14 @@ export interface Target {
   readSpanExports?(): Promise<SpanExports>;
 }
 
-export interface LoadSettings {
+/** How the load is offered: closed-loop on so many connections, or at a fixed total rate across them (`--rate`). */
+export interface Pace {
   connections: number;
+  /** Requests per second offered in all, whatever the answers' speed; absent: each connection sends as soon as it is answered. */
+  ratePerSecond?: number;
+}
+
+export interface LoadSettings extends Pace {
   warmupSeconds: number;
   durationSeconds: number;
 }
@@ -26,7 +32,7 @@ export function load(
   target: Pick<Target, 'url'>,
   workload: Workload,
   token: string,
-  connections: number,
+  pace: Pace,
   seconds: number,
   onResponse?: (status: number) => void,
 ): { result: Promise<autocannon.Result>; stop(): void } {
@@ -36,7 +42,8 @@ export function load(
       {
         url: target.url,
         method: 'POST',
-        connections,
+        connections: pace.connections,
+        ...(pace.ratePerSecond ? { overallRate: pace.ratePerSecond } : {}),
         duration: seconds,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: workload.query }),
@@ -77,7 +84,7 @@ export async function verify(target: Pick<Target, 'url'>, workload: Workload, to
 export async function measure(target: Target, workload: Workload, token: string, settings: LoadSettings): Promise<RunFigures> {
   const failure = await verify(target, workload, token);
   if (failure) return failed(target.gateway, workload, failure);
-  if (settings.warmupSeconds > 0) await load(target, workload, token, settings.connections, settings.warmupSeconds).result;
+  if (settings.warmupSeconds > 0) await load(target, workload, token, settings, settings.warmupSeconds).result;
 
   // autocannon abandons the requests in flight when it stops; the servers still finish them.
   // Counting starts once they have, or their upstream calls would land in this run's figures.
@@ -87,7 +94,7 @@ export async function measure(target: Target, workload: Workload, token: string,
   const rss = sampleRss(target.pid);
   let result: autocannon.Result;
   try {
-    result = await load(target, workload, token, settings.connections, settings.durationSeconds).result;
+    result = await load(target, workload, token, settings, settings.durationSeconds).result;
   } catch (error) {
     rss.stop();
     throw error;

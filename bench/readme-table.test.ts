@@ -138,6 +138,13 @@ describe('README benchmark block', () => {
     expect(extractReadmeBlock(next)).toBe('new table');
   });
 
+  it('says when every gateway was offered the same fixed rate, and then ticks no req/s target', () => {
+    const paced = renderReadmeTable({ ...results, settings: { ...results.settings, ratePerSecond: 550 } });
+    expect(paced).toContain(' · 50 connections offered 550 req/s in all, 5 s warm-up + 15 s per run · ');
+    expect(paced).toContain('| 2.40× (both offered the same rate) ');
+    expect(renderReadmeTable(results)).not.toContain('offered');
+  });
+
   it('leaves a README without markers alone', () => {
     expect(replaceReadmeBlock('no markers here\n', 'table')).toBeUndefined();
     expect(extractReadmeBlock('<!-- bench:end --> before <!-- bench:start -->')).toBeUndefined();

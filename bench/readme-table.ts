@@ -38,7 +38,7 @@ export function describeRun(results: BenchResults): string {
   return [
     describeMachineLine(results),
     ...(settings.subgraphs === 'replayed' ? ['every subgraph fetch replayed from memory after its first (bench/replay-subgraph.ts)'] : []),
-    `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run` +
+    `${settings.connections} connections${settings.ratePerSecond ? ` offered ${settings.ratePerSecond} req/s in all` : ''}, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run` +
       (settings.rounds ? `, plain and bizgraph (caches off) in ${settings.rounds} alternating rounds per workload` : ''),
     settings.pinning.available && settings.pinning.failures.length === 0
       ? `gateway pinned to core ${settings.gatewayCore}, everything else to core ${settings.othersCore}`

@@ -100,6 +100,7 @@ async function compare(args: BenchArgs, session: Session): Promise<number> {
     seed: SEED,
     settings: {
       connections: args.connections,
+      ...(args.ratePerSecond ? { ratePerSecond: args.ratePerSecond } : {}),
       warmupSeconds: args.warmupSeconds,
       durationSeconds: args.durationSeconds,
       ...(paired ? { rounds: args.rounds } : {}),

@@ -21,14 +21,14 @@ export async function runSoak(args: BenchArgs, session: Session): Promise<number
       log(`bizgraph failed the answer check on (b), not soaking: ${failure}`);
       return 1;
     }
-    if (args.warmupSeconds > 0) await load(target, workload, session.token, args.connections, args.warmupSeconds).result;
+    if (args.warmupSeconds > 0) await load(target, workload, session.token, { connections: args.connections }, args.warmupSeconds).result;
     log(`soaking: ${workload.label} at ${args.connections} connections for ${args.minutes} min, RSS every ${args.intervalSeconds} s`);
 
     const samples: SoakSample[] = [];
     let completed = 0;
     const started = Date.now();
     const peak = sampleRss(target.pid);
-    const run = load(target, workload, session.token, args.connections, args.minutes * 60, () => completed++);
+    const run = load(target, workload, session.token, { connections: args.connections }, args.minutes * 60, () => completed++);
     const timer = setInterval(() => {
       const rss = readRssBytes(target.pid);
       if (rss === undefined) return;

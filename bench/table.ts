@@ -96,14 +96,16 @@ export function renderRunsTable(results: Pick<BenchResults, 'runs' | 'workloads'
   );
 }
 
-function comparisonRow(comparison: Comparison, label: string): string[] {
+function comparisonRow(comparison: Comparison, label: string, paced: boolean): string[] {
   const p99 = comparison.p99Ms;
+  // At a fixed offered rate both gateways answer what they are sent: the ratio says only whether one fell behind.
+  const reqPerSecVerdict = (ratio: number) => (paced ? '(both offered the same rate)' : ratio >= 2 ? '✓' : '✗');
   return [
     label,
     comparison.cpuRatio === null ? '–' : `${comparison.cpuRatio.toFixed(2)} ${comparison.cpuRatio <= CPU_RATIO_TARGET ? '✓' : '✗'}${roundsNote(comparison.cpuRatioRounds)}`,
     comparison.reqPerSecRatio === null
       ? '–'
-      : `${comparison.reqPerSecRatio.toFixed(2)}× ${comparison.reqPerSecRatio >= 2 ? '✓' : '✗'}${roundsNote(comparison.reqPerSecRatioRounds)}`,
+      : `${comparison.reqPerSecRatio.toFixed(2)}× ${reqPerSecVerdict(comparison.reqPerSecRatio)}${roundsNote(comparison.reqPerSecRatioRounds)}`,
     p99 === null
       ? '–'
       : `${p99.bizgraph.toFixed(1)} vs ${p99.plain.toFixed(1)} ${p99.bizgraph < p99.plain ? '✓' : '✗'}${p99.rounds ? ` (lower in ${p99.lowerInRounds} of ${p99.rounds} rounds)` : ''}`,
@@ -118,7 +120,8 @@ function roundsNote(rounds: readonly number[] | undefined): string {
 }
 
 /** bizgraph (caches off) against the baseline, with the issue's targets ticked or crossed. */
-export function renderComparisonTable(results: Pick<BenchResults, 'comparisons' | 'workloads'>): string {
+export function renderComparisonTable(results: Pick<BenchResults, 'comparisons' | 'workloads' | 'settings'>): string {
+  const paced = results.settings.ratePerSecond !== undefined;
   const labels = new Map<WorkloadId, string>(results.workloads.map((workload) => [workload.id, workload.label]));
   return markdownTable(
     [
@@ -129,7 +132,7 @@ export function renderComparisonTable(results: Pick<BenchResults, 'comparisons' 
       'CPU/req, bizgraph ÷ raw floor',
       "CPU/req, bizgraph ÷ bizgraph on Apollo's executor",
     ],
-    results.comparisons.map((comparison) => comparisonRow(comparison, labels.get(comparison.workload) ?? comparison.workload)),
+    results.comparisons.map((comparison) => comparisonRow(comparison, labels.get(comparison.workload) ?? comparison.workload, paced)),
   );
 }
 

@@ -135,6 +135,8 @@ export interface Comparison {
 
 export interface BenchSettings {
   connections: number;
+  /** `--rate`: the requests per second every gateway was offered in all (absent: closed loop, as fast as answered). */
+  ratePerSecond?: number;
   warmupSeconds: number;
   durationSeconds: number;
   /** Rounds of the headline pair, plain and bizgraph, measured in alternation (absent in older results: one run each). */
