@@ -25,8 +25,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** How long one read inside `expect.poll` may wait for its element: a read that stalls is retried, not waited out. */
+const POLLED_READ_MS = 2_000;
+
 /** The response pane's text (Monaco draws spaces as no-break spaces). */
-const responseText = async (watched: WatchedPage) => (await watched.page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+const responseText = async (watched: WatchedPage) => (await watched.page.locator('.graphiql-response').innerText({ timeout: POLLED_READ_MS })).replace(/\u00a0/g, ' ');
 
 /** Scrolls the response pane down until `text` is drawn (Monaco renders only the visible lines). */
 async function scrollResponseUntil(watched: WatchedPage, text: string): Promise<boolean> {
@@ -55,7 +58,7 @@ describe('the explorer', () => {
     await watched.page.locator('.graphiql-container').waitFor();
     await watched.page.locator('#bizgraph-token').fill(await devToken(stack.dataDir, { preset: 'admin' }));
     await watched.page.getByRole('button', { name: 'Use token' }).click();
-    await expect.poll(() => watched.page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('dev-admin');
+    await expect.poll(() => watched.page.getByRole('status').innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toContain('dev-admin');
 
     const answer = (await run(watched)) as { data?: { customer?: { name?: string; email?: string } }; errors?: unknown };
     expect(answer.errors).toBeUndefined();
@@ -82,7 +85,7 @@ describe('the explorer', () => {
     await watched.page.locator('.graphiql-container').waitFor();
     await watched.page.locator('#bizgraph-preset').selectOption('sales');
     await watched.page.getByRole('button', { name: 'Mint' }).click();
-    await expect.poll(() => watched.page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('dev-sales');
+    await expect.poll(() => watched.page.getByRole('status').innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toContain('dev-sales');
 
     const answer = (await run(watched)) as { data?: { customer?: { email?: unknown } }; errors?: Array<{ extensions?: { code?: string } }> };
     expect(answer.data?.customer?.email).toBeNull();
@@ -103,14 +106,14 @@ describe('the explorer', () => {
     await watched.page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = watched.page.locator('.graphiql-doc-explorer');
     // The schema (introspection, then the catalog) must be in before searching: the list re-renders when it arrives.
-    await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Query');
+    await expect.poll(() => docs.innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toContain('Query');
     await watched.page.locator('.graphiql-doc-explorer-search input').fill('Customer');
     const options = watched.page.getByRole('option');
-    await expect.poll(() => options.first().innerText(), { timeout: 20_000 }).toBe('Customer');
+    await expect.poll(() => options.first().innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toBe('Customer');
     await options.first().click();
-    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').innerText(), { timeout: 20_000 }).toBe('Customer');
+    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toBe('Customer');
     await watched.page.locator('.graphiql-doc-explorer-field-name', { hasText: /^email$/ }).click();
-    await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Owner: system crm');
+    await expect.poll(() => docs.innerText({ timeout: POLLED_READ_MS }), { timeout: 20_000 }).toContain('Owner: system crm');
     const text = await docs.innerText();
     expect(text).toContain('Scopes: crm:read AND pii:read');
     expect(text).toContain('Tags: pii');

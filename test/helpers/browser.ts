@@ -33,6 +33,10 @@ export interface WatchedPage {
 export async function watchedPage(browser: Browser, origin: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  // Well under a test's 60 s: a step that stalls fails on its own, naming what it waited for,
+  // instead of the whole test timing out with no word of where.
+  page.setDefaultTimeout(10_000);
+  page.setDefaultNavigationTimeout(20_000);
   const foreignRequests: string[] = [];
   const problems: string[] = [];
   page.on('request', (request) => {
