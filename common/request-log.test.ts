@@ -92,7 +92,7 @@ describe('registerRequestLog', () => {
 
   it('logs a request refused before any operation ran with the codes of its answer', async () => {
     await post('c', { query: '{ nope }' });
-    expect(of('c')).toEqual([expect.objectContaining({ status: 400, outcome: 'error', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] })]);
+    expect(of('c')).toEqual([expect.objectContaining({ status: 400, outcome: 'rejected', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] })]);
   });
 
   it('logs probes at debug and server errors at error', async () => {

@@ -4,7 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoTime, type RequestLineLogger } from './logger.js';
 import { currentTraceId } from './trace-id.js';
 
-export type RequestOutcome = 'ok' | 'partial' | 'error' | 'unauthenticated' | 'forbidden';
+/**
+ * How a request ended, as the audit trail, the gateway's request metrics and every request line
+ * say it. `rejected` is the caller's mistake (answered 4xx, nothing ran), apart from `error` so an
+ * alert on server failures is not raised by clients sending junk.
+ */
+export type RequestOutcome = 'ok' | 'partial' | 'error' | 'rejected' | 'unauthenticated' | 'forbidden';
 
 /** What one GraphQL operation of the request adds to its line. */
 export interface OperationSummary {
@@ -158,7 +163,7 @@ function addSummary(target: Record<string, unknown>, summary: OperationSummary):
 function graphqlFields(state: RequestState): Record<string, unknown> {
   const all = state.operations;
   return {
-    outcome: all.every((o) => o.outcome === 'ok') ? 'ok' : all.some((o) => o.outcome === 'ok' || o.outcome === 'partial') ? 'partial' : 'error',
+    outcome: batchOutcomeOf(all.map((o) => o.outcome)),
     errorCodes: [...new Set(all.flatMap((o) => o.errorCodes))].sort(),
     operations: all.map((summary) => addSummary({}, summary)),
   };
@@ -193,16 +198,23 @@ export function graphqlRequestLogPlugin<C extends BaseContext>(): ApolloServerPl
 }
 
 /**
- * The audit trail's rule (gateway/src/audit/line.ts `outcomeOf`, which common code may not import;
- * test/logging.test.ts keeps the two equal): `unauthenticated` (401, or no data and
- * UNAUTHENTICATED), `forbidden` (403, or no data and FORBIDDEN), `ok` (no errors), `partial`
- * (data and errors), else `error`.
+ * `unauthenticated` (401, or no data and UNAUTHENTICATED), `forbidden` (403, or no data and
+ * FORBIDDEN), `ok` (no errors), `partial` (data and errors), `rejected` (no data, any other 4xx:
+ * a body that is not JSON, a parse or validation failure, a limit exceeded), else `error`.
  */
 export function outcomeOf(status: number | undefined, hasData: boolean, errorCount: number, codes: readonly string[]): RequestOutcome {
   if (status === 401 || (!hasData && codes.includes('UNAUTHENTICATED'))) return 'unauthenticated';
   if (status === 403 || (!hasData && codes.includes('FORBIDDEN'))) return 'forbidden';
   if (errorCount === 0 && (status === undefined || status < 400)) return 'ok';
-  return hasData ? 'partial' : 'error';
+  if (hasData) return 'partial';
+  return status !== undefined && status >= 400 && status < 500 ? 'rejected' : 'error';
+}
+
+/** A batch's outcome over its operations': `partial` when some got data but not all cleanly, `rejected` only when every one was. */
+export function batchOutcomeOf(outcomes: readonly RequestOutcome[]): RequestOutcome {
+  if (outcomes.every((outcome) => outcome === 'ok')) return 'ok';
+  if (outcomes.some((outcome) => outcome === 'ok' || outcome === 'partial')) return 'partial';
+  return outcomes.every((outcome) => outcome === 'rejected') ? 'rejected' : 'error';
 }
 
 function errorCodesOf(errors: readonly unknown[] | undefined): string[] {

@@ -150,7 +150,7 @@ describe('audit trail', () => {
     expect(line!.denied).toContain('Query.customer');
   });
 
-  it('records a query that fails validation as an error', async () => {
+  it('records a query that fails validation as rejected', async () => {
     const query = /* GraphQL */ `
       query Broken {
         customer(id: "cus_0001") {
@@ -166,7 +166,7 @@ describe('audit trail', () => {
       operationName: 'Broken',
       operationHash: sha256(query),
       operationType: 'query',
-      outcome: 'error',
+      outcome: 'rejected',
       errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
     });
   });
@@ -193,21 +193,21 @@ describe('audit trail', () => {
     ]);
   });
 
-  it('records a batch refused over its cap as one error line', async () => {
+  it('records a batch refused over its cap as one rejected line', async () => {
     const body = Array.from({ length: 11 }, () => ({ query: '{ __typename }' }));
     const response = await http('POST', stack.gatewayUrl, { headers: as('support', 'audit-batch-cap'), body });
     expect(response.status).toBe(400);
     expect(await auditLines(read, 'audit-batch-cap')).toEqual([
-      expect.objectContaining({ subject: null, operationName: null, operationHash: null, outcome: 'error', errorCodes: ['OPERATION_LIMIT_EXCEEDED'] }),
+      expect.objectContaining({ subject: null, operationName: null, operationHash: null, outcome: 'rejected', errorCodes: ['OPERATION_LIMIT_EXCEEDED'] }),
     ]);
   });
 
-  it('records a body that is not JSON as an error', async () => {
+  it('records a body that is not JSON as rejected', async () => {
     const response = await request(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'audit-garbage' }, body: '{"query": ' });
     await response.body.dump();
     expect(response.statusCode).toBe(400);
     expect(await auditLines(read, 'audit-garbage')).toEqual([
-      expect.objectContaining({ subject: null, operationName: null, operationHash: null, operationType: null, outcome: 'error', classified: [], denied: [] }),
+      expect.objectContaining({ subject: null, operationName: null, operationHash: null, operationType: null, outcome: 'rejected', classified: [], denied: [] }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeOf as auditOutcomeOf } from '../gateway/src/operation.js';
-import { outcomeOf } from '../common/request-log.js';
+import { batchOutcomeOf, outcomeOf } from '../common/request-log.js';
 import type { ServiceProcess } from '../scripts/lib/processes.js';
 import type { GraphQLResponse } from './helpers/graphql.js';
 import { startStack, type Stack } from './helpers/stack.js';
@@ -134,7 +134,7 @@ describe('logs', () => {
 });
 
 describe('outcome', () => {
-  it('follows the audit trail’s rule', () => {
+  it('is one rule, with the caller’s mistakes (4xx, no data) apart from failures', () => {
     const cases: [number | undefined, boolean, number, string[]][] = [
       [200, true, 0, []],
       [200, true, 1, ['UPSTREAM_ERROR']],
@@ -143,9 +143,34 @@ describe('outcome', () => {
       [200, false, 1, ['UNAUTHENTICATED']],
       [403, false, 1, ['FORBIDDEN']],
       [400, false, 1, ['OPERATION_LIMIT_EXCEEDED']],
+      [415, false, 1, ['BAD_REQUEST']],
+      [400, true, 1, ['BAD_USER_INPUT']],
+      [503, false, 1, ['GATEWAY_OVERLOADED']],
       [500, false, 0, []],
       [undefined, true, 0, []],
     ];
-    for (const args of cases) expect(outcomeOf(...args)).toBe(auditOutcomeOf(...args));
+    // The gateway's audit trail and metrics use the request lines' rule itself.
+    expect(auditOutcomeOf).toBe(outcomeOf);
+    expect(cases.map((args) => outcomeOf(...args))).toEqual([
+      'ok',
+      'partial',
+      'error',
+      'unauthenticated',
+      'unauthenticated',
+      'forbidden',
+      'rejected',
+      'rejected',
+      'partial',
+      'error',
+      'error',
+      'ok',
+    ]);
+  });
+
+  it('calls a batch rejected only when every operation in it was', () => {
+    expect(batchOutcomeOf(['rejected', 'rejected'])).toBe('rejected');
+    expect(batchOutcomeOf(['rejected', 'error'])).toBe('error');
+    expect(batchOutcomeOf(['rejected', 'ok'])).toBe('partial');
+    expect(batchOutcomeOf(['ok', 'ok'])).toBe('ok');
   });
 });

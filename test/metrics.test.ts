@@ -98,14 +98,15 @@ describe('gateway /metrics', () => {
     expect(delta(before, after, 'bizgraph_gateway_requests_total', { operation: 'MetricsEmail', client: 'metrics-test', outcome: 'partial' })).toBe(1);
   });
 
-  it('counts a validation failure by its code, without giving the unknown operation name a series', async () => {
+  it('counts a validation failure by its code, as rejected, without giving the unknown operation name a series', async () => {
     const before = await scrape(gatewayBase());
     const response = await stack.query('query MetricsBad { customer(id: "cus_0001") { nope } }', {}, CLIENT);
     expect(response.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const after = await scrape(gatewayBase());
 
     expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
-    expect(delta(before, after, 'bizgraph_gateway_requests_total', { operation: 'other', outcome: 'error' })).toBe(1);
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { operation: 'other', outcome: 'rejected' })).toBe(1);
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { outcome: 'error' })).toBe(0);
     expect(after.samples.some((sample) => sample.labels.operation === 'MetricsBad')).toBe(false);
   });
 
@@ -119,7 +120,7 @@ describe('gateway /metrics', () => {
     expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
   });
 
-  it('counts requests refused before any operation ran: CSRF prevention, no query, a body that is not JSON, an empty batch', async () => {
+  it('counts requests refused before any operation ran: CSRF prevention, no query, a body that is not JSON, an empty batch, a batch with a malformed entry', async () => {
     const before = await scrape(gatewayBase());
     const graphql = `${gatewayBase()}/graphql`;
     const headers = { ...CLIENT, ...(await bearer(stack.dataDir, { preset: 'admin' })) };
@@ -129,12 +130,22 @@ describe('gateway /metrics', () => {
     // Refused by fastify's body parser, before the /graphql handler runs.
     const notJson = await fetch(graphql, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"query": ' });
     const emptyBatch = await http('POST', graphql, { headers, body: [] });
-    expect([csrf.status, noQuery.status, notJson.status, emptyBatch.status]).toEqual([400, 400, 400, 400]);
+    // Every entry is read before any runs: the well-formed entries after a malformed one never run.
+    const malformedFirst = await http('POST', graphql, {
+      headers,
+      body: [{ query: 5 }, { query: 'query MetricsAfterMalformed { __typename }' }, { query: 'mutation { __typename }' }],
+    });
+    expect([csrf.status, noQuery.status, notJson.status, emptyBatch.status, malformedFirst.status]).toEqual([400, 400, 400, 400, 400]);
     const after = await scrape(gatewayBase());
 
-    expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'BAD_REQUEST' })).toBe(4);
-    expect(delta(before, after, 'bizgraph_gateway_requests_total', { outcome: 'error' })).toBe(4);
-    expect(delta(before, after, 'bizgraph_gateway_request_duration_seconds_count')).toBe(4);
+    // Five refusals and nothing else: the batch's two well-formed entries were never counted as run.
+    expect(delta(before, after, 'bizgraph_gateway_requests_total')).toBe(5);
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { type: 'mutation' })).toBe(0);
+    expect(delta(before, after, 'bizgraph_gateway_errors_total', { code: 'BAD_REQUEST' })).toBe(5);
+    // The caller's mistakes: counted, and kept out of the outcome the error-rate alert reads.
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { outcome: 'rejected' })).toBe(5);
+    expect(delta(before, after, 'bizgraph_gateway_requests_total', { outcome: 'error' })).toBe(0);
+    expect(delta(before, after, 'bizgraph_gateway_request_duration_seconds_count')).toBe(5);
   });
 
   it('holds no token, subject or field value, and answers GET only', async () => {

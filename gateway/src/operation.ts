@@ -1,12 +1,15 @@
 import { hash } from 'node:crypto';
 import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { outcomeOf, type RequestOutcome } from '../../common/request-log.js';
 import { sentPersistedQueryHash } from './persisted/manifest.js';
 
 /**
  * What the audit trail, the request metrics and the request log all say of one operation: its
  * name, type and hash, and how it ended. One definition, so the three never disagree.
  */
-export type OperationOutcome = 'ok' | 'partial' | 'error' | 'unauthenticated' | 'forbidden';
+export type OperationOutcome = RequestOutcome;
+/** The rule is common/request-log.ts's, which the subgraphs' request lines use too. */
+export { outcomeOf };
 
 export interface OperationDescription {
   operationName: string | null;
@@ -34,17 +37,6 @@ export function errorCodesOf(errors: readonly unknown[] | undefined): string[] {
     if (typeof code === 'string' && code !== '') codes.add(code.slice(0, MAX_TEXT));
   }
   return [...codes].sort();
-}
-
-/**
- * `unauthenticated` (401, or no data and UNAUTHENTICATED), `forbidden` (403, or no data and
- * FORBIDDEN), `ok` (no errors), `partial` (data and errors), else `error`.
- */
-export function outcomeOf(status: number | undefined, hasData: boolean, errorCount: number, codes: readonly string[]): OperationOutcome {
-  if (status === 401 || (!hasData && codes.includes('UNAUTHENTICATED'))) return 'unauthenticated';
-  if (status === 403 || (!hasData && codes.includes('FORBIDDEN'))) return 'forbidden';
-  if (errorCount === 0 && (status === undefined || status < 400)) return 'ok';
-  return hasData ? 'partial' : 'error';
 }
 
 /** The operation a document names (by `operationName`, or its only one); undefined when it cannot tell. */

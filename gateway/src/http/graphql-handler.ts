@@ -161,12 +161,15 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
   /**
    * Runs a batch's operations concurrently, each on its own copy of the context, sharing one
    * answer head as in Apollo Server: what a plugin sets on one (a header, the status) is the
-   * batch's, the last write winning. One malformed entry refuses the whole batch.
+   * batch's, the last write winning. One malformed entry refuses the whole batch, and every entry
+   * is read before any runs, so a mutation after a malformed entry writes nothing (Apollo Server
+   * starts the entries one by one and runs those after it while the batch is refused).
    */
   async function runBatch(http: HTTPGraphQLRequest, bodies: unknown[], contextValue: Context, progress: Progress): Promise<Answer> {
     if (bodies.length === 0) throw new BadRequestError('No operations found in request.');
+    const requests = bodies.map((body) => graphQLRequestOf(http, body));
     const shared: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
-    const answers = await Promise.all(bodies.map((body) => runOne(http, () => graphQLRequestOf(http, body), contextValue, progress, shared)));
+    const answers = await Promise.all(requests.map((graphqlRequest) => runOne(http, () => graphqlRequest, contextValue, progress, shared)));
     return { status: shared.status, headers: shared.headers, body: `[${answers.map((answer) => answer.body).join(',')}]` };
   }
 

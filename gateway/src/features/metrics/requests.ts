@@ -13,8 +13,9 @@ export interface RequestMetrics {
   plugin: ApolloServerPlugin<GatewayContext>;
   /**
    * Counts a request refused before any operation ran, which no plugin sees: a refused token
-   * (outcome `unauthenticated`), a wait for admission past the deadline (`GATEWAY_OVERLOADED`) or a
-   * request that is not one the gateway accepts (`BAD_REQUEST`, see `GatewayFeature`), both outcome `error`.
+   * (outcome `unauthenticated`), a wait for admission past the deadline (`GATEWAY_OVERLOADED`,
+   * outcome `error`) or a request that is not one the gateway accepts (`BAD_REQUEST`, see
+   * `GatewayFeature`, outcome `rejected`).
    */
   refusedBeforeOperation(error: unknown, request: FastifyRequest, startedAt: number): void;
 }
@@ -115,7 +116,8 @@ export function createRequestMetrics(registry: Registry, options: { maxTokens: n
         operationName: raw.operationName,
         operationType: raw.operationType,
         clientName: typeof header === 'string' ? header : null,
-        outcome: code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'error',
+        // BAD_REQUEST: the caller's mistake (400); GATEWAY_OVERLOADED (503) and anything else: ours.
+        outcome: code === 'UNAUTHENTICATED' ? 'unauthenticated' : code === 'BAD_REQUEST' ? 'rejected' : 'error',
         errors: [error],
         denied: [],
         seconds: (performance.now() - started) / 1000,
