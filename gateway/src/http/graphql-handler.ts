@@ -123,7 +123,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
         return errorAnswer(ensureGraphQLError(error, 'Context creation failed: '), http);
       }
       if (!single) return await runBatch(http, http.body as unknown[], contextValue, progress);
-      const { head, body } = await runOne(http, () => requestOf(single), contextValue, progress);
+      const { head, body } = await runOne(http, requestOf(single), contextValue, progress);
       return { status: head.status, headers: head.headers, body };
     } catch (caught) {
       const error = ensureError(caught);
@@ -137,12 +137,11 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
 
   async function runOne(
     http: HTTPGraphQLRequest,
-    read: () => GraphQLRequest,
+    graphqlRequest: GraphQLRequest,
     contextValue: Context,
     progress: Progress,
     sharedHead?: HTTPGraphQLHead,
   ): Promise<{ head: HTTPGraphQLHead; body: string }> {
-    const graphqlRequest = read();
     progress.ran = true;
     const response = await options.runOperation(graphqlRequest, contextValue, sharedHead);
     if (response.body.kind !== 'single') throw new Error('incremental delivery (@defer, @stream) is not supported');
@@ -169,7 +168,7 @@ export function createGraphQLHandler<Context extends BaseContext>(options: Graph
     if (bodies.length === 0) throw new BadRequestError('No operations found in request.');
     const requests = bodies.map((body) => graphQLRequestOf(http, body));
     const shared: HTTPGraphQLHead = { status: undefined, headers: new HeaderMap() };
-    const answers = await Promise.all(requests.map((graphqlRequest) => runOne(http, () => graphqlRequest, contextValue, progress, shared)));
+    const answers = await Promise.all(requests.map((graphqlRequest) => runOne(http, graphqlRequest, contextValue, progress, shared)));
     return { status: shared.status, headers: shared.headers, body: `[${answers.map((answer) => answer.body).join(',')}]` };
   }
 
